@@ -1,0 +1,84 @@
+"""Loading the standards reference data shipped in standards/data/."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from standards.models import Office, OfficeKind, Standard
+from standards.validators import validate_st3_code
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+@dataclass
+class LoadReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+
+
+def read_offices(path: Path = DATA_DIR / "st3.csv") -> list[dict[str, str]]:
+    rows = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for line_no, row in enumerate(csv.DictReader(fh), start=2):
+            try:
+                validate_st3_code(row["code"])
+            except ValidationError as exc:
+                raise ValueError(f"{path.name} line {line_no}: {exc.messages[0]}") from None
+            if row["kind"] not in OfficeKind.values:
+                raise ValueError(f"{path.name} line {line_no}: unknown kind {row['kind']!r}")
+            if not row["name"].strip():
+                raise ValueError(f"{path.name} line {line_no}: the name is empty")
+            rows.append({"code": row["code"], "name": row["name"].strip(), "kind": row["kind"]})
+    return rows
+
+
+@transaction.atomic
+def offices_load(path: Path = DATA_DIR / "st3.csv") -> LoadReport:
+    """Create or update every office of the ST.3 list (idempotent)."""
+    report = LoadReport()
+    existing = {o.code: o for o in Office.objects.all()}
+    to_create, to_update = [], []
+    for row in read_offices(path):
+        office = existing.get(row["code"])
+        if office is None:
+            to_create.append(Office(**row))
+        elif (office.name, office.kind) != (row["name"], row["kind"]):
+            office.name, office.kind = row["name"], row["kind"]
+            to_update.append(office)
+        else:
+            report.unchanged += 1
+    Office.objects.bulk_create(to_create)
+    Office.objects.bulk_update(to_update, ["name", "kind"])
+    report.created, report.updated = len(to_create), len(to_update)
+    return report
+
+
+@transaction.atomic
+def standards_load(path: Path = DATA_DIR / "standards.json") -> LoadReport:
+    report = LoadReport()
+    for entry in json.loads(path.read_text(encoding="utf-8")):
+        defaults = {
+            "title": entry["title"],
+            "version": entry.get("version") or "",
+            "adopted": entry.get("adopted") or "",
+            "url": entry.get("url") or "",
+        }
+        obj, created = Standard.objects.get_or_create(code=entry["code"], defaults=defaults)
+        if created:
+            report.created += 1
+        elif any(getattr(obj, k) != v for k, v in defaults.items()):
+            Standard.objects.filter(pk=obj.pk).update(**defaults)
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    return report

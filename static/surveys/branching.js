@@ -1,0 +1,120 @@
+/* Shows and hides follow-up questions as the office answers, using the very condition
+   trees the server evaluates (shipped as JSON in the page). The server stays the
+   authority: with this script off, a save shows the same follow-ups. */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+  var form = document.getElementById("questionnaire");
+  if (!form) { return; }
+  var conditions = JSON.parse(document.getElementById("wp-conditions").textContent);
+  var order = JSON.parse(document.getElementById("wp-order").textContent);
+  var partsSources = JSON.parse(document.getElementById("wp-parts").textContent);
+  var status = document.getElementById("branch-status");
+  var dirty = false;
+
+  function inputs(name) {
+    return Array.prototype.slice.call(form.querySelectorAll('[name="' + name + '"]'));
+  }
+
+  function valueOf(qid) {
+    var els = inputs(qid);
+    if (!els.length) { return undefined; }
+    if (els[0].type === "checkbox") {
+      return els.filter(function (e) { return e.checked; }).map(function (e) { return e.value; });
+    }
+    if (els[0].type === "radio") {
+      var picked = els.filter(function (e) { return e.checked; })[0];
+      return picked ? picked.value : undefined;
+    }
+    return els[0].value;
+  }
+
+  function isEmpty(v) {
+    return v === undefined || v === null || (typeof v === "string" && v.trim() === "") ||
+      (Array.isArray(v) && v.length === 0);
+  }
+
+  function holds(cond, answers) {
+    if (cond === null || cond === undefined) { return true; }
+    var op = Object.keys(cond)[0];
+    var arg = cond[op];
+    switch (op) {
+      case "all": return arg.every(function (c) { return holds(c, answers); });
+      case "any": return arg.some(function (c) { return holds(c, answers); });
+      case "not": return !holds(arg, answers);
+      case "answered": return !isEmpty(answers[arg]);
+      case "eq": return answers[arg[0]] === arg[1];
+      case "in": return arg[1].indexOf(answers[arg[0]]) !== -1;
+      case "has": return Array.isArray(answers[arg[0]]) && answers[arg[0]].indexOf(arg[1]) !== -1;
+      default: throw new Error("unknown condition operator " + op);
+    }
+  }
+
+  function update(announce) {
+    var effective = {};
+    var appeared = [];
+    order.forEach(function (qid) {
+      var ok = holds(conditions[qid], effective);
+      var box = document.getElementById("q-" + qid);
+      if (box) {
+        if (ok && box.hidden) { appeared.push(box); }
+        box.hidden = !ok;
+      }
+      if (ok) {
+        var v = valueOf(qid);
+        if (!isEmpty(v)) { effective[qid] = v; }
+      }
+    });
+    Object.keys(partsSources).forEach(function (qid) {
+      var picked = effective[partsSources[qid]] || [];
+      form.querySelectorAll('[data-row-of="' + qid + '"]').forEach(function (row) {
+        row.hidden = picked.indexOf(row.getAttribute("data-row")) === -1;
+      });
+    });
+    if (announce && status) {
+      status.textContent = appeared.length ?
+        appeared.length + " follow-up question" + (appeared.length > 1 ? "s" : "") + " shown below." : "";
+    }
+  }
+
+  function addRow(button) {
+    var table = form.querySelector('table[data-grid="' + button.getAttribute("data-add-row") + '"] tbody');
+    var rows = table.querySelectorAll("tr[data-grid-row]");
+    var last = rows[rows.length - 1];
+    var next = rows.length;
+    var clone = last.cloneNode(true);
+    clone.setAttribute("data-grid-row", String(next));
+    clone.querySelectorAll("input, label").forEach(function (el) {
+      ["name", "id", "for"].forEach(function (attr) {
+        var v = el.getAttribute(attr);
+        if (v) { el.setAttribute(attr, v.replace(/\.(\d+)\./, "." + next + ".")); }
+      });
+      if (el.tagName === "INPUT") { el.value = ""; }
+    });
+    table.appendChild(clone);
+    var first = clone.querySelector("input");
+    if (first) { first.focus(); }
+  }
+
+  form.addEventListener("change", function () { dirty = true; update(true); });
+  form.addEventListener("input", function () { dirty = true; });
+  form.addEventListener("click", function (event) {
+    var target = event.target;
+    if (target.hasAttribute && target.hasAttribute("data-add-row")) { addRow(target); }
+  });
+  form.addEventListener("submit", function () {
+    dirty = false;
+    // Come back to the section being worked on after a save.
+    var sections = form.querySelectorAll(".form-section");
+    var anchor = document.getElementById("id_anchor");
+    for (var i = sections.length - 1; i >= 0; i--) {
+      if (sections[i].getBoundingClientRect().top < window.innerHeight / 3) { anchor.value = sections[i].id; break; }
+    }
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (dirty) { event.preventDefault(); event.returnValue = ""; }
+  });
+  var summary = document.getElementById("error-summary") || document.getElementById("conflict");
+  if (summary) { summary.focus(); }
+  update(false);
+})();

@@ -1,0 +1,182 @@
+"""Demonstration data: a few offices, users, a draft, a submitted response, and Moldova.
+
+The Moldova answers are those of the published 2012 response (response 2 of 2); the
+other offices' answers are illustrative only.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.models import Group, User
+from django.db import transaction
+
+from standards.models import Office
+from surveys.models import (
+    SECRETARIAT_GROUP,
+    Attachment,
+    Invitation,
+    Membership,
+    NumberingSystem,
+    QuestionnaireEdition,
+    SurveyRound,
+)
+from surveys.services import response_save_draft, response_start, response_submit
+
+DEMO_PASSWORD = "wipostad-demo"
+EDITION_SLUG = "application-numbering-2012"
+ROUND_SLUG = "application-numbering-2012"
+
+# Published response md-002 (Republic of Moldova, 2012), answer for answer.
+MOLDOVA_TRADEMARKS = {
+    "q1a": ["trademarks"],
+    "q1b": "1992",
+    "q2a": ["serial"],
+    "q3a": "other",
+    "q3b": ["serial"],
+    "q4a": "fixed",
+    "q4b": {"serial": 6},
+    "q5a": "no",
+    "q6a": "no",
+    "q7a": "yes",
+    "q7b": "fixed",
+    "q7c": "yes",
+    "q7d": "no",
+    "q7e": "no",
+    "q7f": "no",
+    "q8a": "no",
+    "q9a": "no",
+    "q10a": "no",
+    "q11a": "no",
+    "q12a": "yes",
+    "q13a": "no",
+    "q13b": "no",
+    "q14a": [
+        {"office_name": "State Agency on Intellectual Property", "example": "030812", "priority_presentation": "030812"}
+    ],
+    "q14b": "1992",
+    "q14c": [{"serial_position": "1-6"}],
+}
+
+# Illustrative: a numbering system with a two-digit year and a check digit set apart.
+EPO_PATENTS = {
+    "q1a": ["patents", "pct_national"],
+    "q1b": "1978",
+    "q2a": ["year", "serial", "control"],
+    "q3a": "other",
+    "q3b": ["year", "serial", "control"],
+    "q4a": "fixed",
+    "q4b": {"year": 2, "serial": 6, "control": 1},
+    "q5a": "no",
+    "q6a": "yes",
+    "q6b": "2",
+    "q6c": "gregorian",
+    "q7a": "yes",
+    "q7b": "fixed",
+    "q7c": "yes",
+    "q7d": "yes",
+    "q7e": "no",
+    "q7f": "yes",
+    "q8a": "no",
+    "q9a": "yes",
+    "q9b": "separate",
+    "q9c": "ep_mod10_w12",
+    "q10a": "no",
+    "q11a": "yes",
+    "q11b": ["dot"],
+    "q11c": "no",
+    "q12a": "yes",
+    "q13a": "no",
+    "q13b": "no",
+    "q14a": [
+        {"office_name": "European Patent Office", "example": "EP 99403122.7", "priority_presentation": "EP 99403122"}
+    ],
+    "q14b": "1978",
+}
+
+CHINA_DRAFT = {"q1a": ["patents", "utility_models", "industrial_designs"], "q2a": ["year", "type", "serial", "control"]}
+
+USERS = [
+    # username, office, role, secretariat
+    ("ib.reviewer", None, None, True),
+    ("md.respondent", "MD", Membership.Role.RESPONDENT, False),
+    ("md.approver", "MD", Membership.Role.APPROVER, False),
+    ("ep.respondent", "EP", Membership.Role.RESPONDENT, False),
+    ("cn.respondent", "CN", Membership.Role.RESPONDENT, False),
+]
+
+
+def _user(username: str, office_code: str | None, role: str | None, secretariat: bool) -> User:
+    user, created = User.objects.get_or_create(username=username, defaults={"email": f"{username}@example.org"})
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    if secretariat:
+        user.groups.add(Group.objects.get_or_create(name=SECRETARIAT_GROUP)[0])
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    if office_code:
+        Membership.objects.update_or_create(user=user, defaults={"office_id": office_code, "role": role})
+    return user
+
+
+def _answered(survey_round, office, label, user, answers, *, submit: bool):
+    system, _ = NumberingSystem.objects.get_or_create(office=office, label=label, defaults={"created_by": user})
+    response = response_start(survey_round=survey_round, numbering_system=system, user=user)
+    if response.version == 1 and answers:
+        response_save_draft(response=response, answers=answers, user=user, expected_version=response.version)
+        if submit:
+            response_submit(response=response, user=user)
+    return response
+
+
+@transaction.atomic
+def demo_load() -> list[tuple[str, str]]:
+    """Create the demonstration round, users and responses (safe to run again)."""
+    edition = QuestionnaireEdition.objects.get(slug=EDITION_SLUG)
+    survey_round, _ = SurveyRound.objects.get_or_create(
+        slug=ROUND_SLUG,
+        defaults={
+            "edition": edition,
+            "title": "Questionnaire on application numbering (2012)",
+            "year": 2012,
+            "opens_on": date(2012, 3, 1),
+            "closes_on": date(2012, 12, 31),
+        },
+    )
+    offices = {o.code: o for o in Office.objects.filter(code__in=["MD", "EP", "CN", "FR"])}
+    for office in offices.values():
+        Invitation.objects.get_or_create(round=survey_round, office=office)
+    users = {u[0]: _user(*u) for u in USERS}
+
+    md = users["md.respondent"]
+    # Moldova filed two responses; the first (patents) is not part of the published seed,
+    # so it is kept as an empty draft and only response 2 carries answers.
+    _answered(survey_round, offices["MD"], "Patents, utility models and industrial designs", md, {}, submit=False)
+    moldova = _answered(survey_round, offices["MD"], "Trademarks", md, MOLDOVA_TRADEMARKS, submit=True)
+    if not moldova.attachments.exists():
+        Attachment.objects.create(
+            response=moldova,
+            question_id="q14d",
+            token="md-002-example-2-doc",
+            original_name="Example 2.doc",
+            uploaded_by=md,
+        )
+    _answered(
+        survey_round, offices["EP"], "European patent applications", users["ep.respondent"], EPO_PATENTS, submit=True
+    )
+    _answered(
+        survey_round,
+        offices["CN"],
+        "Patents, utility models and designs",
+        users["cn.respondent"],
+        CHINA_DRAFT,
+        submit=False,
+    )
+    return [
+        ("ib.reviewer", "secretariat reviewer (sees every office)"),
+        ("md.respondent", "Republic of Moldova, respondent"),
+        ("md.approver", "Republic of Moldova, approver"),
+        ("ep.respondent", "European Patent Office, respondent"),
+        ("cn.respondent", "China, respondent (has a draft)"),
+    ]

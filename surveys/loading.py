@@ -1,0 +1,66 @@
+"""Loading questionnaire editions from their definition files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from django.db import transaction
+
+from surveys.edition import DefinitionError, Edition, tr
+from surveys.models import QuestionnaireEdition
+
+EDITIONS_DIR = Path(__file__).resolve().parent / "editions"
+
+
+def read_definition(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DefinitionError(f"{path}: no such file") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DefinitionError(f"{path.name}: not valid UTF-8 JSON ({exc})") from None
+    Edition(data)  # validates, raising DefinitionError with the place and the reason
+    return data
+
+
+def checksum(definition: dict) -> str:
+    canonical = json.dumps(definition, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def edition_load(path: Path) -> tuple[QuestionnaireEdition, str]:
+    """Load a definition file; returns the edition and what happened (created/unchanged/updated).
+
+    A loaded edition is the record of what offices were asked, so its content can only
+    change before anyone has answered it.
+    """
+    definition = read_definition(path)
+    digest = checksum(definition)
+    fields = {
+        "version": definition["version"],
+        "title": tr(definition["title"]),
+        "year": definition["year"],
+        "definition": definition,
+        "checksum": digest,
+    }
+    existing = QuestionnaireEdition.objects.select_for_update().filter(slug=definition["slug"]).first()
+    if existing is None:
+        return QuestionnaireEdition.objects.create(slug=definition["slug"], **fields), "created"
+    if existing.checksum == digest:
+        return existing, "unchanged"
+    if existing.rounds.filter(responses__isnull=False).exists():
+        raise DefinitionError(
+            f"{definition['slug']}: the edition already has responses, so its content cannot change; "
+            "publish the changed questionnaire under a new slug."
+        )
+    if existing.version == definition["version"]:
+        raise DefinitionError(
+            f"{definition['slug']}: the content differs from the loaded version {existing.version}; raise the version."
+        )
+    for key, value in fields.items():
+        setattr(existing, key, value)
+    existing.save()
+    return existing, "updated"

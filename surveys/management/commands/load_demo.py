@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from surveys.demo import DEMO_PASSWORD, demo_load
+
+
+class Command(BaseCommand):
+    help = "Load demonstration offices, users and responses (local use only; safe to run again)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-without-debug",
+            action="store_true",
+            help="Load even when DJANGO_DEBUG is off (demo accounts have a published password).",
+        )
+
+    def handle(self, *args, allow_without_debug, **options):
+        if not settings.DEBUG and not allow_without_debug:
+            raise CommandError(
+                "Refusing to create demo accounts with DJANGO_DEBUG off: their password is public. "
+                "Use --allow-without-debug on a throw-away database."
+            )
+        logins = demo_load()
+        self.stdout.write("")
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD})")
+        for username, who in logins:
+            self.stdout.write(f"  {username:<16} {who}")
+        self.stdout.write("")

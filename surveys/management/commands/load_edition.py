@@ -1,0 +1,22 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from surveys.edition import DefinitionError
+from surveys.loading import EDITIONS_DIR, edition_load
+
+
+class Command(BaseCommand):
+    help = "Load questionnaire edition definition files (all of surveys/editions/*.json when no path is given)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="*", type=Path)
+
+    def handle(self, *args, paths, **options):
+        for path in paths or sorted(EDITIONS_DIR.glob("*.json")):
+            try:
+                edition, outcome = edition_load(path)
+            except DefinitionError as exc:
+                raise CommandError(str(exc)) from None
+            questions = len(edition.structure.questions)
+            self.stdout.write(f"{edition.slug} (version {edition.version}, {questions} questions): {outcome}")

@@ -1,0 +1,64 @@
+"""The questionnaire in Chromium: follow-ups appear and disappear live, and what the
+browser hid is never stored as an answer."""
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_follow_ups_follow_the_gate_and_hidden_answers_are_not_stored(
+    live_server, signed_in_page, office_a_respondent, make_response, moldova_answers
+):
+    response = make_response(office_a_respondent, moldova_answers)
+    assert response.answers["q11a"] == "no"
+    page = signed_in_page(office_a_respondent)
+    page.goto(f"{live_server.url}/surveys/responses/{response.pk}/edit/")
+
+    follow_up = page.locator("#q-q11b")
+    expect(follow_up).to_be_hidden()
+    expect(page.locator("#q-q11c")).to_be_hidden()
+
+    # Answer the gate "yes": the follow-ups appear at once, with no round trip.
+    page.check("#id_q11a-yes")
+    expect(follow_up).to_be_visible()
+    expect(page.locator("#q-q11c")).to_be_visible()
+    expect(page.locator("#branch-status")).to_have_text("2 follow-up questions shown below.")
+
+    # Answer one follow-up; a follow-up of the follow-up appears with it.
+    page.check("#id_q11b-other")
+    expect(page.locator("#q-q11b_other")).to_be_visible()
+    page.fill("#id_q11b_other", "~")
+
+    # Switch the gate back: everything behind it disappears.
+    page.check("#id_q11a-no")
+    expect(follow_up).to_be_hidden()
+    expect(page.locator("#q-q11b_other")).to_be_hidden()
+
+    page.click("button[name=action][value=submit]")
+    page.wait_for_url(f"{live_server.url}/surveys/responses/{response.pk}/")
+    expect(page.locator(".status")).to_have_text("Submitted")
+
+    response.refresh_from_db()
+    assert response.status == "submitted"
+    assert response.answers["q11a"] == "no"
+    assert "q11b" not in response.answers
+    assert "q11b_other" not in response.answers
+    # Kept aside, never reported as answered.
+    assert response.stashed_answers["q11b"] == ["other"]
+
+
+def test_part_rows_follow_the_parts_ticked_in_q2a(live_server, signed_in_page, office_a_respondent, make_response):
+    response = make_response(office_a_respondent, {"q2a": ["serial"], "q4a": "fixed"})
+    page = signed_in_page(office_a_respondent)
+    page.goto(f"{live_server.url}/surveys/responses/{response.pk}/edit/")
+    year_row = page.locator('[data-row-of="q4b"][data-row="year"]')
+    expect(year_row).to_be_hidden()
+    page.check("#id_q2a-year")
+    expect(year_row).to_be_visible()
+    page.fill('[name="q4b.year"]', "4")
+    page.fill('[name="q4b.serial"]', "9")
+    page.click("button[name=action][value=save]")
+    expect(page.locator(".message-success")).to_have_text("Draft saved.")
+    response.refresh_from_db()
+    assert response.answers["q4b"] == {"year": 4, "serial": 9}

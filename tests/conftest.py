@@ -1,0 +1,171 @@
+"""Shared fixtures: reference data, personas and small factories.
+
+Personas (DESIGN.md): office A respondent and approver (Republic of Moldova), office B
+respondent (European Patent Office), a secretariat reviewer, and anonymous visitors.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+BROWSER_PATH = os.environ.get("WIPOSTAD_CHROMIUM", "/usr/bin/chromium")
+BROWSER_REQUIRED = os.environ.get("WIPOSTAD_REQUIRE_BROWSER", "") == "1"
+EDITION_FILE = Path(__file__).resolve().parent.parent / "surveys" / "editions" / "application-numbering-2012.json"
+
+
+def _browser_available() -> bool:
+    return Path(BROWSER_PATH).exists() or shutil.which(BROWSER_PATH) is not None
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_items = [item for item in items if "browser" in item.keywords]
+    if not browser_items or _browser_available():
+        return
+    if BROWSER_REQUIRED:
+        raise pytest.UsageError(f"Browser tests are required but Chromium was not found at {BROWSER_PATH}.")
+    skip = pytest.mark.skip(reason=f"Chromium not found at {BROWSER_PATH} (install chromium to run browser tests)")
+    for item in browser_items:
+        item.add_marker(skip)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # Where browser tests are required (CI), a skipped one is a failure, not a pass.
+    if not BROWSER_REQUIRED:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    browser_skips = [r for r in skipped if "tests/browser/" in r.nodeid]
+    if browser_skips:
+        for r in browser_skips:
+            print(f"\nbrowser test skipped but required: {r.nodeid}")
+        session.exitstatus = 1
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": BROWSER_PATH,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+
+
+@pytest.fixture(scope="session")
+def edition_structure():
+    import json
+
+    from surveys.edition import Edition
+
+    return Edition(json.loads(EDITION_FILE.read_text(encoding="utf-8")))
+
+
+@pytest.fixture
+def reference_data(db):
+    """The ST.3 offices, the standards catalogue and the 2012 edition, as `make run` loads them."""
+    from standards.services import offices_load, standards_load
+    from surveys.loading import edition_load
+
+    offices_load()
+    standards_load()
+    edition, _ = edition_load(EDITION_FILE)
+    return edition
+
+
+@pytest.fixture
+def edition(reference_data):
+    return reference_data
+
+
+@pytest.fixture
+def survey_round(edition):
+    from surveys.models import Invitation, SurveyRound
+
+    rnd = SurveyRound.objects.create(
+        edition=edition,
+        slug="application-numbering-2012",
+        title="Questionnaire on application numbering (2012)",
+        year=2012,
+        opens_on=date(2012, 3, 1),
+        closes_on=date(2012, 12, 31),
+    )
+    for code in ("MD", "EP"):
+        Invitation.objects.create(round=rnd, office_id=code)
+    return rnd
+
+
+def _make_user(username, office=None, role="respondent", secretariat=False):
+    from django.contrib.auth.models import Group, User
+
+    from surveys.models import SECRETARIAT_GROUP, Membership
+
+    user = User.objects.create_user(username=username, password="persona-password", email=f"{username}@example.org")
+    if office:
+        Membership.objects.create(user=user, office_id=office, role=role)
+    if secretariat:
+        user.groups.add(Group.objects.get_or_create(name=SECRETARIAT_GROUP)[0])
+    return user
+
+
+@pytest.fixture
+def office_a_respondent(reference_data):
+    return _make_user("a.respondent", "MD", "respondent")
+
+
+@pytest.fixture
+def office_a_approver(reference_data):
+    return _make_user("a.approver", "MD", "approver")
+
+
+@pytest.fixture
+def office_b_respondent(reference_data):
+    return _make_user("b.respondent", "EP", "respondent")
+
+
+@pytest.fixture
+def secretariat_reviewer(reference_data):
+    return _make_user("ib.reviewer", secretariat=True)
+
+
+@pytest.fixture
+def make_response(survey_round):
+    """make_response(user, answers=None, label=..., submit=False) → a response of the user's office."""
+    from surveys.models import NumberingSystem
+    from surveys.services import response_save_draft, response_start, response_submit
+
+    def factory(user, answers=None, *, label="Trademarks", submit=False):
+        system = NumberingSystem.objects.create(office=user.membership.office, label=label, created_by=user)
+        response = response_start(survey_round=survey_round, numbering_system=system, user=user)
+        if answers:
+            response_save_draft(response=response, answers=answers, user=user, expected_version=response.version)
+        if submit:
+            response_submit(response=response, user=user)
+        response.refresh_from_db()
+        return response
+
+    return factory
+
+
+@pytest.fixture
+def moldova_answers():
+    from surveys.demo import MOLDOVA_TRADEMARKS
+
+    return {k: (v.copy() if isinstance(v, list | dict) else v) for k, v in MOLDOVA_TRADEMARKS.items()}

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from surveys import views as survey_views
+
+urlpatterns = [
+    path("", survey_views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("surveys/", include("surveys.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "surveys.views.error_403"
+handler404 = "surveys.views.error_404"
+handler500 = "surveys.views.error_500"
