@@ -39,6 +39,12 @@ def field_name(*parts: Any) -> str:
     return ".".join(str(p) for p in parts)
 
 
+def _row(data: Any, qid: str, row_key: Any, columns: list[str]) -> dict[str, str]:
+    """The filled cells of one grid row (empty cells are left out)."""
+    cells = {c: _get(data, field_name(qid, row_key, c)).strip() for c in columns}
+    return {c: v for c, v in cells.items() if v}
+
+
 def _parse_question(q: Question, edition: Edition, data: Any) -> Any:
     t = q.type
     if t == "multi":
@@ -81,14 +87,14 @@ def _parse_question(q: Question, edition: Edition, data: Any) -> Any:
         if q.rows_from:
             rows = {}
             for row_id in parts:
-                row = {c: _get(data, field_name(q.id, row_id, c)).strip() for c in columns}
-                if any(row.values()):
+                row = _row(data, q.id, row_id, columns)
+                if row:
                     rows[row_id] = row
             return rows
         grid = []
         for i in range(min(q.max_rows or MAX_GRID_ROWS, MAX_GRID_ROWS)):
-            row = {c: _get(data, field_name(q.id, i, c)).strip() for c in columns}
-            if any(row.values()):
+            row = _row(data, q.id, i, columns)
+            if row:
                 grid.append(row)
         return grid
     raise ValueError(f"unknown question type {t!r}")

@@ -23,6 +23,7 @@ from surveys.engine import Evaluation, evaluate
 from surveys.models import (
     EDITABLE_STATUSES,
     Attachment,
+    Invitation,
     Membership,
     NumberingSystem,
     Response,
@@ -111,12 +112,15 @@ def response_start(*, survey_round: SurveyRound, numbering_system: NumberingSyst
         return existing
     if survey_round.status != SurveyRound.Status.OPEN:
         raise WorkflowError(f"The round “{survey_round}” is closed.")
-    # Lock the office's responses in this round so two starts cannot take the same number.
-    taken = (
-        Response.objects.select_for_update()
-        .filter(round=survey_round, office=numbering_system.office)
-        .aggregate(n=Max("sequence"))["n"]
+    # The office's invitation row is the lock: two starts at once cannot take the same number.
+    invitation = (
+        Invitation.objects.select_for_update().filter(round=survey_round, office=numbering_system.office).first()
     )
+    if invitation is None:
+        raise WorkflowError(f"{numbering_system.office.name} is not invited to the round “{survey_round}”.")
+    taken = Response.objects.filter(round=survey_round, office=numbering_system.office).aggregate(n=Max("sequence"))[
+        "n"
+    ]
     response = Response.objects.create(
         round=survey_round,
         office=numbering_system.office,
@@ -156,7 +160,11 @@ def response_save_draft(
     Answers to questions that do not apply are kept aside in ``stashed_answers`` — never
     destroyed, never reported as answered.
     """
-    locked = Response.objects.select_for_update().select_related("round__edition", "updated_by").get(pk=response.pk)
+    locked = (
+        Response.objects.select_for_update(of=("self",))
+        .select_related("round__edition", "updated_by")
+        .get(pk=response.pk)
+    )
     _require_office_member(user, locked.office)
     if locked.status not in EDITABLE_STATUSES:
         raise WorkflowError(f"This response is {locked.get_status_display().lower()} and can no longer be changed.")
@@ -167,8 +175,13 @@ def response_save_draft(
     if evaluation.unknown:
         raise WorkflowError(f"Unknown question ID(s): {', '.join(evaluation.unknown)}.")
     before = {**locked.stashed_answers, **locked.answers}
-    # Keep earlier stashed answers for questions the form did not send again.
-    stashed = {k: v for k, v in locked.stashed_answers.items() if k not in evaluation.answers and k not in answers}
+    # An earlier answer to a question that is now hidden, and that was not sent again, was
+    # not cleared by anyone (nobody could see it): keep it aside rather than drop it.
+    stashed = {
+        qid: value
+        for qid, value in before.items()
+        if qid not in answers and not evaluation.is_applicable(qid) and qid in edition.by_id
+    }
     stashed.update(evaluation.stashed)
     locked.answers = evaluation.answers
     locked.stashed_answers = stashed
@@ -185,7 +198,7 @@ def response_save_draft(
 
 @transaction.atomic
 def response_submit(*, response: Response, user: User) -> Response:
-    locked = Response.objects.select_for_update().select_related("round__edition").get(pk=response.pk)
+    locked = Response.objects.select_for_update(of=("self",)).select_related("round__edition").get(pk=response.pk)
     _require_office_member(user, locked.office)
     if locked.status not in EDITABLE_STATUSES:
         raise WorkflowError(f"This response is already {locked.get_status_display().lower()}.")
