@@ -266,7 +266,8 @@ def questionnaire_form(
                 value=values.get(q.id, [] if q.type == "multi" else ""),
                 errors=errors if applicable else [],
                 warnings=warnings_by_q.get(q.id, []),
-                examples=_examples(edition, q.examples, language),
+                # An example already shown at the top of the section is not repeated here.
+                examples=_examples(edition, tuple(n for n in q.examples if n not in section.examples), language),
                 help=tr(q.help, language),
                 widget="input" if q.id.endswith("_other") else "textarea",
             )
