@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from standards.models import Office
 from surveys.edition import Edition
@@ -152,7 +153,7 @@ class NumberingSystem(models.Model):
     class Meta:
         ordering = ["office_id", "created_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["office", "label"], name="numbering_system_label_unique_per_office")
+            models.UniqueConstraint("office", Lower("label"), name="numbering_system_label_unique_per_office")
         ]
 
     def __str__(self) -> str:
@@ -188,6 +189,10 @@ class ResponseQuerySet(models.QuerySet):
 
     def with_related(self) -> ResponseQuerySet:
         return self.select_related("round__edition", "office", "numbering_system", "updated_by")
+
+    def for_listing(self) -> ResponseQuerySet:
+        """Related rows for list pages, without the (large) edition definition."""
+        return self.select_related("round", "office", "numbering_system", "updated_by")
 
 
 class Response(models.Model):

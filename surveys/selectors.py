@@ -55,7 +55,7 @@ def public_response(edition_slug: str, office_code: str, sequence: int) -> Respo
 
 
 def public_responses(edition_slug: str | None = None):
-    qs = Response.objects.public().with_related().order_by("office_id", "sequence")
+    qs = Response.objects.public().for_listing().order_by("office_id", "sequence")
     if edition_slug:
         qs = qs.filter(round__edition__slug=edition_slug)
     return qs

@@ -225,14 +225,8 @@ def _clean_filename(name: str) -> str:
     return base[:200] or "attachment"
 
 
-@transaction.atomic
-def attachment_add(*, response: Response, question_id: str, upload: UploadedFile, user: User) -> Attachment:
-    _require_office_member(user, response.office)
-    if not response.is_editable:
-        raise WorkflowError("Attachments can only be added while the response is being edited.")
-    question = response.round.edition.structure.by_id.get(question_id)
-    if question is None or not question.attachment:
-        raise WorkflowError(f"Question {question_id} does not take attachments.")
+def attachment_check(upload: UploadedFile) -> tuple[str, str]:
+    """The cleaned name and suffix of an acceptable upload; WorkflowError says why not."""
     name = _clean_filename(upload.name or "")
     suffix = PurePath(name).suffix.lower()
     if suffix not in ALLOWED_ATTACHMENT_TYPES:
@@ -243,6 +237,18 @@ def attachment_add(*, response: Response, question_id: str, upload: UploadedFile
         raise WorkflowError(f"“{name}” is {upload.size or 0:,} bytes; attachments may be at most {limit:,} bytes.")
     if upload.size == 0:
         raise WorkflowError(f"“{name}” is empty.")
+    return name, suffix
+
+
+@transaction.atomic
+def attachment_add(*, response: Response, question_id: str, upload: UploadedFile, user: User) -> Attachment:
+    _require_office_member(user, response.office)
+    if not response.is_editable:
+        raise WorkflowError("Attachments can only be added while the response is being edited.")
+    question = response.round.edition.structure.by_id.get(question_id)
+    if question is None or not question.attachment:
+        raise WorkflowError(f"Question {question_id} does not take attachments.")
+    name, suffix = attachment_check(upload)
     attachment = Attachment(
         response=response,
         question_id=question_id,
@@ -268,6 +274,37 @@ def attachment_remove(*, attachment: Attachment, user: User) -> None:
         transaction.on_commit(lambda: attachment.file.storage.delete(stored))
 
 
+@transaction.atomic
+def response_save_with_attachments(
+    *,
+    response: Response,
+    answers: Mapping[str, Any],
+    user: User,
+    expected_version: int,
+    remove: list[str],
+    upload: UploadedFile | None,
+) -> Evaluation:
+    """A form save: answers, removed attachments and a new upload together, or nothing.
+
+    The upload is checked before anything is written, so a refused file leaves the
+    response exactly as it was (the person's answers stay on their page).
+    """
+    target = None
+    if upload:
+        attachment_check(upload)
+        target = next((q.id for q in response.round.edition.structure.questions if q.attachment), None)
+        if target is None:
+            raise WorkflowError("This questionnaire does not take attachments.")
+    evaluation = response_save_draft(response=response, answers=answers, user=user, expected_version=expected_version)
+    for token in remove:
+        attachment = response.attachments.filter(token=token).first()
+        if attachment:
+            attachment_remove(attachment=attachment, user=user)
+    if upload:
+        attachment_add(response=response, question_id=target, upload=upload, user=user)
+    return evaluation
+
+
 def membership_set(*, user: User, office: Office, role: str) -> Membership:
     membership, _ = Membership.objects.update_or_create(user=user, defaults={"office": office, "role": role})
     return membership
@@ -285,6 +322,7 @@ __all__ = [
     "membership_set",
     "numbering_system_create",
     "response_save_draft",
+    "response_save_with_attachments",
     "response_start",
     "response_submit",
 ]

@@ -47,7 +47,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = selectors.office_dashboard(request.user)
     context["is_secretariat"] = services.is_secretariat(request.user)
     if context["is_secretariat"]:
-        context["all_responses"] = Response.objects.with_related().order_by("office_id", "sequence")
+        context["all_responses"] = Response.objects.for_listing().order_by("office_id", "sequence")
     return render(request, "surveys/dashboard.html", context)
 
 
@@ -78,6 +78,8 @@ def response_start_view(request: HttpRequest, round_slug: str, system_pk: int) -
     survey_round = get_object_or_404(SurveyRound, slug=round_slug, invitations__office=system.office)
     try:
         response = services.response_start(survey_round=survey_round, numbering_system=system, user=request.user)
+    except services.PermissionDenied as exc:
+        raise PermissionDenied(str(exc)) from None
     except services.WorkflowError as exc:
         messages.error(request, str(exc))
         return redirect("surveys:dashboard")
@@ -110,24 +112,26 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
     show_errors = False
     conflict = None
     status = 200
+    # The version the person is editing: after a refused save it stays the one they
+    # loaded, so saving the same page again is refused again instead of overwriting.
+    form_version = response.version
     if request.method == "POST":
         answers = answers_from_form(edition, request.POST)
         try:
-            expected = int(request.POST.get("version", ""))
+            form_version = int(request.POST.get("version", ""))
         except ValueError:
-            expected = -1
+            form_version = -1
         try:
-            services.response_save_draft(
-                response=response, answers=answers, user=request.user, expected_version=expected
+            services.response_save_with_attachments(
+                response=response,
+                answers=answers,
+                user=request.user,
+                expected_version=form_version,
+                remove=request.POST.getlist("remove_attachment"),
+                upload=request.FILES.get("attachment"),
             )
-            for token in request.POST.getlist("remove_attachment"):
-                attachment = response.attachments.filter(token=token).first()
-                if attachment:
-                    services.attachment_remove(attachment=attachment, user=request.user)
-            upload = request.FILES.get("attachment")
-            if upload:
-                target = next((q.id for q in edition.questions if q.attachment), None)
-                services.attachment_add(response=response, question_id=target or "", upload=upload, user=request.user)
+        except services.PermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from None
         except services.ResponseConflict as exc:
             conflict = str(exc)
             status = 409
@@ -135,6 +139,7 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(exc))
             status = 400
         else:
+            form_version = response.version
             if request.POST.get("action") == "submit":
                 try:
                     services.response_submit(response=response, user=request.user)
@@ -154,6 +159,7 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
     errors = [(item, error) for section in sections for item in section.items for error in item.errors if show_errors]
     context = {
         "response": response,
+        "form_version": form_version,
         "edition": edition,
         "sections": sections,
         "errors": errors,

@@ -106,4 +106,8 @@ def test_numbering_system_labels_are_unique_per_office(reference_data, office_a_
         services.numbering_system_create(
             office=office_a_respondent.membership.office, label=" Trademarks ", user=office_a_respondent
         )
+    with pytest.raises(services.WorkflowError, match="already has a numbering system"):
+        services.numbering_system_create(
+            office=office_a_respondent.membership.office, label="TRADEMARKS", user=office_a_respondent
+        )
     assert NumberingSystem.objects.filter(office_id="MD").count() == 1
