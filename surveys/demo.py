@@ -21,7 +21,13 @@ from surveys.models import (
     QuestionnaireEdition,
     SurveyRound,
 )
-from surveys.services import response_save_draft, response_start, response_submit
+from surveys.services import (
+    response_accept,
+    response_publish,
+    response_save_draft,
+    response_start,
+    response_submit,
+)
 
 DEMO_PASSWORD = "wipostad-demo"
 EDITION_SLUG = "application-numbering-2012"
@@ -102,6 +108,7 @@ USERS = [
     ("md.respondent", "MD", Membership.Role.RESPONDENT, False),
     ("md.approver", "MD", Membership.Role.APPROVER, False),
     ("ep.respondent", "EP", Membership.Role.RESPONDENT, False),
+    ("ep.approver", "EP", Membership.Role.APPROVER, False),
     ("cn.respondent", "CN", Membership.Role.RESPONDENT, False),
 ]
 
@@ -120,13 +127,17 @@ def _user(username: str, office_code: str | None, role: str | None, secretariat:
     return user
 
 
-def _answered(survey_round, office, label, user, answers, *, submit: bool):
+def _answered(survey_round, office, label, user, answers, *, approver=None, reviewer=None, until="draft"):
+    """Start and fill a response, then take it as far as `until` (draft/submitted/published)."""
     system, _ = NumberingSystem.objects.get_or_create(office=office, label=label, defaults={"created_by": user})
     response = response_start(survey_round=survey_round, numbering_system=system, user=user)
     if response.version == 1 and answers:
         response_save_draft(response=response, answers=answers, user=user, expected_version=response.version)
-        if submit:
-            response_submit(response=response, user=user)
+        if until in ("submitted", "published"):
+            response_submit(response=response, user=approver)
+        if until == "published":
+            response_accept(response=response, user=reviewer, comment="Checked against the published record.")
+            response_publish(response=response, user=reviewer)
     return response
 
 
@@ -149,11 +160,20 @@ def demo_load() -> list[tuple[str, str]]:
         Invitation.objects.get_or_create(round=survey_round, office=office)
     users = {u[0]: _user(*u) for u in USERS}
 
-    md = users["md.respondent"]
+    md, reviewer = users["md.respondent"], users["ib.reviewer"]
     # Moldova filed two responses; the first (patents) is not part of the published seed,
     # so it is kept as an empty draft and only response 2 carries answers.
-    _answered(survey_round, offices["MD"], "Patents, utility models and industrial designs", md, {}, submit=False)
-    moldova = _answered(survey_round, offices["MD"], "Trademarks", md, MOLDOVA_TRADEMARKS, submit=True)
+    _answered(survey_round, offices["MD"], "Patents, utility models and industrial designs", md, {})
+    moldova = _answered(
+        survey_round,
+        offices["MD"],
+        "Trademarks",
+        md,
+        MOLDOVA_TRADEMARKS,
+        approver=users["md.approver"],
+        reviewer=reviewer,
+        until="published",
+    )
     if not moldova.attachments.exists():
         Attachment.objects.create(
             response=moldova,
@@ -163,20 +183,20 @@ def demo_load() -> list[tuple[str, str]]:
             uploaded_by=md,
         )
     _answered(
-        survey_round, offices["EP"], "European patent applications", users["ep.respondent"], EPO_PATENTS, submit=True
-    )
-    _answered(
         survey_round,
-        offices["CN"],
-        "Patents, utility models and designs",
-        users["cn.respondent"],
-        CHINA_DRAFT,
-        submit=False,
+        offices["EP"],
+        "European patent applications",
+        users["ep.respondent"],
+        EPO_PATENTS,
+        approver=users["ep.approver"],
+        until="submitted",
     )
+    _answered(survey_round, offices["CN"], "Patents, utility models and designs", users["cn.respondent"], CHINA_DRAFT)
     return [
         ("ib.reviewer", "secretariat reviewer (sees every office)"),
         ("md.respondent", "Republic of Moldova, respondent"),
-        ("md.approver", "Republic of Moldova, approver"),
+        ("md.approver", "Republic of Moldova, approver (submits the office's responses)"),
         ("ep.respondent", "European Patent Office, respondent"),
+        ("ep.approver", "European Patent Office, approver (submitted ep-001, waiting for review)"),
         ("cn.respondent", "China, respondent (has a draft)"),
     ]

@@ -19,6 +19,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from standards.models import Office
+from surveys import notifications
 from surveys.engine import Evaluation, evaluate
 from surveys.models import (
     EDITABLE_STATUSES,
@@ -27,8 +28,10 @@ from surveys.models import (
     Membership,
     NumberingSystem,
     Response,
+    ResponseEvent,
     ResponseRevision,
     ResponseStatus,
+    ReviewComment,
     SurveyRound,
     is_secretariat,
     office_of,
@@ -59,10 +62,16 @@ class ResponseConflict(WorkflowError):
 
 
 class ResponseInvalid(WorkflowError):
-    def __init__(self, evaluation: Evaluation):
+    def __init__(self, evaluation: Evaluation, unconfirmed: list[str] | None = None):
         self.evaluation = evaluation
+        self.unconfirmed = unconfirmed or []
         n = len(evaluation.errors)
-        super().__init__(f"The response cannot be submitted yet: {n} question{'s' if n != 1 else ''} need attention.")
+        parts = []
+        if n:
+            parts.append(f"{n} question{'s' if n != 1 else ''} need attention")
+        if self.unconfirmed:
+            parts.append(f"{len(self.unconfirmed)} pre-filled section(s) still to confirm")
+        super().__init__(f"The response cannot be submitted yet: {'; '.join(parts)}.")
 
 
 ALLOWED_ATTACHMENT_TYPES = {
@@ -121,6 +130,24 @@ def response_start(*, survey_round: SurveyRound, numbering_system: NumberingSyst
     taken = Response.objects.filter(round=survey_round, office=numbering_system.office).aggregate(n=Max("sequence"))[
         "n"
     ]
+    # A new round starts from what the office last had accepted for this system (any
+    # earlier round): the office changes what changed and confirms the rest.
+    previous = (
+        Response.objects.filter(
+            numbering_system=numbering_system, status__in=[ResponseStatus.ACCEPTED, ResponseStatus.PUBLISHED]
+        )
+        .exclude(round=survey_round)
+        .select_related("round")
+        .order_by("-round__opens_on", "-accepted_at")
+        .first()
+    )
+    answers: dict[str, Any] = {}
+    stashed: dict[str, Any] = {}
+    if previous is not None:
+        edition = survey_round.edition.structure
+        carried = {k: v for k, v in {**previous.stashed_answers, **previous.answers}.items() if k in edition.by_id}
+        evaluation = evaluate(edition, carried, with_warnings=False)
+        answers, stashed = evaluation.answers, evaluation.stashed
     response = Response.objects.create(
         round=survey_round,
         office=numbering_system.office,
@@ -128,8 +155,21 @@ def response_start(*, survey_round: SurveyRound, numbering_system: NumberingSyst
         sequence=(taken or 0) + 1,
         created_by=user,
         updated_by=user,
+        answers=answers,
+        stashed_answers=stashed,
+        prefilled_from=previous,
     )
-    ResponseRevision.objects.create(response=response, version=1, status=response.status, author=user, note="created")
+    note = f"created, pre-filled from {previous.public_key} ({previous.round.title})" if previous else "created"
+    ResponseRevision.objects.create(
+        response=response,
+        version=1,
+        status=response.status,
+        answers=answers,
+        stashed_answers=stashed,
+        changed=sorted({**stashed, **answers}),
+        author=user,
+        note=note[:200],
+    )
     return response
 
 
@@ -153,7 +193,12 @@ def _record(response: Response, user: User | None, before: dict[str, Any], note:
 
 @transaction.atomic
 def response_save_draft(
-    *, response: Response, answers: Mapping[str, Any], user: User, expected_version: int
+    *,
+    response: Response,
+    answers: Mapping[str, Any],
+    user: User,
+    expected_version: int,
+    confirmed_sections: list[str] | None = None,
 ) -> Evaluation:
     """Store the answers as they are (valid or not); applicability decides where each goes.
 
@@ -185,36 +230,209 @@ def response_save_draft(
     stashed.update(evaluation.stashed)
     locked.answers = evaluation.answers
     locked.stashed_answers = stashed
+    if confirmed_sections is not None:
+        known = [s.id for s in edition.sections]
+        locked.confirmed_sections = [s for s in known if s in set(confirmed_sections)]
     locked.version = F("version") + 1
     locked.updated_by = user
-    locked.save(update_fields=["answers", "stashed_answers", "version", "updated_by", "updated_at"])
+    locked.save(
+        update_fields=["answers", "stashed_answers", "confirmed_sections", "version", "updated_by", "updated_at"]
+    )
     locked.refresh_from_db(fields=["version", "updated_at"])
     _record(locked, user, before, "draft saved")
-    response.__dict__.update(
-        {k: getattr(locked, k) for k in ("answers", "stashed_answers", "version", "updated_at", "updated_by_id")}
-    )
+    for key in ("answers", "stashed_answers", "confirmed_sections", "version", "updated_at", "updated_by_id"):
+        response.__dict__[key] = getattr(locked, key)
     return evaluation
 
 
+# action → (states it may start from, state it leads to, who may take it)
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "submit": (EDITABLE_STATUSES, ResponseStatus.SUBMITTED, "approver"),
+    "return": ((ResponseStatus.SUBMITTED,), ResponseStatus.RETURNED, "secretariat"),
+    "accept": ((ResponseStatus.SUBMITTED,), ResponseStatus.ACCEPTED, "secretariat"),
+    "publish": ((ResponseStatus.ACCEPTED,), ResponseStatus.PUBLISHED, "secretariat"),
+    "reopen": ((ResponseStatus.ACCEPTED, ResponseStatus.PUBLISHED), ResponseStatus.RETURNED, "secretariat"),
+}
+ROLE_WORDS = {
+    "approver": "an approver of the office",
+    "secretariat": "the International Bureau (secretariat)",
+}
+
+
+def is_office_approver(user: User, office: Office) -> bool:
+    membership = getattr(user, "_wipostad_membership", None) if user.is_authenticated else None
+    if membership is None and user.is_authenticated:
+        office_of(user)  # caches the membership on the user
+        membership = getattr(user, "_wipostad_membership", None)
+    return bool(membership) and membership.office_id == office.pk and membership.role == Membership.Role.APPROVER
+
+
+def _may(user: User, role: str, response: Response) -> bool:
+    if role == "secretariat":
+        return is_secretariat(user)
+    return is_office_approver(user, response.office)
+
+
+def allowed_actions(response: Response, user: User) -> list[str]:
+    """The workflow steps this user may take on the response now (for buttons and the API)."""
+    return [
+        action
+        for action, (sources, _, role) in TRANSITIONS.items()
+        if response.status in sources and _may(user, role, response)
+    ]
+
+
+def unconfirmed_sections(response: Response) -> list[str]:
+    """Sections of a pre-filled response the office has not yet confirmed as still correct."""
+    if response.prefilled_from_id is None:
+        return []
+    edition = response.round.edition.structure
+    return [s.id for s in edition.sections if s.id not in set(response.confirmed_sections or ())]
+
+
 @transaction.atomic
-def response_submit(*, response: Response, user: User) -> Response:
-    locked = Response.objects.select_for_update(of=("self",)).select_related("round__edition").get(pk=response.pk)
-    _require_office_member(user, locked.office)
-    if locked.status not in EDITABLE_STATUSES:
-        raise WorkflowError(f"This response is already {locked.get_status_display().lower()}.")
-    evaluation = evaluate(locked.round.edition.structure, locked.answers)
-    if not evaluation.is_valid:
-        raise ResponseInvalid(evaluation)
+def _transition(
+    *,
+    response: Response,
+    user: User,
+    action: str,
+    comment: str = "",
+    question_comments: Mapping[str, str] | None = None,
+    expected_version: int | None = None,
+) -> Response:
+    sources, target, role = TRANSITIONS[action]
+    locked = (
+        Response.objects.select_for_update(of=("self",))
+        .select_related("round__edition", "office", "updated_by")
+        .get(pk=response.pk)
+    )
+    if not _may(user, role, locked):
+        raise PermissionDenied(f"Only {ROLE_WORDS[role]} can do this.")
+    if locked.status not in sources:
+        raise WorkflowError(
+            f"A response that is {locked.get_status_display().lower()} cannot be "
+            f"{ResponseEvent.Action(action).label.lower()}."
+        )
+    if expected_version is not None and locked.version != expected_version:
+        raise ResponseConflict(locked, expected_version)
+    question_comments = {q: c.strip() for q, c in (question_comments or {}).items() if c and c.strip()}
+    edition = locked.round.edition.structure
+    unknown = [q for q in question_comments if q not in edition.by_id]
+    if unknown:
+        raise WorkflowError(f"Unknown question ID(s): {', '.join(unknown)}.")
+    if action == "submit":
+        evaluation = evaluate(edition, locked.answers)
+        missing = unconfirmed_sections(locked)
+        if not evaluation.is_valid or missing:
+            raise ResponseInvalid(evaluation, unconfirmed=missing)
+    if action == "return" and not (comment.strip() or question_comments):
+        raise WorkflowError("Say what the office should change: add a comment, on the response or on a question.")
+
     before = {**locked.stashed_answers, **locked.answers}
-    locked.status = ResponseStatus.SUBMITTED
-    locked.submitted_at = timezone.now()
+    from_status = locked.status
+    now = timezone.now()
+    locked.status = target
+    stamp = {"submit": "submitted_at", "accept": "accepted_at", "publish": "published_at"}.get(action)
+    fields = ["status", "version", "updated_by", "updated_at"]
+    if stamp:
+        setattr(locked, stamp, now)
+        fields.append(stamp)
     locked.version = F("version") + 1
     locked.updated_by = user
-    locked.save(update_fields=["status", "submitted_at", "version", "updated_by", "updated_at"])
+    locked.save(update_fields=fields)
     locked.refresh_from_db(fields=["version", "updated_at"])
-    _record(locked, user, before, "submitted")
-    response.__dict__.update({k: getattr(locked, k) for k in ("status", "submitted_at", "version", "updated_at")})
+    _record(locked, user, before, ResponseEvent.Action(action).label.lower())
+    ResponseEvent.objects.create(
+        response=locked,
+        action=action,
+        from_status=from_status,
+        to_status=target,
+        actor=user,
+        comment=comment.strip(),
+        version=locked.version,
+    )
+    comments = (
+        [ReviewComment(response=locked, question_id="", author=user, body=comment.strip(), version=locked.version)]
+        if comment.strip() and action != "submit"
+        else []
+    )
+    comments += [
+        ReviewComment(response=locked, question_id=qid, author=user, body=body, version=locked.version)
+        for qid, body in question_comments.items()
+    ]
+    ReviewComment.objects.bulk_create(comments)
+    transaction.on_commit(lambda: notifications.response_changed(locked, action, comment.strip()))
+    for key in ("status", "version", "updated_at", "updated_by_id", "submitted_at", "accepted_at", "published_at"):
+        response.__dict__[key] = getattr(locked, key)
     return locked
+
+
+def response_submit(*, response: Response, user: User, expected_version: int | None = None) -> Response:
+    """The office's approver hands the response to the International Bureau."""
+    return _transition(response=response, user=user, action="submit", expected_version=expected_version)
+
+
+def response_return(
+    *,
+    response: Response,
+    user: User,
+    comment: str = "",
+    question_comments: Mapping[str, str] | None = None,
+    expected_version: int | None = None,
+) -> Response:
+    """The secretariat sends a submitted response back to the office, saying what to change."""
+    return _transition(
+        response=response,
+        user=user,
+        action="return",
+        comment=comment,
+        question_comments=question_comments,
+        expected_version=expected_version,
+    )
+
+
+def response_accept(
+    *, response: Response, user: User, comment: str = "", expected_version: int | None = None
+) -> Response:
+    return _transition(
+        response=response, user=user, action="accept", comment=comment, expected_version=expected_version
+    )
+
+
+def response_publish(*, response: Response, user: User, expected_version: int | None = None) -> Response:
+    return _transition(response=response, user=user, action="publish", expected_version=expected_version)
+
+
+def response_reopen(
+    *, response: Response, user: User, comment: str = "", expected_version: int | None = None
+) -> Response:
+    """The secretariat opens an accepted or published response to the office again."""
+    return _transition(
+        response=response, user=user, action="reopen", comment=comment, expected_version=expected_version
+    )
+
+
+WORKFLOW_ACTIONS = {
+    "submit": response_submit,
+    "return": response_return,
+    "accept": response_accept,
+    "publish": response_publish,
+    "reopen": response_reopen,
+}
+
+
+@transaction.atomic
+def comment_add(*, response: Response, user: User, body: str, question_id: str = "") -> ReviewComment:
+    """A comment by the secretariat or by the office, on the response or on one question."""
+    if not (is_secretariat(user) or can_edit_office(user, response.office)):
+        raise PermissionDenied("Only the office and the International Bureau can comment on this response.")
+    if not body.strip():
+        raise WorkflowError("The comment is empty.")
+    if question_id and question_id not in response.round.edition.structure.by_id:
+        raise WorkflowError(f"Unknown question ID {question_id}.")
+    return ReviewComment.objects.create(
+        response=response, question_id=question_id, author=user, body=body.strip(), version=response.version
+    )
 
 
 def _clean_filename(name: str) -> str:
@@ -283,6 +501,7 @@ def response_save_with_attachments(
     expected_version: int,
     remove: list[str],
     upload: UploadedFile | None,
+    confirmed_sections: list[str] | None = None,
 ) -> Evaluation:
     """A form save: answers, removed attachments and a new upload together, or nothing.
 
@@ -295,7 +514,13 @@ def response_save_with_attachments(
         target = next((q.id for q in response.round.edition.structure.questions if q.attachment), None)
         if target is None:
             raise WorkflowError("This questionnaire does not take attachments.")
-    evaluation = response_save_draft(response=response, answers=answers, user=user, expected_version=expected_version)
+    evaluation = response_save_draft(
+        response=response,
+        answers=answers,
+        user=user,
+        expected_version=expected_version,
+        confirmed_sections=confirmed_sections,
+    )
     for token in remove:
         attachment = response.attachments.filter(token=token).first()
         if attachment:
@@ -325,4 +550,10 @@ __all__ = [
     "response_save_with_attachments",
     "response_start",
     "response_submit",
+    "response_return",
+    "response_accept",
+    "response_publish",
+    "response_reopen",
+    "comment_add",
+    "allowed_actions",
 ]

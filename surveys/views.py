@@ -110,6 +110,7 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
     edition = response.round.edition.structure
     answers = {**response.stashed_answers, **response.answers}
     show_errors = False
+    unconfirmed: list[str] = []
     conflict = None
     status = 200
     # The version the person is editing: after a refused save it stays the one they
@@ -143,9 +144,13 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if request.POST.get("action") == "submit":
                 try:
                     services.response_submit(response=response, user=request.user)
-                except services.ResponseInvalid:
+                except services.ResponseInvalid as exc:
                     show_errors = True
+                    unconfirmed = exc.unconfirmed
                     status = 400
+                except services.WorkflowError as exc:
+                    messages.error(request, f"Your answers were saved as a draft, but not submitted: {exc}")
+                    status = 403 if isinstance(exc, services.PermissionDenied) else 400
                 else:
                     messages.success(request, "Thank you: the response has been submitted. It is now read-only.")
                     return redirect("surveys:response_detail", pk=response.pk)
@@ -160,6 +165,8 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "response": response,
         "form_version": form_version,
+        "can_submit": "submit" in services.allowed_actions(response, request.user),
+        "unconfirmed": unconfirmed,
         "edition": edition,
         "sections": sections,
         "errors": errors,

@@ -65,8 +65,10 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "uploads"
+def _media_root(request, tmp_path):
+    # Pure-Python tests may run without the Django plugin.
+    if request.config.pluginmanager.hasplugin("django"):
+        request.getfixturevalue("settings").MEDIA_ROOT = tmp_path / "uploads"
 
 
 @pytest.fixture(scope="session")
@@ -125,6 +127,21 @@ def _make_user(username, office=None, role="respondent", secretariat=False):
     return user
 
 
+def _approver_of(office_code):
+    """The office's approver persona, created on first use (submitting is the approver's step)."""
+    from surveys.models import Membership
+
+    existing = Membership.objects.filter(office_id=office_code, role="approver").select_related("user").first()
+    return existing.user if existing else _make_user(f"{office_code.lower()}.approver.auto", office_code, "approver")
+
+
+def _secretariat_user():
+    from django.contrib.auth.models import User
+
+    existing = User.objects.filter(groups__name="secretariat").first()
+    return existing or _make_user("ib.reviewer.auto", secretariat=True)
+
+
 @pytest.fixture
 def office_a_respondent(reference_data):
     return _make_user("a.respondent", "MD", "respondent")
@@ -149,15 +166,20 @@ def secretariat_reviewer(reference_data):
 def make_response(survey_round):
     """make_response(user, answers=None, label=..., submit=False) → a response of the user's office."""
     from surveys.models import NumberingSystem
-    from surveys.services import response_save_draft, response_start, response_submit
+    from surveys.services import response_accept, response_publish, response_save_draft, response_start, response_submit
 
-    def factory(user, answers=None, *, label="Trademarks", submit=False):
-        system = NumberingSystem.objects.create(office=user.membership.office, label=label, created_by=user)
+    def factory(user, answers=None, *, label="Trademarks", submit=False, publish=False):
+        office = user.membership.office
+        system = NumberingSystem.objects.create(office=office, label=label, created_by=user)
         response = response_start(survey_round=survey_round, numbering_system=system, user=user)
         if answers:
             response_save_draft(response=response, answers=answers, user=user, expected_version=response.version)
-        if submit:
-            response_submit(response=response, user=user)
+        if submit or publish:
+            response_submit(response=response, user=_approver_of(office.code))
+        if publish:
+            reviewer = _secretariat_user()
+            response_accept(response=response, user=reviewer)
+            response_publish(response=response, user=reviewer)
         response.refresh_from_db()
         return response
 

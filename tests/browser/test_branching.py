@@ -8,11 +8,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_follow_ups_follow_the_gate_and_hidden_answers_are_not_stored(
-    live_server, signed_in_page, office_a_respondent, make_response, moldova_answers
+    live_server, signed_in_page, office_a_respondent, office_a_approver, make_response, moldova_answers
 ):
     response = make_response(office_a_respondent, moldova_answers)
     assert response.answers["q11a"] == "no"
-    page = signed_in_page(office_a_respondent)
+    # The approver finishes and submits what the respondent prepared.
+    page = signed_in_page(office_a_approver)
     page.goto(f"{live_server.url}/surveys/responses/{response.pk}/edit/")
 
     follow_up = page.locator("#q-q11b")

@@ -154,12 +154,17 @@ def office_a_data(office_a_respondent, make_response, moldova_answers):
     submitted_attachment = services.attachment_add(
         response=submitted, question_id="q14d", upload=SimpleUploadedFile("Example 2.pdf", b"%PDF-md"), user=user
     )
-    services.response_submit(response=submitted, user=user)
+    # Handed in and published: read-only for the office, visible to the public.
+    from tests.conftest import _approver_of, _secretariat_user
+
+    services.response_submit(response=submitted, user=_approver_of("MD"))
+    services.response_accept(response=submitted, user=_secretariat_user())
+    services.response_publish(response=submitted, user=_secretariat_user())
     fresh_system = NumberingSystem.objects.create(office_id="MD", label="Industrial designs", created_by=user)
     draft.refresh_from_db()
     submitted.refresh_from_db()
     assert (draft.public_key, draft.status) == ("md-001", ResponseStatus.DRAFT)
-    assert (submitted.public_key, submitted.status) == ("md-002", ResponseStatus.SUBMITTED)
+    assert (submitted.public_key, submitted.status) == ("md-002", ResponseStatus.PUBLISHED)
     return SimpleNamespace(
         draft=draft,
         submitted=submitted,

@@ -47,17 +47,19 @@ def test_stale_version_is_refused_and_nothing_is_written(make_response, office_a
     assert ResponseRevision.objects.filter(response=response).count() == 3
 
 
-def test_submit_requires_a_valid_response(make_response, office_a_respondent, moldova_answers):
+def test_submit_requires_a_valid_response(make_response, office_a_respondent, office_a_approver, moldova_answers):
     response = make_response(office_a_respondent, {"q1a": ["trademarks"]})
     with pytest.raises(services.ResponseInvalid) as exc:
-        services.response_submit(response=response, user=office_a_respondent)
+        services.response_submit(response=response, user=office_a_approver)
     assert "q1b" in exc.value.evaluation.errors
     response.refresh_from_db()
     assert response.status == "draft" and response.submitted_at is None
     services.response_save_draft(
         response=response, answers=moldova_answers, user=office_a_respondent, expected_version=response.version
     )
-    services.response_submit(response=response, user=office_a_respondent)
+    with pytest.raises(services.PermissionDenied, match="approver"):
+        services.response_submit(response=response, user=office_a_respondent)
+    services.response_submit(response=response, user=office_a_approver)
     response.refresh_from_db()
     assert response.status == "submitted" and response.submitted_at is not None
     with pytest.raises(services.WorkflowError, match="can no longer be changed"):

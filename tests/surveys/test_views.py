@@ -69,6 +69,18 @@ def form_data(edition_row, answers: dict, *, version: int, action: str = "save")
     return data
 
 
+def make_approver():
+    from tests.conftest import _approver_of
+
+    return _approver_of("MD")
+
+
+def make_secretariat():
+    from tests.conftest import _secretariat_user
+
+    return _secretariat_user()
+
+
 def logged_in(user) -> Client:
     client = Client()
     client.force_login(user)
@@ -88,9 +100,9 @@ def text_of(edition_row, qid: str) -> str:
 
 @pytest.fixture
 def moldova_pair(office_a_respondent, make_response, moldova_answers):
-    """Office A's two responses: md-001 an empty draft (Patents), md-002 Moldova's submitted answers."""
+    """Office A's two responses: md-001 an empty draft (Patents), md-002 Moldova's published answers."""
     draft = make_response(office_a_respondent, label="Patents")
-    submitted = make_response(office_a_respondent, moldova_answers, label="Trademarks", submit=True)
+    submitted = make_response(office_a_respondent, moldova_answers, label="Trademarks", publish=True)
     return draft, submitted
 
 
@@ -111,7 +123,7 @@ def test_home_renders_for_anonymous(client, edition):
 def test_public_page_of_submitted_response(client, edition, moldova_pair):
     draft, submitted = moldova_pair
     assert (draft.sequence, draft.status) == (1, ResponseStatus.DRAFT)
-    assert (submitted.sequence, submitted.status) == (2, ResponseStatus.SUBMITTED)
+    assert (submitted.sequence, submitted.status) == (2, ResponseStatus.PUBLISHED)
 
     page = client.get(public_url("md-002"))
 
@@ -148,15 +160,19 @@ def test_public_list_shows_submitted_responses_only(client, moldova_pair):
     assert "Patents" not in content
 
 
-def test_public_page_after_submitting_a_draft_becomes_visible(
-    client, office_a_respondent, moldova_pair, moldova_answers
+def test_public_page_appears_only_once_published(
+    client, office_a_respondent, office_a_approver, secretariat_reviewer, moldova_pair, moldova_answers
 ):
     draft, _ = moldova_pair
     assert client.get(public_url("md-001")).status_code == 404
     services.response_save_draft(
         response=draft, answers=moldova_answers, user=office_a_respondent, expected_version=draft.version
     )
-    services.response_submit(response=draft, user=office_a_respondent)
+    services.response_submit(response=draft, user=office_a_approver)
+    assert client.get(public_url("md-001")).status_code == 404  # submitted, not yet reviewed
+    services.response_accept(response=draft, user=secretariat_reviewer)
+    assert client.get(public_url("md-001")).status_code == 404  # accepted, not yet published
+    services.response_publish(response=draft, user=secretariat_reviewer)
     page = client.get(public_url("md-001"))
     assert page.status_code == 200
     assert "Response 1 of 2 submitted by Republic of Moldova in 2012" in page.content.decode()
@@ -187,7 +203,7 @@ def test_demo_load_publishes_moldova(client, edition):
 # --- 4. the editing flow --------------------------------------------------------------
 
 
-def test_office_editing_flow(edition, survey_round, office_a_respondent, moldova_answers):
+def test_office_editing_flow(edition, survey_round, office_a_respondent, office_a_approver, moldova_answers):
     client = logged_in(office_a_respondent)
 
     # Add a numbering system; it shows on the dashboard.
@@ -239,25 +255,34 @@ def test_office_editing_flow(edition, survey_round, office_a_respondent, moldova
     # The bad value is shown again in the form, not lost.
     assert 'value="19x2"' in client.get(edit_url(response)).content.decode()
 
-    # Submit while incomplete: 400, an error summary, still a draft (the answers are saved).
+    # A respondent saves but cannot submit: submitting is the approver's step.
     page = client.post(edit_url(response), form_data(edition, partial, version=2, action="submit"))
+    assert page.status_code == 403
+    assert "An approver of your office submits the response" in page.content.decode()
+    response.refresh_from_db()
+    assert (response.status, response.version) == (ResponseStatus.DRAFT, 3)
+    client = logged_in(office_a_approver)
+    assert "Submit response" in client.get(edit_url(response)).content.decode()
+
+    # Submit while incomplete: 400, an error summary, still a draft (the answers are saved).
+    page = client.post(edit_url(response), form_data(edition, partial, version=3, action="submit"))
     assert page.status_code == 400
     assert "problem" in page.content.decode()
     assert 'id="error-summary"' in page.content.decode()
     response.refresh_from_db()
     assert response.status == ResponseStatus.DRAFT
     assert response.submitted_at is None
-    assert response.version == 3
+    assert response.version == 4
 
     # Submit a full valid set: submitted, read-only.
-    page = client.post(edit_url(response), form_data(edition, moldova_answers, version=3, action="submit"))
+    page = client.post(edit_url(response), form_data(edition, moldova_answers, version=4, action="submit"))
     assert page.status_code == 302
     assert page["Location"] == detail_url(response)
     response.refresh_from_db()
     assert response.status == ResponseStatus.SUBMITTED
     assert response.submitted_at is not None
     assert response.answers == moldova_answers
-    assert response.version == 5  # one save, one submit
+    assert response.version == 6  # one save, one submit
     assert ResponseRevision.objects.filter(response=response, note="submitted").exists()
 
     page = client.get(edit_url(response))
@@ -311,8 +336,11 @@ def test_crafted_answers_to_hidden_questions_are_not_stored_as_answers(
     assert evaluation.state("q4c") == "not_applicable"
     assert evaluation.is_valid
 
-    # Submitting works and the public page does not show the hidden answer.
-    services.response_submit(response=response, user=office_a_respondent)
+    # Once published, the public page does not show the hidden answer.
+    reviewer = make_secretariat()
+    services.response_submit(response=response, user=make_approver())
+    services.response_accept(response=response, user=reviewer)
+    services.response_publish(response=response, user=reviewer)
     public = Client().get(public_url(response.public_key)).content.decode()
     assert escape(text_of(edition, "q5b")) not in public
 
@@ -491,7 +519,7 @@ def test_attachment_removed_from_the_edit_form(
 
 
 def _submitted_responses(make_response, user, answers, labels):
-    return [make_response(user, answers, label=label, submit=True) for label in labels]
+    return [make_response(user, answers, label=label, publish=True) for label in labels]
 
 
 def test_public_list_query_count_does_not_grow(client, office_a_respondent, make_response, moldova_answers):
