@@ -8,7 +8,10 @@ urlpatterns = [
     path("", survey_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("surveys/", include("surveys.reports.urls")),
     path("surveys/", include("surveys.urls")),
+    path("st13/", include("surveys.toolkit.urls")),
+    path("api/", include("surveys.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,35 @@
+"""ST.13 views of a response: its structure, the rule-by-rule verdicts, its q14a examples
+checked as application numbers. The rules themselves live in the standards app."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from standards.numbers import ParsedNumber, parse_number
+from standards.st13 import ComplianceReport, evaluate_compliance
+from standards.structure import NumberingStructure, structure_from_answers
+
+
+def compliance_for_answers(answers: Mapping[str, Any]) -> ComplianceReport:
+    return evaluate_compliance(structure_from_answers(answers))
+
+
+@dataclass(frozen=True)
+class ExampleCheck:
+    row: int
+    column: str
+    parsed: ParsedNumber
+
+
+def example_checks(answers: Mapping[str, Any], office_code: str) -> list[ExampleCheck]:
+    """Every q14a example (and its priority presentation) parsed against the declared structure."""
+    structure: NumberingStructure = structure_from_answers(answers)
+    checks = []
+    rows = answers.get("q14a") if isinstance(answers.get("q14a"), list) else []
+    for i, row in enumerate(rows, start=1):
+        example = row.get("example") if isinstance(row, dict) else None
+        if isinstance(example, str) and example.strip():
+            checks.append(ExampleCheck(i, "example", parse_number(example, structure, office_code=office_code)))
+    return checks
