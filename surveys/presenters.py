@@ -89,6 +89,7 @@ class ItemView:
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     attachments: list[Any] = field(default_factory=list)
+    comments: list[Any] = field(default_factory=list)
 
     @property
     def state_label(self) -> str:
@@ -109,6 +110,7 @@ def response_document(
     *,
     include_not_applicable: bool = False,
     attachments: list[Any] = (),
+    comments: Mapping[str, list[Any]] | None = None,
     language: str = "en",
 ) -> list[SectionView]:
     """The response as published: sections, "Question N" headings, "(cont'd)" lines, answers."""
@@ -149,6 +151,7 @@ def response_document(
                     errors=evaluation.errors.get(q.id, []),
                     warnings=warnings_by_q.get(q.id, []),
                     attachments=attachments_by_q.get(q.id, []) if state != "not_applicable" else [],
+                    comments=(comments or {}).get(q.id, []),
                 )
             )
         sections.append(
@@ -189,6 +192,7 @@ class FormItem:
     examples: list[ExampleView] = field(default_factory=list)
     help: str = ""
     widget: str = ""
+    comments: list[Any] = field(default_factory=list)
 
     @property
     def error_ids(self) -> str:
@@ -218,6 +222,8 @@ class FormSection:
     state: str
     required_left: int
     examples: list[ExampleView] = field(default_factory=list)
+    # None when the response was not pre-filled from an earlier round.
+    confirmed: bool | None = None
 
     @property
     def state_label(self) -> str:
@@ -234,6 +240,8 @@ def questionnaire_form(
     evaluation: Evaluation,
     *,
     show_errors: bool,
+    comments: Mapping[str, list[Any]] | None = None,
+    confirmed: list[str] | None = None,
     language: str = "en",
 ) -> list[FormSection]:
     """Everything the form template needs: every question (hidden ones flagged), values, errors."""
@@ -270,6 +278,7 @@ def questionnaire_form(
                 examples=_examples(edition, tuple(n for n in q.examples if n not in section.examples), language),
                 help=tr(q.help, language),
                 widget="input" if q.id.endswith("_other") else "textarea",
+                comments=(comments or {}).get(q.id, []),
             )
             if q.type in ("multi", "single", "yesno"):
                 selected = values.get(q.id, [])
@@ -358,6 +367,7 @@ def questionnaire_form(
                 state=state,
                 required_left=left,
                 examples=_examples(edition, section.examples, language),
+                confirmed=None if confirmed is None else section.id in confirmed,
             )
         )
     return sections

@@ -12,9 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from surveys import selectors, services
 from surveys.answers import answers_from_form
+from surveys.compliance import compliance_for_answers
 from surveys.edition import tr
 from surveys.engine import evaluate
-from surveys.forms import NumberingSystemForm
+from surveys.forms import CommentForm, NumberingSystemForm, ReviewForm, RoundForm
 from surveys.models import Attachment, QuestionnaireEdition, Response, SurveyRound, office_of
 from surveys.presenters import questionnaire_form, response_document
 
@@ -24,17 +25,24 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "surveys/home.html", {"editions": editions})
 
 
-def _response_context(response: Response, *, include_not_applicable: bool) -> dict:
+def _response_context(response: Response, *, include_not_applicable: bool, with_comments: bool = False) -> dict:
     edition = response.round.edition.structure
     evaluation = evaluate(edition, response.answers)
     total = selectors.response_count_for_office(response)
     attachments = list(response.attachments.all())
+    comments = selectors.comments_by_question(response) if with_comments else {}
     return {
         "response": response,
         "edition": edition,
         "evaluation": evaluation,
+        "compliance": compliance_for_answers(response.answers),
+        "general_comments": comments.get("", []),
         "document": response_document(
-            edition, evaluation, include_not_applicable=include_not_applicable, attachments=attachments
+            edition,
+            evaluation,
+            include_not_applicable=include_not_applicable,
+            attachments=attachments,
+            comments=comments,
         ),
         "heading": (
             f"Response {response.sequence} of {total} submitted by {response.office.name} in {response.round.year}"
@@ -91,8 +99,10 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
     response = selectors.visible_response(request.user, pk)
     if response is None:
         raise Http404("No such response.")
-    context = _response_context(response, include_not_applicable=True)
+    context = _response_context(response, include_not_applicable=True, with_comments=True)
     context["can_edit"] = response.is_editable and services.can_edit_office(request.user, response.office)
+    context["can_review"] = services.is_secretariat(request.user)
+    context["events"] = list(response.events.select_related("actor"))
     return render(request, "surveys/response_detail.html", context)
 
 
@@ -130,6 +140,7 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form_version,
                 remove=request.POST.getlist("remove_attachment"),
                 upload=request.FILES.get("attachment"),
+                confirmed_sections=request.POST.getlist("confirm_section") if response.prefilled_from_id else None,
             )
         except services.PermissionDenied as exc:
             raise PermissionDenied(str(exc)) from None
@@ -160,13 +171,21 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 safe = anchor if anchor.replace("-", "").replace("_", "").isalnum() else ""
                 return redirect(f"{request.path}#{safe}" if safe else request.path)
     evaluation = evaluate(edition, answers)
-    sections = questionnaire_form(edition, answers, evaluation, show_errors=show_errors)
+    comments = selectors.comments_by_question(response)
+    confirmed = None
+    if response.prefilled_from_id:
+        confirmed = request.POST.getlist("confirm_section") if request.method == "POST" else response.confirmed_sections
+    sections = questionnaire_form(
+        edition, answers, evaluation, show_errors=show_errors, comments=comments, confirmed=confirmed
+    )
     errors = [(item, error) for section in sections for item in section.items for error in item.errors if show_errors]
     context = {
         "response": response,
         "form_version": form_version,
         "can_submit": "submit" in services.allowed_actions(response, request.user),
         "unconfirmed": unconfirmed,
+        "general_comments": comments.get("", []),
+        "prefilled_from": response.prefilled_from,
         "edition": edition,
         "sections": sections,
         "errors": errors,
@@ -262,3 +281,163 @@ def error_404(request: HttpRequest, exception=None) -> HttpResponse:
 
 def error_500(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
+
+
+# --- secretariat: rounds and review ---------------------------------------------------
+
+
+def _require_secretariat(request: HttpRequest) -> None:
+    if not services.is_secretariat(request.user):
+        raise PermissionDenied("Only the International Bureau (secretariat) can open this page.")
+
+
+@login_required
+def round_list(request: HttpRequest) -> HttpResponse:
+    _require_secretariat(request)
+    rounds = selectors.rounds_overview()
+    return render(request, "surveys/round_list.html", {"rounds": rounds})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_new(request: HttpRequest) -> HttpResponse:
+    _require_secretariat(request)
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            survey_round = services.round_create(
+                edition=data["edition"],
+                title=data["title"],
+                slug=data["slug"],
+                year=data["year"],
+                opens_on=data["opens_on"],
+                closes_on=data["closes_on"],
+                office_codes=form.office_codes(),
+                user=request.user,
+            )
+        except services.WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, f"Round “{survey_round.title}” opened for {survey_round.invitations.count()} offices."
+            )
+            return redirect("surveys:round_dashboard", slug=survey_round.slug)
+    return render(request, "surveys/round_form.html", {"form": form})
+
+
+@login_required
+def round_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    _require_secretariat(request)
+    survey_round = get_object_or_404(SurveyRound.objects.select_related("edition"), slug=slug)
+    state, search = request.GET.get("state", ""), request.GET.get("q", "")
+    data = selectors.round_dashboard(survey_round, state=state, search=search)
+    if request.GET.get("format") == "csv":
+        return _csv_response(f"{survey_round.slug}-status.csv", selectors.round_dashboard_csv_rows(data["rows"]))
+    return render(
+        request,
+        "surveys/round_dashboard.html",
+        {"round": survey_round, "state": state, "q": search, **data},
+    )
+
+
+def _csv_response(filename: str, rows) -> HttpResponse:
+    import csv
+
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # lets spreadsheet programs detect UTF-8
+    writer = csv.writer(response)
+    for row in rows:
+        writer.writerow(row)
+    return response
+
+
+@login_required
+@require_POST
+def round_remind(request: HttpRequest, slug: str) -> HttpResponse:
+    _require_secretariat(request)
+    survey_round = get_object_or_404(SurveyRound, slug=slug)
+    codes = request.POST.getlist("office") or None
+    try:
+        sent = services.round_send_reminders(survey_round=survey_round, user=request.user, office_codes=codes)
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Reminder sent to {sent} office{'s' if sent != 1 else ''}.")
+    return redirect("surveys:round_dashboard", slug=slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def response_review(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_secretariat(request)
+    response = selectors.visible_response(request.user, pk)
+    if response is None:
+        raise Http404("No such response.")
+    status = 200
+    if request.method == "POST":
+        form = ReviewForm(request.POST)
+        if form.is_valid():
+            action = form.cleaned_data["action"]
+            question_comments = {
+                key.removeprefix("comment."): value
+                for key, value in request.POST.items()
+                if key.startswith("comment.") and value.strip()
+            }
+            kwargs = {"comment": form.cleaned_data["comment"] or ""} if action in ("return", "accept", "reopen") else {}
+            if action == "return":
+                kwargs["question_comments"] = question_comments
+            try:
+                services.WORKFLOW_ACTIONS[action](
+                    response=response, user=request.user, expected_version=form.cleaned_data["version"], **kwargs
+                )
+            except services.PermissionDenied as exc:
+                raise PermissionDenied(str(exc)) from None
+            except services.WorkflowError as exc:
+                messages.error(request, str(exc))
+                status = 409 if isinstance(exc, services.ResponseConflict) else 400
+            else:
+                messages.success(request, f"{response.public_key}: {response.get_status_display().lower()}.")
+                return redirect("surveys:response_review", pk=response.pk)
+        else:
+            messages.error(request, "Choose a review action.")
+            status = 400
+    context = selectors.review_context(response, request.user)
+    return render(request, "surveys/response_review.html", context, status=status)
+
+
+@login_required
+def response_history(request: HttpRequest, pk: int) -> HttpResponse:
+    response = selectors.visible_response(request.user, pk)
+    if response is None:
+        raise Http404("No such response.")
+    context = selectors.history_context(response, request.GET.get("a"), request.GET.get("b"))
+    return render(request, "surveys/response_history.html", context)
+
+
+@login_required
+@require_POST
+def response_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    response = selectors.visible_response(request.user, pk)
+    if response is None:
+        raise Http404("No such response.")
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_add(
+                response=response,
+                user=request.user,
+                body=form.cleaned_data["body"],
+                question_id=form.cleaned_data["question_id"] or "",
+            )
+        except services.PermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from None
+        except services.WorkflowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Comment added.")
+    else:
+        messages.error(request, "The comment is empty.")
+    target = "surveys:response_review" if services.is_secretariat(request.user) else "surveys:response_detail"
+    return redirect(target, pk=response.pk)
