@@ -1,0 +1,604 @@
+"""Admin for every survey model, for the International Bureau's secretariat.
+
+- Members of the secretariat group (staff accounts) manage these models without
+  per-model Django permissions; other staff need the usual permissions, and see only
+  their own office's responses.
+- Editions, responses and their history are read-only here. A response's status changes
+  only through the changelist actions, which call the workflow services with the admin
+  user as the actor (a refused step is reported, never forced); answers change only
+  through the office's form or a spreadsheet import (``surveys.imports``).
+- Offices, numbering systems and responses can be exported and imported as CSV or XLSX;
+  imports preview first, run through the branching engine, and write nothing when any
+  row is bad.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ActionForm
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from import_export.admin import ImportExportModelAdmin
+from import_export.forms import ExportForm
+
+from standards import admin as standards_admin
+from standards.models import Office, Standard
+from surveys.edition import Edition, tr
+from surveys.engine import evaluate
+from surveys.imports import encode_answer
+from surveys.models import (
+    Attachment,
+    Invitation,
+    Membership,
+    NumberingSystem,
+    QuestionnaireEdition,
+    Response,
+    ResponseEvent,
+    ResponseRevision,
+    ReviewComment,
+    SurveyRound,
+    is_secretariat,
+    office_of,
+)
+from surveys.presenters import STATE_LABELS, Display, display_answer
+from surveys.resources import NumberingSystemResource, ResponseResource
+from surveys.services import WORKFLOW_ACTIONS, WorkflowError, comment_add, membership_set
+
+SPREADSHEET_FORMATS = standards_admin.SPREADSHEET_FORMATS
+EVERYTHING = frozenset({"view", "add", "change", "delete"})
+MANAGE = frozenset({"view", "add", "change"})
+VIEW = frozenset({"view"})
+
+
+class SecretariatAccess:
+    """Lets the secretariat group do ``secretariat_may`` without per-model permissions."""
+
+    secretariat_may: frozenset[str] = VIEW
+
+    def _secretariat(self, request: HttpRequest, what: str) -> bool:
+        return what in self.secretariat_may and is_secretariat(request.user)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_secretariat(request.user) or super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._secretariat(request, "view") or super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return self._secretariat(request, "add") or super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._secretariat(request, "change") or super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._secretariat(request, "delete") or super().has_delete_permission(request, obj)
+
+
+class ReadOnly:
+    """Records nobody edits in the admin: history, immutable editions, workflow results."""
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def scoped(queryset: QuerySet, request: HttpRequest, office_path: str) -> QuerySet:
+    """The secretariat sees every office; anyone else only their own office's rows."""
+    if is_secretariat(request.user):
+        return queryset
+    office = office_of(request.user)
+    return queryset.filter(**{office_path: office}) if office else queryset.none()
+
+
+# --- readable answers -----------------------------------------------------------------
+
+
+def _display_html(display: Display) -> SafeString:
+    if not display.is_table:
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in display.lines))
+    head = format_html_join("", "<th>{}</th>", ((h,) for h in display.headers)) if any(display.headers) else ""
+    body = format_html_join(
+        "",
+        "<tr>{}</tr>",
+        ((format_html_join("", "<td>{}</td>", ((cell,) for cell in row)),) for row in display.rows),
+    )
+    return format_html("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>", head, body)
+
+
+def answers_table(edition: Edition, answers: dict[str, Any], stashed: dict[str, Any] | None = None) -> SafeString:
+    """Every question with its state (answered · not answered · not applicable) and its answer."""
+    evaluation = evaluate(edition, answers, with_warnings=False)
+    rows = []
+    for q in edition.questions:
+        state = evaluation.state(q.id)
+        if state == "answered":
+            issues = evaluation.errors.get(q.id)
+            if issues:
+                # Drafts keep input that is not valid yet: show it as typed, with the reason.
+                answer = format_html(
+                    "{} <em>(not valid: {})</em>",
+                    encode_answer(q, evaluation.answers[q.id]),
+                    " ".join(i.message for i in issues),
+                )
+            else:
+                answer = _display_html(display_answer(edition, q, evaluation.answers[q.id]))
+        elif stashed and q.id in stashed:
+            answer = format_html("<em>kept aside:</em> {}", encode_answer(q, stashed[q.id]))
+        else:
+            answer = ""
+        rows.append((q.id, tr(q.text), STATE_LABELS[state], answer))
+    body = format_html_join(
+        "", '<tr><td class="nowrap">{}</td><td>{}</td><td class="nowrap">{}</td><td>{}</td></tr>', rows
+    )
+    return format_html(
+        "<table><thead><tr><th>ID</th><th>Question</th><th>State</th><th>Answer</th></tr></thead>"
+        "<tbody>{}</tbody></table>",
+        body,
+    )
+
+
+# --- editions, rounds, invitations, memberships ---------------------------------------
+
+
+@admin.register(QuestionnaireEdition)
+class QuestionnaireEditionAdmin(SecretariatAccess, ReadOnly, admin.ModelAdmin):
+    list_display = ("title", "slug", "version", "year", "short_checksum", "question_count", "loaded_at")
+    search_fields = ("slug", "title")
+    fields = ("title", "slug", "version", "year", "checksum", "loaded_at", "question_count", "sections")
+    readonly_fields = fields
+
+    @admin.display(description="Checksum (SHA-256)")
+    def short_checksum(self, obj: QuestionnaireEdition) -> str:
+        return f"{obj.checksum[:12]}…"
+
+    @admin.display(description="Questions")
+    def question_count(self, obj: QuestionnaireEdition) -> int:
+        return len(obj.structure.questions)
+
+    @admin.display(description="Sections")
+    def sections(self, obj: QuestionnaireEdition) -> SafeString:
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}: {} ({} questions)",
+            ((s.id, tr(s.title), len(s.questions)) for s in obj.structure.sections),
+        )
+
+
+class InvitationInline(SecretariatAccess, admin.TabularInline):
+    model = Invitation
+    secretariat_may = EVERYTHING
+    extra = 0
+    fields = ("office", "invited_at", "reminders_sent", "last_reminded_at")
+    readonly_fields = ("invited_at", "reminders_sent", "last_reminded_at")
+    autocomplete_fields = ("office",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("office")
+
+
+@admin.register(SurveyRound)
+class SurveyRoundAdmin(SecretariatAccess, admin.ModelAdmin):
+    secretariat_may = MANAGE
+    list_display = ("title", "slug", "edition_slug", "year", "opens_on", "closes_on", "status", "invited", "responses")
+    list_filter = ("status", "year")
+    search_fields = ("title", "slug")
+    list_select_related = ("edition",)
+    fields = ("edition", "title", "slug", "year", "opens_on", "closes_on", "status")
+    prepopulated_fields = {"slug": ("title",)}
+    inlines = [InvitationInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # The edition's definition is large and not needed to list rounds.
+        return (
+            super()
+            .get_queryset(request)
+            .defer("edition__definition")
+            .annotate(
+                invited_count=Count("invitations", distinct=True), response_count=Count("responses", distinct=True)
+            )
+        )
+
+    @admin.display(description="Edition", ordering="edition__slug")
+    def edition_slug(self, obj: SurveyRound) -> str:
+        return obj.edition.slug
+
+    @admin.display(description="Invited offices", ordering="invited_count")
+    def invited(self, obj: SurveyRound) -> int:
+        return obj.invited_count
+
+    @admin.display(description="Responses", ordering="response_count")
+    def responses(self, obj: SurveyRound) -> int:
+        return obj.response_count
+
+
+@admin.register(Invitation)
+class InvitationAdmin(SecretariatAccess, admin.ModelAdmin):
+    secretariat_may = EVERYTHING
+    list_display = ("office", "round", "invited_at", "reminders_sent", "last_reminded_at")
+    list_filter = ("round",)
+    search_fields = ("office__code", "office__name")
+    list_select_related = ("office", "round")
+    autocomplete_fields = ("office",)
+    readonly_fields = ("invited_at", "reminders_sent", "last_reminded_at")
+
+
+@admin.register(Membership)
+class MembershipAdmin(SecretariatAccess, admin.ModelAdmin):
+    secretariat_may = EVERYTHING
+    list_display = ("user", "office", "role")
+    list_filter = ("role",)
+    search_fields = ("user__username", "user__email", "office__code", "office__name")
+    list_select_related = ("user", "office")
+    autocomplete_fields = ("office",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return scoped(super().get_queryset(request), request, "office")
+
+    def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
+        saved = membership_set(user=obj.user, office=obj.office, role=obj.role)
+        obj.pk = saved.pk
+
+
+# --- numbering systems and responses --------------------------------------------------
+
+
+@admin.register(NumberingSystem)
+class NumberingSystemAdmin(SecretariatAccess, standards_admin.ProblemListMixin, ImportExportModelAdmin):
+    secretariat_may = MANAGE
+    resource_classes = [NumberingSystemResource]
+    import_formats = SPREADSHEET_FORMATS
+    export_formats = SPREADSHEET_FORMATS
+    list_display = ("label", "office", "response_count", "created_at", "created_by")
+    search_fields = ("label", "office__code", "office__name")
+    list_select_related = ("office", "created_by")
+    autocomplete_fields = ("office",)
+    fields = ("office", "label", "created_at", "created_by")
+    readonly_fields = ("created_at", "created_by")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        queryset = super().get_queryset(request).annotate(responses_n=Count("responses"))
+        return scoped(queryset, request, "office")
+
+    @admin.display(description="Responses", ordering="responses_n")
+    def response_count(self, obj: NumberingSystem) -> int:
+        return obj.responses_n
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def save_model(self, request: HttpRequest, obj: NumberingSystem, form: Any, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class WorkflowActionForm(ActionForm):
+    comment = forms.CharField(
+        required=False,
+        label="Comment",
+        widget=forms.TextInput(attrs={"size": 50, "placeholder": "Comment for the office (needed to return)"}),
+    )
+
+
+class ReadOnlyInline(SecretariatAccess, ReadOnly, admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    related: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return tuple(self.fields or ())
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related(*self.related)
+
+
+class EventInline(ReadOnlyInline):
+    model = ResponseEvent
+    fields = ("created_at", "action", "from_status", "to_status", "actor", "comment", "version")
+    related = ("actor",)
+    verbose_name_plural = "Workflow steps"
+
+
+class CommentInline(ReadOnlyInline):
+    model = ReviewComment
+    fields = ("created_at", "question_id", "author", "body", "version")
+    related = ("author",)
+
+
+class RevisionInline(ReadOnlyInline):
+    model = ResponseRevision
+    fields = ("version", "created_at", "status", "author", "note", "changed")
+    related = ("author",)
+    show_change_link = True
+
+
+class AttachmentInline(ReadOnlyInline):
+    model = Attachment
+    fields = ("question_id", "original_name", "size", "content_type", "uploaded_by", "uploaded_at")
+    related = ("uploaded_by",)
+
+
+_PUBLIC_KEY = re.compile(r"^([A-Za-z]{2})-(\d{1,3})$")
+# Steps whose service takes a comment for the office.
+COMMENTED_STEPS = frozenset({"return", "accept", "reopen"})
+
+
+@admin.register(Response)
+class ResponseAdmin(SecretariatAccess, ReadOnly, standards_admin.ProblemListMixin, ImportExportModelAdmin):
+    resource_classes = [ResponseResource]
+    import_formats = SPREADSHEET_FORMATS
+    export_formats = SPREADSHEET_FORMATS
+    # Every column, always: the file is meant to be corrected and imported back.
+    export_form_class = ExportForm
+    action_form = WorkflowActionForm
+    actions = ["return_to_office", "accept", "publish", "reopen"]
+    list_display = (
+        "public_key",
+        "office",
+        "system_label",
+        "round",
+        "status",
+        "version",
+        "updated_at",
+        "updated_by",
+    )
+    list_filter = ("status", "round", ("office", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("office__code", "office__name", "numbering_system__label")
+    search_help_text = "Office code or name, numbering system, or a response key such as md-002."
+    list_select_related = ("round", "office", "numbering_system", "updated_by")
+    readonly_fields = (
+        "public_key",
+        "round",
+        "office",
+        "numbering_system",
+        "sequence",
+        "status",
+        "version",
+        "answers_list",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+        "submitted_at",
+        "accepted_at",
+        "published_at",
+        "prefilled_from",
+        "confirmed_sections",
+    )
+    fieldsets = (
+        (None, {"fields": ("public_key", "round", "office", "numbering_system", "sequence", "status", "version")}),
+        (
+            "Answers",
+            {
+                "fields": ("answers_list",),
+                "description": "Read-only. Answers change through the office's form or a spreadsheet import; "
+                "the status changes through the actions of the response list.",
+            },
+        ),
+        (
+            "History",
+            {
+                "fields": (
+                    ("created_at", "created_by"),
+                    ("updated_at", "updated_by"),
+                    ("submitted_at", "accepted_at", "published_at"),
+                    "prefilled_from",
+                    "confirmed_sections",
+                )
+            },
+        ),
+    )
+    inlines = [EventInline, CommentInline, RevisionInline, AttachmentInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return scoped(super().get_queryset(request), request, "office")
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
+        match = _PUBLIC_KEY.match(search_term.strip())
+        if match:
+            return queryset.filter(office_id=match[1].upper(), sequence=int(match[2])), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return is_secretariat(request.user)
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return is_secretariat(request.user)
+
+    def has_workflow_permission(self, request: HttpRequest) -> bool:
+        return is_secretariat(request.user)
+
+    @admin.display(description="Response", ordering="office_id")
+    def public_key(self, obj: Response) -> str:
+        return obj.public_key
+
+    @admin.display(description="Numbering system", ordering="numbering_system__label")
+    def system_label(self, obj: Response) -> str:
+        return obj.numbering_system.label
+
+    @admin.display(description="Answers")
+    def answers_list(self, obj: Response) -> SafeString:
+        return answers_table(obj.round.edition.structure, obj.answers, obj.stashed_answers)
+
+    def _step(self, request: HttpRequest, queryset: QuerySet, action: str) -> None:
+        service: Callable[..., Response] = WORKFLOW_ACTIONS[action]
+        comment = (request.POST.get("comment") or "").strip()
+        extra = {"comment": comment} if action in COMMENTED_STEPS else {}
+        done = []
+        for response in queryset:
+            try:
+                service(response=response, user=request.user, **extra)
+            except WorkflowError as exc:
+                self.message_user(request, f"{response.public_key} ({response.round}): {exc}", messages.ERROR)
+            else:
+                done.append(response.public_key)
+        if done:
+            label = ResponseEvent.Action(action).label
+            self.message_user(request, f"{label}: {', '.join(done)}.", messages.SUCCESS)
+
+    @admin.action(description="Return to the office (write the comment first)", permissions=["workflow"])
+    def return_to_office(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._step(request, queryset, "return")
+
+    @admin.action(description="Accept", permissions=["workflow"])
+    def accept(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._step(request, queryset, "accept")
+
+    @admin.action(description="Publish", permissions=["workflow"])
+    def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._step(request, queryset, "publish")
+
+    @admin.action(description="Reopen (back to the office)", permissions=["workflow"])
+    def reopen(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._step(request, queryset, "reopen")
+
+
+# --- history and its companions -------------------------------------------------------
+
+
+@admin.register(ResponseRevision)
+class ResponseRevisionAdmin(SecretariatAccess, ReadOnly, admin.ModelAdmin):
+    list_display = ("response", "version", "status", "author", "created_at", "note", "changed_count")
+    list_filter = ("status",)
+    search_fields = ("response__office__code", "response__numbering_system__label", "note")
+    list_select_related = ("response__round", "author")
+    fields = ("response", "version", "status", "author", "created_at", "note", "changed", "answers_list")
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return scoped(super().get_queryset(request), request, "response__office")
+
+    @admin.display(description="Answers changed")
+    def changed_count(self, obj: ResponseRevision) -> int:
+        return len(obj.changed or ())
+
+    @admin.display(description="Answers at this version")
+    def answers_list(self, obj: ResponseRevision) -> SafeString:
+        return answers_table(obj.response.round.edition.structure, obj.answers, obj.stashed_answers)
+
+
+@admin.register(ResponseEvent)
+class ResponseEventAdmin(SecretariatAccess, ReadOnly, admin.ModelAdmin):
+    list_display = ("response", "action", "from_status", "to_status", "actor", "created_at", "version")
+    list_filter = ("action",)
+    search_fields = ("response__office__code", "comment")
+    list_select_related = ("response__round", "actor")
+    fields = ("response", "action", "from_status", "to_status", "actor", "created_at", "version", "comment")
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return scoped(super().get_queryset(request), request, "response__office")
+
+
+class CommentForm(forms.ModelForm):
+    class Meta:
+        model = ReviewComment
+        fields = ("response", "question_id", "body")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        response, question_id = data.get("response"), (data.get("question_id") or "").strip()
+        if response is not None and question_id and question_id not in response.round.edition.structure.by_id:
+            self.add_error("question_id", f"{question_id} is not a question of this response's edition.")
+        data["question_id"] = question_id
+        return data
+
+
+@admin.register(ReviewComment)
+class ReviewCommentAdmin(SecretariatAccess, admin.ModelAdmin):
+    """Comments are added through the same service as on the review page, and never edited."""
+
+    form = CommentForm
+    list_display = ("response", "question_id", "author", "short_body", "version", "created_at")
+    search_fields = ("response__office__code", "question_id", "body")
+    list_select_related = ("response__round", "author")
+    autocomplete_fields = ("response",)
+    readonly_fields = ("author", "version", "created_at")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return scoped(super().get_queryset(request), request, "response__office")
+
+    def get_fields(self, request: HttpRequest, obj: ReviewComment | None = None) -> tuple[str, ...]:
+        return (
+            ("response", "question_id", "body")
+            if obj is None
+            else ("response", "question_id", "body", *self.readonly_fields)
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_secretariat(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="Comment")
+    def short_body(self, obj: ReviewComment) -> str:
+        return obj.body if len(obj.body) <= 80 else f"{obj.body[:79]}…"
+
+    def save_model(self, request: HttpRequest, obj: ReviewComment, form: Any, change: bool) -> None:
+        saved = comment_add(response=obj.response, user=request.user, body=obj.body, question_id=obj.question_id)
+        obj.pk, obj.version, obj.author, obj.created_at = saved.pk, saved.version, saved.author, saved.created_at
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(SecretariatAccess, ReadOnly, admin.ModelAdmin):
+    """Metadata only: files are served by the response pages, which check who is asking."""
+
+    list_display = ("original_name", "response", "question_id", "size", "content_type", "uploaded_by", "uploaded_at")
+    search_fields = ("original_name", "response__office__code")
+    list_select_related = ("response__round", "uploaded_by")
+    fields = (
+        "response",
+        "question_id",
+        "original_name",
+        "size",
+        "content_type",
+        "stored",
+        "uploaded_by",
+        "uploaded_at",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return scoped(super().get_queryset(request), request, "response__office")
+
+    @admin.display(description="File stored", boolean=True)
+    def stored(self, obj: Attachment) -> bool:
+        return bool(obj.file)
+
+
+# --- the standards catalogue, with the secretariat's access ---------------------------
+# standards.admin cannot know about the secretariat (standards never imports surveys),
+# so its admins are registered again here with that group's access.
+
+admin.site.unregister(Office)
+admin.site.unregister(Standard)
+
+
+@admin.register(Office)
+class OfficeAdmin(SecretariatAccess, standards_admin.OfficeAdmin):
+    secretariat_may = MANAGE
+
+
+@admin.register(Standard)
+class StandardAdmin(SecretariatAccess, standards_admin.StandardAdmin):
+    secretariat_may = MANAGE
