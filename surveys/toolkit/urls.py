@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from surveys.toolkit import views
 
 app_name = "toolkit"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.checker, name="checker"),
+]

@@ -18,7 +18,13 @@ def test_changes_question_by_question(edition_structure, moldova_answers):
 def test_cleared_and_reapplied(edition_structure, moldova_answers):
     old = {**moldova_answers}
     new = {k: v for k, v in moldova_answers.items() if k != "q14b"}
-    rows = compare(edition_structure, old, {"q5b": {"trademarks": {"code": "70"}}}, {**new, "q5b": {"trademarks": {"code": "70"}}}, {})
+    rows = compare(
+        edition_structure,
+        old,
+        {"q5b": {"trademarks": {"code": "70"}}},
+        {**new, "q5b": {"trademarks": {"code": "70"}}},
+        {},
+    )
     assert [(r.question.id, r.change) for r in rows] == [("q5b", "now_applicable"), ("q14b", "removed")]
 
 

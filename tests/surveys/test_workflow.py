@@ -114,7 +114,7 @@ def test_a_whole_round(
     assert list(response.events.values_list("action", flat=True)) == ["submit", "return", "submit", "accept", "publish"]
 
     # The public page shows it.
-    public = Client().get(f"/surveys/application-numbering-2012/responses/md-001/")
+    public = Client().get("/surveys/application-numbering-2012/responses/md-001/")
     assert public.status_code == 200
     assert "Response 1 of 1 submitted by Republic of Moldova in 2027" in public.content.decode()
 
