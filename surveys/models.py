@@ -354,3 +354,17 @@ class ReviewComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response} {self.question_id or 'general'}: {self.body[:40]}"
+
+
+class SignInFailure(models.Model):
+    """A failed sign-in, kept for the throttling window (see surveys/signin.py)."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.address} at {self.created_at:%Y-%m-%d %H:%M}"

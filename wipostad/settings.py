@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "wipostad.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "wipostad.urls"
@@ -158,12 +159,33 @@ WIPOSTAD_MAX_ATTACHMENT_BYTES = env_int("WIPOSTAD_MAX_ATTACHMENT_BYTES", 5 * 102
 DATA_UPLOAD_MAX_MEMORY_SIZE = WIPOSTAD_MAX_ATTACHMENT_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# HTTPS: on in production through the environment (see .env.example); off by default so
+# that the development server and the test client work over plain HTTP.
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content Security Policy: no inline scripts or styles anywhere; everything from this site.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+# Sign-in throttling: after this many failures for one username or one address within
+# the window, further attempts are refused until the window has passed.
+WIPOSTAD_SIGNIN_MAX_FAILURES = env_int("WIPOSTAD_SIGNIN_MAX_FAILURES", 5)
+WIPOSTAD_SIGNIN_WINDOW_SECONDS = env_int("WIPOSTAD_SIGNIN_WINDOW_SECONDS", 15 * 60)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -6,7 +6,7 @@ from surveys import views as survey_views
 
 urlpatterns = [
     path("", survey_views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", survey_views.ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("surveys/", include("surveys.reports.urls")),
     path("surveys/", include("surveys.urls")),
