@@ -1,0 +1,106 @@
+"""Everything the product holds, in one JSON file, and back.
+
+`export_all` writes every office, standard, edition, round, invitation, user and
+membership, numbering system, response, revision, event, comment and attachment record
+(attachment files stay in the upload folder and are copied with it). `import_all`
+restores such a file into an empty database, primary keys included, so that exporting
+again gives the very same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.apps import apps
+from django.core import serializers
+from django.core.management.color import no_style
+from django.db import IntegrityError, connection, transaction
+
+FORMAT = "wipostad-export"
+VERSION = 1
+
+# Dependency order: every model comes after the models it points to.
+MODELS = (
+    "auth.group",
+    "auth.user",
+    "standards.office",
+    "standards.standard",
+    "surveys.questionnaireedition",
+    "surveys.surveyround",
+    "surveys.invitation",
+    "surveys.membership",
+    "surveys.numberingsystem",
+    "surveys.response",
+    "surveys.responserevision",
+    "surveys.responseevent",
+    "surveys.reviewcomment",
+    "surveys.attachment",
+)
+
+
+class BackupError(Exception):
+    pass
+
+
+def _models():
+    return [apps.get_model(label) for label in MODELS]
+
+
+def export_document() -> str:
+    objects: list[dict[str, Any]] = []
+    counts = {}
+    for model in _models():
+        rows = serializers.serialize("python", model._default_manager.order_by("pk"))
+        counts[model._meta.label_lower] = len(rows)
+        objects.extend(rows)
+    document = {"format": FORMAT, "version": VERSION, "counts": counts, "objects": objects}
+    # Sorted keys make the file canonical: JSON fields read back from any database in
+    # whatever key order still export identically.
+    return json.dumps(document, indent=1, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+
+
+def import_document(text: str) -> dict[str, int]:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BackupError(f"not a wipostad export: invalid JSON ({exc})") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise BackupError("not a wipostad export (the “format” field is missing or different)")
+    if document.get("version") != VERSION:
+        raise BackupError(f"export version {document.get('version')!r} is not supported (expected {VERSION})")
+    models = _models()
+    occupied = [m._meta.label for m in models if m._default_manager.exists()]
+    if occupied:
+        raise BackupError(
+            "the database is not empty (" + ", ".join(occupied) + "); restore into a freshly migrated database"
+        )
+    counts: dict[str, int] = {}
+    with transaction.atomic():
+        with connection.constraint_checks_disabled():
+            deferred = []
+            try:
+                for item in serializers.deserialize(
+                    "python", document.get("objects", []), handle_forward_references=True
+                ):
+                    item.save()
+                    if item.deferred_fields:
+                        deferred.append(item)
+                    label = item.object._meta.label_lower
+                    counts[label] = counts.get(label, 0) + 1
+                for item in deferred:
+                    item.save_deferred_fields()
+            except Exception as exc:  # the serializer raises several types for bad rows
+                raise BackupError(f"the export could not be restored: {exc}") from None
+        try:
+            connection.check_constraints(table_names=[m._meta.db_table for m in models])
+        except IntegrityError as exc:
+            raise BackupError(f"the export is incomplete or damaged: {exc}") from None
+        # Primary-key sequences must continue after the restored rows (PostgreSQL).
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(sql)
+    expected = document.get("counts") or {}
+    if expected and expected != {k: counts.get(k, 0) for k in expected}:
+        raise BackupError(f"restored counts {counts} differ from the export's {expected}")
+    return counts

@@ -1,0 +1,86 @@
+"""export_all → import_all into an empty database → export_all gives the same bytes."""
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from surveys import services
+from surveys.backup import MODELS, export_document, import_document
+from surveys.models import Response, ReviewComment
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _flush():
+    from django.apps import apps
+
+    for label in reversed(MODELS):
+        apps.get_model(label)._default_manager.all().delete()
+
+
+def test_round_trip_is_byte_identical(
+    tmp_path, office_a_respondent, office_a_approver, secretariat_reviewer, make_response, moldova_answers
+):
+    response = make_response(office_a_respondent, moldova_answers, publish=True)
+    services.response_reopen(response=response, user=secretariat_reviewer, comment="Say “from 1992”, please ✓")
+    draft = make_response(office_a_respondent, {"q1b": "19x2", "q4b": {"serial": "six"}}, label="Patents")
+    services.comment_add(response=draft, user=secretariat_reviewer, body="q1b?", question_id="q1b")
+    first = tmp_path / "first.json"
+    call_command("export_all", str(first))
+    before = json.loads(first.read_text(encoding="utf-8"))
+    assert before["counts"]["surveys.response"] == 2
+    assert before["counts"]["surveys.responserevision"] == Response.objects.get(pk=response.pk).version + draft.version
+    assert before["counts"]["standards.office"] >= 230
+
+    _flush()
+    assert not Response.objects.exists()
+    call_command("import_all", str(first))
+    second = tmp_path / "second.json"
+    call_command("export_all", str(second))
+    assert second.read_bytes() == first.read_bytes()
+
+    restored = Response.objects.get(pk=draft.pk)
+    assert restored.answers == {"q1b": "19x2"}
+    assert restored.stashed_answers == {"q4b": {"serial": "six"}}
+    assert ReviewComment.objects.filter(response=restored, question_id="q1b").exists()
+    # New rows continue after the restored keys.
+    new = make_response(office_a_respondent, label="Designs")
+    assert new.pk > max(response.pk, draft.pk)
+
+
+def test_import_refuses_a_database_that_is_not_empty(tmp_path, edition):
+    path = tmp_path / "x.json"
+    path.write_text(export_document(), encoding="utf-8")
+    with pytest.raises(CommandError, match="the database is not empty"):
+        call_command("import_all", str(path))
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{not json", "invalid JSON"),
+        ('{"format": "something-else"}', "not a wipostad export"),
+        ('{"format": "wipostad-export", "version": 9}', "version 9 is not supported"),
+    ],
+)
+def test_bad_files_are_refused_and_nothing_is_written(text, message):
+    from surveys.backup import BackupError
+
+    with pytest.raises(BackupError, match=message):
+        import_document(text)
+
+
+def test_a_truncated_export_writes_nothing(tmp_path, survey_round):
+    text = export_document()
+    document = json.loads(text)
+    # Drop the offices: every reference to them now dangles.
+    document["objects"] = [o for o in document["objects"] if o["model"] != "standards.office"]
+    document["counts"].pop("standards.office")
+    _flush()
+    from surveys.backup import BackupError
+    from surveys.models import QuestionnaireEdition
+
+    with pytest.raises(BackupError):
+        import_document(json.dumps(document))
+    assert not QuestionnaireEdition.objects.exists()
