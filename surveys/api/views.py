@@ -1,0 +1,590 @@
+"""REST API views: scoped fetch → serializer → service → representation.
+
+Reads are scoped by surveys/api/permissions.py exactly as the web pages are; every
+change calls the same function of surveys/services.py as the web does, and the domain
+errors it raises become HTTP answers in one place (``service_errors``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpResponse
+from django.templatetags.static import static
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework import exceptions, mixins, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.filters import SearchFilter
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response as ApiResponse
+from rest_framework.throttling import SimpleRateThrottle
+
+from standards.models import Office, OfficeKind, Standard
+from standards.numbers import parse_numbers
+from standards.structure import structure_from_answers
+from surveys import services
+from surveys.compliance import compliance_for_answers, example_checks
+from surveys.engine import evaluate
+from surveys.models import (
+    NumberingSystem,
+    QuestionnaireEdition,
+    Response,
+    ResponseStatus,
+    ReviewComment,
+    SurveyRound,
+    is_secretariat,
+    office_of,
+)
+
+from . import serializers as s
+from .docs import render_reference
+from .filters import FilterParam, ParamFilterBackend
+from .permissions import readable_numbering_systems, readable_responses, readable_rounds
+
+# --- turning domain errors into HTTP answers -------------------------------------------
+
+
+class ServiceRefusal(exceptions.APIException):
+    """A refusal whose body is given as is (DRF's own exceptions turn numbers into strings)."""
+
+    def __init__(self, status_code: int, payload: dict[str, Any]) -> None:
+        self.status_code = status_code
+        self.detail = payload
+
+
+def conflict_message(exc: services.ResponseConflict) -> str:
+    current = exc.response
+    who = current.updated_by.get_username() if current.updated_by else "someone else"
+    when = timezone.localtime(current.updated_at).strftime("%d/%m/%Y %H:%M %Z")
+    return (
+        f"The response was changed by {who} at {when} and is now version {current.version}; your request was "
+        f"based on version {exc.expected_version}. Nothing was changed: read the response again, re-apply your "
+        f"changes to what is there now, and send them with version {current.version}."
+    )
+
+
+@contextmanager
+def service_errors() -> Iterator[None]:
+    """Domain errors of surveys/services.py → 403, 409 or 400 with {"detail": message}."""
+    try:
+        yield
+    except services.ResponseConflict as exc:
+        raise ServiceRefusal(
+            409,
+            {
+                "detail": conflict_message(exc),
+                "current_version": exc.response.version,
+                "your_version": exc.expected_version,
+            },
+        ) from None
+    except services.ResponseInvalid as exc:
+        raise ServiceRefusal(
+            400,
+            {
+                "detail": str(exc),
+                "errors": s.errors_dict(exc.evaluation),
+                "unconfirmed_sections": list(exc.unconfirmed),
+            },
+        ) from None
+    except services.PermissionDenied as exc:
+        raise exceptions.PermissionDenied(str(exc)) from None
+    except services.WorkflowError as exc:
+        raise ServiceRefusal(400, {"detail": str(exc)}) from None
+
+
+REFUSED = {
+    400: OpenApiResponse(s.DetailSerializer, description="Refused: the message says why."),
+    401: OpenApiResponse(s.DetailSerializer, description="Not signed in (no or a wrong token)."),
+    403: OpenApiResponse(s.DetailSerializer, description="The user may not do this."),
+    404: OpenApiResponse(s.DetailSerializer, description="No such object among those the user may read."),
+}
+CONFLICT = OpenApiResponse(s.ConflictSerializer, description="The response changed since the version sent.")
+
+
+# --- authentication --------------------------------------------------------------------
+
+
+class TokenThrottle(SimpleRateThrottle):
+    """Password guessing through the token endpoint is slowed down per client address."""
+
+    scope = "api_token"
+    rate = "30/minute"
+
+    def get_cache_key(self, request: Request, view: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+@extend_schema_view(
+    post=extend_schema(
+        tags=["auth"],
+        summary="Get an API token",
+        description="Exchange a username and password for a token; send it as “Authorization: Token <token>”. "
+        "The same token is returned until it is revoked.",
+        request=s.TokenRequestSerializer,
+        responses={200: s.TokenSerializer, 400: REFUSED[400]},
+        auth=[],
+    ),
+    delete=extend_schema(
+        tags=["auth"],
+        summary="Revoke your API token",
+        request=None,
+        responses={204: OpenApiResponse(description="The token no longer works."), 401: REFUSED[401]},
+    ),
+)
+class TokenView(ObtainAuthToken):
+    throttle_classes = [TokenThrottle]
+
+    def delete(self, request: Request) -> ApiResponse:
+        if not request.user.is_authenticated:
+            raise exceptions.NotAuthenticated()
+        Token.objects.filter(user=request.user).delete()
+        return ApiResponse(status=204)
+
+
+# --- reference data --------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(tags=["reference"], summary="ST.3 offices"),
+    retrieve=extend_schema(tags=["reference"], summary="One office, by ST.3 code", responses={200: s.OfficeSerializer}),
+)
+class OfficeViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.OfficeSerializer
+    queryset = Office.objects.order_by("code")
+    lookup_field = "code"
+    lookup_value_regex = "[A-Za-z]{2}"
+    filter_backends = [ParamFilterBackend, SearchFilter]
+    filter_params = (FilterParam("kind", "kind", "Kind of office.", choices=tuple(OfficeKind.values)),)
+    search_fields = ["code", "name"]
+
+    def get_object(self) -> Office:
+        # ST.3 codes are written in capitals; "ep" finds EP.
+        self.kwargs[self.lookup_field] = self.kwargs[self.lookup_field].upper()
+        return super().get_object()
+
+
+@extend_schema_view(list=extend_schema(tags=["reference"], summary="WIPO standards cited"))
+class StandardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.StandardSerializer
+    queryset = Standard.objects.all()
+
+
+@extend_schema_view(
+    list=extend_schema(tags=["questionnaire"], summary="Questionnaire editions"),
+    retrieve=extend_schema(
+        tags=["questionnaire"],
+        summary="An edition's whole question tree",
+        description="Sections and questions with their stable IDs, types, choices (code and label), required "
+        "flags and conditions (the JSON trees the engine evaluates), parts_from/rows_from and grid columns.",
+    ),
+)
+class EditionViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_field = "slug"
+
+    def get_queryset(self) -> QuerySet[QuestionnaireEdition]:
+        rows = QuestionnaireEdition.objects.order_by("-year", "slug")
+        # The definition is large and only the detail needs it.
+        return rows.defer("definition") if self.action == "list" else rows
+
+    def get_serializer_class(self) -> type[s.serializers.Serializer]:
+        return s.EditionSummarySerializer if self.action == "list" else s.EditionSerializer
+
+
+# --- rounds and numbering systems ------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=["rounds"],
+        summary="Survey rounds",
+        description="The secretariat sees every round; an office the rounds it is invited to; everyone the rounds "
+        "with published responses.",
+    ),
+    retrieve=extend_schema(tags=["rounds"], summary="One round"),
+)
+class RoundViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.RoundSerializer
+    lookup_field = "slug"
+    filter_backends = [ParamFilterBackend]
+    filter_params = (
+        FilterParam("status", "status", "Open or closed.", choices=tuple(SurveyRound.Status.values)),
+        FilterParam("edition", "edition__slug", "Slug of the questionnaire edition."),
+    )
+
+    def get_queryset(self) -> QuerySet[SurveyRound]:
+        rounds = readable_rounds(self.request.user).select_related("edition").defer("edition__definition")
+        if is_secretariat(self.request.user):
+            rounds = rounds.prefetch_related("invitations")
+        return rounds.order_by("-opens_on", "slug")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=["numbering systems"],
+        summary="Numbering systems",
+        description="An office sees its own; the secretariat all; everyone the systems of published responses.",
+    ),
+    retrieve=extend_schema(tags=["numbering systems"], summary="One numbering system"),
+    create=extend_schema(
+        tags=["numbering systems"],
+        summary="Add a numbering system to your office",
+        request=s.NumberingSystemCreateSerializer,
+        responses={201: s.NumberingSystemSerializer, 400: REFUSED[400], 401: REFUSED[401], 403: REFUSED[403]},
+    ),
+)
+class NumberingSystemViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = s.NumberingSystemSerializer
+    filter_backends = [ParamFilterBackend]
+    filter_params = (FilterParam("office", "office_id", "ST.3 code of the office.", clean=str.upper),)
+
+    def get_queryset(self) -> QuerySet[NumberingSystem]:
+        return readable_numbering_systems(self.request.user).select_related("office").order_by("office_id", "id")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
+        data = s.NumberingSystemCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        code = data.validated_data.get("office", "").upper()
+        office = Office.objects.filter(code=code).first() if code else office_of(request.user)
+        if office is None:
+            if code:
+                raise exceptions.ValidationError({"office": [f"No office has the ST.3 code {code!r}."]})
+            raise exceptions.PermissionDenied("Only members of an office can add numbering systems.")
+        with service_errors():
+            system = services.numbering_system_create(
+                office=office, label=data.validated_data["label"], user=request.user
+            )
+        body = s.NumberingSystemSerializer(system, context=self.get_serializer_context()).data
+        return ApiResponse(body, status=201)
+
+
+# --- responses -------------------------------------------------------------------------
+
+_WORKFLOW_DOC = {
+    "submit": ("Submit a response to the International Bureau", "An approver of the office; draft or returned."),
+    "return": (
+        "Return a response to the office",
+        "The secretariat; submitted responses. Say what to change: a comment, or comments per question.",
+    ),
+    "accept": ("Accept a submitted response", "The secretariat; submitted responses."),
+    "publish": ("Publish an accepted response", "The secretariat; accepted responses. It becomes public."),
+    "reopen": ("Reopen an accepted or published response", "The secretariat; the office may then change it."),
+}
+
+
+def _workflow_schema(name: str, request: type[s.serializers.Serializer]) -> Any:
+    summary, who = _WORKFLOW_DOC[name]
+    return extend_schema(
+        tags=["responses"],
+        summary=summary,
+        description=f"Who and when: {who} Calls the same service as the web page. Give the version you read to "
+        "make sure nobody changed the response in between.",
+        request=request,
+        responses={
+            200: s.ResponseSerializer,
+            400: OpenApiResponse(
+                s.InvalidResponseSerializer, description="Refused; a submit lists what is wrong per question."
+            ),
+            401: REFUSED[401],
+            403: REFUSED[403],
+            404: REFUSED[404],
+            409: CONFLICT,
+        },
+    )
+
+
+def editions_by_id(responses: Iterable[Response]) -> dict[int, QuestionnaireEdition]:
+    """The editions of a page of responses, in one query whatever the number of rows."""
+    ids = {response.round.edition_id for response in responses}
+    return {row.pk: row for row in QuestionnaireEdition.objects.filter(pk__in=ids)} if ids else {}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=["responses"],
+        summary="Responses",
+        description="The secretariat sees every response, an office its own, everyone the published ones.",
+    ),
+    retrieve=extend_schema(tags=["responses"], summary="One response, with the engine's verdict"),
+    create=extend_schema(
+        tags=["responses"],
+        summary="Start a draft",
+        description="Opens the response of one of your office's numbering systems in a round (or returns the one "
+        "that exists: 200). A new response is pre-filled from the last accepted one of the same system.",
+        request=s.ResponseCreateSerializer,
+        responses={200: s.ResponseSerializer, 201: s.ResponseSerializer, **REFUSED},
+    ),
+    update=extend_schema(
+        tags=["responses"],
+        summary="Save a draft (all answers)",
+        description="Stores the answers as they are, valid or not; the response lists the errors. Answers to "
+        "questions that do not apply are kept aside, never reported as answered.",
+        request=s.ResponseDraftSerializer,
+        responses={200: s.ResponseSerializer, **REFUSED, 409: CONFLICT},
+    ),
+    partial_update=extend_schema(
+        tags=["responses"],
+        summary="Save a draft (some answers)",
+        description="Changes only the answers sent (null clears one); the others stay as they are.",
+        request=s.ResponseDraftSerializer,
+        responses={200: s.ResponseSerializer, **REFUSED, 409: CONFLICT},
+    ),
+    submit=_workflow_schema("submit", s.WorkflowSerializer),
+    return_response=_workflow_schema("return", s.ReturnSerializer),
+    accept=_workflow_schema("accept", s.CommentedWorkflowSerializer),
+    publish=_workflow_schema("publish", s.WorkflowSerializer),
+    reopen=_workflow_schema("reopen", s.CommentedWorkflowSerializer),
+    compliance=extend_schema(
+        tags=["responses"],
+        summary="ST.13 compliance of a response",
+        description="Rule by rule (ST.13 a–g) from the declared structure, and the q14a examples read as "
+        "application numbers against it.",
+        responses={200: s.ComplianceSerializer, 404: REFUSED[404]},
+    ),
+)
+class ResponseViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = s.ResponseSerializer
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    filter_backends = [ParamFilterBackend]
+    filter_params = (
+        FilterParam("round", "round__slug", "Slug of the round."),
+        FilterParam("office", "office_id", "ST.3 code of the office.", clean=str.upper),
+        FilterParam("status", "status", "Workflow status.", choices=tuple(ResponseStatus.values)),
+        FilterParam(
+            "numbering_system", "numbering_system_id", "ID of the numbering system.", clean=int, schema_type="integer"
+        ),
+    )
+
+    def _with_details(self, responses: QuerySet[Response]) -> QuerySet[Response]:
+        related: list[Any] = ["attachments"]
+        if self.request.user.is_authenticated:
+            # Comments are shown to the office and the secretariat only (never to the public).
+            related.append(Prefetch("comments", queryset=ReviewComment.objects.select_related("author")))
+        return responses.prefetch_related(*related)
+
+    def get_queryset(self) -> QuerySet[Response]:
+        responses = readable_responses(self.request.user)
+        if self.action == "list":
+            return self._with_details(responses.for_listing()).order_by("round_id", "office_id", "sequence", "id")
+        if self.action == "retrieve":
+            return self._with_details(responses.with_related())
+        return responses.with_related()
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        context = {**self.get_serializer_context(), "editions": editions_by_id(page)}
+        return self.get_paginated_response(self.get_serializer(page, many=True, context=context).data)
+
+    def _represent(self, response: Response, status: int = 200) -> ApiResponse:
+        fresh = self._with_details(Response.objects.with_related()).get(pk=response.pk)
+        return ApiResponse(self.get_serializer(fresh).data, status=status)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
+        data = s.ResponseCreateSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        survey_round = data.validated_data["round"]
+        system = data.validated_data["numbering_system"]
+        existed = Response.objects.filter(round=survey_round, numbering_system=system).exists()
+        with service_errors():
+            response = services.response_start(survey_round=survey_round, numbering_system=system, user=request.user)
+        return self._represent(response, status=200 if existed else 201)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
+        partial = kwargs.pop("partial", False)
+        response = self.get_object()
+        edition = response.round.edition.structure
+        data = s.ResponseDraftSerializer(data=request.data, context={"edition": edition})
+        data.is_valid(raise_exception=True)
+        sent = data.validated_data["answers"]
+        if partial:
+            # The answers as the office's form shows them (including those set aside), changed where sent.
+            answers = {**response.stashed_answers, **response.answers}
+            for qid, value in sent.items():
+                if value is None:
+                    answers.pop(qid, None)
+                else:
+                    answers[qid] = value
+        else:
+            answers = {qid: value for qid, value in sent.items() if value is not None}
+        with service_errors():
+            services.response_save_draft(
+                response=response,
+                answers=answers,
+                user=request.user,
+                expected_version=data.validated_data["version"],
+                confirmed_sections=data.validated_data.get("confirmed_sections"),
+            )
+        return self._represent(response)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def _workflow(self, request: Request, name: str, serializer_class: type[s.serializers.Serializer]) -> ApiResponse:
+        response = self.get_object()
+        data = serializer_class(data=request.data)
+        data.is_valid(raise_exception=True)
+        arguments = dict(data.validated_data)
+        version = arguments.pop("version", None)
+        with service_errors():
+            services.WORKFLOW_ACTIONS[name](response=response, user=request.user, expected_version=version, **arguments)
+        return self._represent(response)
+
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> ApiResponse:
+        return self._workflow(request, "submit", s.WorkflowSerializer)
+
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_response(self, request: Request, pk: str | None = None) -> ApiResponse:
+        return self._workflow(request, "return", s.ReturnSerializer)
+
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str | None = None) -> ApiResponse:
+        return self._workflow(request, "accept", s.CommentedWorkflowSerializer)
+
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str | None = None) -> ApiResponse:
+        return self._workflow(request, "publish", s.WorkflowSerializer)
+
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk: str | None = None) -> ApiResponse:
+        return self._workflow(request, "reopen", s.CommentedWorkflowSerializer)
+
+    @action(detail=True, methods=["get"])
+    def compliance(self, request: Request, pk: str | None = None) -> ApiResponse:
+        response = self.get_object()
+        report = compliance_for_answers(response.answers)
+        examples = [
+            {"row": check.row, "column": check.column, **check.parsed.as_dict()}
+            for check in example_checks(response.answers, response.office_id)
+        ]
+        return ApiResponse(
+            {
+                "response": response.pk,
+                "public_key": response.public_key,
+                "compliance": report.as_dict(),
+                "examples": examples,
+            }
+        )
+
+
+# --- ST.13 number checker --------------------------------------------------------------
+
+
+def _answers_for_structure(given: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The given answers as a response would store them: checked by the engine of the
+    application-numbering edition, keeping only those that apply. Returns them with the
+    IDs of the given answers that do not apply (so the caller knows they were not used)."""
+    row = QuestionnaireEdition.objects.filter(slug__startswith="application-numbering").order_by("-year").first()
+    answers = {qid: value for qid, value in given.items() if value is not None}
+    if row is None:  # no edition loaded: the structure reader tolerates anything
+        return answers, []
+    edition = row.structure
+    unknown = sorted(qid for qid in answers if qid not in edition.by_id)
+    if unknown:
+        raise exceptions.ValidationError({"answers": [f"Unknown question ID(s): {', '.join(unknown)}."]})
+    evaluation = evaluate(edition, answers, with_warnings=False)
+    # A partial structure is fine (unanswered questions stay unknown); a malformed answer is not.
+    problems = {
+        qid: [issue.message for issue in issues if issue.code != "required"]
+        for qid, issues in evaluation.errors.items()
+    }
+    problems = {qid: messages for qid, messages in problems.items() if messages}
+    if problems:
+        raise exceptions.ValidationError({"answers": problems})
+    return evaluation.answers, sorted(evaluation.stashed)
+
+
+@extend_schema(
+    tags=["ST.13"],
+    summary="Check application numbers against a numbering structure",
+    description="Each number is split into its parts, its check digit verified, and converted to the ST.13 "
+    "machine-readable form, stating what was assumed. The structure comes from a response you may read "
+    "(published responses for everyone) or from answers to q1a–q11c. Open to everyone.",
+    request=s.St13ParseRequestSerializer,
+    responses={200: s.St13ParseResultSerializer, 400: REFUSED[400]},
+    auth=[{}, {"tokenAuth": []}, {"cookieAuth": []}],
+)
+class St13ParseView(GenericAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = s.St13ParseRequestSerializer
+
+    def post(self, request: Request) -> ApiResponse:
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = data.validated_data
+        office = params.get("office", "").strip().upper()
+        ignored: list[str] = []
+        response_id = params.get("response")
+        if response_id is not None:
+            response = readable_responses(request.user).filter(pk=response_id).first()
+            if response is None:
+                raise exceptions.ValidationError({"response": ["No response with this ID that you may read."]})
+            if office and office != response.office_id:
+                raise exceptions.ValidationError(
+                    {"office": [f"Response {response.public_key} is {response.office_id}'s: give that code or none."]}
+                )
+            office = response.office_id
+            answers = response.answers
+        else:
+            if not Office.objects.filter(code=office).exists():
+                raise exceptions.ValidationError({"office": [f"No office has the ST.3 code {office!r}."]})
+            answers, ignored = _answers_for_structure(params["answers"])
+        results = parse_numbers(
+            params["numbers"], structure_from_answers(answers), office_code=office, ipr_type=params.get("ipr_type")
+        )
+        valid = sum(1 for result in results if result.ok)
+        return ApiResponse(
+            {
+                "office": office,
+                "response": response_id,
+                "count": len(results),
+                "valid": valid,
+                "invalid": len(results) - valid,
+                "ignored_answers": ignored,
+                "results": [result.as_dict() for result in results],
+            }
+        )
+
+
+# --- documentation ---------------------------------------------------------------------
+
+
+def swagger_assets_available() -> bool:
+    """Swagger UI's files come from drf-spectacular-sidecar when it is installed: the
+    default CDN is not reachable from where the service runs."""
+    return apps.is_installed("drf_spectacular_sidecar")
+
+
+class ApiDocsView(SpectacularSwaggerSplitView):
+    """Interactive docs (Swagger UI, served locally) or, without the sidecar, a reference
+    page generated from the same OpenAPI schema."""
+
+    url_name = "api:schema"
+    title = "wipostad API"
+
+    @staticmethod
+    def _swagger_ui_resource(filename: str) -> str:
+        return static(f"drf_spectacular_sidecar/swagger-ui-dist/{filename}")
+
+    @staticmethod
+    def _swagger_ui_favicon() -> str:
+        return static("wipostad/favicon.svg")
+
+    @extend_schema(exclude=True)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not swagger_assets_available():
+            return render_reference(request)
+        return super().get(request, *args, **kwargs)
