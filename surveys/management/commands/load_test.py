@@ -1,0 +1,254 @@
+"""A bounded load test on loopback: gunicorn with production settings, a throw-away
+database with the demo data, and a small threaded load generator.
+
+Targets: a public response page, the office dashboard (signed in), an API list, and —
+as the floor the others are compared with — a static file served by the same server.
+For each: requests per second, median and 99th-percentile latency, and errors (any
+status other than 200, or a failed connection). Exits non-zero when there are errors.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import re
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+HOST = "127.0.0.1"
+
+
+@dataclass
+class Result:
+    name: str
+    path: str
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    seconds: float = 0.0
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def _request(port: int, method: str, path: str, headers: dict, body: str | None = None):
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.getheaders(), response.read()
+    finally:
+        conn.close()
+
+
+def _cookies(headers) -> dict[str, str]:
+    jar = {}
+    for name, value in headers:
+        if name.lower() == "set-cookie":
+            key, _, rest = value.partition("=")
+            jar[key] = rest.split(";", 1)[0]
+    return jar
+
+
+def sign_in(port: int, username: str, password: str) -> str:
+    """A session cookie header, obtained through the real sign-in form."""
+    status, headers, body = _request(port, "GET", "/accounts/login/", {"Host": HOST})
+    jar = _cookies(headers)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    if status != 200 or not token:
+        raise CommandError(f"sign-in page answered {status}")
+    form = urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token.group(1).decode()})
+    status, headers, _ = _request(
+        port,
+        "POST",
+        "/accounts/login/",
+        {
+            "Host": HOST,
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={jar['csrftoken']}",
+            "Referer": f"http://{HOST}:{port}/accounts/login/",
+        },
+        form,
+    )
+    jar.update(_cookies(headers))
+    if status != 302 or "sessionid" not in jar:
+        raise CommandError(f"could not sign in as {username} (status {status})")
+    return f"sessionid={jar['sessionid']}"
+
+
+def hammer(port: int, result: Result, headers: dict, seconds: float, concurrency: int) -> Result:
+    deadline = time.perf_counter() + seconds
+    lock = threading.Lock()
+
+    def worker():
+        conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        local, errors = [], 0
+        while time.perf_counter() < deadline:
+            start = time.perf_counter()
+            try:
+                conn.request("GET", result.path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+                if response.getheader("Connection", "").lower() == "close":
+                    conn.close()
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection(HOST, port, timeout=30)
+            if ok:
+                local.append(time.perf_counter() - start)
+            else:
+                errors += 1
+        conn.close()
+        with lock:
+            result.latencies.extend(local)
+            result.errors += errors
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+class Command(BaseCommand):
+    help = "Load test on loopback with gunicorn and production settings (bounded in time)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seconds", type=float, default=30.0, help="per target (default 30)")
+        parser.add_argument("--concurrency", type=int, default=8, help="client threads (default 8)")
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
+
+    def handle(self, *args, seconds, concurrency, workers, **options):
+        if seconds <= 0 or seconds > 600 or not 1 <= concurrency <= 64:
+            raise CommandError("--seconds must be in (0, 600] and --concurrency in [1, 64].")
+        base = Path(settings.BASE_DIR)
+        python = sys.executable
+        with tempfile.TemporaryDirectory(prefix="wipostad-load-") as tmp:
+            env = {
+                **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))},
+                "DJANGO_DEBUG": "0",
+                "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+                "DJANGO_ALLOWED_HOSTS": HOST,
+                "DJANGO_SQLITE_PATH": str(Path(tmp) / "load.sqlite3"),
+                "DJANGO_STATIC_ROOT": str(Path(tmp) / "static"),
+                "DJANGO_MEDIA_ROOT": str(Path(tmp) / "uploads"),
+                "DJANGO_LOG_LEVEL": "WARNING",
+            }
+            self.stdout.write("Preparing a throw-away database with the demo data …")
+            for step in (
+                ["migrate", "--noinput", "-v0"],
+                ["load_standards"],
+                ["load_edition"],
+                ["load_demo", "--allow-without-debug"],
+                ["collectstatic", "--noinput", "-v0"],
+            ):
+                subprocess.run([python, "manage.py", *step], cwd=base, env=env, check=True, capture_output=True)
+            port = _free_port()
+            server = subprocess.Popen(
+                [
+                    str(Path(python).with_name("gunicorn")),
+                    "wipostad.wsgi",
+                    "--bind",
+                    f"{HOST}:{port}",
+                    "--workers",
+                    str(workers),
+                    "--threads",
+                    "2",
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=base,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+            try:
+                self._wait_until_up(port, server)
+                cookie = sign_in(port, "md.respondent", "wipostad-demo")
+                plain = {"Host": HOST}
+                targets = [
+                    (Result("static file (floor)", "/static/wipostad/site.css"), plain),
+                    (
+                        Result("public response page", "/surveys/application-numbering-2012/responses/md-002/"),
+                        plain,
+                    ),
+                    (Result("office dashboard (signed in)", "/surveys/"), {**plain, "Cookie": cookie}),
+                    (Result("API list", "/api/offices/"), plain),
+                ]
+                results = []
+                for result, headers in targets:
+                    self.stdout.write(f"  {result.name}: {seconds:g} s, {concurrency} clients …")
+                    results.append(hammer(port, result, headers, seconds, concurrency))
+            finally:
+                server.terminate()
+                try:
+                    server.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+        self._report(results)
+        if any(r.errors for r in results):
+            raise CommandError(f"{sum(r.errors for r in results)} request(s) failed.")
+
+    def _wait_until_up(self, port: int, server: subprocess.Popen) -> None:
+        for _ in range(100):
+            if server.poll() is not None:
+                raise CommandError(f"gunicorn stopped: {server.stderr.read().decode(errors='replace')[-2000:]}")
+            try:
+                if _request(port, "GET", "/", {"Host": HOST})[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise CommandError("gunicorn did not answer within 20 seconds.")
+
+    def _report(self, results: list[Result]) -> None:
+        floor = results[0]
+        self.stdout.write("")
+        self.stdout.write(
+            f"{'target':<32}{'requests':>9}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'p50 / floor':>13}"
+        )
+        for r in results:
+            ratio = r.percentile(50) / floor.percentile(50) if floor.latencies else float("nan")
+            self.stdout.write(
+                f"{r.name:<32}{len(r.latencies):>9}{r.rps:>9.1f}{r.percentile(50):>9.1f}{r.percentile(99):>9.1f}"
+                f"{r.errors:>8}{ratio:>12.1f}×"
+            )
+        total = sum(len(r.latencies) for r in results)
+        self.stdout.write(f"\n{total} requests, {sum(r.errors for r in results)} errors.")
+        if floor.latencies:
+            self.stdout.write(
+                "Median latency relative to the static file: "
+                + ", ".join(
+                    f"{r.name} {statistics.median(r.latencies) / statistics.median(floor.latencies):.1f}×"
+                    for r in results[1:]
+                )
+            )
