@@ -204,6 +204,10 @@ SPECTACULAR_SETTINGS = {
     "review workflow, ST.13 compliance and application-number checks.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "surveys.api.schema.document_common_refusals",
+    ],
 }
 # Imports through the admin run in one transaction: a bad row writes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -144,6 +144,15 @@ class TokenThrottle(SimpleRateThrottle):
 class TokenView(ObtainAuthToken):
     throttle_classes = [TokenThrottle]
 
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
+        serializer = self.get_serializer(data=request.data)
+        if not serializer.is_valid():
+            # One sentence in "detail", as every other refusal of this API (and its schema) has.
+            messages = [str(m) for errors in serializer.errors.values() for m in errors]
+            return ApiResponse({"detail": " ".join(messages)}, status=400)
+        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return ApiResponse({"token": token.key})
+
     def delete(self, request: Request) -> ApiResponse:
         if not request.user.is_authenticated:
             raise exceptions.NotAuthenticated()
