@@ -11,13 +11,22 @@ SETTINGS = settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_ch
 
 @pytest.fixture
 def api_schema(db, settings, office_a_respondent, make_response, moldova_answers):
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
     from wipostad.wsgi import application
 
     # The in-process client sends "localhost" as the host.
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost", "testserver"]
     make_response(office_a_respondent, moldova_answers, publish=True)
     make_response(office_a_respondent, {"q1b": "19x2"}, label="Patents")
-    return schemathesis.openapi.from_wsgi("/api/schema/", application)
+    # Requests go straight to the WSGI application: keep the test's database connection
+    # (and its transaction) open across them, as Django's own test client does.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/schema/", application)
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def _operations(schema):
