@@ -73,23 +73,29 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
 
 from standards.models import Office
 from standards.validators import validate_st3_code
 from surveys.edition import Edition, Question
 from surveys.engine import Evaluation, evaluate, format_partial_date, parse_partial_date
 from surveys.models import (
-    EDITABLE_STATUSES,
-    Invitation,
     NumberingSystem,
     QuestionnaireEdition,
     Response,
-    ResponseRevision,
     SurveyRound,
     is_secretariat,
 )
-from surveys.services import PermissionDenied, WorkflowError
+from surveys.services import (
+    OfficeNotInvited,
+    PermissionDenied,
+    ResponseExists,
+    ResponseNotEditable,
+    RoundClosed,
+    SequenceUnavailable,
+    WorkflowError,
+    response_overwrite_for_office,
+    response_record_for_office,
+)
 
 ROUND, OFFICE, SYSTEM, SEQUENCE, STATUS = "round", "office", "numbering_system", "sequence", "status"
 FIXED_COLUMNS = (ROUND, OFFICE, SYSTEM, SEQUENCE, STATUS)
@@ -494,10 +500,6 @@ class ImportOutcome:
     original: Response | None = None
 
 
-def _changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
-    return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-
-
 def _engine_problems(evaluation: Evaluation) -> list[RowProblem]:
     # Unanswered questions are allowed (an imported draft is completed by the office);
     # everything else the engine objects to is a reason to refuse the row.
@@ -505,6 +507,27 @@ def _engine_problems(evaluation: Evaluation) -> list[RowProblem]:
     for qid, issues in evaluation.errors.items():
         problems += [RowProblem(None, qid, issue.message) for issue in issues if issue.code != "required"]
     return problems
+
+
+# Which column a refusal of the shared services is about.
+COLUMN_OF_REFUSAL: dict[type[WorkflowError], str] = {
+    RoundClosed: ROUND,
+    OfficeNotInvited: OFFICE,
+    SequenceUnavailable: SEQUENCE,
+    ResponseExists: SYSTEM,
+    ResponseNotEditable: STATUS,
+}
+
+
+def _row_problem(exc: WorkflowError) -> RowProblem:
+    # Problems read "Row 2, column round: the round … is closed.": the service's sentence
+    # continues after the column, so an ordinary capitalised first word is lowered
+    # (an ST.3 code such as "FR" stays as it is).
+    text = str(exc)
+    first = text.split(" ", 1)[0]
+    if first[1:].islower():
+        text = text[:1].lower() + text[1:]
+    return RowProblem(None, COLUMN_OF_REFUSAL.get(type(exc), SYSTEM), text)
 
 
 @transaction.atomic
@@ -519,137 +542,47 @@ def response_import(
 ) -> ImportOutcome:
     """Create or overwrite an office's response from imported answers, as the secretariat.
 
-    Mirrors ``response_start`` + ``response_save_draft`` (which require an office member):
-    the branching engine decides what applies, answers to questions that do not apply are
-    kept aside, earlier answers that no longer apply are kept aside too, and every write
-    records a revision noted "imported". Only draft or returned responses are overwritten.
-    Raises ImportInvalid (column and reason) or PermissionDenied; writes nothing then.
+    The writing is that of ``response_record_for_office`` and ``response_overwrite_for_office``
+    (the branching engine decides what applies; answers to questions that do not apply,
+    and earlier answers that no longer apply, are kept aside; every write records a
+    revision noted "imported"). Only draft or returned responses are overwritten. Raises
+    ImportInvalid (column and reason) or PermissionDenied; writes nothing then.
     """
     if not is_secretariat(user):
         raise PermissionDenied("Only the International Bureau (secretariat) can import responses.")
-    edition = survey_round.edition.structure
-    evaluation = evaluate(edition, answers, with_warnings=False)
+    evaluation = evaluate(survey_round.edition.structure, answers, with_warnings=False)
     problems = _engine_problems(evaluation)
     if problems:
         raise ImportInvalid(problems)
-    label = label.strip()
-    system = NumberingSystem.objects.filter(office=office, label__iexact=label).first()
+    # Locked here (the service locks it again) so that ``original`` is what is overwritten.
     existing = (
-        Response.objects.select_for_update(of=("self",)).filter(round=survey_round, numbering_system=system).first()
-        if system
-        else None
+        Response.objects.select_for_update(of=("self",))
+        .filter(round=survey_round, numbering_system__office=office, numbering_system__label__iexact=label.strip())
+        .first()
     )
-    if existing is not None:
-        return _overwrite(existing, evaluation, edition, answers, user, sequence)
-
-    if survey_round.status != SurveyRound.Status.OPEN:
-        raise ImportInvalid([RowProblem(None, ROUND, f"the round “{survey_round}” is closed.")])
-    # The office's invitation row is the lock, as in response_start: sequence numbers stay unique.
-    invitation = Invitation.objects.select_for_update().filter(round=survey_round, office=office).first()
-    if invitation is None:
-        raise ImportInvalid(
-            [RowProblem(None, OFFICE, f"{office.code} ({office.name}) is not invited to the round “{survey_round}”.")]
-        )
-    in_round = Response.objects.filter(round=survey_round, office=office)
-    if sequence is None:
-        sequence = (in_round.aggregate(n=Max("sequence"))["n"] or 0) + 1
-    else:
-        holder = in_round.filter(sequence=sequence).select_related("numbering_system").first()
-        if holder is not None:
-            raise ImportInvalid(
-                [
-                    RowProblem(
-                        None,
-                        SEQUENCE,
-                        f"{holder.public_key} (“{holder.numbering_system.label}”) already has number {sequence} "
-                        "in this round.",
-                    )
-                ]
+    try:
+        if existing is None:
+            response = response_record_for_office(
+                survey_round=survey_round,
+                office=office,
+                numbering_system_label=label,
+                answers=answers,
+                user=user,
+                note=IMPORT_NOTE,
+                sequence=sequence,
             )
-    if system is None:
-        system = NumberingSystem.objects.create(office=office, label=label, created_by=user)
-    response = Response.objects.create(
-        round=survey_round,
-        office=office,
-        numbering_system=system,
-        sequence=sequence,
-        answers=evaluation.answers,
-        stashed_answers=evaluation.stashed,
-        created_by=user,
-        updated_by=user,
-    )
-    ResponseRevision.objects.create(
-        response=response,
-        version=response.version,
-        status=response.status,
-        answers=response.answers,
-        stashed_answers=response.stashed_answers,
-        changed=sorted({**evaluation.stashed, **evaluation.answers}),
-        author=user,
-        note=IMPORT_NOTE,
-    )
-    return ImportOutcome(response=response, action="created", evaluation=evaluation)
-
-
-def _overwrite(
-    locked: Response,
-    evaluation: Evaluation,
-    edition: Edition,
-    answers: Mapping[str, Any],
-    user: User,
-    sequence: int | None,
-) -> ImportOutcome:
-    if sequence is not None and sequence != locked.sequence:
-        raise ImportInvalid(
-            [
-                RowProblem(
-                    None,
-                    SEQUENCE,
-                    f"this response is {locked.public_key} (number {locked.sequence}), not number {sequence}.",
-                )
-            ]
+            return ImportOutcome(response=response, action="created", evaluation=evaluation)
+        original = copy.deepcopy(existing)
+        response, written = response_overwrite_for_office(
+            response=existing, answers=answers, user=user, note=IMPORT_NOTE, sequence=sequence
         )
-    original = copy.deepcopy(locked)
-    before = {**locked.stashed_answers, **locked.answers}
-    # As in response_save_draft: an earlier answer to a question that no longer applies and
-    # that the sheet leaves empty is kept aside, not dropped.
-    stashed = {
-        qid: value
-        for qid, value in before.items()
-        if qid not in answers and not evaluation.is_applicable(qid) and qid in edition.by_id
-    }
-    stashed.update(evaluation.stashed)
-    if evaluation.answers == locked.answers and stashed == locked.stashed_answers:
-        # A sheet exported with reviewed responses in it can come back with them untouched.
-        return ImportOutcome(response=locked, action="unchanged", evaluation=evaluation, original=original)
-    if locked.status not in EDITABLE_STATUSES:
-        raise ImportInvalid(
-            [
-                RowProblem(
-                    None,
-                    STATUS,
-                    f"{locked.public_key} is {locked.get_status_display().lower()}; an import only overwrites "
-                    "draft or returned responses.",
-                )
-            ]
-        )
-    locked.answers = evaluation.answers
-    locked.stashed_answers = stashed
-    locked.version = F("version") + 1
-    locked.updated_by = user
-    locked.save(update_fields=["answers", "stashed_answers", "version", "updated_by", "updated_at"])
-    locked.refresh_from_db(fields=["version", "updated_at"])
-    ResponseRevision.objects.create(
-        response=locked,
-        version=locked.version,
-        status=locked.status,
-        answers=locked.answers,
-        stashed_answers=locked.stashed_answers,
-        changed=_changed(before, {**locked.stashed_answers, **locked.answers}),
-        author=user,
-        note=IMPORT_NOTE,
+    except PermissionDenied:
+        raise
+    except WorkflowError as exc:
+        raise ImportInvalid([_row_problem(exc)]) from None
+    return ImportOutcome(
+        response=response, action="updated" if written else "unchanged", evaluation=evaluation, original=original
     )
-    return ImportOutcome(response=locked, action="updated", evaluation=evaluation, original=original)
 
 
 def import_row(reader: SheetReader, row: Mapping[Any, Any], *, number: int, user: User) -> ImportOutcome | None:

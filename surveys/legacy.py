@@ -33,27 +33,31 @@ import secrets
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from html.parser import HTMLParser
 from pathlib import Path, PurePath
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from standards.models import Office
 from surveys.edition import Edition, Question, tr
 from surveys.engine import applicable_questions, evaluate, parse_partial_date
 from surveys.models import (
     Attachment,
-    Invitation,
     NumberingSystem,
     Response,
-    ResponseRevision,
     ResponseStatus,
     SurveyRound,
 )
-from surveys.services import ALLOWED_ATTACHMENT_TYPES
+from surveys.services import (
+    ALLOWED_ATTACHMENT_TYPES,
+    WorkflowError,
+    invitation_lock,
+    response_overwrite_for_office,
+    response_record_for_office,
+)
 
 # A published page is a few hundred kilobytes at most; anything far larger is not one.
 MAX_PAGE_BYTES = 5 * 1024 * 1024
@@ -948,20 +952,6 @@ def _is_placeholder(response: Response) -> bool:
     )
 
 
-def _system_for(
-    office: Office, survey_round: SurveyRound, label: str, user: User | None
-) -> tuple[NumberingSystem, bool]:
-    """The office's system with this label (made if needed: True), provided it has no response in the round."""
-    system = NumberingSystem.objects.filter(office=office, label__iexact=label).first()
-    if system is None:
-        return NumberingSystem.objects.create(office=office, label=label, created_by=user), True
-    if Response.objects.filter(round=survey_round, numbering_system=system).exists():
-        raise LegacyImportError(
-            f"{office.code}'s numbering system “{system.label}” already has a response in the round “{survey_round}”"
-        )
-    return system, False
-
-
 @transaction.atomic
 def legacy_response_create(
     *,
@@ -983,91 +973,98 @@ def legacy_response_create(
     round that the page counts (1 … m) and that do not exist yet are created as empty
     drafts ("placeholders"), so that the public heading reads "n of m" as published;
     importing one of them later fills its placeholder. Returns the response and a list
-    of what was created or changed besides it.
+    of what was created or changed besides it. The responses are written by the services
+    the spreadsheet import uses.
     """
     if not 1 <= sequence <= total:
         raise LegacyImportError(f"“Response {sequence} of {total}” is not a possible number")
     notes: list[str] = []
-    invitation, created = Invitation.objects.get_or_create(round=survey_round, office=office)
-    if created:
-        notes.append(f"invited {office.code} to the round “{survey_round}”")
-    # The invitation row is the office's lock in the round, as in services.response_start.
-    Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
-    existing = {r.sequence: r for r in Response.objects.filter(round=survey_round, office=office)}
-    wanted_label = label or DEFAULT_LABEL.format(n=sequence)
-    response = existing.get(sequence)
-    orphan: NumberingSystem | None = None
-    if response is None:
-        system, made = _system_for(office, survey_round, wanted_label, user)
-        if made:
-            notes.append(f"created numbering system “{system.label}”")
-        response = Response(
-            round=survey_round, office=office, numbering_system=system, sequence=sequence, created_by=user
+    try:
+        # Held until the end: the placeholders below take their numbers under the same lock.
+        _, invited = invitation_lock(survey_round=survey_round, office=office, user=user, invite=True)
+        if invited:
+            notes.append(f"invited {office.code} to the round “{survey_round}”")
+        existing = {
+            r.sequence: r
+            for r in Response.objects.filter(round=survey_round, office=office).select_related("numbering_system")
+        }
+        note = f"imported from {source}"
+        # The page is the round's history: the round may be closed, the office not yet invited.
+        record = partial(
+            response_record_for_office,
+            survey_round=survey_round,
+            office=office,
+            user=user,
+            invite=True,
+            require_open_round=False,
         )
-    elif _is_placeholder(response):
-        notes.append(f"filled the placeholder of response {sequence}")
-        system = response.numbering_system
-        if label and system.label.lower() != label.lower():
-            if NumberingSystem.objects.filter(office=office, label__iexact=label).exists():
-                # The system is known from an earlier round: the response belongs to it.
-                response.numbering_system, _ = _system_for(office, survey_round, label, user)
-                orphan = system
-            else:
+        response = existing.get(sequence)
+        if response is None:
+            wanted_label = label or DEFAULT_LABEL.format(n=sequence)
+            if not NumberingSystem.objects.filter(office=office, label__iexact=wanted_label).exists():
+                notes.append(f"created numbering system “{wanted_label}”")
+            response = record(
+                numbering_system_label=wanted_label,
+                answers=answers,
+                note=note,
+                status=ResponseStatus.PUBLISHED,
+                sequence=sequence,
+            )
+        elif _is_placeholder(response):
+            notes.append(f"filled the placeholder of response {sequence}")
+            system = response.numbering_system
+            # A placeholder's system has a made-up name: the page's label replaces it, unless
+            # the office has a system of that name (from an earlier round), which then takes
+            # the response.
+            if (
+                label
+                and system.label.lower() != label.lower()
+                and not NumberingSystem.objects.filter(office=office, label__iexact=label).exists()
+            ):
                 notes.append(f"renamed numbering system “{system.label}” to “{label}”")
                 system.label = label
                 system.save(update_fields=["label"])
-        response.version += 1
-    else:
-        raise LegacyImportError(
-            f"{office.code} already has response {sequence} in the round “{survey_round}” "
-            f"(“{response.numbering_system.label}”, {response.get_status_display().lower()}); nothing was overwritten"
+            response, _ = response_overwrite_for_office(
+                response=response,
+                answers=answers,
+                user=user,
+                note=note,
+                status=ResponseStatus.PUBLISHED,
+                numbering_system_label=label,
+            )
+            if response.numbering_system_id != system.pk and not system.responses.exists():
+                system.delete()
+        else:
+            raise LegacyImportError(
+                f"{office.code} already has response {sequence} in the round “{survey_round}” "
+                f"(“{response.numbering_system.label}”, {response.get_status_display().lower()}); "
+                "nothing was overwritten"
+            )
+        Attachment.objects.bulk_create(
+            Attachment(
+                response=response,
+                question_id=qid,
+                token=secrets.token_hex(16),
+                original_name=name[:200],
+                uploaded_by=user,
+            )
+            for qid, name in attachments
         )
-    response.status = ResponseStatus.PUBLISHED
-    response.published_at = timezone.now()
-    response.answers = dict(answers)
-    response.stashed_answers = {}
-    response.updated_by = user
-    response.save()
-    if orphan is not None and not orphan.responses.exists():
-        orphan.delete()
-    ResponseRevision.objects.create(
-        response=response,
-        version=response.version,
-        status=response.status,
-        answers=response.answers,
-        stashed_answers={},
-        changed=sorted(response.answers),
-        author=user,
-        note=f"imported from {source}"[:200],
-    )
-    Attachment.objects.bulk_create(
-        Attachment(
-            response=response,
-            question_id=qid,
-            token=secrets.token_hex(16),
-            original_name=name[:200],
-            uploaded_by=user,
-        )
-        for qid, name in attachments
-    )
-    for k in range(1, total + 1):
-        if k == sequence or k in existing:
-            continue
-        system, _ = _system_for(office, survey_round, DEFAULT_LABEL.format(n=k), user)
-        placeholder = Response.objects.create(
-            round=survey_round, office=office, numbering_system=system, sequence=k, created_by=user, updated_by=user
-        )
-        ResponseRevision.objects.create(
-            response=placeholder,
-            version=1,
-            status=placeholder.status,
-            answers={},
-            stashed_answers={},
-            changed=[],
-            author=user,
-            note=f"{PLACEHOLDER_NOTE}: response {k} of {total} named on {source}, not imported"[:200],
-        )
-        notes.append(f"created an empty draft for response {k} of {total} (“{system.label}”), not on the page")
+        for k in range(1, total + 1):
+            if k == sequence or k in existing:
+                continue
+            placeholder = record(
+                numbering_system_label=DEFAULT_LABEL.format(n=k),
+                answers={},
+                note=f"{PLACEHOLDER_NOTE}: response {k} of {total} named on {source}, not imported",
+                sequence=k,
+            )
+            notes.append(
+                f"created an empty draft for response {k} of {total} (“{placeholder.numbering_system.label}”), "
+                "not on the page"
+            )
+    except WorkflowError as exc:
+        raise LegacyImportError(str(exc)) from None
     count = Response.objects.filter(round=survey_round, office=office).count()
     if count != total:
         notes.append(f"the round now holds {count} responses of {office.code}; the page counts {total}")

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from surveys.demo import MOLDOVA_TRADEMARKS
-from surveys.legacy import Line, lines_from_html, map_page, norm, read_page
+from surveys.legacy import Line, import_page, legacy_response_create, lines_from_html, map_page, norm, read_page
 from surveys.models import (
     Attachment,
     Invitation,
@@ -262,6 +262,77 @@ def test_a_later_page_fills_the_placeholder(survey_round, tmp_path):
         (2, "imported from md-001.txt"),
     ]
     assert "filled the placeholder of response 1" in output
+
+
+@pytest.mark.parametrize(
+    ("label", "earlier_system", "system", "systems", "notes"),
+    [
+        # The office has no system of that name: the placeholder's made-up name is replaced.
+        (
+            "Designs",
+            False,
+            "Designs",
+            ["Designs", "Imported response 2"],
+            ["filled the placeholder of response 1", "renamed numbering system “Imported response 1” to “Designs”"],
+        ),
+        # A system known from an earlier round takes the response; the made-up one goes.
+        (
+            "trademarks",
+            True,
+            "Trademarks",
+            ["Imported response 2", "Trademarks"],
+            ["filled the placeholder of response 1"],
+        ),
+    ],
+)
+def test_a_placeholder_filled_in_a_closed_round_takes_the_page_label(
+    survey_round, label, earlier_system, system, systems, notes
+):
+    run(str(SEED), "--round", ROUND)
+    if earlier_system:
+        NumberingSystem.objects.create(office_id="MD", label="Trademarks")
+    survey_round.status = SurveyRound.Status.CLOSED
+    survey_round.save(update_fields=["status"])
+    placeholder = Response.objects.get(round=survey_round, office_id="MD", sequence=1)
+
+    response, written = legacy_response_create(
+        survey_round=survey_round,
+        office=placeholder.office,
+        sequence=1,
+        total=2,
+        label=label,
+        answers=MOLDOVA_TRADEMARKS,
+        source="md-001.html",
+    )
+
+    assert response.pk == placeholder.pk
+    response.refresh_from_db()
+    assert (response.status, response.version, response.answers) == ("published", 2, MOLDOVA_TRADEMARKS)
+    assert response.published_at is not None
+    assert response.numbering_system.label == system
+    assert sorted(NumberingSystem.objects.filter(office_id="MD").values_list("label", flat=True)) == systems
+    assert list(response.revisions.values_list("version", "status", "note")) == [
+        (1, "draft", "placeholder: response 1 of 2 named on questionnaire-response-md-002.en.txt, not imported"),
+        (2, "published", "imported from md-001.html"),
+    ]
+    assert written == notes
+
+
+def test_only_the_secretariat_or_a_command_imports_pages(survey_round, office_a_approver, secretariat_reviewer):
+    before = snapshot()
+
+    refused = import_page(seed_text(), survey_round=survey_round, source="md-002.txt", user=office_a_approver)
+
+    assert refused.problems == ["Only the International Bureau (secretariat) can record responses for an office."]
+    assert snapshot() == before
+    done = import_page(seed_text(), survey_round=survey_round, source="md-002.txt", user=secretariat_reviewer)
+    assert done.ok and done.public_key == "md-002"
+    response = Response.objects.get(pk=done.response_id)
+    assert (response.created_by, response.updated_by, response.revisions.get().author) == (
+        secretariat_reviewer,
+        secretariat_reviewer,
+        secretariat_reviewer,
+    )
 
 
 # --- pages that fail ---------------------------------------------------------------------
