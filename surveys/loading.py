@@ -25,8 +25,21 @@ def read_definition(path: Path) -> dict:
     return data
 
 
+def _english_only(node):
+    """The definition without translations: text objects keep only their English entry."""
+    if isinstance(node, dict):
+        if "en" in node and all(isinstance(k, str) and len(k) == 2 and isinstance(v, str) for k, v in node.items()):
+            return {"en": node["en"]}
+        return {k: _english_only(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_english_only(v) for v in node]
+    return node
+
+
 def checksum(definition: dict) -> str:
-    canonical = json.dumps(definition, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """What offices were asked: structure and English texts. Translations are not part of
+    it, so they can be added or corrected after offices have answered."""
+    canonical = json.dumps(_english_only(definition), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -50,7 +63,11 @@ def edition_load(path: Path) -> tuple[QuestionnaireEdition, str]:
     if existing is None:
         return QuestionnaireEdition.objects.create(slug=definition["slug"], **fields), "created"
     if existing.checksum == digest:
-        return existing, "unchanged"
+        if existing.definition == definition:
+            return existing, "unchanged"
+        existing.definition = definition
+        existing.save(update_fields=["definition"])
+        return existing, "translations updated"
     if existing.rounds.filter(responses__isnull=False).exists():
         raise DefinitionError(
             f"{definition['slug']}: the edition already has responses, so its content cannot change; "

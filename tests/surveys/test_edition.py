@@ -228,3 +228,18 @@ def test_load_edition_command_reports_a_broken_file(tmp_path):
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(CommandError, match="not valid UTF-8 JSON"):
         call_command("load_edition", str(path))
+
+
+@pytest.mark.django_db
+def test_translations_can_be_added_after_offices_answered(edition, make_response, office_a_respondent, tmp_path):
+    from surveys.loading import edition_load
+
+    make_response(office_a_respondent, {"q1a": ["trademarks"]})
+    translated = _definition()
+    _question(translated, "q1a")["text"]["fr"] = "Quels types de droits ce système numérote-t-il ?"
+    path = tmp_path / "translated.json"
+    path.write_text(json.dumps(translated), encoding="utf-8")
+    loaded, outcome = edition_load(path)
+    assert outcome == "translations updated" and loaded.pk == edition.pk
+    loaded.refresh_from_db()
+    assert loaded.structure.by_id["q1a"].text["fr"].startswith("Quels types")
