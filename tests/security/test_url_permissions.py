@@ -1,0 +1,242 @@
+"""Who may read and write what, for EVERY named URL of the site, generated from the URL
+configuration: a URL added without an entry in MATRIX fails the suite.
+
+Each cell is (read, write) for one persona: "ok" allowed, "login" sent to the
+sign-in page, "no" refused or hidden (401/403/404), "400" refused as invalid (the
+permission passed, the request body did not), "405" method not offered, "-" no such request (the URL only reads, or only writes). Refused
+writes are checked to leave the database exactly as it was; every request is rolled back.
+The Django admin is covered by tests/surveys/test_admin.py.
+"""
+
+import os
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from tests.security.harness import PERSONAS, build_world, named_urls, send
+
+R = "application-numbering-2012"  # round and edition slug
+
+# URL name → (how to read, how to write): each a function of the world giving
+# (method, url, data), or None when there is no such request.
+CASES = {
+    "home": (lambda w: ("GET", reverse("home"), None), None),
+    "login": (lambda w: ("GET", reverse("login"), None), lambda w: ("POST", reverse("login"), {})),
+    "logout": (lambda w: ("GET", reverse("logout"), None), lambda w: ("POST", reverse("logout"), {})),
+    "surveys:dashboard": (lambda w: ("GET", reverse("surveys:dashboard"), None), None),
+    "surveys:numbering_system_new": (
+        lambda w: ("GET", reverse("surveys:numbering_system_new"), None),
+        lambda w: ("POST", reverse("surveys:numbering_system_new"), {"label": "New system"}),
+    ),
+    "surveys:response_start": (
+        lambda w: ("GET", reverse("surveys:response_start", args=[R, w.fresh.pk]), None),
+        lambda w: ("POST", reverse("surveys:response_start", args=[R, w.fresh.pk]), {}),
+    ),
+    "surveys:round_list": (lambda w: ("GET", reverse("surveys:round_list"), None), None),
+    "surveys:round_new": (
+        lambda w: ("GET", reverse("surveys:round_new"), None),
+        lambda w: ("POST", reverse("surveys:round_new"), {}),
+    ),
+    "surveys:round_dashboard": (lambda w: ("GET", reverse("surveys:round_dashboard", args=[R]), None), None),
+    "surveys:round_remind": (
+        lambda w: ("GET", reverse("surveys:round_remind", args=[R]), None),
+        lambda w: ("POST", reverse("surveys:round_remind", args=[R]), {}),
+    ),
+    "surveys:response_detail": (lambda w: ("GET", reverse("surveys:response_detail", args=[w.draft.pk]), None), None),
+    "surveys:response_review": (
+        lambda w: ("GET", reverse("surveys:response_review", args=[w.draft.pk]), None),
+        lambda w: (
+            "POST",
+            reverse("surveys:response_review", args=[w.published.pk]),
+            {"action": "reopen", "comment": "x"},
+        ),
+    ),
+    "surveys:response_history": (lambda w: ("GET", reverse("surveys:response_history", args=[w.draft.pk]), None), None),
+    "surveys:response_comment": (
+        lambda w: ("GET", reverse("surveys:response_comment", args=[w.draft.pk]), None),
+        lambda w: ("POST", reverse("surveys:response_comment", args=[w.draft.pk]), {"body": "A comment"}),
+    ),
+    "surveys:response_edit": (
+        lambda w: ("GET", reverse("surveys:response_edit", args=[w.draft.pk]), None),
+        lambda w: (
+            "POST",
+            reverse("surveys:response_edit", args=[w.draft.pk]),
+            {"version": w.draft.version, "q1b": "1993", "action": "save"},
+        ),
+    ),
+    "surveys:attachment_download": (
+        lambda w: ("GET", reverse("surveys:attachment_download", args=[w.draft.pk, w.attachment.token]), None),
+        None,
+    ),
+    "surveys:attachment_remove": (
+        lambda w: ("GET", reverse("surveys:attachment_remove", args=[w.draft.pk, w.attachment.token]), None),
+        lambda w: ("POST", reverse("surveys:attachment_remove", args=[w.draft.pk, w.attachment.token]), {}),
+    ),
+    "surveys:edition_detail": (lambda w: ("GET", reverse("surveys:edition_detail", args=[R]), None), None),
+    "surveys:public_response_list": (lambda w: ("GET", reverse("surveys:public_response_list", args=[R]), None), None),
+    "surveys:public_response_detail": (
+        lambda w: ("GET", reverse("surveys:public_response_detail", args=[R, w.published.public_key]), None),
+        None,
+    ),
+    "reports:round_report": (lambda w: ("GET", reverse("reports:round_report", args=[R]), None), None),
+    "toolkit:checker": (
+        lambda w: ("GET", reverse("toolkit:checker"), None),
+        lambda w: ("POST", reverse("toolkit:checker"), {}),
+    ),
+    "api:api-root": (lambda w: ("GET", reverse("api:api-root"), None), None),
+    "api:token": (lambda w: ("GET", reverse("api:token"), None), lambda w: ("POST", reverse("api:token"), {})),
+    "api:st13-parse": (
+        lambda w: ("GET", reverse("api:st13-parse"), None),
+        lambda w: ("POST", reverse("api:st13-parse"), {"numbers": ["030812"], "response": w.published.pk}),
+    ),
+    "api:schema": (lambda w: ("GET", reverse("api:schema"), None), None),
+    "api:docs": (lambda w: ("GET", reverse("api:docs"), None), None),
+    "api:office-list": (lambda w: ("GET", reverse("api:office-list"), None), None),
+    "api:office-detail": (lambda w: ("GET", reverse("api:office-detail", args=["MD"]), None), None),
+    "api:standard-list": (lambda w: ("GET", reverse("api:standard-list"), None), None),
+    "api:edition-list": (lambda w: ("GET", reverse("api:edition-list"), None), None),
+    "api:edition-detail": (lambda w: ("GET", reverse("api:edition-detail", args=[R]), None), None),
+    "api:round-list": (lambda w: ("GET", reverse("api:round-list"), None), None),
+    "api:round-detail": (lambda w: ("GET", reverse("api:round-detail", args=[R]), None), None),
+    "api:numbering-system-list": (
+        lambda w: ("GET", reverse("api:numbering-system-list"), None),
+        lambda w: ("POST", reverse("api:numbering-system-list"), {"label": "Via API"}),
+    ),
+    "api:numbering-system-detail": (
+        lambda w: ("GET", reverse("api:numbering-system-detail", args=[w.draft.numbering_system_id]), None),
+        None,
+    ),
+    "api:response-list": (
+        lambda w: ("GET", reverse("api:response-list"), None),
+        lambda w: ("POST", reverse("api:response-list"), {"round": R, "numbering_system": w.fresh.pk}),
+    ),
+    "api:response-detail": (
+        lambda w: ("GET", reverse("api:response-detail", args=[w.draft.pk]), None),
+        lambda w: (
+            "PATCH",
+            reverse("api:response-detail", args=[w.draft.pk]),
+            {"answers": {"q1b": "1993"}, "version": w.draft.version},
+        ),
+    ),
+    "api:response-compliance": (
+        lambda w: ("GET", reverse("api:response-compliance", args=[w.draft.pk]), None),
+        None,
+    ),
+    **{
+        f"api:response-{action}": (
+            lambda w, a=action: ("GET", reverse(f"api:response-{a}", args=[w.draft.pk]), None),
+            lambda w, a=action: (
+                "POST",
+                reverse(f"api:response-{a}", args=[(w.published if a == "reopen" else w.draft).pk]),
+                {"comment": "x"},
+            ),
+        )
+        for action in ("submit", "return", "accept", "publish", "reopen")
+    },
+}
+
+# Each row: (read, write) for anonymous, office A respondent, office A approver,
+# office B respondent, secretariat reviewer, site admin (superuser, no office).
+# fmt: off
+MATRIX = {
+    "api:api-root": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
+    "api:docs": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
+    "api:edition-detail": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
+    "api:edition-list": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
+    "api:numbering-system-detail": (("no", "-"), ("ok", "-"), ("ok", "-"), ("no", "-"), ("ok", "-"), ("ok", "-")),
+    "api:numbering-system-list": (("ok", "no"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "no"), ("ok", "no")),
+    "api:office-detail": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
+    "api:office-list": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
+    "api:response-accept": (("405", "no"), ("405", "no"), ("405", "no"), ("405", "no"), ("405", "400"), ("405", "400")),
+    "api:response-compliance": (("no", "-"), ("ok", "-"), ("ok", "-"), ("no", "-"), ("ok", "-"), ("ok", "-")),
+    "api:response-detail": (("no", "no"), ("ok", "ok"), ("ok", "ok"), ("no", "no"), ("ok", "no"), ("ok", "no")),
+    "api:response-list": (("ok", "no"), ("ok", "ok"), ("ok", "ok"), ("ok", "400"), ("ok", "no"), ("ok", "no")),
+    "api:response-publish": (("405", "no"), ("405", "no"), ("405", "no"), ("405", "no"), ("405", "400"), ("405", "400")),
+    "api:response-reopen": (("405", "no"), ("405", "no"), ("405", "no"), ("405", "no"), ("405", "ok"), ("405", "ok")),
+    "api:response-return": (("405", "no"), ("405", "no"), ("405", "no"), ("405", "no"), ("405", "400"), ("405", "400")),
+    "api:response-submit": (("405", "no"), ("405", "no"), ("405", "400"), ("405", "no"), ("405", "no"), ("405", "no")),
+    "api:round-detail": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
+    "api:round-list": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
+    "api:schema": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
+    "api:st13-parse": (("405", "ok"), ("405", "ok"), ("405", "ok"), ("405", "ok"), ("405", "ok"), ("405", "ok")),
+    "api:standard-list": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
+    "api:token": (("405", "400"), ("405", "400"), ("405", "400"), ("405", "400"), ("405", "400"), ("405", "400")),
+    "home": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
+    "login": (("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok")),
+    "logout": (("405", "ok"), ("405", "ok"), ("405", "ok"), ("405", "ok"), ("405", "ok"), ("405", "ok")),
+    "reports:round_report": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
+    "surveys:attachment_download": (("login", "-"), ("ok", "-"), ("ok", "-"), ("no", "-"), ("ok", "-"), ("ok", "-")),
+    "surveys:attachment_remove": (("login", "login"), ("405", "ok"), ("405", "ok"), ("405", "no"), ("405", "no"), ("405", "no")),
+    "surveys:dashboard": (("login", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
+    "surveys:edition_detail": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
+    "surveys:numbering_system_new": (("login", "login"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("no", "no"), ("no", "no")),
+    "surveys:public_response_detail": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
+    "surveys:public_response_list": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
+    "surveys:response_comment": (("login", "login"), ("405", "ok"), ("405", "ok"), ("405", "no"), ("405", "ok"), ("405", "ok")),
+    "surveys:response_detail": (("login", "-"), ("ok", "-"), ("ok", "-"), ("no", "-"), ("ok", "-"), ("ok", "-")),
+    "surveys:response_edit": (("login", "login"), ("ok", "ok"), ("ok", "ok"), ("no", "no"), ("no", "no"), ("no", "no")),
+    "surveys:response_history": (("login", "-"), ("ok", "-"), ("ok", "-"), ("no", "-"), ("ok", "-"), ("ok", "-")),
+    "surveys:response_review": (("login", "login"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
+    "surveys:response_start": (("login", "login"), ("405", "ok"), ("405", "ok"), ("405", "no"), ("405", "no"), ("405", "no")),
+    "surveys:round_dashboard": (("login", "-"), ("no", "-"), ("no", "-"), ("no", "-"), ("ok", "-"), ("ok", "-")),
+    "surveys:round_list": (("login", "-"), ("no", "-"), ("no", "-"), ("no", "-"), ("ok", "-"), ("ok", "-")),
+    "surveys:round_new": (("login", "login"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
+    "surveys:round_remind": (("login", "login"), ("405", "no"), ("405", "no"), ("405", "no"), ("405", "ok"), ("405", "ok")),
+    "toolkit:checker": (("ok", "400"), ("ok", "400"), ("ok", "400"), ("ok", "400"), ("ok", "400"), ("ok", "400")),
+}
+# fmt: on
+
+
+def test_every_named_url_has_an_expectation():
+    missing = sorted(named_urls() - set(CASES))
+    assert not missing, f"URLs without an entry in CASES/MATRIX: {missing}"
+    assert set(CASES) <= named_urls(), sorted(set(CASES) - named_urls())
+    if not os.environ.get("PRINT_MATRIX"):
+        assert set(MATRIX) == set(CASES), sorted(set(CASES) ^ set(MATRIX))
+
+
+@pytest.fixture
+def users(office_a_respondent, office_a_approver, office_b_respondent, secretariat_reviewer):
+    admin = User.objects.create_superuser("site.admin", "admin@example.org", "persona-password")
+    return {
+        "office_a_respondent": office_a_respondent,
+        "office_a_approver": office_a_approver,
+        "office_b_respondent": office_b_respondent,
+        "secretariat": secretariat_reviewer,
+        "admin": admin,
+    }
+
+
+def _client(users, persona):
+    client = Client()
+    if persona != "anonymous":
+        client.force_login(users[persona])
+    return client
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_url_permissions(name, users, make_response, moldova_answers):
+    world = build_world(make_response, moldova_answers, users)
+    reader, writer = CASES[name]
+    observed = {}
+    for persona in PERSONAS:
+        row = []
+        for build in (reader, writer):
+            if build is None:
+                row.append(("-", False))
+                continue
+            method, url, data = build(world)
+            row.append(send(_client(users, persona), method, url, data))
+        observed[persona] = row
+    if os.environ.get("PRINT_MATRIX"):
+        cells = ", ".join(f'("{r[0][0]}", "{r[1][0]}")' for r in observed.values())
+        print(f'\n    "{name}": ({cells}),')
+        return
+    expected = MATRIX[name]
+    for persona, (read_expect, write_expect) in zip(PERSONAS, expected, strict=True):
+        (read, _), (write, changed) = observed[persona]
+        assert (read, write) == (read_expect, write_expect), f"{name} as {persona}"
+        if write_expect in ("no", "login", "405", "400"):
+            assert not changed, f"{name}: a refused write by {persona} changed the database"
