@@ -1,11 +1,13 @@
+# ruff: noqa: E501  (the matrix keeps one URL per line, to be read as a table)
 """Who may read and write what, for EVERY named URL of the site, generated from the URL
 configuration: a URL added without an entry in MATRIX fails the suite.
 
-Each cell is (read, write) for one persona: "ok" allowed, "login" sent to the
-sign-in page, "no" refused or hidden (401/403/404), "400" refused as invalid (the
-permission passed, the request body did not), "405" method not offered, "-" no such request (the URL only reads, or only writes). Refused
-writes are checked to leave the database exactly as it was; every request is rolled back.
-The Django admin is covered by tests/surveys/test_admin.py.
+Each cell is (read, write) for one persona: "ok" allowed, "login" sent to the sign-in
+page, "no" refused or hidden (401/403/404), "400" refused as invalid (the permission
+passed, the request body did not), "405" method not offered, "-" no such request (the
+URL only reads, or only writes). Refused writes are checked to leave the database
+exactly as it was; every request is rolled back. The Django admin is covered by
+tests/surveys/test_admin.py.
 """
 
 import os
