@@ -1,0 +1,319 @@
+"""Downloads of the round report: CSV, XLSX, PDF, DOCX and JSON from the same tables.
+
+Each exporter lays out `surveys.reports.tables.Table` objects and nothing else: it never
+reads answers or counts, so a figure cannot differ between formats.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+
+from surveys.reports.tables import Kind, Report, Scope, Table, label
+
+BOM = "\ufeff"  # Excel reads a CSV as UTF-8 only when it starts with a byte order mark
+HANDBOOK = "WIPO Handbook on Industrial Property Information and Documentation"
+
+
+@dataclass(frozen=True)
+class Export:
+    content: bytes
+    content_type: str
+    filename: str
+
+
+def filename(report: Report, extension: str, table_id: str | None = None) -> str:
+    """e.g. application-numbering-2012-report.xlsx, …-q5-with-submitted.csv."""
+    what = table_id.replace("_", "-") if table_id else "report"
+    scope = {Scope.PUBLISHED: "", Scope.REVIEWED: "-accepted", Scope.WITH_SUBMITTED: "-with-submitted"}[report.scope]
+    return f"{report.survey_round.slug}-{what}{scope}.{extension}"
+
+
+def _tables(report: Report, table_id: str | None) -> list[Table]:
+    return [report.table(table_id)] if table_id else report.tables
+
+
+# --- CSV -------------------------------------------------------------------------------
+
+
+def csv_rows(table: Table) -> Iterator[list[str | int]]:
+    """Header, data rows, totals rows; a verdict column is followed by its reasons."""
+    reason = label("reason", "en")
+    header: list[str | int] = []
+    for column in table.columns:
+        header.append(column.flat_label)
+        if column.has_notes:
+            header.append(f"{column.flat_label} — {reason}")
+    yield header
+    for row in table.rows:
+        out: list[str | int] = []
+        for column, cell in zip(table.columns, row.cells, strict=True):
+            out.append(cell.value)
+            if column.has_notes:
+                out.append(cell.note)
+        yield out
+    for totals in table.totals:
+        out = []
+        for i, (column, value) in enumerate(zip(table.columns, totals.values, strict=True)):
+            out.append(totals.label if i == 0 else ("" if value is None else value))
+            if column.has_notes:
+                out.append("")
+        yield out
+
+
+def table_csv(table: Table) -> bytes:
+    buffer = io.StringIO()
+    buffer.write(BOM)
+    csv.writer(buffer, lineterminator="\r\n").writerows(csv_rows(table))
+    return buffer.getvalue().encode("utf-8")
+
+
+def export_csv(report: Report, table_id: str | None) -> Export:
+    if table_id:
+        return Export(table_csv(report.table(table_id)), "text/csv; charset=utf-8", filename(report, "csv", table_id))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for i, table in enumerate(report.tables, start=1):
+            archive.writestr(f"{i:02d}-{table.id.replace('_', '-')}.csv", table_csv(table))
+    return Export(buffer.getvalue(), "application/zip", filename(report, "zip"))
+
+
+# --- XLSX ------------------------------------------------------------------------------
+
+XLSX_WIDTHS = {Kind.KEY: 11, Kind.MARK: 9, Kind.VALUE: 24, Kind.COUNT: 11, Kind.VERDICT: 14}
+
+
+def export_xlsx(report: Report, table_id: str | None) -> Export:
+    # Write-only mode streams rows to the file: memory and time stay linear in the rows.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    bold = Font(bold=True)
+    title_font = Font(bold=True, size=13)
+    header_fill = PatternFill("solid", fgColor="EEF2F6")
+    wrap = Alignment(wrap_text=True, vertical="top")
+    center = Alignment(horizontal="center", vertical="top")
+
+    workbook = Workbook(write_only=True)
+    for table in _tables(report, table_id):
+        sheet = workbook.create_sheet(table.sheet_name[:31])
+        for i, column in enumerate(table.columns, start=1):
+            sheet.column_dimensions[_column_letter(i)].width = XLSX_WIDTHS[column.kind]
+
+        def styled(value, *, font=None, fill=None, alignment=None, sheet=sheet) -> WriteOnlyCell:
+            cell = WriteOnlyCell(sheet, value=value)
+            if font:
+                cell.font = font
+            if fill:
+                cell.fill = fill
+            if alignment:
+                cell.alignment = alignment
+            return cell
+
+        sheet.append([styled(table.title, font=title_font)])
+        sheet.append([f"{report.title} — {report.scope_label}"])
+        groups, labels = header_lines(table)
+        if groups:
+            sheet.append([styled(g, font=bold, fill=header_fill, alignment=wrap) for g in groups])
+        sheet.append([styled(text, font=bold, fill=header_fill, alignment=wrap) for text in labels])
+        for row in table.rows:
+            out = []
+            for column, cell in zip(table.columns, row.cells, strict=True):
+                if cell.note:
+                    xl = styled(cell.value, alignment=wrap)
+                    xl.comment = Comment(cell.note, "wipostad", width=320, height=120)
+                    out.append(xl)
+                elif column.kind == Kind.MARK:
+                    out.append(styled(cell.value, alignment=center))
+                elif isinstance(cell.value, str) and "\n" in cell.value:
+                    out.append(styled(cell.value, alignment=wrap))
+                else:
+                    out.append(cell.value)
+            sheet.append(out)
+        for totals in table.totals:
+            sheet.append(
+                [
+                    styled(totals.label if i == 0 else value, font=bold, fill=header_fill)
+                    for i, value in enumerate(totals.values)
+                ]
+            )
+        texts = [*table.notes, table.legend] if table.legend else table.notes
+        if texts:
+            sheet.append([])
+            for text in texts:
+                sheet.append([text])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Export(buffer.getvalue(), content_type, filename(report, "xlsx", table_id))
+
+
+def header_lines(table: Table) -> tuple[list[str], list[str]]:
+    """The two header rows as flat lists (group row empty when the table has no groups)."""
+    headers = table.header_rows
+    if len(headers) == 1:
+        return [], [h.text for h in headers[0]]
+    groups: list[str] = []
+    labels: list[str] = []
+    bottom = iter(headers[1])
+    for head in headers[0]:
+        if head.rowspan == 2:
+            groups.append("")
+            labels.append(head.text)
+        else:
+            groups.extend([head.text] + [""] * (head.colspan - 1))
+            labels.extend(next(bottom).text for _ in range(head.colspan))
+    return groups, labels
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
+
+
+# --- JSON ------------------------------------------------------------------------------
+
+
+def export_json(report: Report, table_id: str | None) -> Export:
+    data = report.as_dict()
+    if table_id:
+        data["tables"] = [report.table(table_id).as_dict()]
+    content = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+    return Export(content, "application/json; charset=utf-8", filename(report, "json", table_id))
+
+
+# --- PDF -------------------------------------------------------------------------------
+
+
+def print_html(report: Report, table_id: str | None) -> str:
+    sections = report.sections
+    if table_id:
+        sections = [s for s in sections if any(t.id == table_id for t in s.tables)]
+        sections = [type(s)(s.id, s.part, s.title, [report.table(table_id)]) for s in sections]
+    return render_to_string(
+        "surveys/reports/report_print.html",
+        {"report": report, "sections": sections, "single_table": bool(table_id)},
+    )
+
+
+def export_pdf(report: Report, table_id: str | None) -> Export:
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    # Everything the print template needs is inline; refuse to fetch anything else
+    # (answers are escaped, but a document renderer should not reach out on principle).
+    fetcher = URLFetcher(allowed_protocols=("data",))
+    pdf = HTML(string=print_html(report, table_id), url_fetcher=fetcher).write_pdf()
+    return Export(pdf, "application/pdf", filename(report, "pdf", table_id))
+
+
+# --- DOCX ------------------------------------------------------------------------------
+
+
+def export_docx(report: Report, table_id: str | None) -> Export:
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.shared import Cm, Pt
+    from docx.table import _Cell
+
+    document = Document()
+    section = document.sections[0]
+    # Landscape A4, like the Handbook's wide result tables.
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(1.5))
+    section.header.paragraphs[0].text = HANDBOOK
+    section.footer.paragraphs[0].text = report.title
+    document.styles["Normal"].font.size = Pt(9)
+
+    document.add_heading(report.title, level=0)
+    document.add_paragraph(f"{report.summary} ({report.scope_label}; {report.generated_at:%d.%m.%Y})")
+    sections = report.sections
+    for report_section in sections:
+        tables = [t for t in report_section.tables if not table_id or t.id == table_id]
+        if not tables:
+            continue
+        document.add_heading(report_section.running_head, level=1)
+        for table in tables:
+            document.add_heading(table.title, level=2)
+            for note in table.notes:
+                document.add_paragraph(note)
+            _docx_table(document, table, _Cell, Pt, WD_TABLE_ALIGNMENT)
+            if table.chart:
+                bars = "; ".join(f"{b.label}: {b.count}" for b in table.chart.bars)
+                document.add_paragraph(f"{table.chart.title} — {bars}").runs[0].font.size = Pt(8)
+            if table.legend:
+                document.add_paragraph(table.legend).runs[0].italic = True
+    buffer = io.BytesIO()
+    document.save(buffer)
+    content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return Export(buffer.getvalue(), content_type, filename(report, "docx", table_id))
+
+
+def _docx_table(document, table: Table, cell_class, pt, alignment) -> None:
+    from docx.oxml import OxmlElement
+
+    headers = table.header_rows
+    grid = document.add_table(rows=0, cols=len(table.columns))
+    grid.style = "Table Grid"
+    grid.alignment = alignment.CENTER
+
+    def add_row(values: list, *, bold: bool = False, header: bool = False) -> list:
+        # Rows are built cell by cell on the XML: python-docx's row.cells walks the whole
+        # table, which would make a long table quadratic.
+        tr = grid.add_row()._tr
+        if header:
+            # Word repeats header rows at the top of every page the table runs onto.
+            tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+        cells = [cell_class(tc, grid) for tc in tr.tc_lst]
+        for cell, value in zip(cells, values, strict=True):
+            run = cell.paragraphs[0].add_run("" if value is None else str(value))
+            run.font.size = pt(7.5)
+            run.bold = bold
+        return cells
+
+    groups, labels = header_lines(table)
+    if groups:
+        top = add_row(groups, bold=True, header=True)
+        bottom = add_row(labels, bold=True, header=True)
+        i = 0
+        for head in headers[0]:
+            if head.rowspan == 2:
+                # A column without a group heading: its label fills both header rows.
+                top[i].paragraphs[0].runs[0].text = head.text
+                bottom[i].paragraphs[0].runs[0].text = ""
+                top[i].merge(bottom[i])
+            elif head.colspan > 1:
+                top[i].merge(top[i + head.colspan - 1])
+            i += head.colspan
+    else:
+        add_row(labels, bold=True, header=True)
+    for row in table.rows:
+        add_row(row.values)
+    for totals in table.totals:
+        add_row([totals.label, *totals.values[1:]], bold=True)
+
+
+EXPORTERS: dict[str, Callable[[Report, str | None], Export]] = {
+    "csv": export_csv,
+    "xlsx": export_xlsx,
+    "pdf": export_pdf,
+    "docx": export_docx,
+    "json": export_json,
+}
+FORMATS = tuple(EXPORTERS)
+
+
+def export(report: Report, fmt: str, table_id: str | None = None) -> Export:
+    return EXPORTERS[fmt](report, table_id)

@@ -1,0 +1,750 @@
+"""Selectors for the round report: plain table definitions, decided once, rendered everywhere.
+
+A report is a list of `Table`s (columns, rows of cells, totals rows, notes, an optional
+chart). The HTML page, the print template for the PDF and the CSV, XLSX, DOCX and JSON
+exporters only lay these tables out; none of them counts or reads answers, so every
+format shows the same figures.
+
+Query budget: one query for the responses in scope (with their office), one for the
+"m" of "n/m" (responses per office in the round), one for the q14d attachments. It does
+not grow with the number of responses; the caller has already fetched the round with
+its edition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cached_property
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from standards.st13 import RULES, ComplianceReport, Verdict
+from surveys import selectors
+from surveys.compliance import compliance_for_answers
+from surveys.edition import Edition, Question, Text, tr
+from surveys.engine import Evaluation, evaluate, format_partial_date
+from surveys.models import Attachment, Response, ResponseStatus, SurveyRound, is_secretariat
+from surveys.presenters import display_answer
+from surveys.reports.charts import Bar, Chart
+
+# The report's own wording (headings, legends); question and choice labels come from the edition.
+LABELS: dict[str, Text] = {
+    "response": {"en": "Response"},
+    "st3_code": {"en": "ST.3 code"},
+    "office": {"en": "Office"},
+    "responses": {"en": "Responses"},
+    "total": {"en": "Total"},
+    "participation": {"en": "Participating offices"},
+    "question": {"en": "Question {number}"},
+    "section_results": {"en": "Survey results"},
+    "section_examples": {"en": "Examples of application numbers and priority application numbers"},
+    "section_compliance": {"en": "Compliance with WIPO Standard ST.13"},
+    "examples": {"en": "Examples of application numbers and of their presentation as priority application numbers"},
+    "ipr_types": {"en": "Types of IPRs"},
+    "example": {"en": "Example of application number"},
+    "priority": {"en": "Recommended presentation as a priority application number"},
+    "in_use_since": {"en": "In use since"},
+    "remarks": {"en": "Remarks"},
+    "further_remarks": {"en": "Further remarks"},
+    "attachment": {"en": "Attached file: {name}"},
+    "compliance": {"en": "ST.13 compliance matrix"},
+    "compliance_reasons": {"en": "ST.13 compliance: the reason for every verdict"},
+    "overall": {"en": "Overall"},
+    "declared": {"en": "Declared conformant (q13a)"},
+    "disagreement": {"en": "Declaration disagrees"},
+    "flag": {"en": "Review"},
+    "rule": {"en": "Rule"},
+    "verdict": {"en": "Verdict"},
+    "reason": {"en": "Reason"},
+    "complies": {"en": "Complies"},
+    "deviates": {"en": "Deviates"},
+    "not_applicable": {"en": "Not applicable"},
+    "unknown": {"en": "Unknown"},
+    "legend_results": {
+        "en": "✓ ticked · — the question did not apply to this numbering system · blank: not answered. "
+        "The totals row counts the responses with a tick or an answer in each column."
+    },
+    "legend_compliance": {
+        "en": "Each verdict is derived from the answers, rule by rule, with WIPO Standard ST.13 sections (a) to (g); "
+        "the reasons are listed in the next table. “Review” marks a response whose own declaration (q13a) "
+        "contradicts the evaluation."
+    },
+    "participation_sentence": {"en": "{offices} submitted {responses}."},
+    "office_count": {"en": "{n} office"},
+    "office_count_plural": {"en": "{n} offices"},
+    "response_count": {"en": "{n} response"},
+    "response_count_plural": {"en": "{n} responses"},
+    "scope_published": {"en": "published responses"},
+    "scope_reviewed": {"en": "accepted and published responses"},
+    "scope_with_submitted": {"en": "submitted, accepted and published responses"},
+    "chart_title": {"en": "{question}: responses per choice"},
+}
+
+
+def label(key: str, language: str = "en", **values: Any) -> str:
+    text = tr(LABELS[key], language)
+    return text.format(**values) if values else text
+
+
+def _count(n: int, key: str, language: str) -> str:
+    return label(key if n == 1 else f"{key}_plural", language, n=n)
+
+
+# --- who sees what ---------------------------------------------------------------------
+
+
+class Scope(StrEnum):
+    PUBLISHED = "published"
+    REVIEWED = "reviewed"
+    WITH_SUBMITTED = "with_submitted"
+
+
+SCOPE_STATUSES: dict[Scope, tuple[str, ...]] = {
+    Scope.PUBLISHED: (ResponseStatus.PUBLISHED,),
+    # By default the secretariat's figures are what it has reviewed; "submitted" is opt-in.
+    Scope.REVIEWED: (ResponseStatus.ACCEPTED, ResponseStatus.PUBLISHED),
+    Scope.WITH_SUBMITTED: (ResponseStatus.SUBMITTED, ResponseStatus.ACCEPTED, ResponseStatus.PUBLISHED),
+}
+
+
+def report_scope(user: User | AnonymousUser, *, include_submitted: bool = False) -> Scope:
+    """Published responses for everyone; the secretariat adds what it has accepted (and, if asked, submitted)."""
+    if not is_secretariat(user):
+        return Scope.PUBLISHED
+    return Scope.WITH_SUBMITTED if include_submitted else Scope.REVIEWED
+
+
+def report_responses(survey_round: SurveyRound, scope: Scope):
+    attachments = Attachment.objects.filter(question_id="q14d").only("id", "response_id", "original_name")
+    return (
+        Response.objects.for_round(survey_round)
+        .filter(status__in=SCOPE_STATUSES[scope])
+        .select_related("office")
+        .only("id", "round_id", "office_id", "sequence", "status", "answers", "office__code", "office__name")
+        .prefetch_related(Prefetch("attachments", queryset=attachments, to_attr="report_attachments"))
+        .order_by("office_id", "sequence")
+    )
+
+
+# --- table definitions -----------------------------------------------------------------
+
+
+class Kind(StrEnum):
+    KEY = "key"  # identifies the row (e.g. "MD 2/2"); holds the totals label
+    MARK = "mark"  # ✓ or blank for one choice
+    VALUE = "value"  # an answer's text
+    COUNT = "count"  # a number
+    VERDICT = "verdict"  # an ST.13 verdict with its reason as the cell note
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    value: str | int = ""
+    note: str = ""  # e.g. the reason for a verdict: a tooltip on the page, a comment in XLSX
+    css: str = ""  # classes of the cell, all prefixed "rt-" (report table) to keep clear of the site's
+    chip: str = ""  # classes of a chip around the value (the site's verdict chips)
+
+
+BLANK = Cell()
+TICK = Cell("✓", css="rt-mark")
+NOT_APPLICABLE = Cell("—", css="rt-na")
+
+
+@dataclass(frozen=True)
+class Column:
+    id: str
+    label: str
+    kind: Kind = Kind.VALUE
+    group: str = ""  # heading shared by adjacent columns (a question's text)
+    group_id: str = ""
+    notes: bool = False  # its cells carry notes (reasons) that flat formats put in a column of their own
+
+    @property
+    def flat_label(self) -> str:
+        """One-line heading for formats with a single header row (CSV)."""
+        if self.group and self.label:
+            if self.group[:1].isdigit():  # "1a) Which types …" → "1a) Patents for inventions"
+                return f"{self.group.split(')', 1)[0]}) {self.label}"
+            return f"{self.group}: {self.label}"
+        return self.label or self.group
+
+    @property
+    def has_notes(self) -> bool:
+        return self.notes
+
+
+# The print layout (PDF) gives tables fixed column widths, which keeps WeasyPrint linear
+# in the number of rows (its automatic layout measures every cell again on each page a
+# long table continues on). Widths are estimated in characters of the print font:
+PRINT_LINE = 160  # characters (digits of DejaVu Sans at 7 pt) across a landscape A4 page
+PRINT_PADDING = 2  # a cell's padding and rule, in characters
+PRINT_MIN = {Kind.KEY: 6, Kind.MARK: 4, Kind.VALUE: 6, Kind.COUNT: 4, Kind.VERDICT: 8}
+PRINT_WORD_CAP = 30  # longer "words" (e.g. URLs) may wrap anywhere
+PRINT_LINE_CAP = 120  # long texts wrap; beyond this a column gains nothing from being wider
+
+
+def _longest_word(text: str) -> int:
+    return max((len(w) for w in text.split()), default=0)
+
+
+def _longest_line(text: str) -> int:
+    return max((len(line) for line in text.splitlines()), default=0)
+
+
+@dataclass
+class Row:
+    key: str
+    cells: list[Cell]
+
+    @property
+    def values(self) -> list[str | int]:
+        return [c.value for c in self.cells]
+
+
+@dataclass
+class TotalsRow:
+    label: str
+    values: list[int | None]  # per column; None where nothing is counted (and in the key column)
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    text: str
+    colspan: int = 1
+    rowspan: int = 1
+    css: str = ""
+
+
+@dataclass
+class Table:
+    id: str
+    section: str
+    title: str
+    columns: list[Column]
+    rows: list[Row] = field(default_factory=list)
+    totals: list[TotalsRow] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    legend: str = ""
+    chart: Chart | None = None
+    sheet_name: str = ""
+    collapsible: bool = False  # long detail tables the page folds away (the PDF prints them in full)
+
+    @cached_property
+    def header_rows(self) -> list[list[HeaderCell]]:
+        """One header row, or two when columns are grouped under a question."""
+        if not any(c.group for c in self.columns):
+            return [[HeaderCell(c.label, css=f"rt-{c.kind}") for c in self.columns]]
+        top: list[HeaderCell] = []
+        bottom: list[HeaderCell] = []
+        i = 0
+        while i < len(self.columns):
+            col = self.columns[i]
+            span = 1
+            while col.group_id and i + span < len(self.columns) and self.columns[i + span].group_id == col.group_id:
+                span += 1
+            if span == 1 and (not col.group or not col.label):
+                top.append(HeaderCell(col.label or col.group, rowspan=2, css=f"rt-{col.kind}"))
+            else:
+                top.append(HeaderCell(col.group, colspan=span, css="rt-group"))
+                bottom.extend(HeaderCell(c.label, css=f"rt-{c.kind}") for c in self.columns[i : i + span])
+            i += span
+        return [top, bottom]
+
+    @property
+    def print_widths(self) -> list[str]:
+        """Column widths in per cent, for the print template's <col> elements.
+
+        Every column gets at least its longest word (header or cell), so that numbers such
+        as "10-2012-000012345" and labels never break inside; the rest of the line is
+        shared in proportion to how much more each column's longest line would use.
+        """
+        floors, wants = [], []
+        for i, column in enumerate(self.columns):
+            header = column.label or column.group
+            word = round(_longest_word(header) * 1.15)  # headers are bold
+            line = 0
+            for row in self.rows:
+                text = str(row.cells[i].value)
+                word = max(word, min(_longest_word(text), PRINT_WORD_CAP))
+                line = max(line, min(_longest_line(text), PRINT_LINE_CAP))
+            floor = max(PRINT_MIN[column.kind], word) + PRINT_PADDING
+            floors.append(floor)
+            wants.append(max(floor, line + PRINT_PADDING))
+        extra = sum(w - f for w, f in zip(wants, floors, strict=True))
+        if sum(wants) <= PRINT_LINE or not extra:
+            # Everything fits (the widths grow in proportion), or nothing can give way.
+            widths = wants
+        else:
+            spare = max(PRINT_LINE - sum(floors), 0)
+            widths = [f + (w - f) * spare / extra for w, f in zip(wants, floors, strict=True)]
+        total = sum(widths)
+        return [f"{100 * w / total:.2f}" for w in widths]
+
+    @property
+    def footer_rows(self) -> list[tuple[str, list[tuple[int | None, str]]]]:
+        """Totals rows for the templates: label, then (value, css class of its column) per column."""
+        return [
+            (t.label, [(v, f"rt-{c.kind}") for c, v in zip(self.columns[1:], t.values[1:], strict=True)])
+            for t in self.totals
+        ]
+
+    @property
+    def totals_by_column(self) -> dict[str, dict[str, int]]:
+        """Totals row label → column id → count (what the acceptance tests compare across formats)."""
+        return {
+            t.label: {c.id: v for c, v in zip(self.columns, t.values, strict=True) if v is not None}
+            for t in self.totals
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        rows = []
+        for row in self.rows:
+            item: dict[str, Any] = {"key": row.key, "values": row.values}
+            notes = {c.id: cell.note for c, cell in zip(self.columns, row.cells, strict=True) if cell.note}
+            if notes:
+                item["notes"] = notes
+            rows.append(item)
+        return {
+            "id": self.id,
+            "section": self.section,
+            "title": self.title,
+            "columns": [
+                {
+                    "id": c.id,
+                    "label": c.label,
+                    "group": c.group,
+                    "group_id": c.group_id,
+                    "kind": str(c.kind),
+                    "notes": c.notes,
+                }
+                for c in self.columns
+            ],
+            "rows": rows,
+            "totals": [{"label": label, "values": values} for label, values in self.totals_by_column.items()],
+            "notes": self.notes,
+            "legend": self.legend,
+            "chart": (
+                {
+                    "title": self.chart.title,
+                    "total": self.chart.total,
+                    "bars": [{"label": b.label, "count": b.count} for b in self.chart.bars],
+                }
+                if self.chart
+                else None
+            ),
+        }
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    part: str  # the Handbook part, for headings and the PDF's running header
+    title: str
+    tables: list[Table]
+
+    @property
+    def running_head(self) -> str:
+        return f"Part {self.part} — {self.title}" if self.part else self.title
+
+
+SECTION_PARTS = {"results": "7.2.5", "examples": "7.2.6", "compliance": ""}
+
+
+@dataclass
+class Report:
+    survey_round: SurveyRound
+    scope: Scope
+    tables: list[Table]
+    response_count: int
+    office_count: int
+    language: str = "en"
+    generated_at: Any = field(default_factory=timezone.now)
+
+    @property
+    def title(self) -> str:
+        return self.survey_round.title
+
+    @property
+    def scope_label(self) -> str:
+        return label(f"scope_{self.scope}", self.language)
+
+    @property
+    def summary(self) -> str:
+        return label(
+            "participation_sentence",
+            self.language,
+            offices=_count(self.office_count, "office_count", self.language),
+            responses=_count(self.response_count, "response_count", self.language),
+        )
+
+    @property
+    def sections(self) -> list[Section]:
+        result = []
+        for section_id, part in SECTION_PARTS.items():
+            tables = [t for t in self.tables if t.section == section_id]
+            if tables:
+                result.append(Section(section_id, part, label(f"section_{section_id}", self.language), tables))
+        return result
+
+    def table(self, table_id: str) -> Table:
+        for table in self.tables:
+            if table.id == table_id:
+                return table
+        raise KeyError(table_id)
+
+    def as_dict(self) -> dict[str, Any]:
+        rnd = self.survey_round
+        return {
+            "round": {"slug": rnd.slug, "title": rnd.title, "year": rnd.year, "edition": rnd.edition.slug},
+            "scope": str(self.scope),
+            "scope_label": self.scope_label,
+            "summary": self.summary,
+            "offices": self.office_count,
+            "responses": self.response_count,
+            "generated_at": self.generated_at.isoformat(),
+            "tables": [t.as_dict() for t in self.tables],
+        }
+
+
+# --- building ------------------------------------------------------------------------------
+
+
+def result_numbers(edition: Edition) -> list[int]:
+    """The question numbers reported in the 7.2.5 manner: all but the examples (14)."""
+    return sorted({q.number for q in edition.questions if q.number != EXAMPLES_NUMBER})
+
+
+EXAMPLES_NUMBER = 14
+
+
+def table_ids(edition: Edition) -> list[str]:
+    return [
+        "participation",
+        *(f"q{n}" for n in result_numbers(edition)),
+        "examples",
+        "compliance",
+        "compliance_reasons",
+    ]
+
+
+@dataclass
+class _Entry:
+    """One response in the report with what the tables derive from it, each computed once."""
+
+    response: Response
+    label: str
+    edition: Edition
+
+    @cached_property
+    def evaluation(self) -> Evaluation:
+        return evaluate(self.edition, self.response.answers, with_warnings=False)
+
+    @cached_property
+    def answers(self) -> dict[str, Any]:
+        # Applicable, non-empty answers: a hidden answer never shows and never counts.
+        return self.evaluation.answers
+
+    @cached_property
+    def compliance(self) -> ComplianceReport:
+        return compliance_for_answers(self.answers)
+
+
+def build_report(survey_round: SurveyRound, *, scope: Scope, only: str | None = None, language: str = "en") -> Report:
+    """The whole report (or the one table `only` names) for the responses in scope."""
+    edition = survey_round.edition.structure
+    ids = table_ids(edition)
+    if only is not None and only not in ids:
+        raise KeyError(only)
+    responses = list(report_responses(survey_round, scope))
+    per_office = selectors.response_totals(survey_round)
+    entries = [
+        _Entry(r, f"{r.office_id} {r.sequence}/{per_office.get(r.office_id, r.sequence)}", edition) for r in responses
+    ]
+    builders: dict[str, Callable[[], Table]] = {
+        "participation": lambda: _participation(responses, language),
+        **{f"q{n}": (lambda n=n: _question_table(edition, n, entries, language)) for n in result_numbers(edition)},
+        "examples": lambda: _examples(edition, entries, language),
+        "compliance": lambda: _compliance(edition, entries, language),
+        "compliance_reasons": lambda: _compliance_reasons(entries, language),
+    }
+    tables = [builders[i]() for i in ids if only is None or i == only]
+    return Report(
+        survey_round=survey_round,
+        scope=scope,
+        tables=tables,
+        response_count=len(responses),
+        office_count=len({r.office_id for r in responses}),
+        language=language,
+    )
+
+
+def _participation(responses: list[Response], language: str) -> Table:
+    counts: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for r in responses:
+        counts[r.office_id] = counts.get(r.office_id, 0) + 1
+        names[r.office_id] = r.office.name
+    columns = [
+        Column("st3_code", label("st3_code", language), Kind.KEY),
+        Column("office", label("office", language)),
+        Column("responses", label("responses", language), Kind.COUNT),
+    ]
+    rows = [Row(code, [Cell(code), Cell(names[code]), Cell(n, css="rt-count")]) for code, n in counts.items()]
+    offices, total = len(counts), len(responses)
+    return Table(
+        id="participation",
+        section="results",
+        title=label("participation", language),
+        columns=columns,
+        rows=rows,
+        totals=[TotalsRow(label("total", language), [None, offices, total])],
+        notes=[
+            label(
+                "participation_sentence",
+                language,
+                offices=_count(offices, "office_count", language),
+                responses=_count(total, "response_count", language),
+            )
+        ],
+        sheet_name="Participation",
+    )
+
+
+def _group_heading(q: Question, language: str) -> str:
+    return f"{q.number}{q.letter}) {tr(q.text, language)}"
+
+
+def _value_text(edition: Edition, q: Question, value: Any, language: str) -> str:
+    """An answer as one cell: lines joined by newlines, no sentence framing ("from 1992")."""
+    if q.type == "partial_date":
+        return format_partial_date(value)
+    if q.type in ("text", "int"):
+        return str(value)
+    if q.type in ("single", "yesno"):
+        return q.choice_label(value, language)
+    display = display_answer(edition, q, value, language)
+    if display.is_table:
+        return "\n".join(": ".join(str(v) for v in row if str(v).strip()) for row in display.rows)
+    return "\n".join(display.lines)
+
+
+def _question_table(edition: Edition, number: int, entries: list[_Entry], language: str) -> Table:
+    questions = [q for q in edition.questions if q.number == number]
+    columns = [Column("response", label("response", language), Kind.KEY)]
+    # (question, choice code or None) per column after the key column.
+    sources: list[tuple[Question, str | None]] = []
+    group_q: Question | None = None
+    for q in questions:
+        if q.letter or group_q is None:
+            group_q = q
+        group = _group_heading(group_q, language)
+        if q.type in ("multi", "single", "yesno"):
+            for code in q.choice_codes:
+                columns.append(Column(f"{q.id}.{code}", q.choice_label(code, language), Kind.MARK, group, group_q.id))
+                sources.append((q, code))
+        else:
+            # A lettered follow-up heads its own column; an unlettered one ("Other: which?")
+            # sits under the question it completes.
+            text = "" if q is group_q else tr(q.text, language)
+            columns.append(Column(q.id, text, Kind.VALUE, group, group_q.id))
+            sources.append((q, None))
+    counts = [0] * len(sources)
+    rows = []
+    for entry in entries:
+        evaluation = entry.evaluation
+        cells = [Cell(entry.label)]
+        for i, (q, code) in enumerate(sources):
+            state = evaluation.state(q.id)
+            if state == "not_applicable":
+                cells.append(NOT_APPLICABLE)
+                continue
+            if state == "not_answered":
+                cells.append(BLANK)
+                continue
+            value = evaluation.answers[q.id]
+            if code is not None:
+                ticked = code in value if isinstance(value, list) else value == code
+                cells.append(TICK if ticked else BLANK)
+                counts[i] += ticked
+            else:
+                cells.append(Cell(_value_text(edition, q, value, language)))
+                counts[i] += 1
+        rows.append(Row(entry.response.public_key, cells))
+    gate = questions[0]
+    bars = tuple(
+        Bar(col.label, counts[i])
+        for i, col in enumerate(columns[1:])
+        if sources[i][0] is gate and col.kind == Kind.MARK
+    )
+    section = edition.section_of(gate.id)
+    title = f"{label('question', language, number=number)} — {tr(section.title, language)}"
+    return Table(
+        id=f"q{number}",
+        section="results",
+        title=title,
+        columns=columns,
+        rows=rows,
+        totals=[TotalsRow(label("total", language), [None, *counts])],
+        legend=label("legend_results", language),
+        chart=Chart(f"q{number}", _group_heading(gate, language), bars, len(entries)) if bars else None,
+        sheet_name=f"Q{number}",
+    )
+
+
+def _lines(values: Iterable[str]) -> str:
+    return "\n".join(dict.fromkeys(v.strip() for v in values if isinstance(v, str) and v.strip()))
+
+
+NUMBER_COLUMNS = (3, 4)  # in the examples table: the example and its priority presentation
+
+
+def _examples(edition: Edition, entries: list[_Entry], language: str) -> Table:
+    q1a, q14c = edition.by_id["q1a"], edition.by_id["q14c"]
+    remark_columns = {c.id: tr(c.label, language) for c in q14c.columns}
+    remarks_group = label("remarks", language)
+    # The fixed headings of Handbook 7.2.6, in its order; the texts are the edition's own.
+    remark_ids = ("ipr_types", "year", "serial_position", "internal_code", "control_number")
+    columns = [
+        Column("response", label("response", language), Kind.KEY),
+        Column("office", label("office", language)),
+        Column("ipr_types", label("ipr_types", language)),
+        Column("example", label("example", language)),
+        Column("priority", label("priority", language)),
+        Column("in_use_since", label("in_use_since", language)),
+        *(Column(f"remarks.{rid}", remark_columns[rid], Kind.VALUE, remarks_group, "remarks") for rid in remark_ids),
+        Column("remarks.further", label("further_remarks", language), Kind.VALUE, remarks_group, "remarks"),
+    ]
+    counts = [0] * (len(columns) - 1)
+    rows = []
+    for entry in entries:
+        a = entry.answers
+        examples = [row for row in a.get("q14a") or () if isinstance(row, Mapping)]
+        components = next((row for row in a.get("q14c") or () if isinstance(row, Mapping)), {})
+        types = []
+        for code in a.get("q1a") or ():
+            text = q1a.choice_label(code, language)
+            if code == "other" and a.get("q1a_other"):
+                text = f"{text}: {a['q1a_other']}"
+            types.append(text)
+        further = [components.get("description", ""), a.get("q14d", "")]
+        further += [label("attachment", language, name=att.original_name) for att in entry.response.report_attachments]
+        values = [
+            _lines(row.get("office_name", "") for row in examples) or entry.response.office.name,
+            _lines(types),
+            "\n".join(str(row.get("example", "")).strip() for row in examples if row.get("example")),
+            "\n".join(str(row.get("priority_presentation", "")).strip() for row in examples if row.get("example")),
+            format_partial_date(a["q14b"]) if a.get("q14b") else "",
+            *(str(components.get(rid, "")).strip() for rid in remark_ids),
+            _lines(further),
+        ]
+        for i, v in enumerate(values):
+            counts[i] += bool(v)
+        cells = [Cell(entry.label), *(Cell(v) if v else BLANK for v in values)]
+        for i in NUMBER_COLUMNS:
+            if values[i - 1]:
+                # An application number is read as one token: never wrap it at its hyphens.
+                cells[i] = Cell(values[i - 1], css="rt-number")
+        rows.append(Row(entry.response.public_key, cells))
+    return Table(
+        id="examples",
+        section="examples",
+        title=label("examples", language),
+        columns=columns,
+        rows=rows,
+        totals=[TotalsRow(label("total", language), [None, *counts])],
+        sheet_name="Examples",
+    )
+
+
+def _verdict_cell(verdict: Verdict, note: str, language: str) -> Cell:
+    return Cell(label(str(verdict), language), note=note, css="rt-verdict", chip=f"verdict verdict-{verdict}")
+
+
+def _compliance(edition: Edition, entries: list[_Entry], language: str) -> Table:
+    q13a = edition.by_id["q13a"]
+    columns = [Column("response", label("response", language), Kind.KEY)]
+    columns += [Column(f"rule.{r.section}", f"({r.section}) {r.title}", Kind.VERDICT, notes=True) for r in RULES]
+    columns += [
+        Column("overall", label("overall", language), Kind.VERDICT, notes=True),
+        Column("declared", label("declared", language)),
+        Column("disagrees", label("disagreement", language)),
+    ]
+    verdicts = list(Verdict)
+    # Totals: one row per verdict, counted over the rule columns and the overall column.
+    tallies = {v: [0] * (len(RULES) + 1) for v in verdicts}
+    flagged = 0
+    rows = []
+    for entry in entries:
+        report = entry.compliance
+        cells = [Cell(entry.label)]
+        for i, result in enumerate(report.rules):
+            cells.append(_verdict_cell(result.verdict, result.reason, language))
+            tallies[result.verdict][i] += 1
+        cells.append(_verdict_cell(report.overall, report.summary, language))
+        tallies[report.overall][len(RULES)] += 1
+        declared = entry.answers.get("q13a")
+        cells.append(Cell(q13a.choice_label(declared, language)) if declared else BLANK)
+        if report.disagrees:
+            flagged += 1
+            cells.append(Cell(label("flag", language), note=report.summary, css="rt-flag"))
+        else:
+            cells.append(BLANK)
+        rows.append(Row(entry.response.public_key, cells))
+    totals = [TotalsRow(label(str(v), language), [None, *tallies[v], None, None]) for v in verdicts]
+    totals.append(TotalsRow(label("flag", language), [None] * (len(columns) - 1) + [flagged]))
+    return Table(
+        id="compliance",
+        section="compliance",
+        title=label("compliance", language),
+        columns=columns,
+        rows=rows,
+        totals=totals,
+        legend=label("legend_compliance", language),
+        sheet_name="ST.13 compliance",
+    )
+
+
+def _compliance_reasons(entries: list[_Entry], language: str) -> Table:
+    columns = [
+        Column("response", label("response", language), Kind.KEY),
+        Column("rule", label("rule", language)),
+        Column("verdict", label("verdict", language), Kind.VERDICT),
+        Column("reason", label("reason", language)),
+    ]
+    overall = label("overall", language)
+    rows = []
+    for entry in entries:
+        report = entry.compliance
+        key = entry.response.public_key
+        for result in report.rules:
+            rows.append(
+                Row(
+                    f"{key}.{result.section}",
+                    [
+                        Cell(entry.label),
+                        Cell(f"({result.section}) {result.title}"),
+                        _verdict_cell(result.verdict, "", language),
+                        Cell(result.reason),
+                    ],
+                )
+            )
+        rows.append(
+            Row(
+                f"{key}.overall",
+                [Cell(entry.label), Cell(overall), _verdict_cell(report.overall, "", language), Cell(report.summary)],
+            )
+        )
+    return Table(
+        id="compliance_reasons",
+        section="compliance",
+        title=label("compliance_reasons", language),
+        columns=columns,
+        rows=rows,
+        sheet_name="ST.13 reasons",
+        collapsible=True,
+    )

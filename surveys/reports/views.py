@@ -1,0 +1,76 @@
+"""The round report page and its downloads (thin: scope → tables → render or export)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from surveys.models import SurveyRound, is_secretariat
+from surveys.reports import exporters, tables
+
+FORMAT_LABELS = {"csv": "CSV", "xlsx": "XLSX", "pdf": "PDF", "docx": "DOCX", "json": "JSON"}
+# The page's script adds a token to a download link and watches for this cookie, to show
+# "preparing…" until the file arrives (a whole-report PDF takes several seconds).
+DOWNLOAD_COOKIE = "report_download"
+_TOKEN = re.compile(r"^[A-Za-z0-9]{1,40}$")
+
+
+def _query(fmt: str, table_id: str | None, include_submitted: bool) -> str:
+    params = {"format": fmt}
+    if table_id:
+        params["table"] = table_id
+    if include_submitted:
+        params["include"] = "submitted"
+    return "?" + urlencode(params)
+
+
+def _downloads(table_id: str | None, include_submitted: bool) -> list[tuple[str, str]]:
+    labels = dict(FORMAT_LABELS)
+    if table_id is None:
+        labels["csv"] = "CSV (zip)"
+    return [(text, _query(fmt, table_id, include_submitted)) for fmt, text in labels.items()]
+
+
+@require_safe
+def round_report(request: HttpRequest, round_slug: str) -> HttpResponse:
+    survey_round = get_object_or_404(SurveyRound.objects.select_related("edition"), slug=round_slug)
+    secretariat = is_secretariat(request.user)
+    include_submitted = secretariat and request.GET.get("include") == "submitted"
+    scope = tables.report_scope(request.user, include_submitted=include_submitted)
+    fmt = request.GET.get("format") or None
+    table_id = request.GET.get("table") or None
+    if fmt is not None and fmt not in exporters.FORMATS:
+        raise Http404("There is no download in that format.")
+    try:
+        report = tables.build_report(survey_round, scope=scope, only=table_id)
+    except KeyError:
+        raise Http404("The report has no table with that name.") from None
+    if fmt is not None:
+        export = exporters.export(report, fmt, table_id)
+        response = HttpResponse(export.content, content_type=export.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+        token = request.GET.get("download", "")
+        if _TOKEN.match(token):
+            response.set_cookie(DOWNLOAD_COOKIE, token, max_age=120, samesite="Lax", path=request.path)
+        return response
+    sections = [
+        (section, [(table, _downloads(table.id, include_submitted)) for table in section.tables])
+        for section in report.sections
+    ]
+    return render(
+        request,
+        "surveys/reports/round_report.html",
+        {
+            "survey_round": survey_round,
+            "report": report,
+            "sections": sections,
+            "single_table": table_id,
+            "downloads": _downloads(None, include_submitted),
+            "is_secretariat": secretariat,
+            "include_submitted": include_submitted,
+        },
+    )
