@@ -41,3 +41,14 @@ format: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var .pytest_cache
+
+# Benchmarks (ratios, in throw-away databases): report scaling at 66 and 6,600
+# responses; the branching engine and the public page against their floors.
+.PHONY: bench load
+bench: install
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py bench_reports
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py bench_engine
+
+# Load test: gunicorn with production settings on loopback, 30 seconds per target.
+load: install
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py load_test --seconds $${LOAD_SECONDS:-30}

@@ -1,0 +1,123 @@
+"""Benchmarks against floors, printed as ratios (absolute times vary with the machine).
+
+1. Branching-engine validation per response against a floor: a plain walk over the
+   same answers (look up every question's answer, check its type) — the least any
+   validation must do.
+2. The public response page per request against a floor: a static file served by the
+   same application (WhiteNoise), both through Django's request handler in-process.
+
+Runs in a throw-away test database; the developer's database is never touched.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test import Client
+from django.test.utils import override_settings, setup_test_environment, teardown_test_environment
+
+from surveys.demo import EPO_PATENTS, MOLDOVA_TRADEMARKS
+from surveys.engine import evaluate
+
+
+def _variants(n: int) -> list[dict[str, Any]]:
+    """n answer documents of realistic shapes: valid, incomplete, and with mistakes."""
+    docs = []
+    for i in range(n):
+        base = dict(MOLDOVA_TRADEMARKS if i % 2 else EPO_PATENTS)
+        if i % 3 == 0:
+            base["q1b"] = "19x2"  # a typing mistake kept in a draft
+        if i % 5 == 0:
+            base.pop("q14a", None)  # unanswered required question
+        if i % 7 == 0:
+            base["q5b"] = {"trademarks": {"code": "70"}}  # answer to a hidden question
+        docs.append(base)
+    return docs
+
+
+def _floor_walk(questions, answers: dict[str, Any]) -> int:
+    seen = 0
+    for q in questions:
+        value = answers.get(q.id)
+        if value is not None and isinstance(value, str | list | dict | int):
+            seen += 1
+    return seen
+
+
+def _per_item(fn, items, repeat: int) -> float:
+    best = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for item in items:
+            fn(item)
+        best.append((time.perf_counter() - start) / len(items))
+    return min(best)
+
+
+class Command(BaseCommand):
+    help = "Benchmark the branching engine and the public page against floors (ratios)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--responses", type=int, default=2000)
+        parser.add_argument("--requests", type=int, default=200)
+
+    def handle(self, *args, responses, requests, **options):
+        import json
+
+        from surveys.edition import Edition
+        from surveys.loading import EDITIONS_DIR
+
+        edition = Edition(json.loads((EDITIONS_DIR / "application-numbering-2012.json").read_text(encoding="utf-8")))
+        docs = _variants(responses)
+        questions = edition.questions
+        floor = _per_item(lambda a: _floor_walk(questions, a), docs, repeat=5)
+        engine = _per_item(lambda a: evaluate(edition, a), docs, repeat=5)
+        self.stdout.write(f"Branching engine, {responses} responses (best of 5 runs):")
+        self.stdout.write(f"  floor (plain walk over the answers): {floor * 1e6:9.1f} µs per response")
+        self.stdout.write(f"  engine (applicability, validation, warnings): {engine * 1e6:9.1f} µs per response")
+        self.stdout.write(f"  ratio engine / floor: {engine / floor:.1f}×")
+
+        setup_test_environment()
+        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+        try:
+            with override_settings(WHITENOISE_USE_FINDERS=True, ALLOWED_HOSTS=["testserver"], DEBUG=False):
+                page, static = self._pages(requests)
+        finally:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+            teardown_test_environment()
+        self.stdout.write(f"\nPublic response page, {requests} requests in-process (median):")
+        self.stdout.write(f"  floor (static file, same application): {static * 1000:7.2f} ms per request")
+        self.stdout.write(f"  public page md-002: {page * 1000:7.2f} ms per request")
+        self.stdout.write(f"  ratio page / static file: {page / static:.1f}×")
+
+    def _pages(self, requests: int) -> tuple[float, float]:
+        from standards.services import offices_load, standards_load
+        from surveys.demo import demo_load
+        from surveys.loading import EDITIONS_DIR, edition_load
+
+        offices_load()
+        standards_load()
+        edition_load(EDITIONS_DIR / "application-numbering-2012.json")
+        demo_load()
+        client = Client()
+        url = "/surveys/application-numbering-2012/responses/md-002/"
+        static_url = "/static/wipostad/site.css"
+        for warm in (url, static_url):
+            response = client.get(warm)
+            assert response.status_code == 200, (warm, response.status_code)
+
+        def timed(path: str) -> float:
+            samples = []
+            for _ in range(requests):
+                start = time.perf_counter()
+                response = client.get(path)
+                if hasattr(response, "streaming_content"):
+                    b"".join(response.streaming_content)
+                samples.append(time.perf_counter() - start)
+            return statistics.median(samples)
+
+        return timed(url), timed(static_url)
