@@ -32,3 +32,9 @@ def test_load_test_runs_gunicorn_with_production_settings_and_reports_no_errors(
         requests, rps, p50, p99, errors = line[len(target) :].split()[:5]
         assert int(requests) > 0 and int(errors) == 0, line
     assert re.search(r"\d+ requests, 0 errors\.", result.stdout)
+
+
+def test_bench_reports_compares_sizes_with_equal_query_counts():
+    result = _run("bench_reports", "--sizes", "6", "60", "--repeat", "1")
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert "60" in result.stdout and "quer" in result.stdout.lower()
