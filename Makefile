@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 
-.PHONY: install run test lint format migrate data clean
+.PHONY: install run test lint format migrate data clean translations messages
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,11 +24,19 @@ data: migrate
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py load_edition
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py load_demo
 
-run: data
+# Message catalogues are compiled with a pure-Python step (no GNU gettext needed).
+translations: install
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py compile_translations
+
+# Only when translatable strings change; needs GNU gettext.
+messages: install
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l fr -l es --ignore=.venv --ignore=node_modules --ignore=tests
+
+run: data translations
 	@echo "Serving on http://127.0.0.1:$(PORT)/"
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: install
+test: install translations
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

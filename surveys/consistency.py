@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from surveys.edition import Edition
 
 if TYPE_CHECKING:
@@ -17,11 +20,11 @@ if TYPE_CHECKING:
 
 # A part ticked in q2a ⇔ the gate of the section that describes that part answered "yes".
 PART_GATES = (
-    ("type", "q5a", "the code for the type of IPR"),
-    ("year", "q6a", "the year designation"),
-    ("serial", "q7a", "the serial number"),
-    ("internal", "q8a", "a code for internal use"),
-    ("control", "q9a", "a control number"),
+    ("type", "q5a", gettext_lazy("the code for the type of IPR")),
+    ("year", "q6a", gettext_lazy("the year designation")),
+    ("serial", "q7a", gettext_lazy("the serial number")),
+    ("internal", "q8a", gettext_lazy("a code for internal use")),
+    ("control", "q9a", gettext_lazy("a control number")),
 )
 
 SEPARATOR_CHARACTERS = {"slash": "/", "hyphen": "-", "space": " ", "dot": ".", "comma": ","}
@@ -59,11 +62,20 @@ def consistency_warnings(edition: Edition, evaluation: Evaluation, office_code: 
             ticked, said_yes = part in parts, a[gate] == "yes"
             if ticked and not said_yes:
                 warnings.append(
-                    Issue(gate, "part_not_confirmed", f"q2a lists {words} as a part, but {gate} answers “No”.")
+                    Issue(
+                        gate,
+                        "part_not_confirmed",
+                        _("q2a lists %(part)s as a part, but %(gate)s answers “No”.") % {"part": words, "gate": gate},
+                    )
                 )
             elif said_yes and not ticked:
                 warnings.append(
-                    Issue(gate, "part_not_listed", f"{gate} answers “Yes”, but q2a does not list {words} as a part.")
+                    Issue(
+                        gate,
+                        "part_not_listed",
+                        _("%(gate)s answers “Yes”, but q2a does not list %(part)s as a part.")
+                        % {"part": words, "gate": gate},
+                    )
                 )
 
     if a.get("q5c") == "yes" and isinstance(a.get("q5b"), dict):
@@ -77,7 +89,8 @@ def consistency_warnings(edition: Edition, evaluation: Evaluation, office_code: 
                 Issue(
                     "q5b",
                     "type_code_not_two_digits",
-                    f"q5c says the codes are those of ST.13, but the code for {', '.join(bad)} is not two digits.",
+                    _("q5c says the codes are those of ST.13, but the code for %(types)s is not two digits.")
+                    % {"types": ", ".join(bad)},
                 )
             )
 
@@ -98,8 +111,11 @@ def consistency_warnings(edition: Edition, evaluation: Evaluation, office_code: 
                     Issue(
                         "q14a",
                         "example_length",
-                        f"Example {i} “{example.strip()}” has {len(bare)} characters without separators; "
-                        f"q4b adds up to {expected}.",
+                        _(
+                            "Example %(row)s “%(example)s” has %(length)s characters without separators; "
+                            "q4b adds up to %(expected)s."
+                        )
+                        % {"row": i, "example": example.strip(), "length": len(bare), "expected": expected},
                     )
                 )
     return warnings

@@ -11,22 +11,25 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from surveys.edition import Edition, Question, tr
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from surveys.edition import Edition, LocalText, Question, tr_text
 from surveys.presenters import Display, display_answer
 
 CHANGE_LABELS = {
-    "added": "Answered",
-    "removed": "Answer cleared",
-    "changed": "Changed",
-    "now_not_applicable": "No longer applies (answer kept aside)",
-    "now_applicable": "Applies again",
+    "added": pgettext_lazy("change to an answer", "Answered"),
+    "removed": _("Answer cleared"),
+    "changed": _("Changed"),
+    "now_not_applicable": _("No longer applies (answer kept aside)"),
+    "now_applicable": _("Applies again"),
 }
 
 
 @dataclass
 class DiffRow:
     question: Question
-    text: str
+    text: LocalText
     change: str
     old: Display | None
     new: Display | None
@@ -35,14 +38,14 @@ class DiffRow:
 
     @property
     def change_label(self) -> str:
-        return CHANGE_LABELS[self.change]
+        return str(CHANGE_LABELS[self.change])
 
 
-def _display(edition: Edition, q: Question, value: Any) -> Display | None:
+def _display(edition: Edition, q: Question, value: Any, language: str) -> Display | None:
     if value is None:
         return None
     try:
-        return display_answer(edition, q, value)
+        return display_answer(edition, q, value, language)
     except (AttributeError, TypeError, ValueError, KeyError):
         # A value that is not (yet) valid is shown as it was typed.
         return Display(lines=[str(value)])
@@ -77,10 +80,10 @@ def compare(
         rows.append(
             DiffRow(
                 question=q,
-                text=tr(q.text, language),
+                text=tr_text(q.text, language),
                 change=change,
-                old=_display(edition, q, old_value),
-                new=_display(edition, q, new_value),
+                old=_display(edition, q, old_value, language),
+                new=_display(edition, q, new_value, language),
                 old_applicable=old_applicable,
                 new_applicable=new_applicable,
             )

@@ -10,6 +10,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext, override
+
 from standards import checkdigits
 
 QUESTION_TYPES = frozenset({"multi", "single", "yesno", "text", "partial_date", "int", "part_lengths", "order", "grid"})
@@ -24,11 +26,63 @@ class DefinitionError(ValueError):
     """The definition file is not well formed; the message names the place and the reason."""
 
 
+def base_language(language: str | None) -> str:
+    """ "fr" for "fr", "fr-ch" or "fr_CA": the definition file keys texts by two-letter codes."""
+    return (language or "en").replace("_", "-").split("-")[0].lower()
+
+
 def tr(text: Text | None, language: str = "en") -> str:
     """The text in the language asked for, falling back to English."""
     if not text:
         return ""
-    return text.get(language) or text.get("en", "")
+    return text.get(base_language(language)) or text.get("en", "")
+
+
+def tr_marked(text: Text | None, language: str = "en") -> tuple[str, bool]:
+    """The text in the language asked for, and whether English was shown instead because
+    the translation is missing (pages mark such texts, so a reader knows it is not theirs)."""
+    if not text:
+        return "", False
+    language = base_language(language)
+    translated = text.get(language)
+    if translated:
+        return translated, False
+    english = text.get("en", "")
+    return english, bool(english) and language != "en"
+
+
+class LocalText(str):
+    """An edition text in the reader's language. ``fallback`` is True when it is the English
+    text standing in for a missing translation. Still a plain string for everything else
+    (comparisons, truncation, exports)."""
+
+    fallback: bool
+
+    def __new__(cls, value: str = "", fallback: bool = False) -> LocalText:
+        obj = super().__new__(cls, value)
+        obj.fallback = fallback
+        return obj
+
+    def __reduce__(self):
+        return (LocalText, (str(self), self.fallback))
+
+
+def tr_text(text: Text | None, language: str = "en") -> LocalText:
+    """``tr_marked`` as one string that remembers whether it is a fallback."""
+    return LocalText(*tr_marked(text, language))
+
+
+YESNO_ENGLISH = {"yes": "Yes", "no": "No"}
+
+
+def _yes_no(code: str, language: str) -> str:
+    # Yes/No are the interface's words, not the edition's: they come from the message
+    # catalogues, in the language asked for (English unless told otherwise, as tr()).
+    language = base_language(language)
+    if code not in YESNO_ENGLISH or language == "en":
+        return YESNO_ENGLISH.get(code, code)
+    with override(language):
+        return gettext("Yes") if code == "yes" else gettext("No")
 
 
 @dataclass(frozen=True)
@@ -75,12 +129,16 @@ class Question:
         return tuple(c.code for c in self.choices)
 
     def choice_label(self, code: str, language: str = "en") -> str:
+        return str(self.choice_text(code, language))
+
+    def choice_text(self, code: str, language: str = "en") -> LocalText:
+        """The label of a choice code in a language, marked when English stands in for it."""
         for choice in self.choices:
             if choice.code == code:
-                return tr(choice.label, language)
+                return tr_text(choice.label, language)
         if self.type == "yesno":
-            return {"yes": "Yes", "no": "No"}.get(code, code)
-        return code
+            return LocalText(_yes_no(code, language))
+        return LocalText(code)
 
     @property
     def is_gated(self) -> bool:

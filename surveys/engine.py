@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
 from surveys.edition import Edition, Question
 
 MAX_TEXT_LENGTH = 4000
@@ -171,38 +174,44 @@ class _Validator:
 
     def v_multi(self, q: Question, value: Any):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return [("type", "Tick one or more of the choices.")]
+            return [("type", _("Tick one or more of the choices."))]
         unknown = [v for v in value if v not in q.choice_codes]
         if unknown:
-            return [("unknown_choice", f"Unknown choice {', '.join(map(repr, unknown))}.")]
+            return [("unknown_choice", _("Unknown choice %(codes)s.") % {"codes": ", ".join(map(repr, unknown))})]
         if len(set(value)) != len(value):
-            return [("duplicate_choice", "A choice is ticked twice.")]
+            return [("duplicate_choice", _("A choice is ticked twice."))]
         return []
 
     def v_single(self, q: Question, value: Any):
         if not isinstance(value, str) or value not in q.choice_codes:
-            return [("unknown_choice", f"Choose one of the listed options (got {value!r}).")]
+            return [("unknown_choice", _("Choose one of the listed options (got %(value)s).") % {"value": repr(value)})]
         return []
 
     v_yesno = v_single
 
     def v_text(self, q: Question, value: Any):
         if not isinstance(value, str):
-            return [("type", "Enter text.")]
+            return [("type", _("Enter text."))]
         if len(value) > MAX_TEXT_LENGTH:
-            return [("too_long", f"At most {MAX_TEXT_LENGTH} characters (this answer has {len(value)}).")]
+            return [
+                (
+                    "too_long",
+                    _("At most %(limit)s characters (this answer has %(length)s).")
+                    % {"limit": MAX_TEXT_LENGTH, "length": len(value)},
+                )
+            ]
         return []
 
     def v_partial_date(self, q: Question, value: Any):
         if not isinstance(value, str) or parse_partial_date(value) != value:
-            return [("bad_date", "Enter a year (yyyy) or a full date (dd/mm/yyyy).")]
+            return [("bad_date", _("Enter a year (yyyy) or a full date (dd/mm/yyyy)."))]
         return []
 
     def v_int(self, q: Question, value: Any):
         if not _is_int(value):
-            return [("not_a_number", "Enter a whole number.")]
+            return [("not_a_number", _("Enter a whole number."))]
         if q.min is not None and value < q.min:
-            return [("too_small", f"Enter {q.min} or more.")]
+            return [("too_small", _("Enter %(min)s or more.") % {"min": q.min})]
         return []
 
     def _parts(self, q: Question) -> list[str]:
@@ -212,20 +221,32 @@ class _Validator:
         parts = self._parts(q)
         source = q.parts_from or q.rows_from
         if not parts:
-            return [("depends_on", f"Answer {source} first: the {what} follow the choices made there.")]
+            message = (
+                _("Answer %(source)s first: the rows follow the choices made there.")
+                if what == "rows"
+                else _("Answer %(source)s first: the parts follow the choices made there.")
+            )
+            return [("depends_on", message % {"source": source})]
         missing = [p for p in parts if p not in keys]
         extra = [k for k in keys if k not in parts]
         problems = []
         if missing:
-            labels = ", ".join(self.edition.by_id[source].choice_label(p) for p in missing)
-            problems.append(("missing_part", f"Give a value for: {labels}."))
+            # The labels in the language of the message (English when nothing is active).
+            language = get_language() or "en"
+            labels = ", ".join(self.edition.by_id[source].choice_label(p, language) for p in missing)
+            problems.append(("missing_part", _("Give a value for: %(labels)s.") % {"labels": labels}))
         if extra:
-            problems.append(("unknown_part", f"{', '.join(map(repr, extra))} not chosen in {source}."))
+            problems.append(
+                (
+                    "unknown_part",
+                    _("%(parts)s not chosen in %(source)s.") % {"parts": ", ".join(map(repr, extra)), "source": source},
+                )
+            )
         return problems
 
     def v_part_lengths(self, q: Question, value: Any):
         if not isinstance(value, dict):
-            return [("type", "Give a number of characters for each part.")]
+            return [("type", _("Give a number of characters for each part."))]
         problems = self._parts_problems(q, list(value), "parts")
         for part, length in value.items():
             if q.range:
@@ -237,49 +258,67 @@ class _Validator:
                 )
                 if not ok:
                     problems.append(
-                        ("bad_range", f"{part}: minimum and maximum must be whole numbers, 1 ≤ minimum ≤ maximum.")
+                        (
+                            "bad_range",
+                            _("%(part)s: minimum and maximum must be whole numbers, 1 ≤ minimum ≤ maximum.")
+                            % {"part": part},
+                        )
                     )
             elif not _is_int(length) or length < 1:
                 problems.append(
-                    ("bad_length", f"{part}: the number of characters must be a whole number of at least 1.")
+                    (
+                        "bad_length",
+                        _("%(part)s: the number of characters must be a whole number of at least 1.") % {"part": part},
+                    )
                 )
         return problems
 
     def v_order(self, q: Question, value: Any):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return [("type", "Give the position of each part.")]
+            return [("type", _("Give the position of each part."))]
         if len(set(value)) != len(value):
-            return [("bad_order", "Each part must have its own position.")]
+            return [("bad_order", _("Each part must have its own position."))]
         return self._parts_problems(q, value, "parts")
 
     def v_grid(self, q: Question, value: Any):
         columns = {c.id for c in q.columns}
         if q.rows_from:
             if not isinstance(value, dict):
-                return [("type", "Fill in one row per type.")]
+                return [("type", _("Fill in one row per type."))]
             problems = self._parts_problems(q, list(value), "rows")
             rows = list(value.values())
         else:
             if not isinstance(value, list):
-                return [("type", "Fill in the table.")]
+                return [("type", _("Fill in the table."))]
             rows = value
             problems = []
             if len(rows) < q.min_rows:
-                problems.append(("too_few_rows", f"Fill in at least {q.min_rows} row(s)."))
+                problems.append(("too_few_rows", _("Fill in at least %(n)s row(s).") % {"n": q.min_rows}))
             limit = min(q.max_rows or MAX_GRID_ROWS, MAX_GRID_ROWS)
             if len(rows) > limit:
-                problems.append(("too_many_rows", f"At most {limit} row(s)."))
+                problems.append(("too_many_rows", _("At most %(n)s row(s).") % {"n": limit}))
         for i, row in enumerate(rows, start=1):
             if not isinstance(row, dict) or not all(isinstance(v, str) for v in row.values()):
-                problems.append(("bad_row", f"Row {i} is not a set of text cells."))
+                problems.append(("bad_row", _("Row %(row)s is not a set of text cells.") % {"row": i}))
                 continue
             unknown = set(row) - columns
             if unknown:
-                problems.append(("unknown_column", f"Row {i}: unknown column(s) {', '.join(sorted(unknown))}."))
+                problems.append(
+                    (
+                        "unknown_column",
+                        _("Row %(row)s: unknown column(s) %(columns)s.")
+                        % {"row": i, "columns": ", ".join(sorted(unknown))},
+                    )
+                )
             if q.rows_from and any(is_empty(row.get(c)) for c in columns):
-                problems.append(("empty_cell", f"Row {i}: fill in every column."))
+                problems.append(("empty_cell", _("Row %(row)s: fill in every column.") % {"row": i}))
             if any(len(v) > MAX_CELL_LENGTH for v in row.values()):
-                problems.append(("too_long", f"Row {i}: at most {MAX_CELL_LENGTH} characters per cell."))
+                problems.append(
+                    (
+                        "too_long",
+                        _("Row %(row)s: at most %(limit)s characters per cell.") % {"row": i, "limit": MAX_CELL_LENGTH},
+                    )
+                )
         return problems
 
 
@@ -306,7 +345,7 @@ def evaluate(edition: Edition, answers: Mapping[str, Any], *, with_warnings: boo
         if qid not in effective:
             if q.required:
                 missing.append(qid)
-                errors[qid] = [Issue(qid, "required", "This question needs an answer.")]
+                errors[qid] = [Issue(qid, "required", _("This question needs an answer."))]
             continue
         problems = validator.validate(q, effective[qid])
         if problems:

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from surveys.models import NumberingSystem
 
@@ -7,33 +8,33 @@ class NumberingSystemForm(forms.ModelForm):
     class Meta:
         model = NumberingSystem
         fields = ["label"]
-        labels = {"label": "Name of the numbering system"}
+        labels = {"label": _("Name of the numbering system")}
         help_texts = {
-            "label": "How your office refers to it, e.g. “Patents and utility models” or “Trademarks and designs”."
+            "label": _("How your office refers to it, e.g. “Patents and utility models” or “Trademarks and designs”.")
         }
 
 
 class AttachmentForm(forms.Form):
-    file = forms.FileField(label="Attach a file", required=False)
+    file = forms.FileField(label=_("Attach a file"), required=False)
 
 
 class RoundForm(forms.Form):
-    edition = forms.ModelChoiceField(queryset=None, label="Questionnaire edition", empty_label=None)
+    edition = forms.ModelChoiceField(queryset=None, label=_("Questionnaire edition"), empty_label=None)
     title = forms.CharField(
         max_length=200,
-        label="Title",
-        help_text="Shown to offices, e.g. “Questionnaire on application numbering (2027)”.",
+        label=_("Title"),
+        help_text=_("Shown to offices, e.g. “Questionnaire on application numbering (2027)”."),
     )
     slug = forms.SlugField(
-        max_length=80, label="Short name", help_text="Used in addresses, e.g. application-numbering-2027."
+        max_length=80, label=_("Short name"), help_text=_("Used in addresses, e.g. application-numbering-2027.")
     )
-    year = forms.IntegerField(min_value=1900, max_value=2100, label="Year of the survey")
-    opens_on = forms.DateField(label="Opens on", widget=forms.DateInput(attrs={"type": "date"}))
-    closes_on = forms.DateField(label="Closes on", widget=forms.DateInput(attrs={"type": "date"}))
+    year = forms.IntegerField(min_value=1900, max_value=2100, label=_("Year of the survey"))
+    opens_on = forms.DateField(label=_("Opens on"), widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = forms.DateField(label=_("Closes on"), widget=forms.DateInput(attrs={"type": "date"}))
     offices = forms.CharField(
-        label="Invited offices",
+        label=_("Invited offices"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="ST.3 codes separated by commas or spaces, e.g. “MD, EP, CN”.",
+        help_text=_("ST.3 codes separated by commas or spaces, e.g. “MD, EP, CN”."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -53,5 +54,5 @@ class ReviewForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
     question_id = forms.CharField(required=False, max_length=40)

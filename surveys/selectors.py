@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from surveys.models import NumberingSystem, Response, SurveyRound, office_of
 
@@ -73,12 +75,12 @@ def search_filter(text: str) -> Q:
 
 DASHBOARD_STATES = ("not_started", "draft", "submitted", "returned", "accepted", "published")
 STATE_LABELS = {
-    "not_started": "Not started",
-    "draft": "Draft",
-    "submitted": "Submitted",
-    "returned": "Returned",
-    "accepted": "Accepted",
-    "published": "Published",
+    "not_started": _("Not started"),
+    "draft": _("Draft"),
+    "submitted": _("Submitted"),
+    "returned": _("Returned"),
+    "accepted": _("Accepted"),
+    "published": _("Published"),
 }
 
 
@@ -135,7 +137,7 @@ def round_dashboard(survey_round: SurveyRound, *, state: str = "", search: str =
     return {
         "rows": shown,
         "all_rows": len(rows),
-        "counts": [(s, STATE_LABELS[s], counts[s]) for s in DASHBOARD_STATES],
+        "counts": [(s, str(STATE_LABELS[s]), counts[s]) for s in DASHBOARD_STATES],
         "offices_invited": len(invitations),
         "offices_answered": len({r.office_id for r in responses if r.status in ("submitted", "accepted", "published")}),
     }
@@ -158,7 +160,15 @@ def rounds_overview():
 
 
 def round_dashboard_csv_rows(rows: list[dict]):
-    yield ["ST.3 code", "Office", "Numbering system", "Response", "State", "Last change (UTC)", "Reminders sent"]
+    yield [
+        gettext("ST.3 code"),
+        gettext("Office"),
+        gettext("Numbering system"),
+        gettext("Response"),
+        gettext("State"),
+        gettext("Last change (UTC)"),
+        gettext("Reminders sent"),
+    ]
     for row in rows:
         response = row["response"]
         yield [
@@ -166,7 +176,7 @@ def round_dashboard_csv_rows(rows: list[dict]):
             row["office"].name,
             row["system"],
             response.public_key if response else "",
-            STATE_LABELS[row["state"]],
+            str(STATE_LABELS[row["state"]]),
             response.updated_at.strftime("%Y-%m-%d %H:%M") if response else "",
             row["invitation"].reminders_sent,
         ]
@@ -194,7 +204,7 @@ def _revision_at_last_return(response: Response):
     return ResponseRevision.objects.filter(response=response, version=returned_at).first()
 
 
-def review_context(response: Response, user: User) -> dict:
+def review_context(response: Response, user: User, *, language: str = "en") -> dict:
     from surveys.compliance import compliance_for_answers, example_checks
     from surveys.diff import compare
     from surveys.engine import evaluate
@@ -206,13 +216,27 @@ def review_context(response: Response, user: User) -> dict:
     comments = comments_by_question(response)
     returned = _revision_at_last_return(response)
     since_return = (
-        compare(edition, returned.answers, returned.stashed_answers, response.answers, response.stashed_answers)
+        compare(
+            edition,
+            returned.answers,
+            returned.stashed_answers,
+            response.answers,
+            response.stashed_answers,
+            language=language,
+        )
         if returned
         else None
     )
     previous = response.prefilled_from
     since_last_round = (
-        compare(edition, previous.answers, previous.stashed_answers, response.answers, response.stashed_answers)
+        compare(
+            edition,
+            previous.answers,
+            previous.stashed_answers,
+            response.answers,
+            response.stashed_answers,
+            language=language,
+        )
         if previous
         else None
     )
@@ -226,6 +250,7 @@ def review_context(response: Response, user: User) -> dict:
             include_not_applicable=True,
             attachments=list(response.attachments.all()),
             comments=comments,
+            language=language,
         ),
         "general_comments": comments.get("", []),
         "compliance": compliance_for_answers(response.answers),
@@ -240,7 +265,7 @@ def review_context(response: Response, user: User) -> dict:
     }
 
 
-def history_context(response: Response, a: str | None, b: str | None) -> dict:
+def history_context(response: Response, a: str | None, b: str | None, *, language: str = "en") -> dict:
     from surveys.diff import compare
 
     revisions = list(response.revisions.select_related("author").order_by("version"))
@@ -262,6 +287,7 @@ def history_context(response: Response, a: str | None, b: str | None) -> dict:
             older.stashed_answers,
             newer.answers,
             newer.stashed_answers,
+            language=language,
         )
         if older and newer
         else []

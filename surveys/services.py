@@ -17,6 +17,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from standards.models import Office
 from surveys import notifications
@@ -53,12 +56,15 @@ class ResponseConflict(WorkflowError):
     def __init__(self, response: Response, expected_version: int):
         self.response = response
         self.expected_version = expected_version
-        who = response.updated_by.get_username() if response.updated_by else "someone else"
+        who = response.updated_by.get_username() if response.updated_by else _("someone else")
         when = timezone.localtime(response.updated_at).strftime("%d/%m/%Y %H:%M")
         super().__init__(
-            f"This response was changed by {who} at {when} (version {response.version}) after you opened it "
-            f"(version {expected_version}). Nothing was overwritten: your answers are still on this page. "
-            "Reload the response to see the other changes, then enter yours again."
+            _(
+                "This response was changed by %(who)s at %(when)s (version %(version)s) after you opened it "
+                "(version %(expected)s). Nothing was overwritten: your answers are still on this page. "
+                "Reload the response to see the other changes, then enter yours again."
+            )
+            % {"who": who, "when": when, "version": response.version, "expected": expected_version}
         )
 
 
@@ -69,10 +75,16 @@ class ResponseInvalid(WorkflowError):
         n = len(evaluation.errors)
         parts = []
         if n:
-            parts.append(f"{n} question{'s' if n != 1 else ''} need attention")
+            parts.append(ngettext("%(n)s question needs attention", "%(n)s questions need attention", n) % {"n": n})
         if self.unconfirmed:
-            parts.append(f"{len(self.unconfirmed)} pre-filled section(s) still to confirm")
-        super().__init__(f"The response cannot be submitted yet: {'; '.join(parts)}.")
+            count = len(self.unconfirmed)
+            parts.append(
+                ngettext(
+                    "%(n)s pre-filled section still to confirm", "%(n)s pre-filled sections still to confirm", count
+                )
+                % {"n": count}
+            )
+        super().__init__(_("The response cannot be submitted yet: %(reasons)s.") % {"reasons": "; ".join(parts)})
 
 
 ALLOWED_ATTACHMENT_TYPES = {
@@ -98,19 +110,21 @@ def can_edit_office(user: User, office: Office) -> bool:
 
 def _require_office_member(user: User, office: Office) -> None:
     if not can_edit_office(user, office):
-        raise PermissionDenied("Only members of the office can change its responses.")
+        raise PermissionDenied(_("Only members of the office can change its responses."))
 
 
 def numbering_system_create(*, office: Office, label: str, user: User) -> NumberingSystem:
     _require_office_member(user, office)
     label = label.strip()
     if not label:
-        raise WorkflowError("Give the numbering system a name.")
+        raise WorkflowError(_("Give the numbering system a name."))
     try:
         with transaction.atomic():
             return NumberingSystem.objects.create(office=office, label=label, created_by=user)
     except IntegrityError:
-        raise WorkflowError(f"The office already has a numbering system called “{label}”.") from None
+        raise WorkflowError(
+            _("The office already has a numbering system called “%(label)s”.") % {"label": label}
+        ) from None
 
 
 @transaction.atomic
@@ -121,13 +135,16 @@ def response_start(*, survey_round: SurveyRound, numbering_system: NumberingSyst
     if existing:
         return existing
     if survey_round.status != SurveyRound.Status.OPEN:
-        raise WorkflowError(f"The round “{survey_round}” is closed.")
+        raise WorkflowError(_("The round “%(round)s” is closed.") % {"round": survey_round})
     # The office's invitation row is the lock: two starts at once cannot take the same number.
     invitation = (
         Invitation.objects.select_for_update().filter(round=survey_round, office=numbering_system.office).first()
     )
     if invitation is None:
-        raise WorkflowError(f"{numbering_system.office.name} is not invited to the round “{survey_round}”.")
+        raise WorkflowError(
+            _("%(office)s is not invited to the round “%(round)s”.")
+            % {"office": numbering_system.office.name, "round": survey_round}
+        )
     taken = Response.objects.filter(round=survey_round, office=numbering_system.office).aggregate(n=Max("sequence"))[
         "n"
     ]
@@ -226,13 +243,15 @@ def response_save_draft(
     )
     _require_office_member(user, locked.office)
     if locked.status not in EDITABLE_STATUSES:
-        raise WorkflowError(f"This response is {locked.get_status_display().lower()} and can no longer be changed.")
+        raise WorkflowError(
+            _("This response is %(status)s and can no longer be changed.") % {"status": _status_words(locked.status)}
+        )
     if locked.version != expected_version:
         raise ResponseConflict(locked, expected_version)
     edition = locked.round.edition.structure
     evaluation = evaluate(edition, answers)
     if evaluation.unknown:
-        raise WorkflowError(f"Unknown question ID(s): {', '.join(evaluation.unknown)}.")
+        raise WorkflowError(_("Unknown question ID(s): %(ids)s.") % {"ids": ", ".join(evaluation.unknown)})
     before = {**locked.stashed_answers, **locked.answers}
     stashed = _kept_aside(before, answers, evaluation, edition)
     locked.answers = evaluation.answers
@@ -261,9 +280,29 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "reopen": ((ResponseStatus.ACCEPTED, ResponseStatus.PUBLISHED), ResponseStatus.RETURNED, "secretariat"),
 }
 ROLE_WORDS = {
-    "approver": "an approver of the office",
-    "secretariat": "the International Bureau (secretariat)",
+    "approver": gettext_lazy("an approver of the office"),
+    "secretariat": gettext_lazy("the International Bureau (secretariat)"),
 }
+# The refusal as one sentence per role, so that translations need not assemble it.
+ROLE_REFUSALS = {
+    "approver": gettext_lazy("Only an approver of the office can do this."),
+    "secretariat": gettext_lazy("Only the International Bureau (secretariat) can do this."),
+}
+
+
+def _status_words(status: str) -> str:
+    # A status inside a sentence ("This response is submitted …"): the label pages show,
+    # in the reader's language, in lower case.
+    from surveys.presenters import status_label
+
+    return status_label(status).lower()
+
+
+def _action_words(action: str) -> str:
+    # A workflow step inside a sentence ("… cannot be returned to the office").
+    from surveys.presenters import event_label
+
+    return event_label(action).lower()
 
 
 def is_office_approver(user: User, office: Office) -> bool:
@@ -314,11 +353,11 @@ def _transition(
         .get(pk=response.pk)
     )
     if not _may(user, role, locked):
-        raise PermissionDenied(f"Only {ROLE_WORDS[role]} can do this.")
+        raise PermissionDenied(str(ROLE_REFUSALS[role]))
     if locked.status not in sources:
         raise WorkflowError(
-            f"A response that is {locked.get_status_display().lower()} cannot be "
-            f"{ResponseEvent.Action(action).label.lower()}."
+            _("A response that is %(status)s cannot be %(action)s.")
+            % {"status": _status_words(locked.status), "action": _action_words(action)}
         )
     if expected_version is not None and locked.version != expected_version:
         raise ResponseConflict(locked, expected_version)
@@ -326,14 +365,14 @@ def _transition(
     edition = locked.round.edition.structure
     unknown = [q for q in question_comments if q not in edition.by_id]
     if unknown:
-        raise WorkflowError(f"Unknown question ID(s): {', '.join(unknown)}.")
+        raise WorkflowError(_("Unknown question ID(s): %(ids)s.") % {"ids": ", ".join(unknown)})
     if action == "submit":
         evaluation = evaluate(edition, locked.answers)
         missing = unconfirmed_sections(locked)
         if not evaluation.is_valid or missing:
             raise ResponseInvalid(evaluation, unconfirmed=missing)
     if action == "return" and not (comment.strip() or question_comments):
-        raise WorkflowError("Say what the office should change: add a comment, on the response or on a question.")
+        raise WorkflowError(_("Say what the office should change: add a comment, on the response or on a question."))
 
     before = {**locked.stashed_answers, **locked.answers}
     from_status = locked.status
@@ -432,11 +471,11 @@ WORKFLOW_ACTIONS = {
 def comment_add(*, response: Response, user: User, body: str, question_id: str = "") -> ReviewComment:
     """A comment by the secretariat or by the office, on the response or on one question."""
     if not (is_secretariat(user) or can_edit_office(user, response.office)):
-        raise PermissionDenied("Only the office and the International Bureau can comment on this response.")
+        raise PermissionDenied(_("Only the office and the International Bureau can comment on this response."))
     if not body.strip():
-        raise WorkflowError("The comment is empty.")
+        raise WorkflowError(_("The comment is empty."))
     if question_id and question_id not in response.round.edition.structure.by_id:
-        raise WorkflowError(f"Unknown question ID {question_id}.")
+        raise WorkflowError(_("Unknown question ID %(id)s.") % {"id": question_id})
     return ReviewComment.objects.create(
         response=response, question_id=question_id, author=user, body=body.strip(), version=response.version
     )
@@ -456,12 +495,21 @@ def attachment_check(upload: UploadedFile) -> tuple[str, str]:
     suffix = PurePath(name).suffix.lower()
     if suffix not in ALLOWED_ATTACHMENT_TYPES:
         allowed = ", ".join(sorted(ALLOWED_ATTACHMENT_TYPES))
-        raise WorkflowError(f"“{name}” is not an accepted file type. Accepted: {allowed}.")
+        raise WorkflowError(
+            _("“%(name)s” is not an accepted file type. Accepted: %(allowed)s.") % {"name": name, "allowed": allowed}
+        )
     limit = settings.WIPOSTAD_MAX_ATTACHMENT_BYTES
     if upload.size is None or upload.size > limit:
-        raise WorkflowError(f"“{name}” is {upload.size or 0:,} bytes; attachments may be at most {limit:,} bytes.")
+        raise WorkflowError(
+            _("“%(name)s” is %(size)s bytes; attachments may be at most %(limit)s bytes.")
+            % {
+                "name": name,
+                "size": number_format(upload.size or 0, force_grouping=True),
+                "limit": number_format(limit, force_grouping=True),
+            }
+        )
     if upload.size == 0:
-        raise WorkflowError(f"“{name}” is empty.")
+        raise WorkflowError(_("“%(name)s” is empty.") % {"name": name})
     return name, suffix
 
 
@@ -469,10 +517,10 @@ def attachment_check(upload: UploadedFile) -> tuple[str, str]:
 def attachment_add(*, response: Response, question_id: str, upload: UploadedFile, user: User) -> Attachment:
     _require_office_member(user, response.office)
     if not response.is_editable:
-        raise WorkflowError("Attachments can only be added while the response is being edited.")
+        raise WorkflowError(_("Attachments can only be added while the response is being edited."))
     question = response.round.edition.structure.by_id.get(question_id)
     if question is None or not question.attachment:
-        raise WorkflowError(f"Question {question_id} does not take attachments.")
+        raise WorkflowError(_("Question %(id)s does not take attachments.") % {"id": question_id})
     name, suffix = attachment_check(upload)
     attachment = Attachment(
         response=response,
@@ -492,7 +540,7 @@ def attachment_add(*, response: Response, question_id: str, upload: UploadedFile
 def attachment_remove(*, attachment: Attachment, user: User) -> None:
     _require_office_member(user, attachment.response.office)
     if not attachment.response.is_editable:
-        raise WorkflowError("Attachments can only be removed while the response is being edited.")
+        raise WorkflowError(_("Attachments can only be removed while the response is being edited."))
     stored = attachment.file.name
     attachment.delete()
     if stored:
@@ -520,7 +568,7 @@ def response_save_with_attachments(
         attachment_check(upload)
         target = next((q.id for q in response.round.edition.structure.questions if q.attachment), None)
         if target is None:
-            raise WorkflowError("This questionnaire does not take attachments.")
+            raise WorkflowError(_("This questionnaire does not take attachments."))
     evaluation = response_save_draft(
         response=response,
         answers=answers,
@@ -538,7 +586,7 @@ def response_save_with_attachments(
 
 
 def membership_set(*, user: User, office: Office, role: str) -> Membership:
-    membership, _ = Membership.objects.update_or_create(user=user, defaults={"office": office, "role": role})
+    membership, _created = Membership.objects.update_or_create(user=user, defaults={"office": office, "role": role})
     return membership
 
 
@@ -595,18 +643,18 @@ def round_create(
 ) -> SurveyRound:
     """Open a round of an edition for the invited offices (ST.3 codes)."""
     if not is_secretariat(user):
-        raise PermissionDenied("Only the International Bureau (secretariat) runs survey rounds.")
+        raise PermissionDenied(_("Only the International Bureau (secretariat) runs survey rounds."))
     if closes_on < opens_on:
-        raise WorkflowError("The round must close on or after the day it opens.")
+        raise WorkflowError(_("The round must close on or after the day it opens."))
     if SurveyRound.objects.filter(slug=slug).exists():
-        raise WorkflowError(f"A round with the short name “{slug}” already exists.")
+        raise WorkflowError(_("A round with the short name “%(slug)s” already exists.") % {"slug": slug})
     codes = sorted({c.strip().upper() for c in office_codes if c.strip()})
     known = set(Office.objects.filter(code__in=codes).values_list("code", flat=True))
     unknown = [c for c in codes if c not in known]
     if unknown:
-        raise WorkflowError(f"Not ST.3 office codes: {', '.join(unknown)}.")
+        raise WorkflowError(_("Not ST.3 office codes: %(codes)s.") % {"codes": ", ".join(unknown)})
     if not codes:
-        raise WorkflowError("Invite at least one office.")
+        raise WorkflowError(_("Invite at least one office."))
     survey_round = SurveyRound.objects.create(
         edition=edition, title=title.strip(), slug=slug, year=year, opens_on=opens_on, closes_on=closes_on
     )
@@ -618,9 +666,9 @@ def round_create(
 def round_send_reminders(*, survey_round: SurveyRound, user: User, office_codes: list[str] | None = None) -> int:
     """E-mail the invited offices that have not submitted every response; returns how many were reminded."""
     if not is_secretariat(user):
-        raise PermissionDenied("Only the International Bureau (secretariat) sends reminders.")
+        raise PermissionDenied(_("Only the International Bureau (secretariat) sends reminders."))
     if survey_round.status != SurveyRound.Status.OPEN:
-        raise WorkflowError("The round is closed: no reminders are sent for it.")
+        raise WorkflowError(_("The round is closed: no reminders are sent for it."))
     from surveys.selectors import offices_waiting
 
     waiting = offices_waiting(survey_round)
@@ -673,7 +721,7 @@ RECORDABLE_STATUSES = (ResponseStatus.DRAFT, ResponseStatus.PUBLISHED)
 def _require_secretariat_or_command(user: User | None) -> None:
     # None is a management command run by someone with access to the server.
     if user is not None and not is_secretariat(user):
-        raise PermissionDenied("Only the International Bureau (secretariat) can record responses for an office.")
+        raise PermissionDenied(_("Only the International Bureau (secretariat) can record responses for an office."))
 
 
 def invitation_lock(
@@ -688,10 +736,13 @@ def invitation_lock(
     _require_secretariat_or_command(user)
     created = False
     if invite:
-        _, created = Invitation.objects.get_or_create(round=survey_round, office=office)
+        _invitation, created = Invitation.objects.get_or_create(round=survey_round, office=office)
     invitation = Invitation.objects.select_for_update().filter(round=survey_round, office=office).first()
     if invitation is None:
-        raise OfficeNotInvited(f"{office.code} ({office.name}) is not invited to the round “{survey_round}”.")
+        raise OfficeNotInvited(
+            _("%(code)s (%(office)s) is not invited to the round “%(round)s”.")
+            % {"code": office.code, "office": office.name, "round": survey_round}
+        )
     return invitation, created
 
 
@@ -700,7 +751,8 @@ def _free_system(survey_round: SurveyRound, office: Office, label: str) -> Numbe
     system = NumberingSystem.objects.filter(office=office, label__iexact=label).first()
     if system is not None and Response.objects.filter(round=survey_round, numbering_system=system).exists():
         raise ResponseExists(
-            f"{office.code}'s numbering system “{system.label}” already has a response in the round “{survey_round}”."
+            _("%(code)s's numbering system “%(label)s” already has a response in the round “%(round)s”.")
+            % {"code": office.code, "label": system.label, "round": survey_round}
         )
     return system
 
@@ -708,7 +760,7 @@ def _free_system(survey_round: SurveyRound, office: Office, label: str) -> Numbe
 def _system_label(label: str) -> str:
     label = label.strip()
     if not label:
-        raise WorkflowError("Give the numbering system a name.")
+        raise WorkflowError(_("Give the numbering system a name."))
     return label
 
 
@@ -716,7 +768,7 @@ def _evaluate_for(survey_round: SurveyRound, answers: Mapping[str, Any]) -> tupl
     edition = survey_round.edition.structure
     evaluation = evaluate(edition, answers, with_warnings=False)
     if evaluation.unknown:
-        raise WorkflowError(f"Unknown question ID(s): {', '.join(evaluation.unknown)}.")
+        raise WorkflowError(_("Unknown question ID(s): %(ids)s.") % {"ids": ", ".join(evaluation.unknown)})
     return edition, evaluation
 
 
@@ -752,7 +804,7 @@ def response_record_for_office(
     _require_secretariat_or_command(user)
     label = _system_label(numbering_system_label)
     if require_open_round and survey_round.status != SurveyRound.Status.OPEN:
-        raise RoundClosed(f"The round “{survey_round}” is closed.")
+        raise RoundClosed(_("The round “%(round)s” is closed.") % {"round": survey_round})
     edition, evaluation = _evaluate_for(survey_round, answers)
     invitation_lock(survey_round=survey_round, office=office, user=user, invite=invite)
     system = _free_system(survey_round, office, label)
@@ -760,12 +812,13 @@ def response_record_for_office(
     if sequence is None:
         sequence = (in_round.aggregate(n=Max("sequence"))["n"] or 0) + 1
     elif sequence < 1:
-        raise SequenceUnavailable("Response numbers start at 1.")
+        raise SequenceUnavailable(_("Response numbers start at 1."))
     else:
         holder = in_round.filter(sequence=sequence).select_related("numbering_system").first()
         if holder is not None:
             raise SequenceUnavailable(
-                f"{holder.public_key} (“{holder.numbering_system.label}”) already has number {sequence} in this round."
+                _("%(key)s (“%(label)s”) already has number %(number)s in this round.")
+                % {"key": holder.public_key, "label": holder.numbering_system.label, "number": sequence}
             )
     if system is None:
         system = NumberingSystem.objects.create(office=office, label=label, created_by=user)
@@ -816,7 +869,8 @@ def response_overwrite_for_office(
     )
     if sequence is not None and sequence != locked.sequence:
         raise SequenceUnavailable(
-            f"This response is {locked.public_key} (number {locked.sequence}), not number {sequence}."
+            _("This response is %(key)s (number %(number)s), not number %(asked)s.")
+            % {"key": locked.public_key, "number": locked.sequence, "asked": sequence}
         )
     edition, evaluation = _evaluate_for(locked.round, answers)
     before = {**locked.stashed_answers, **locked.answers}
@@ -839,8 +893,8 @@ def response_overwrite_for_office(
         return locked, False
     if locked.status not in EDITABLE_STATUSES:
         raise ResponseNotEditable(
-            f"{locked.public_key} is {locked.get_status_display().lower()}; an import only overwrites "
-            "draft or returned responses."
+            _("%(key)s is %(status)s; an import only overwrites draft or returned responses.")
+            % {"key": locked.public_key, "status": _status_words(locked.status)}
         )
     fields = ["answers", "stashed_answers", "status", "numbering_system", "version", "updated_by", "updated_at"]
     if target == ResponseStatus.PUBLISHED and locked.status != target:

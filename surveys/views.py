@@ -9,24 +9,39 @@ from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from surveys import selectors, services, signin
 from surveys.answers import answers_from_form
 from surveys.compliance import compliance_for_answers
-from surveys.edition import tr
+from surveys.edition import base_language, tr_text
 from surveys.engine import evaluate
 from surveys.forms import CommentForm, NumberingSystemForm, ReviewForm, RoundForm
 from surveys.models import Attachment, QuestionnaireEdition, Response, SurveyRound, office_of
-from surveys.presenters import questionnaire_form, response_document
+from surveys.presenters import questionnaire_form, response_document, status_label
+
+
+def page_language() -> str:
+    """The language of the page being built ("en", "fr", "es"): edition texts follow it."""
+    return base_language(get_language() or settings.LANGUAGE_CODE)
+
+
+def _edition_title(edition_row: QuestionnaireEdition, language: str):
+    # The stored title is the English one; the definition carries the translations.
+    return tr_text(edition_row.definition.get("title") or {"en": edition_row.title}, language)
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    editions = QuestionnaireEdition.objects.all()
+    language = page_language()
+    editions = [(edition, _edition_title(edition, language)) for edition in QuestionnaireEdition.objects.all()]
     return render(request, "surveys/home.html", {"editions": editions})
 
 
-def _response_context(response: Response, *, include_not_applicable: bool, with_comments: bool = False) -> dict:
+def _response_context(
+    response: Response, *, include_not_applicable: bool, with_comments: bool = False, language: str = "en"
+) -> dict:
     edition = response.round.edition.structure
     evaluation = evaluate(edition, response.answers)
     total = selectors.response_count_for_office(response)
@@ -44,10 +59,11 @@ def _response_context(response: Response, *, include_not_applicable: bool, with_
             include_not_applicable=include_not_applicable,
             attachments=attachments,
             comments=comments,
+            language=language,
         ),
-        "heading": (
-            f"Response {response.sequence} of {total} submitted by {response.office.name} in {response.round.year}"
-        ),
+        "edition_title": tr_text(edition.title, language),
+        "heading": _("Response %(number)s of %(total)s submitted by %(office)s in %(year)s")
+        % {"number": response.sequence, "total": total, "office": response.office.name, "year": response.round.year},
     }
 
 
@@ -65,7 +81,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def numbering_system_new(request: HttpRequest) -> HttpResponse:
     office = office_of(request.user)
     if office is None:
-        raise Http404("You do not belong to an office.")
+        raise Http404(_("You do not belong to an office."))
     form = NumberingSystemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -75,7 +91,7 @@ def numbering_system_new(request: HttpRequest) -> HttpResponse:
         except services.WorkflowError as exc:
             form.add_error("label", str(exc))
         else:
-            messages.success(request, f"Numbering system “{system.label}” added.")
+            messages.success(request, _("Numbering system “%(label)s” added.") % {"label": system.label})
             return redirect("surveys:dashboard")
     return render(request, "surveys/numbering_system_form.html", {"form": form, "office": office})
 
@@ -99,8 +115,8 @@ def response_start_view(request: HttpRequest, round_slug: str, system_pk: int) -
 def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
     response = selectors.visible_response(request.user, pk)
     if response is None:
-        raise Http404("No such response.")
-    context = _response_context(response, include_not_applicable=True, with_comments=True)
+        raise Http404(_("No such response."))
+    context = _response_context(response, include_not_applicable=True, with_comments=True, language=page_language())
     context["can_edit"] = response.is_editable and services.can_edit_office(request.user, response.office)
     context["can_review"] = services.is_secretariat(request.user)
     context["events"] = list(response.events.select_related("actor"))
@@ -112,11 +128,15 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
     response = selectors.visible_response(request.user, pk)
     if response is None:
-        raise Http404("No such response.")
+        raise Http404(_("No such response."))
     if not services.can_edit_office(request.user, response.office):
-        raise PermissionDenied("Only members of the office can change its responses.")
+        raise PermissionDenied(_("Only members of the office can change its responses."))
     if not response.is_editable:
-        messages.info(request, f"This response is {response.get_status_display().lower()}; it is shown read-only.")
+        messages.info(
+            request,
+            _("This response is %(status)s; it is shown read-only.")
+            % {"status": status_label(response.status).lower()},
+        )
         return redirect("surveys:response_detail", pk=response.pk)
     edition = response.round.edition.structure
     answers = {**response.stashed_answers, **response.answers}
@@ -161,13 +181,16 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     unconfirmed = exc.unconfirmed
                     status = 400
                 except services.WorkflowError as exc:
-                    messages.error(request, f"Your answers were saved as a draft, but not submitted: {exc}")
+                    messages.error(
+                        request,
+                        _("Your answers were saved as a draft, but not submitted: %(reason)s") % {"reason": exc},
+                    )
                     status = 403 if isinstance(exc, services.PermissionDenied) else 400
                 else:
-                    messages.success(request, "Thank you: the response has been submitted. It is now read-only.")
+                    messages.success(request, _("Thank you: the response has been submitted. It is now read-only."))
                     return redirect("surveys:response_detail", pk=response.pk)
             else:
-                messages.success(request, "Draft saved.")
+                messages.success(request, _("Draft saved."))
                 anchor = request.POST.get("anchor", "")
                 safe = anchor if anchor.replace("-", "").replace("_", "").isalnum() else ""
                 return redirect(f"{request.path}#{safe}" if safe else request.path)
@@ -176,8 +199,15 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
     confirmed = None
     if response.prefilled_from_id:
         confirmed = request.POST.getlist("confirm_section") if request.method == "POST" else response.confirmed_sections
+    language = page_language()
     sections = questionnaire_form(
-        edition, answers, evaluation, show_errors=show_errors, comments=comments, confirmed=confirmed
+        edition,
+        answers,
+        evaluation,
+        show_errors=show_errors,
+        comments=comments,
+        confirmed=confirmed,
+        language=language,
     )
     errors = [(item, error) for section in sections for item in section.items for error in item.errors if show_errors]
     context = {
@@ -197,7 +227,7 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "order": [q.id for q in edition.questions],
         "max_attachment": settings.WIPOSTAD_MAX_ATTACHMENT_BYTES,
         "attachments": list(response.attachments.all()),
-        "intro": [tr(p) for p in edition.introduction],
+        "intro": [tr_text(p, language) for p in edition.introduction],
         "examples": edition.examples,
         "heading": f"{response.office.name}: {response.numbering_system.label}",
     }
@@ -208,10 +238,10 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     response = selectors.visible_response(request.user, pk)
     if response is None:
-        raise Http404("No such response.")
+        raise Http404(_("No such response."))
     attachment = get_object_or_404(Attachment, response=response, token=token)
     if not attachment.file:
-        raise Http404("Only the name of this attachment is on record; the file itself is not held.")
+        raise Http404(_("Only the name of this attachment is on record; the file itself is not held."))
     return FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -225,34 +255,47 @@ def attachment_download(request: HttpRequest, pk: int, token: str) -> HttpRespon
 def attachment_remove_view(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     response = selectors.visible_response(request.user, pk)
     if response is None:
-        raise Http404("No such response.")
+        raise Http404(_("No such response."))
     attachment = get_object_or_404(Attachment, response=response, token=token)
     try:
         services.attachment_remove(attachment=attachment, user=request.user)
     except services.PermissionDenied:
-        raise PermissionDenied("Only members of the office can change its responses.") from None
+        raise PermissionDenied(_("Only members of the office can change its responses.")) from None
     except services.WorkflowError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"“{attachment.original_name}” removed.")
+        messages.success(request, _("“%(name)s” removed.") % {"name": attachment.original_name})
     return redirect("surveys:response_edit", pk=response.pk)
 
 
 def edition_detail(request: HttpRequest, edition_slug: str) -> HttpResponse:
     edition_row = get_object_or_404(QuestionnaireEdition, slug=edition_slug)
     edition = edition_row.structure
+    lang = page_language()
     return render(
         request,
         "surveys/edition_detail.html",
         {
             "edition_row": edition_row,
             "edition": edition,
-            "intro": [tr(p) for p in edition.introduction],
+            "edition_title": tr_text(edition.title, lang),
+            "intro": [tr_text(p, lang) for p in edition.introduction],
             "sections": [
-                (s, tr(s.title), tr(s.reminder), [(q, tr(q.text)) for q in s.questions]) for s in edition.sections
+                (
+                    s,
+                    tr_text(s.title, lang),
+                    tr_text(s.reminder, lang),
+                    [(q, tr_text(q.text, lang)) for q in s.questions],
+                )
+                for s in edition.sections
             ],
-            "examples": [(e.number, tr(e.title), [tr(b) for b in e.body]) for e in edition.examples.values()],
-            "instructions": [(tr(i.heading), [tr(b) for b in i.body], i.examples) for i in edition.instructions],
+            "examples": [
+                (e.number, tr_text(e.title, lang), [tr_text(b, lang) for b in e.body])
+                for e in edition.examples.values()
+            ],
+            "instructions": [
+                (tr_text(i.heading, lang), [tr_text(b, lang) for b in i.body], i.examples) for i in edition.instructions
+            ],
         },
     )
 
@@ -260,15 +303,20 @@ def edition_detail(request: HttpRequest, edition_slug: str) -> HttpResponse:
 def public_response_list(request: HttpRequest, edition_slug: str) -> HttpResponse:
     edition_row = get_object_or_404(QuestionnaireEdition, slug=edition_slug)
     responses = list(selectors.public_responses(edition_slug))
-    return render(request, "surveys/public_response_list.html", {"edition_row": edition_row, "responses": responses})
+    context = {
+        "edition_row": edition_row,
+        "edition_title": _edition_title(edition_row, page_language()),
+        "responses": responses,
+    }
+    return render(request, "surveys/public_response_list.html", context)
 
 
 def public_response_detail(request: HttpRequest, edition_slug: str, key: tuple[str, int]) -> HttpResponse:
     code, sequence = key
     response = selectors.public_response(edition_slug, code, sequence)
     if response is None:
-        raise Http404("There is no published response with that number.")
-    context = _response_context(response, include_not_applicable=False)
+        raise Http404(_("There is no published response with that number."))
+    context = _response_context(response, include_not_applicable=False, language=page_language())
     return render(request, "surveys/public_response.html", context)
 
 
@@ -289,7 +337,7 @@ def error_500(request: HttpRequest) -> HttpResponse:
 
 def _require_secretariat(request: HttpRequest) -> None:
     if not services.is_secretariat(request.user):
-        raise PermissionDenied("Only the International Bureau (secretariat) can open this page.")
+        raise PermissionDenied(_("Only the International Bureau (secretariat) can open this page."))
 
 
 @login_required
@@ -320,8 +368,15 @@ def round_new(request: HttpRequest) -> HttpResponse:
         except services.WorkflowError as exc:
             form.add_error(None, str(exc))
         else:
+            invited = survey_round.invitations.count()
             messages.success(
-                request, f"Round “{survey_round.title}” opened for {survey_round.invitations.count()} offices."
+                request,
+                ngettext(
+                    "Round “%(title)s” opened for %(count)s office.",
+                    "Round “%(title)s” opened for %(count)s offices.",
+                    invited,
+                )
+                % {"title": survey_round.title, "count": invited},
             )
             return redirect("surveys:round_dashboard", slug=survey_round.slug)
     return render(request, "surveys/round_form.html", {"form": form})
@@ -365,7 +420,11 @@ def round_remind(request: HttpRequest, slug: str) -> HttpResponse:
     except services.WorkflowError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Reminder sent to {sent} office{'s' if sent != 1 else ''}.")
+        messages.success(
+            request,
+            ngettext("Reminder sent to %(count)s office.", "Reminder sent to %(count)s offices.", sent)
+            % {"count": sent},
+        )
     return redirect("surveys:round_dashboard", slug=slug)
 
 
@@ -375,7 +434,7 @@ def response_review(request: HttpRequest, pk: int) -> HttpResponse:
     _require_secretariat(request)
     response = selectors.visible_response(request.user, pk)
     if response is None:
-        raise Http404("No such response.")
+        raise Http404(_("No such response."))
     status = 200
     if request.method == "POST":
         form = ReviewForm(request.POST)
@@ -399,12 +458,12 @@ def response_review(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, str(exc))
                 status = 409 if isinstance(exc, services.ResponseConflict) else 400
             else:
-                messages.success(request, f"{response.public_key}: {response.get_status_display().lower()}.")
+                messages.success(request, f"{response.public_key}: {status_label(response.status).lower()}.")
                 return redirect("surveys:response_review", pk=response.pk)
         else:
-            messages.error(request, "Choose a review action.")
+            messages.error(request, _("Choose a review action."))
             status = 400
-    context = selectors.review_context(response, request.user)
+    context = selectors.review_context(response, request.user, language=page_language())
     return render(request, "surveys/response_review.html", context, status=status)
 
 
@@ -412,8 +471,8 @@ def response_review(request: HttpRequest, pk: int) -> HttpResponse:
 def response_history(request: HttpRequest, pk: int) -> HttpResponse:
     response = selectors.visible_response(request.user, pk)
     if response is None:
-        raise Http404("No such response.")
-    context = selectors.history_context(response, request.GET.get("a"), request.GET.get("b"))
+        raise Http404(_("No such response."))
+    context = selectors.history_context(response, request.GET.get("a"), request.GET.get("b"), language=page_language())
     return render(request, "surveys/response_history.html", context)
 
 
@@ -422,7 +481,7 @@ def response_history(request: HttpRequest, pk: int) -> HttpResponse:
 def response_comment(request: HttpRequest, pk: int) -> HttpResponse:
     response = selectors.visible_response(request.user, pk)
     if response is None:
-        raise Http404("No such response.")
+        raise Http404(_("No such response."))
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -437,9 +496,9 @@ def response_comment(request: HttpRequest, pk: int) -> HttpResponse:
         except services.WorkflowError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(request, "Comment added.")
+            messages.success(request, _("Comment added."))
     else:
-        messages.error(request, "The comment is empty.")
+        messages.error(request, _("The comment is empty."))
     target = "surveys:response_review" if services.is_secretariat(request.user) else "surveys:response_detail"
     return redirect(target, pk=response.pk)
 
@@ -460,8 +519,12 @@ class ThrottledLoginView(LoginView):
             form.errors.clear()
             form.add_error(
                 None,
-                f"Too many failed sign-in attempts. For your security, try again in {minutes} minute"
-                f"{'s' if minutes != 1 else ''}.",
+                ngettext(
+                    "Too many failed sign-in attempts. For your security, try again in %(minutes)s minute.",
+                    "Too many failed sign-in attempts. For your security, try again in %(minutes)s minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
             )
             return self.render_to_response(self.get_context_data(form=form, throttled=True), status=429)
         return super().post(request, *args, **kwargs)

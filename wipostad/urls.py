@@ -13,6 +13,8 @@ urlpatterns = [
     path("st13/", include("surveys.toolkit.urls")),
     path("api/", include("surveys.api.urls")),
     path("admin/", admin.site.urls),
+    # The language switcher posts here (django.views.i18n.set_language: POST only, CSRF checked).
+    path("i18n/", include("django.conf.urls.i18n")),
 ]
 
 handler403 = "surveys.views.error_403"

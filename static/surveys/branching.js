@@ -72,8 +72,10 @@
       });
     });
     if (announce && status) {
-      status.textContent = appeared.length ?
-        appeared.length + " follow-up question" + (appeared.length > 1 ? "s" : "") + " shown below." : "";
+      // The sentences come translated from the page (data-one / data-other with {n}).
+      var n = appeared.length;
+      status.textContent = n === 0 ? "" :
+        (n === 1 ? status.getAttribute("data-one") : status.getAttribute("data-other").replace("{n}", String(n)));
     }
   }
 

@@ -15,12 +15,15 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 
 from standards import checkdigits
 from standards.models import Office
 from standards.numbers import DEFAULT_LIMIT
 from standards.structure import SEPARATOR_CHARACTERS, NumberingStructure, structure_from_answers
-from surveys.edition import tr
+from surveys.edition import Text, tr
 from surveys.loading import EDITIONS_DIR
 from surveys.models import Response
 
@@ -30,31 +33,38 @@ _LENGTH = re.compile(r"^\s*(\d{1,2})\s*(?:[-–]\s*(\d{1,2})\s*)?$")
 
 
 @cache
-def _edition_choices(question_id: str) -> tuple[tuple[str, str], ...]:
-    """(code, label) of a question of the 2012 edition, worded as the questionnaire words them."""
+def _edition_texts(question_id: str) -> tuple[tuple[str, Text], ...]:
+    """(code, label in every language) of a question of the 2012 edition."""
     definition = json.loads(EDITION_FILE.read_text(encoding="utf-8"))
     for section in definition["sections"]:
         for question in section["questions"]:
             if question["id"] == question_id:
-                return tuple((c["code"], tr(c["label"])) for c in question["choices"])
+                return tuple((c["code"], c["label"]) for c in question["choices"])
     raise KeyError(question_id)
+
+
+def _edition_choices(question_id: str) -> tuple[tuple[str, str], ...]:
+    """(code, label) of a question of the 2012 edition, worded as the questionnaire words
+    them in the reader's language."""
+    language = get_language() or "en"
+    return tuple((code, tr(label, language)) for code, label in _edition_texts(question_id))
 
 
 # Short names for the parts: the q2a codes people see in the form and the results.
 PART_NAMES = {
-    "type": "type code",
-    "year": "year",
-    "serial": "serial number",
-    "internal": "code for internal use",
-    "control": "check digit",
-    "other": "other part",
+    "type": gettext_lazy("type code"),
+    "year": gettext_lazy("year"),
+    "serial": gettext_lazy("serial number"),
+    "internal": gettext_lazy("code for internal use"),
+    "control": gettext_lazy("check digit"),
+    "other": gettext_lazy("other part"),
 }
 SEPARATOR_NAMES = {
-    "slash": "slash “/”",
-    "hyphen": "hyphen “-”",
-    "space": "space",
-    "dot": "dot “.”",
-    "comma": "comma “,”",
+    "slash": gettext_lazy("slash “/”"),
+    "hyphen": gettext_lazy("hyphen “-”"),
+    "space": gettext_lazy("space"),
+    "dot": gettext_lazy("dot “.”"),
+    "comma": gettext_lazy("comma “,”"),
 }
 
 
@@ -75,89 +85,104 @@ def numbered_lines(text: str) -> list[tuple[int, str]]:
 
 class CheckerForm(forms.Form):
     source = forms.ChoiceField(
-        label="Numbering system",
-        choices=[("response", "A published numbering system"), ("structure", "A structure I describe")],
+        label=gettext_lazy("Numbering system"),
+        choices=[
+            ("response", gettext_lazy("A published numbering system")),
+            ("structure", gettext_lazy("A structure I describe")),
+        ],
         initial="response",
         widget=forms.RadioSelect,
     )
     response = PublishedResponseField(
-        label="Office and numbering system",
+        label=gettext_lazy("Office and numbering system"),
         queryset=Response.objects.none(),
         required=False,
-        empty_label="Choose a published response…",
-        help_text="Responses published by the International Bureau: ST.3 code – the office's name for the system.",
+        empty_label=gettext_lazy("Choose a published response…"),
+        help_text=gettext_lazy(
+            "Responses published by the International Bureau: ST.3 code – the office's name for the system."
+        ),
     )
     year_digits = forms.ChoiceField(
-        label="Digits of the year",
-        choices=[("", "—"), ("2", "2 digits"), ("4", "4 digits")],
+        label=gettext_lazy("Digits of the year"),
+        choices=[("", "—"), ("2", gettext_lazy("2 digits")), ("4", gettext_lazy("4 digits"))],
         required=False,
     )
     separators = forms.MultipleChoiceField(
-        label="Separators between the parts",
+        label=gettext_lazy("Separators between the parts"),
         choices=list(SEPARATOR_NAMES.items()),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="None ticked: the number is written without separators.",
+        help_text=gettext_lazy("None ticked: the number is written without separators."),
     )
-    check_digit = forms.ChoiceField(label="Check digit computed by", required=False)
+    check_digit = forms.ChoiceField(label=gettext_lazy("Check digit computed by"), required=False)
     control_position = forms.ChoiceField(
-        label="Position of the check digit",
+        label=gettext_lazy("Position of the check digit"),
         choices=[
-            ("separate", "After the number, set apart (e.g. “.7”)"),
-            ("serial_last", "Last position of the serial number (ST.13 (f))"),
+            ("separate", gettext_lazy("After the number, set apart (e.g. “.7”)")),
+            ("serial_last", gettext_lazy("Last position of the serial number (ST.13 (f))")),
         ],
         initial="separate",
         required=False,
         widget=forms.RadioSelect,
     )
     type_codes_st13 = forms.BooleanField(
-        label="The type code is already an ST.13 code (10 patents, 11 PCT national phase, 20 utility models …)",
+        label=gettext_lazy(
+            "The type code is already an ST.13 code (10 patents, 11 PCT national phase, 20 utility models …)"
+        ),
         required=False,
     )
     type_code = forms.CharField(
-        label="Type code written for the type of IPR below",
+        label=gettext_lazy("Type code written for the type of IPR below"),
         max_length=9,
         required=False,
         widget=forms.TextInput(attrs={"class": "short"}),
-        help_text="E.g. 1 for CNIPA invention patents; it maps to the ST.13 type of that IPR (q5b).",
+        help_text=gettext_lazy("E.g. 1 for CNIPA invention patents; it maps to the ST.13 type of that IPR (q5b)."),
     )
     numbers = forms.CharField(
-        label="Application numbers, one per line",
+        label=gettext_lazy("Application numbers, one per line"),
         widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false", "autocomplete": "off"}),
-        help_text=f"As the office writes them, with or without the ST.3 code in front. At most {DEFAULT_LIMIT:,}.",
-        error_messages={"required": "Paste at least one application number."},
+        error_messages={"required": gettext_lazy("Paste at least one application number.")},
     )
     office = forms.CharField(
-        label="ST.3 office code",
+        label=gettext_lazy("ST.3 office code"),
         max_length=2,
         required=False,
         widget=forms.TextInput(attrs={"class": "short", "autocapitalize": "characters"}),
-        help_text="Optional: the office the numbers belong to, when they are written without it.",
+        help_text=gettext_lazy("Optional: the office the numbers belong to, when they are written without it."),
     )
     ipr_type = forms.ChoiceField(
-        label="Type of IPR",
+        label=gettext_lazy("Type of IPR"),
         required=False,
-        help_text="Needed when the system numbers several types of IPR and the number does not show which.",
+        help_text=gettext_lazy(
+            "Needed when the system numbers several types of IPR and the number does not show which."
+        ),
     )
-    errors_only = forms.BooleanField(label="Show (and download) only the numbers with errors", required=False)
+    errors_only = forms.BooleanField(
+        label=gettext_lazy("Show (and download) only the numbers with errors"), required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["response"].queryset = published_systems()
+        self.fields["numbers"].help_text = _(
+            "As the office writes them, with or without the ST.3 code in front. At most %(limit)s."
+        ) % {"limit": number_format(DEFAULT_LIMIT, force_grouping=True)}
         self.fields["check_digit"].choices = [
-            ("", "No check digit, or not verified"),
+            ("", _("No check digit, or not verified")),
             *checkdigits.choices(),
-            ("other", "Another method (not verified)"),
+            ("other", _("Another method (not verified)")),
         ]
         self.fields["ipr_type"].choices = [("", "—"), *_edition_choices("q1a")]
         parts = [("", "—"), *((code, PART_NAMES[code]) for code, _ in _edition_choices("q2a"))]
         for i in range(1, PART_ROWS + 1):
-            self.fields[f"part_{i}"] = forms.ChoiceField(label=f"Part {i}", choices=parts, required=False)
+            self.fields[f"part_{i}"] = forms.ChoiceField(
+                label=_("Part %(number)s") % {"number": i}, choices=parts, required=False
+            )
             self.fields[f"length_{i}"] = forms.CharField(
-                label=f"Characters of part {i}",
+                label=_("Characters of part %(number)s") % {"number": i},
                 max_length=7,
                 required=False,
-                widget=forms.TextInput(attrs={"class": "short", "inputmode": "numeric", "placeholder": "e.g. 6"}),
+                widget=forms.TextInput(attrs={"class": "short", "inputmode": "numeric", "placeholder": _("e.g. 6")}),
             )
 
     @property
@@ -169,11 +194,17 @@ class CheckerForm(forms.Form):
     def clean_numbers(self) -> list[tuple[int, str]]:
         lines = numbered_lines(self.cleaned_data["numbers"])
         if not lines:
-            raise ValidationError("Paste at least one application number.", code="empty")
+            raise ValidationError(_("Paste at least one application number."), code="empty")
         if len(lines) > DEFAULT_LIMIT:
             raise ValidationError(
-                f"You pasted {len(lines):,} numbers; at most {DEFAULT_LIMIT:,} can be checked at once. "
-                "Nothing was checked: split the list and check it in parts.",
+                _(
+                    "You pasted %(count)s numbers; at most %(limit)s can be checked at once. "
+                    "Nothing was checked: split the list and check it in parts."
+                )
+                % {
+                    "count": number_format(len(lines), force_grouping=True),
+                    "limit": number_format(DEFAULT_LIMIT, force_grouping=True),
+                },
                 code="too_many",
             )
         return lines
@@ -184,7 +215,7 @@ class CheckerForm(forms.Form):
             return None
         office = Office.objects.filter(pk=code).first()
         if office is None:
-            raise ValidationError(f"“{code}” is not an ST.3 office code.", code="unknown_office")
+            raise ValidationError(_("“%(code)s” is not an ST.3 office code.") % {"code": code}, code="unknown_office")
         return office
 
     def clean(self) -> dict[str, Any]:
@@ -199,15 +230,15 @@ class CheckerForm(forms.Form):
         response = data.get("response")
         if response is None:
             if "response" not in self.errors:
-                self.add_error("response", ValidationError("Choose a numbering system.", code="required"))
+                self.add_error("response", ValidationError(_("Choose a numbering system."), code="required"))
             return
         office = data.get("office")
         if office is not None and office.pk != response.office_id:
             self.add_error(
                 "office",
                 ValidationError(
-                    f"“{response.numbering_system.label}” is a numbering system of {response.office_id}, "
-                    f"not of {office.pk}.",
+                    _("“%(label)s” is a numbering system of %(owner)s, not of %(office)s.")
+                    % {"label": response.numbering_system.label, "owner": response.office_id, "office": office.pk},
                     code="other_office",
                 ),
             )
@@ -218,8 +249,11 @@ class CheckerForm(forms.Form):
             self.add_error(
                 "ipr_type",
                 ValidationError(
-                    f"This numbering system does not number {labels[wanted].lower()} "
-                    f"(it numbers: {', '.join(labels.get(c, c).lower() for c in covered)}).",
+                    _("This numbering system does not number %(wanted)s (it numbers: %(covered)s).")
+                    % {
+                        "wanted": labels[wanted].lower(),
+                        "covered": ", ".join(labels.get(c, c).lower() for c in covered),
+                    },
                     code="not_covered",
                 ),
             )
@@ -233,12 +267,17 @@ class CheckerForm(forms.Form):
             part, raw = data.get(f"part_{i}") or "", (data.get(f"length_{i}") or "").strip()
             if not part:
                 if raw:
-                    self.add_error(f"part_{i}", ValidationError("Choose the part this length is for.", code="no_part"))
+                    self.add_error(
+                        f"part_{i}", ValidationError(_("Choose the part this length is for."), code="no_part")
+                    )
                     ok = False
                 continue
             if any(p == part for p, _, _ in rows):
                 self.add_error(
-                    f"part_{i}", ValidationError(f"The {PART_NAMES[part]} is already listed.", code="duplicate")
+                    f"part_{i}",
+                    ValidationError(
+                        _("The %(part)s is already listed.") % {"part": PART_NAMES[part]}, code="duplicate"
+                    ),
                 )
                 ok = False
                 continue
@@ -247,9 +286,9 @@ class CheckerForm(forms.Form):
             m = _LENGTH.match(raw)
             if not m:
                 message = (
-                    "Give the number of characters, e.g. 6, or a range, e.g. 1-7."
+                    _("Give the number of characters, e.g. 6, or a range, e.g. 1-7.")
                     if raw
-                    else f"How many characters does the {PART_NAMES[part]} have?"
+                    else _("How many characters does the %(part)s have?") % {"part": PART_NAMES[part]}
                 )
                 self.add_error(f"length_{i}", ValidationError(message, code="bad_length"))
                 ok = False
@@ -257,13 +296,14 @@ class CheckerForm(forms.Form):
             lo, hi = int(m[1]), int(m[2] or m[1])
             if not 1 <= lo <= hi:
                 self.add_error(
-                    f"length_{i}", ValidationError("The length must be at least 1, minimum first.", code="bad_length")
+                    f"length_{i}",
+                    ValidationError(_("The length must be at least 1, minimum first."), code="bad_length"),
                 )
                 ok = False
                 continue
             rows.append((part, lo, hi))
         if ok and not rows:
-            self.add_error("part_1", ValidationError("Describe at least one part of the number.", code="no_parts"))
+            self.add_error("part_1", ValidationError(_("Describe at least one part of the number."), code="no_parts"))
         return rows if ok and rows else None
 
     def _answers(self, data: dict[str, Any]) -> dict[str, Any] | None:
@@ -277,25 +317,31 @@ class CheckerForm(forms.Form):
         if "year" in lengths:
             lo, hi = lengths["year"]
             if lo != hi or lo not in (2, 4):
-                problems.append(("year_digits", "A year has 2 or 4 digits (q6b)."))
+                problems.append(("year_digits", _("A year has 2 or 4 digits (q6b).")))
             elif digits and int(digits) != lo:
-                problems.append(("year_digits", f"The year part has {lo} characters but {digits} digits are chosen."))
+                problems.append(
+                    (
+                        "year_digits",
+                        _("The year part has %(length)s characters but %(digits)s digits are chosen.")
+                        % {"length": lo, "digits": digits},
+                    )
+                )
             digits = str(lo)
         elif digits:
-            problems.append(("year_digits", "Add a year part, or leave the digits of the year empty."))
+            problems.append(("year_digits", _("Add a year part, or leave the digits of the year empty.")))
         algorithm = data.get("check_digit") or ""
         position = data.get("control_position") or ""
         if algorithm and "control" not in lengths:
-            problems.append(("check_digit", "Add a check-digit part to the number, or choose no check digit."))
+            problems.append(("check_digit", _("Add a check-digit part to the number, or choose no check digit.")))
         if "control" in lengths and not position:
-            problems.append(("control_position", "Say where the check digit is."))
+            problems.append(("control_position", _("Say where the check digit is.")))
         if data.get("type_codes_st13") and "type" not in lengths:
-            problems.append(("type_codes_st13", "Add a type-code part, or untick this."))
+            problems.append(("type_codes_st13", _("Add a type-code part, or untick this.")))
         code = (data.get("type_code") or "").strip()
         if code and "type" not in lengths:
-            problems.append(("type_code", "Add a type-code part, or leave the type code empty."))
+            problems.append(("type_code", _("Add a type-code part, or leave the type code empty.")))
         elif code and not data.get("ipr_type"):
-            problems.append(("type_code", "Choose the type of IPR this code stands for (below)."))
+            problems.append(("type_code", _("Choose the type of IPR this code stands for (below).")))
         for name, message in problems:
             self.add_error(name, ValidationError(message, code="inconsistent"))
         if problems:

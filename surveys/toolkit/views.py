@@ -10,7 +10,10 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from standards.numbers import ParsedNumber, parse_numbers
@@ -59,11 +62,14 @@ class Check:
 
     @property
     def summary(self) -> str:
-        return f"{self.valid:,} valid, {self.invalid:,} with errors"
+        return _("%(valid)s valid, %(invalid)s with errors") % {
+            "valid": _count(self.valid),
+            "invalid": _count(self.invalid),
+        }
 
     @property
     def total_text(self) -> str:
-        return f"{self.total:,} number{'s' if self.total != 1 else ''} checked"
+        return ngettext("%(n)s number checked", "%(n)s numbers checked", self.total) % {"n": _count(self.total)}
 
     @property
     def filtered(self) -> bool:
@@ -71,7 +77,12 @@ class Check:
 
     @property
     def shown_text(self) -> str:
-        return f"{self.shown:,} number{'s' if self.shown != 1 else ''}"
+        return ngettext("%(n)s number", "%(n)s numbers", self.shown) % {"n": _count(self.shown)}
+
+
+def _count(n: int) -> str:
+    # 10,000 in English, 10 000 in French, 10.000 in Spanish.
+    return number_format(n, force_grouping=True)
 
 
 def describe(structure: NumberingStructure) -> str:
@@ -86,24 +97,31 @@ def describe(structure: NumberingStructure) -> str:
         else:
             size = "?"
         pieces.append(f"{PART_NAMES.get(part, part)} ({size})")
-    text = " + ".join(pieces) or "parts not known"
+    text = " + ".join(pieces) or _("parts not known")
     if structure.separators:
-        text += "; separators " + " ".join("space" if c == " " else f"“{c}”" for c in structure.separators)
+        shown = " ".join(_("space") if c == " " else f"“{c}”" for c in structure.separators)
+        text += _("; separators %(separators)s") % {"separators": shown}
     elif structure.separators == ():
-        text += "; no separators"
+        text += _("; no separators")
     if structure.check_digit:
-        text += f"; check digit {structure.check_digit}"
+        text += _("; check digit %(method)s") % {"method": structure.check_digit}
     return text
 
 
 # Short part names for the results table, where space is tight.
-SHORT_PART_NAMES = {"type": "type", "year": "year", "serial": "serial", "internal": "internal", "control": "check"}
+SHORT_PART_NAMES = {
+    "type": gettext_lazy("type"),
+    "year": gettext_lazy("year"),
+    "serial": gettext_lazy("serial"),
+    "internal": gettext_lazy("internal"),
+    "control": gettext_lazy("check"),
+}
 
 
 def _parts_html(number: ParsedNumber) -> str:
     # One unbreakable chip per part: the cell wraps between parts, never inside one.
     return " ".join(
-        f'<span class="part">{html.escape(SHORT_PART_NAMES.get(code, code))} <b>{html.escape(value)}</b></span>'
+        f'<span class="part">{html.escape(str(SHORT_PART_NAMES.get(code, code)))} <b>{html.escape(value)}</b></span>'
         for code, value in number.parts
     )
 
@@ -167,12 +185,14 @@ def table_body(rows: list[Row]) -> SafeString:
     numbers the template engine takes about a second, escaping with the standard library a
     few hundredths; every value is escaped (html.escape also quotes ' and ")."""
     out = []
+    valid_label = _("Valid")
+    valid = f'<span class="ok">{html.escape(valid_label)}</span>'
     for row in rows:
         n = row.number
         st13 = html.escape(n.st13) if n.st13 else "—"
         if n.st13_display:
             st13 += f'<br><span class="muted">{html.escape(n.st13_display)}</span>'
-        result = _paragraphs(n.errors, "err") if n.errors else '<span class="ok">Valid</span>'
+        result = _paragraphs(n.errors, "err") if n.errors else valid
         out.append(
             ('<tr class="row-error">' if n.errors else "<tr>")
             + f'<td class="num">{row.line}</td>'

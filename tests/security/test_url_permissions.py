@@ -25,6 +25,10 @@ R = "application-numbering-2012"  # round and edition slug
 # (method, url, data), or None when there is no such request.
 CASES = {
     "home": (lambda w: ("GET", reverse("home"), None), None),
+    "set_language": (
+        lambda w: ("GET", reverse("set_language"), None),
+        lambda w: ("POST", reverse("set_language"), {"language": "fr", "next": "/"}),
+    ),
     "login": (lambda w: ("GET", reverse("login"), None), lambda w: ("POST", reverse("login"), {})),
     "logout": (lambda w: ("GET", reverse("logout"), None), lambda w: ("POST", reverse("logout"), {})),
     "surveys:dashboard": (lambda w: ("GET", reverse("surveys:dashboard"), None), None),
@@ -143,6 +147,7 @@ CASES = {
 # office B respondent, secretariat reviewer, site admin (superuser, no office).
 # fmt: off
 MATRIX = {
+    "set_language": (("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok")),
     "api:api-root": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
     "api:docs": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
     "api:edition-detail": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
