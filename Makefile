@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: install run test lint format migrate data clean translations messages
 
@@ -15,6 +16,12 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# axe-core for the accessibility tests, at the locked version, from the npm registry.
+# touch: npm can leave the file older than package-lock.json, and make would reinstall.
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
 
 migrate: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --noinput
@@ -36,7 +43,7 @@ run: data translations
 	@echo "Serving on http://127.0.0.1:$(PORT)/"
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-test: install translations
+test: install translations $(AXE)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -48,7 +55,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 var .pytest_cache
+	rm -rf $(VENV) db.sqlite3 var .pytest_cache node_modules
 
 # Benchmarks (ratios, in throw-away databases): report scaling at 66 and 6,600
 # responses; the branching engine and the public page against their floors.

@@ -118,5 +118,25 @@
   });
   var summary = document.getElementById("error-summary") || document.getElementById("conflict");
   if (summary) { summary.focus(); }
+  // An error-summary link: bring its question into view and put focus on the question's
+  // field, so typing answers what the message is about (a fragment link alone scrolls
+  // but leaves focus on the page). Without this script the link still scrolls there.
+  if (summary) {
+    summary.addEventListener("click", function (event) {
+      var link = event.target.closest ? event.target.closest('a[href^="#q-"]') : null;
+      var box = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (!box || box.hidden) { return; }
+      var fields = Array.prototype.filter.call(
+        box.querySelectorAll("input:not([type=hidden]), textarea, select"),
+        function (el) { return !el.disabled && !el.closest("[hidden]"); }
+      );
+      var field = box.querySelector("input[type=radio]:checked") || fields[0];
+      if (!field) { return; }
+      event.preventDefault();
+      box.scrollIntoView({block: "start"});
+      field.focus({preventScroll: true});
+      if (window.history && history.replaceState) { history.replaceState(null, "", link.getAttribute("href")); }
+    });
+  }
   update(false);
 })();
