@@ -307,6 +307,8 @@ def public_response_list(request: HttpRequest, edition_slug: str) -> HttpRespons
         "edition_row": edition_row,
         "edition_title": _edition_title(edition_row, page_language()),
         "responses": responses,
+        # The rounds these published responses come from, each with its report.
+        "rounds": list({r.round_id: r.round for r in responses}.values()),
     }
     return render(request, "surveys/public_response_list.html", context)
 
