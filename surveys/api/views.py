@@ -7,6 +7,7 @@ errors it raises become HTTP answers in one place (``service_errors``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -16,7 +17,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
 from django.templatetags.static import static
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import exceptions, mixins, viewsets
 from rest_framework.authtoken.models import Token
@@ -235,6 +236,38 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
         if is_secretariat(self.request.user):
             rounds = rounds.prefetch_related("invitations")
         return rounds.order_by("-opens_on", "slug")
+
+    @extend_schema(
+        tags=["rounds"],
+        summary="The round's Handbook tables as JSON",
+        description=(
+            "Participation, results per question (Handbook 7.2.5), examples (7.2.6) and the ST.13 "
+            "compliance matrix, built from published responses (the secretariat: accepted and published, "
+            "and submitted ones with include=submitted). The same table definitions as every other format."
+        ),
+        parameters=[
+            OpenApiParameter("include", str, enum=["submitted"], required=False, description="Secretariat only."),
+            OpenApiParameter("table", str, required=False, description="One table by its id."),
+        ],
+        responses={200: OpenApiResponse(description="The report tables."), 404: REFUSED[404]},
+    )
+    @action(detail=True, methods=["get"], url_path="report")
+    def report(self, request: Request, slug: str | None = None) -> ApiResponse:
+        from django.utils.translation import get_language
+
+        from surveys.reports import exporters, tables
+
+        survey_round = self.get_object()
+        include = is_secretariat(request.user) and request.query_params.get("include") == "submitted"
+        scope = tables.report_scope(request.user, include_submitted=include)
+        table_id = request.query_params.get("table") or None
+        try:
+            report = tables.build_report(
+                survey_round, scope=scope, only=table_id, language=(get_language() or "en")[:2]
+            )
+        except KeyError:
+            raise exceptions.NotFound("The report has no table with that id.") from None
+        return ApiResponse(json.loads(exporters.export(report, "json", table_id).content))
 
 
 @extend_schema_view(

@@ -21,6 +21,7 @@ OPERATIONS = {
     ("/api/editions/{slug}/", "get"),
     ("/api/rounds/", "get"),
     ("/api/rounds/{slug}/", "get"),
+    ("/api/rounds/{slug}/report/", "get"),
     ("/api/numbering-systems/", "get"),
     ("/api/numbering-systems/", "post"),
     ("/api/numbering-systems/{id}/", "get"),

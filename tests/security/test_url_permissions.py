@@ -106,6 +106,7 @@ CASES = {
     "api:edition-detail": (lambda w: ("GET", reverse("api:edition-detail", args=[R]), None), None),
     "api:round-list": (lambda w: ("GET", reverse("api:round-list"), None), None),
     "api:round-detail": (lambda w: ("GET", reverse("api:round-detail", args=[R]), None), None),
+    "api:round-report": (lambda w: ("GET", reverse("api:round-report", args=[R]), None), None),
     "api:numbering-system-list": (
         lambda w: ("GET", reverse("api:numbering-system-list"), None),
         lambda w: ("POST", reverse("api:numbering-system-list"), {"label": "Via API"}),
@@ -147,6 +148,7 @@ CASES = {
 # office B respondent, secretariat reviewer, site admin (superuser, no office).
 # fmt: off
 MATRIX = {
+    "api:round-report": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
     "set_language": (("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok")),
     "api:api-root": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
     "api:docs": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
