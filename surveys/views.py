@@ -327,6 +327,11 @@ def error_403(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def error_404(request: HttpRequest, exception=None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        # API clients get JSON, also for addresses that match no route.
+        from django.http import JsonResponse
+
+        return JsonResponse({"detail": "Not found."}, status=404)
     return render(request, "404.html", status=404)
 
 

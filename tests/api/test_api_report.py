@@ -54,3 +54,10 @@ def test_query_count_does_not_grow(office_a_respondent, make_response, moldova_a
     with CaptureQueriesContext(connection) as five:
         APIClient().get(URL)
     assert len(one) == len(five)
+
+
+def test_unknown_api_addresses_answer_in_json(client):
+    response = client.get("/api/editions/not.a.slug/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": "Not found."}
