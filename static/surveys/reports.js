@@ -18,18 +18,24 @@
     link.href = url.toString();
     var started = Date.now();
     var what = link.getAttribute("data-download");
+    // The sentences come translated from the page: {what} and {seconds} are filled in here.
+    function say(attribute, seconds) {
+      return (status.getAttribute(attribute) || "")
+        .replace("{what}", what)
+        .replace("{seconds}", String(seconds));
+    }
     if (timer) { clearInterval(timer); }
-    status.textContent = "Preparing " + what + "…";
+    status.textContent = say("data-preparing", 0);
     timer = setInterval(function () {
       var seconds = Math.round((Date.now() - started) / 1000);
       if (cookie("report_download") === token) {
         clearInterval(timer);
-        status.textContent = what + " ready (" + seconds + " s).";
+        status.textContent = say("data-ready", seconds);
       } else if (seconds > 180) {
         clearInterval(timer);
         status.textContent = "";
       } else {
-        status.textContent = "Preparing " + what + "… " + seconds + " s";
+        status.textContent = say("data-waiting", seconds);
       }
     }, 500);
   });

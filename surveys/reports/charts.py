@@ -41,6 +41,7 @@ class Chart:
     title: str
     bars: tuple[Bar, ...]
     total: int
+    total_text: str = ""  # "12 responses" in the report's language (the caller translates)
 
     @property
     def svg(self) -> SafeString:
@@ -80,11 +81,12 @@ def bar_chart_svg(chart: Chart) -> SafeString:
         )
         y += row_height + ROW_GAP
     height = y + 4
+    total = chart.total_text or f"{chart.total} responses"
     axis = f'<line x1="{BAR_LEFT}" y1="{TOP - 4}" x2="{BAR_LEFT}" y2="{height - 6}" stroke="#56606b" stroke-width="1"/>'
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart" role="img" aria-labelledby="{title_id}" '
         f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="{FONT}">'
-        f'<title id="{title_id}">{escape(chart.title)} ({chart.total} responses)</title>'
+        f'<title id="{title_id}">{escape(chart.title)} ({escape(total)})</title>'
         f"{''.join(parts)}{axis}</svg>"
     )
     # Every interpolated text above went through escape(); numbers are ours.

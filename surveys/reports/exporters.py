@@ -9,16 +9,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
 
 from surveys.reports.tables import Kind, Report, Scope, Table, label
 
 BOM = "\ufeff"  # Excel reads a CSV as UTF-8 only when it starts with a byte order mark
-HANDBOOK = "WIPO Handbook on Industrial Property Information and Documentation"
 
 
 @dataclass(frozen=True)
@@ -42,9 +44,9 @@ def _tables(report: Report, table_id: str | None) -> list[Table]:
 # --- CSV -------------------------------------------------------------------------------
 
 
-def csv_rows(table: Table) -> Iterator[list[str | int]]:
+def csv_rows(table: Table, language: str = "en") -> Iterator[list[str | int]]:
     """Header, data rows, totals rows; a verdict column is followed by its reasons."""
-    reason = label("reason", "en")
+    reason = label("reason", language)
     header: list[str | int] = []
     for column in table.columns:
         header.append(column.flat_label)
@@ -67,20 +69,21 @@ def csv_rows(table: Table) -> Iterator[list[str | int]]:
         yield out
 
 
-def table_csv(table: Table) -> bytes:
+def table_csv(table: Table, language: str = "en") -> bytes:
     buffer = io.StringIO()
     buffer.write(BOM)
-    csv.writer(buffer, lineterminator="\r\n").writerows(csv_rows(table))
+    csv.writer(buffer, lineterminator="\r\n").writerows(csv_rows(table, language))
     return buffer.getvalue().encode("utf-8")
 
 
 def export_csv(report: Report, table_id: str | None) -> Export:
     if table_id:
-        return Export(table_csv(report.table(table_id)), "text/csv; charset=utf-8", filename(report, "csv", table_id))
+        content = table_csv(report.table(table_id), report.language)
+        return Export(content, "text/csv; charset=utf-8", filename(report, "csv", table_id))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for i, table in enumerate(report.tables, start=1):
-            archive.writestr(f"{i:02d}-{table.id.replace('_', '-')}.csv", table_csv(table))
+            archive.writestr(f"{i:02d}-{table.id.replace('_', '-')}.csv", table_csv(table, report.language))
     return Export(buffer.getvalue(), "application/zip", filename(report, "zip"))
 
 
@@ -194,15 +197,49 @@ def export_json(report: Report, table_id: str | None) -> Export:
 # --- PDF -------------------------------------------------------------------------------
 
 
+def css_string(text: str) -> SafeString:
+    """A text as a CSS string literal, safe inside a <style> element.
+
+    HTML entities mean nothing inside <style>, so the text is escaped for CSS instead:
+    every character that could end the string, the rule or the element ("\\", quotes,
+    "<", ">", "&", line breaks) becomes a CSS hexadecimal escape.
+    """
+    out = []
+    for char in text:
+        if char in "\\\"'<>&{};" or ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\{ord(char):x} ")
+        else:
+            out.append(char)
+    return mark_safe(f'"{"".join(out)}"')  # noqa: S308 - escaped above
+
+
+def css_counters(text: str) -> SafeString:
+    """ "Page {page} of {pages}" → a CSS `content` value with the page counters in place."""
+    parts = []
+    for i, piece in enumerate(re.split(r"\{(page|pages)\}", text)):
+        if i % 2:
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append(css_string(piece))
+    return mark_safe(" ".join(parts))  # noqa: S308 - literals escaped by css_string, counters are ours
+
+
 def print_html(report: Report, table_id: str | None) -> str:
     sections = report.sections
     if table_id:
         sections = [s for s in sections if any(t.id == table_id for t in s.tables)]
-        sections = [type(s)(s.id, s.part, s.title, [report.table(table_id)]) for s in sections]
-    return render_to_string(
-        "surveys/reports/report_print.html",
-        {"report": report, "sections": sections, "single_table": bool(table_id)},
-    )
+        sections = [replace(s, tables=[report.table(table_id)]) for s in sections]
+    context = {
+        "report": report,
+        "sections": sections,
+        "single_table": bool(table_id),
+        # The running header and page numbers are CSS `content` in @page margin boxes.
+        "css_handbook": css_string(report.handbook),
+        "css_page_counter": css_counters(label("page_counter", report.language)),
+    }
+    # The template's own words follow the report's language, wherever this is called from.
+    with translation.override(report.language):
+        return render_to_string("surveys/reports/report_print.html", context)
 
 
 def export_pdf(report: Report, table_id: str | None) -> Export:
@@ -233,7 +270,7 @@ def export_docx(report: Report, table_id: str | None) -> Export:
     section.page_width, section.page_height = Cm(29.7), Cm(21.0)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(1.5))
-    section.header.paragraphs[0].text = HANDBOOK
+    section.header.paragraphs[0].text = report.handbook
     section.footer.paragraphs[0].text = report.title
     document.styles["Normal"].font.size = Pt(9)
 

@@ -32,57 +32,151 @@ from surveys.models import Attachment, Response, ResponseStatus, SurveyRound, is
 from surveys.presenters import display_answer
 from surveys.reports.charts import Bar, Chart
 
-# The report's own wording (headings, legends); question and choice labels come from the edition.
+# The report's own wording (headings, legends, sheet names) in the three languages; question
+# and choice labels come from the edition. ST.13 rule titles and reasons come from
+# standards.st13 in English, as on the other pages: the compliance legends say so.
 LABELS: dict[str, Text] = {
-    "response": {"en": "Response"},
-    "st3_code": {"en": "ST.3 code"},
-    "office": {"en": "Office"},
-    "responses": {"en": "Responses"},
-    "total": {"en": "Total"},
-    "participation": {"en": "Participating offices"},
-    "question": {"en": "Question {number}"},
-    "section_results": {"en": "Survey results"},
-    "section_examples": {"en": "Examples of application numbers and priority application numbers"},
-    "section_compliance": {"en": "Compliance with WIPO Standard ST.13"},
-    "examples": {"en": "Examples of application numbers and of their presentation as priority application numbers"},
-    "ipr_types": {"en": "Types of IPRs"},
-    "example": {"en": "Example of application number"},
-    "priority": {"en": "Recommended presentation as a priority application number"},
-    "in_use_since": {"en": "In use since"},
-    "remarks": {"en": "Remarks"},
-    "further_remarks": {"en": "Further remarks"},
-    "attachment": {"en": "Attached file: {name}"},
-    "compliance": {"en": "ST.13 compliance matrix"},
-    "compliance_reasons": {"en": "ST.13 compliance: the reason for every verdict"},
-    "overall": {"en": "Overall"},
-    "declared": {"en": "Declared conformant (q13a)"},
-    "disagreement": {"en": "Declaration disagrees"},
-    "flag": {"en": "Review"},
-    "rule": {"en": "Rule"},
-    "verdict": {"en": "Verdict"},
-    "reason": {"en": "Reason"},
-    "complies": {"en": "Complies"},
-    "deviates": {"en": "Deviates"},
-    "not_applicable": {"en": "Not applicable"},
-    "unknown": {"en": "Unknown"},
+    "response": {"en": "Response", "fr": "Réponse", "es": "Respuesta"},
+    "st3_code": {"en": "ST.3 code", "fr": "Code ST.3", "es": "Código ST.3"},
+    "office": {"en": "Office", "fr": "Office", "es": "Oficina"},
+    "responses": {"en": "Responses", "fr": "Réponses", "es": "Respuestas"},
+    "total": {"en": "Total", "fr": "Total", "es": "Total"},
+    "participation": {"en": "Participating offices", "fr": "Offices participants", "es": "Oficinas participantes"},
+    "question": {"en": "Question {number}", "fr": "Question {number}", "es": "Pregunta {number}"},
+    "section_results": {"en": "Survey results", "fr": "Résultats de l'enquête", "es": "Resultados de la encuesta"},
+    "section_examples": {
+        "en": "Examples of application numbers and priority application numbers",
+        "fr": "Exemples de numéros de demande et de numéros de demande prioritaire",
+        "es": "Ejemplos de números de solicitud y de números de solicitud de prioridad",
+    },
+    "section_compliance": {
+        "en": "Compliance with WIPO Standard ST.13",
+        "fr": "Conformité à la norme ST.13 de l'OMPI",
+        "es": "Conformidad con la Norma ST.13 de la OMPI",
+    },
+    "running_head": {"en": "Part {part} — {title}", "fr": "Partie {part} — {title}", "es": "Parte {part} — {title}"},
+    "examples": {
+        "en": "Examples of application numbers and of their presentation as priority application numbers",
+        "fr": "Exemples de numéros de demande et de leur présentation en tant que numéros de demande prioritaire",
+        "es": "Ejemplos de números de solicitud y de su presentación como números de solicitud de prioridad",
+    },
+    "ipr_types": {"en": "Types of IPRs", "fr": "Types de DPI", "es": "Tipos de DPI"},
+    "example": {
+        "en": "Example of application number",
+        "fr": "Exemple de numéro de demande",
+        "es": "Ejemplo de número de solicitud",
+    },
+    "priority": {
+        "en": "Recommended presentation as a priority application number",
+        "fr": "Présentation recommandée en tant que numéro de demande prioritaire",
+        "es": "Presentación recomendada como número de solicitud de prioridad",
+    },
+    "in_use_since": {"en": "In use since", "fr": "Utilisé depuis", "es": "En uso desde"},
+    "remarks": {"en": "Remarks", "fr": "Observations", "es": "Observaciones"},
+    "further_remarks": {"en": "Further remarks", "fr": "Autres observations", "es": "Otras observaciones"},
+    "attachment": {"en": "Attached file: {name}", "fr": "Fichier joint : {name}", "es": "Archivo adjunto: {name}"},
+    "compliance": {
+        "en": "ST.13 compliance matrix",
+        "fr": "Matrice de conformité à la norme ST.13",
+        "es": "Matriz de conformidad con la Norma ST.13",
+    },
+    "compliance_reasons": {
+        "en": "ST.13 compliance: the reason for every verdict",
+        "fr": "Conformité à la norme ST.13 : le motif de chaque verdict",
+        "es": "Conformidad con la Norma ST.13: el motivo de cada dictamen",
+    },
+    "overall": {"en": "Overall", "fr": "Ensemble", "es": "Conjunto"},
+    "declared": {
+        "en": "Declared conformant (q13a)",
+        "fr": "Déclaré conforme (q13a)",
+        "es": "Declarado conforme (q13a)",
+    },
+    "disagreement": {
+        "en": "Declaration disagrees",
+        "fr": "Déclaration divergente",
+        "es": "Declaración discrepante",
+    },
+    "flag": {"en": "Review", "fr": "À vérifier", "es": "Por verificar"},
+    "rule": {"en": "Rule", "fr": "Règle", "es": "Regla"},
+    "verdict": {"en": "Verdict", "fr": "Verdict", "es": "Dictamen"},
+    "reason": {"en": "Reason", "fr": "Motif", "es": "Motivo"},
+    # The verdict words: the same as the compliance pages' (message catalogues).
+    "complies": {"en": "Complies", "fr": "Conforme", "es": "Conforme"},
+    "deviates": {"en": "Deviates", "fr": "Non conforme", "es": "No conforme"},
+    "not_applicable": {"en": "Not applicable", "fr": "Sans objet", "es": "No aplicable"},
+    "unknown": {"en": "Unknown", "fr": "Inconnu", "es": "Desconocido"},
     "legend_results": {
         "en": "✓ ticked · — the question did not apply to this numbering system · blank: not answered. "
-        "The totals row counts the responses with a tick or an answer in each column."
+        "The totals row counts the responses with a tick or an answer in each column.",
+        "fr": "✓ coché · — la question ne s'appliquait pas à ce système de numérotation · vide : sans réponse. "
+        "La ligne des totaux compte les réponses cochées ou renseignées dans chaque colonne.",
+        "es": "✓ marcado · — la pregunta no se aplicaba a este sistema de numeración · en blanco: sin respuesta. "
+        "La fila de totales cuenta las respuestas marcadas o cumplimentadas en cada columna.",
     },
     "legend_compliance": {
         "en": "Each verdict is derived from the answers, rule by rule, with WIPO Standard ST.13 sections (a) to (g); "
         "the reasons are listed in the next table. “Review” marks a response whose own declaration (q13a) "
-        "contradicts the evaluation."
+        "contradicts the evaluation. The rule titles and reasons are given in English, as on the other pages.",
+        "fr": "Chaque verdict est déduit des réponses, règle par règle, selon les sections a) à g) de la norme ST.13 "
+        "de l'OMPI ; les motifs figurent dans le tableau suivant. « À vérifier » signale une réponse dont la "
+        "propre déclaration (q13a) contredit l'évaluation. Les intitulés des règles et les motifs sont donnés "
+        "en anglais, comme sur les autres pages.",
+        "es": "Cada dictamen se deriva de las respuestas, regla por regla, según las secciones a) a g) de la Norma "
+        "ST.13 de la OMPI; los motivos figuran en el cuadro siguiente. «Por verificar» señala una respuesta cuya "
+        "propia declaración (q13a) contradice la evaluación. Los títulos de las reglas y los motivos se indican "
+        "en inglés, como en las demás páginas.",
     },
-    "participation_sentence": {"en": "{offices} submitted {responses}."},
-    "office_count": {"en": "{n} office"},
-    "office_count_plural": {"en": "{n} offices"},
-    "response_count": {"en": "{n} response"},
-    "response_count_plural": {"en": "{n} responses"},
-    "scope_published": {"en": "published responses"},
-    "scope_reviewed": {"en": "accepted and published responses"},
-    "scope_with_submitted": {"en": "submitted, accepted and published responses"},
-    "chart_title": {"en": "{question}: responses per choice"},
+    "legend_reasons": {
+        "en": "The rule titles and reasons come from WIPO Standard ST.13 and are given in English, "
+        "as on the other pages.",
+        "fr": "Les intitulés des règles et les motifs proviennent de la norme ST.13 de l'OMPI et sont donnés "
+        "en anglais, comme sur les autres pages.",
+        "es": "Los títulos de las reglas y los motivos proceden de la Norma ST.13 de la OMPI y se indican "
+        "en inglés, como en las demás páginas.",
+    },
+    "participation_sentence": {
+        "en": "{offices} submitted {responses}.",
+        "fr": "{offices} ont soumis {responses}.",
+        "es": "{offices} presentaron {responses}.",
+    },
+    "participation_sentence_one": {
+        "en": "{offices} submitted {responses}.",
+        "fr": "{offices} a soumis {responses}.",
+        "es": "{offices} presentó {responses}.",
+    },
+    "office_count": {"en": "{n} office", "fr": "{n} office", "es": "{n} oficina"},
+    "office_count_plural": {"en": "{n} offices", "fr": "{n} offices", "es": "{n} oficinas"},
+    "response_count": {"en": "{n} response", "fr": "{n} réponse", "es": "{n} respuesta"},
+    "response_count_plural": {"en": "{n} responses", "fr": "{n} réponses", "es": "{n} respuestas"},
+    "scope_published": {"en": "published responses", "fr": "réponses publiées", "es": "respuestas publicadas"},
+    "scope_reviewed": {
+        "en": "accepted and published responses",
+        "fr": "réponses acceptées et publiées",
+        "es": "respuestas aceptadas y publicadas",
+    },
+    "scope_with_submitted": {
+        "en": "submitted, accepted and published responses",
+        "fr": "réponses soumises, acceptées et publiées",
+        "es": "respuestas presentadas, aceptadas y publicadas",
+    },
+    "chart_title": {
+        "en": "{question}: responses per choice",
+        "fr": "{question} : réponses par option",
+        "es": "{question}: respuestas por opción",
+    },
+    "chart_total": {"en": "{n} responses", "fr": "{n} réponses", "es": "{n} respuestas"},
+    "handbook": {
+        "en": "WIPO Handbook on Industrial Property Information and Documentation",
+        "fr": "Manuel de l'OMPI sur l'information et la documentation en matière de propriété industrielle",
+        "es": "Manual de la OMPI de información y documentación en materia de propiedad industrial",
+    },
+    "page_counter": {"en": "Page {page} of {pages}", "fr": "Page {page} sur {pages}", "es": "Página {page} de {pages}"},
+    # Worksheet names (XLSX): at most 31 characters, none of : \ / ? * [ ].
+    "sheet_participation": {"en": "Participation", "fr": "Participation", "es": "Participación"},
+    "sheet_question": {"en": "Q{number}", "fr": "Q{number}", "es": "P{number}"},
+    "sheet_examples": {"en": "Examples", "fr": "Exemples", "es": "Ejemplos"},
+    "sheet_compliance": {"en": "ST.13 compliance", "fr": "Conformité ST.13", "es": "Conformidad ST.13"},
+    "sheet_compliance_reasons": {"en": "ST.13 reasons", "fr": "Motifs ST.13", "es": "Motivos ST.13"},
 }
 
 
@@ -93,6 +187,16 @@ def label(key: str, language: str = "en", **values: Any) -> str:
 
 def _count(n: int, key: str, language: str) -> str:
     return label(key if n == 1 else f"{key}_plural", language, n=n)
+
+
+def participation_sentence(offices: int, responses: int, language: str) -> str:
+    """e.g. "2 offices submitted 3 responses." (the verb agrees with one office in French and Spanish)."""
+    return label(
+        "participation_sentence_one" if offices == 1 else "participation_sentence",
+        language,
+        offices=_count(offices, "office_count", language),
+        responses=_count(responses, "response_count", language),
+    )
 
 
 # --- who sees what ---------------------------------------------------------------------
@@ -346,10 +450,11 @@ class Section:
     part: str  # the Handbook part, for headings and the PDF's running header
     title: str
     tables: list[Table]
+    language: str = "en"
 
     @property
     def running_head(self) -> str:
-        return f"Part {self.part} — {self.title}" if self.part else self.title
+        return label("running_head", self.language, part=self.part, title=self.title) if self.part else self.title
 
 
 SECTION_PARTS = {"results": "7.2.5", "examples": "7.2.6", "compliance": ""}
@@ -375,12 +480,12 @@ class Report:
 
     @property
     def summary(self) -> str:
-        return label(
-            "participation_sentence",
-            self.language,
-            offices=_count(self.office_count, "office_count", self.language),
-            responses=_count(self.response_count, "response_count", self.language),
-        )
+        return participation_sentence(self.office_count, self.response_count, self.language)
+
+    @property
+    def handbook(self) -> str:
+        """The Handbook's name, for running headers (PDF, DOCX)."""
+        return label("handbook", self.language)
 
     @property
     def sections(self) -> list[Section]:
@@ -388,7 +493,8 @@ class Report:
         for section_id, part in SECTION_PARTS.items():
             tables = [t for t in self.tables if t.section == section_id]
             if tables:
-                result.append(Section(section_id, part, label(f"section_{section_id}", self.language), tables))
+                title = label(f"section_{section_id}", self.language)
+                result.append(Section(section_id, part, title, tables, self.language))
         return result
 
     def table(self, table_id: str) -> Table:
@@ -401,6 +507,7 @@ class Report:
         rnd = self.survey_round
         return {
             "round": {"slug": rnd.slug, "title": rnd.title, "year": rnd.year, "edition": rnd.edition.slug},
+            "language": self.language,
             "scope": str(self.scope),
             "scope_label": self.scope_label,
             "summary": self.summary,
@@ -503,15 +610,8 @@ def _participation(responses: list[Response], language: str) -> Table:
         columns=columns,
         rows=rows,
         totals=[TotalsRow(label("total", language), [None, offices, total])],
-        notes=[
-            label(
-                "participation_sentence",
-                language,
-                offices=_count(offices, "office_count", language),
-                responses=_count(total, "response_count", language),
-            )
-        ],
-        sheet_name="Participation",
+        notes=[participation_sentence(offices, total, language)],
+        sheet_name=label("sheet_participation", language),
     )
 
 
@@ -591,8 +691,18 @@ def _question_table(edition: Edition, number: int, entries: list[_Entry], langua
         rows=rows,
         totals=[TotalsRow(label("total", language), [None, *counts])],
         legend=label("legend_results", language),
-        chart=Chart(f"q{number}", _group_heading(gate, language), bars, len(entries)) if bars else None,
-        sheet_name=f"Q{number}",
+        chart=(
+            Chart(
+                f"q{number}",
+                _group_heading(gate, language),
+                bars,
+                len(entries),
+                total_text=label("chart_total", language, n=len(entries)),
+            )
+            if bars
+            else None
+        ),
+        sheet_name=label("sheet_question", language, number=number),
     )
 
 
@@ -657,7 +767,7 @@ def _examples(edition: Edition, entries: list[_Entry], language: str) -> Table:
         columns=columns,
         rows=rows,
         totals=[TotalsRow(label("total", language), [None, *counts])],
-        sheet_name="Examples",
+        sheet_name=label("sheet_examples", language),
     )
 
 
@@ -705,7 +815,7 @@ def _compliance(edition: Edition, entries: list[_Entry], language: str) -> Table
         rows=rows,
         totals=totals,
         legend=label("legend_compliance", language),
-        sheet_name="ST.13 compliance",
+        sheet_name=label("sheet_compliance", language),
     )
 
 
@@ -745,6 +855,7 @@ def _compliance_reasons(entries: list[_Entry], language: str) -> Table:
         title=label("compliance_reasons", language),
         columns=columns,
         rows=rows,
-        sheet_name="ST.13 reasons",
+        legend=label("legend_reasons", language),
+        sheet_name=label("sheet_compliance_reasons", language),
         collapsible=True,
     )

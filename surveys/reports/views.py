@@ -7,8 +7,10 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from surveys.edition import base_language
 from surveys.models import SurveyRound, is_secretariat
 from surveys.reports import exporters, tables
 
@@ -17,6 +19,13 @@ FORMAT_LABELS = {"csv": "CSV", "xlsx": "XLSX", "pdf": "PDF", "docx": "DOCX", "js
 # "preparing…" until the file arrives (a whole-report PDF takes several seconds).
 DOWNLOAD_COOKIE = "report_download"
 _TOKEN = re.compile(r"^[A-Za-z0-9]{1,40}$")
+REPORT_LANGUAGES = ("en", "fr", "es")
+
+
+def report_language() -> str:
+    """The active language (LocaleMiddleware) as one of the report's own: en, fr or es."""
+    language = base_language(get_language())
+    return language if language in REPORT_LANGUAGES else "en"
 
 
 def _query(fmt: str, table_id: str | None, include_submitted: bool) -> str:
@@ -46,7 +55,7 @@ def round_report(request: HttpRequest, round_slug: str) -> HttpResponse:
     if fmt is not None and fmt not in exporters.FORMATS:
         raise Http404("There is no download in that format.")
     try:
-        report = tables.build_report(survey_round, scope=scope, only=table_id)
+        report = tables.build_report(survey_round, scope=scope, only=table_id, language=report_language())
     except KeyError:
         raise Http404("The report has no table with that name.") from None
     if fmt is not None:
