@@ -49,7 +49,7 @@ from surveys.models import (
 )
 from surveys.presenters import STATE_LABELS, Display, display_answer
 from surveys.resources import NumberingSystemResource, ResponseResource
-from surveys.services import WORKFLOW_ACTIONS, WorkflowError, comment_add, membership_set
+from surveys.services import WORKFLOW_ACTIONS, WorkflowError, comment_add, membership_set, numbering_system_create
 
 SPREADSHEET_FORMATS = standards_admin.SPREADSHEET_FORMATS
 EVERYTHING = frozenset({"view", "add", "change", "delete"})
@@ -282,9 +282,13 @@ class NumberingSystemAdmin(SecretariatAccess, standards_admin.ProblemListMixin, 
         return self.has_view_permission(request)
 
     def save_model(self, request: HttpRequest, obj: NumberingSystem, form: Any, change: bool) -> None:
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # A new system is created by the same service as on the web and in the API (the form
+        # has already refused empty and duplicate names through the model's constraints).
+        saved = numbering_system_create(office=obj.office, label=obj.label, user=request.user)
+        obj.pk, obj.created_by, obj.created_at = saved.pk, saved.created_by, saved.created_at
 
 
 class WorkflowActionForm(ActionForm):

@@ -439,3 +439,18 @@ def test_memberships_are_set_through_the_service(ib_client, reference_data):
     )
     assert page.status_code == 302
     assert (user.membership.office_id, user.membership.role) == ("MD", "approver")
+
+
+def test_adding_a_numbering_system_in_the_admin_goes_through_the_service(client, secretariat_reviewer, reference_data):
+    from surveys.models import NumberingSystem
+
+    secretariat_reviewer.is_staff = True
+    secretariat_reviewer.save()
+    client.force_login(secretariat_reviewer)
+    page = client.post(reverse("admin:surveys_numberingsystem_add"), {"office": "MD", "label": "  Trademarks "})
+    assert page.status_code == 302
+    system = NumberingSystem.objects.get(office_id="MD")
+    # The service trims the name and records who created it.
+    assert (system.label, system.created_by) == ("Trademarks", secretariat_reviewer)
+    page = client.post(reverse("admin:surveys_numberingsystem_add"), {"office": "MD", "label": "trademarks"})
+    assert page.status_code == 200 and NumberingSystem.objects.count() == 1
