@@ -287,7 +287,7 @@ class NumberingSystemAdmin(SecretariatAccess, standards_admin.ProblemListMixin, 
             return
         # A new system is created by the same service as on the web and in the API (the form
         # has already refused empty and duplicate names through the model's constraints).
-        saved = numbering_system_create(office=obj.office, label=obj.label, user=request.user)
+        saved = numbering_system_create(office=obj.office, label=obj.label, user=request.user, secretariat_may=True)
         obj.pk, obj.created_by, obj.created_at = saved.pk, saved.created_by, saved.created_at
 
 

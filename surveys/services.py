@@ -113,10 +113,12 @@ def _require_office_member(user: User, office: Office) -> None:
         raise PermissionDenied(_("Only members of the office can change its responses."))
 
 
-def numbering_system_create(*, office: Office, label: str, user: User) -> NumberingSystem:
-    """Add a numbering system to an office: by a member of the office, or by the secretariat
-    (which manages offices' systems in the admin)."""
-    if not is_secretariat(user):
+def numbering_system_create(
+    *, office: Office, label: str, user: User, secretariat_may: bool = False
+) -> NumberingSystem:
+    """Add a numbering system to an office: by a member of the office or, where the caller
+    allows it (the admin, where the secretariat manages offices' systems), by the secretariat."""
+    if not (secretariat_may and is_secretariat(user)):
         _require_office_member(user, office)
     label = label.strip()
     if not label:
