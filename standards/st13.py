@@ -97,6 +97,10 @@ class ComplianceReport:
     overall: Verdict
     declared: bool | None  # q13a: does the office say the system conforms?
     disagrees: bool  # the office's declaration contradicts the evaluation
+    # q5c: the office's word on its type codes ("yes": they are ST.13's), and whether
+    # the codes it gives (q5b) contradict it.
+    codes_declared: str | None = None
+    codes_disagree: bool = False
 
     def rule(self, section: str) -> RuleResult:
         for result in self.rules:
@@ -123,8 +127,15 @@ class ComplianceReport:
             if not_applicable:
                 rules, verb = ("rules", "do") if len(not_applicable) > 1 else ("rule", "does")
                 head += f" ({rules} {_letters(not_applicable)} {verb} not apply)"
+        codes = ""
+        if self.codes_disagree:
+            said_codes = "are" if self.codes_declared == "yes" else "are not"
+            codes = (
+                f" The office says its type codes {said_codes} those of ST.13 (q5c), "
+                "which the codes it gives (q5b) contradict: review."
+            )
         if self.declared is None:
-            return f"{head}; the office has not said whether it conforms (q13a)."
+            return f"{head}; the office has not said whether it conforms (q13a).{codes}"
         said = "that it conforms" if self.declared else "that it does not conform"
         if self.overall == Verdict.UNKNOWN:
             verdict = "agreement cannot be judged yet"
@@ -132,13 +143,15 @@ class ComplianceReport:
             verdict = "which disagrees: review"
         else:
             verdict = "which agrees"
-        return f"{head}; the office declares {said} (q13a), {verdict}."
+        return f"{head}; the office declares {said} (q13a), {verdict}.{codes}"
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "overall": str(self.overall),
             "declared": self.declared,
             "disagrees": self.disagrees,
+            "codes_declared": self.codes_declared,
+            "codes_disagree": self.codes_disagree,
             "summary": self.summary,
             "rules": [result.as_dict() for result in self.rules],
         }
@@ -331,6 +344,26 @@ def _composition(s: NumberingStructure) -> RuleResult:
     if (type_len, year_len, serial) == (2, 4, 9):
         return result(Verdict.COMPLIES, f"{in_order}, with {sizes}, as recommended.")
     return result(Verdict.DEVIATES, f"{in_order}, but with {sizes}; ST.13 recommends 2+4+9 = 15.")
+
+
+def _declared_codes_disagree(s: NumberingStructure) -> bool:
+    """Whether the office's word on its type codes (q5c) contradicts the codes it gives
+    (q5b), checked against the ST.13 (b) table: "yes" with a code outside its range, or
+    "no" with every code inside it."""
+    if s.has_type_code is False or s.type_codes_st13 not in ("yes", "no"):
+        return False
+    given = {ipr: code for ipr, code in (s.type_codes or {}).items() if code}
+    if not given:
+        return False
+    fitting = [
+        _two_digits(code)
+        and TYPE_CODE_RANGES.get(ipr, _OFFICE_USE)[0] <= int(code) <= TYPE_CODE_RANGES.get(ipr, _OFFICE_USE)[1]
+        for ipr, code in given.items()
+    ]
+    if s.type_codes_st13 == "yes":
+        return not all(fitting)
+    complete = all(ipr in given for ipr in s.ipr_types or ())
+    return complete and all(fitting)
 
 
 def _type_of_ipr(s: NumberingStructure) -> RuleResult:
@@ -623,4 +656,11 @@ def evaluate_compliance(structure: NumberingStructure) -> ComplianceReport:
     disagrees = (declared is True and overall == Verdict.DEVIATES) or (
         declared is False and overall == Verdict.COMPLIES
     )
-    return ComplianceReport(rules=rules, overall=overall, declared=declared, disagrees=disagrees)
+    return ComplianceReport(
+        rules=rules,
+        overall=overall,
+        declared=declared,
+        disagrees=disagrees,
+        codes_declared=structure.type_codes_st13,
+        codes_disagree=_declared_codes_disagree(structure),
+    )

@@ -31,6 +31,19 @@ SEPARATOR_CHARACTERS = {"slash": "/", "hyphen": "-", "space": " ", "dot": ".", "
 ST13_SEPARATORS = frozenset({"/", "-", " "})
 
 
+@dataclass(frozen=True)
+class TypeCode:
+    """One of an office's codes for the type of IPR, with the ST.13 (b) code it stands
+    for. The questionnaire gives one code per IPR type (q5b); a built-in profile may
+    know more (DPMA 21 for utility models from PCT applications, CNIPA 8 for PCT
+    applications in the national phase)."""
+
+    code: str
+    ipr: str | None  # the q1a choice it numbers; None for a kind q1a has no choice for
+    st13: str | None  # the ST.13 code to write; None when ST.13 leaves it to office use and there is none
+    meaning: Any = None  # how sentences name it (a standards.messages.Text)
+
+
 def _yes(value: Any) -> bool | None:
     return {"yes": True, "no": False}.get(value) if isinstance(value, str) else None
 
@@ -59,6 +72,7 @@ class NumberingStructure:
     has_year: bool | None = None  # q6a
     year_digits: int | None = None  # q6b: 2 or 4
     calendar: str | None = None  # q6c: "gregorian" | "other"
+    calendar_other: str | None = None  # q6c_other: the calendar named in words
     has_serial: bool | None = None  # q7a
     serial_fixed: bool | None = None  # q7b
     sequential: bool | None = None  # q7c
@@ -76,6 +90,8 @@ class NumberingStructure:
     separators_in_machine_form: bool | None = None  # q11c
     priority_same_format: bool | None = None  # q12a
     declared_conformant: bool | None = None  # q13a
+    # A built-in profile's table of type codes (never derived from answers).
+    type_code_table: tuple[TypeCode, ...] | None = None
     sources: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
 
     def length_of(self, part: str) -> int | None:
@@ -132,6 +148,8 @@ def structure_from_answers(answers: Mapping[str, Any]) -> NumberingStructure:
     put("has_year", _yes(a.get("q6a")), "q6a")
     put("year_digits", {"2": 2, "4": 4}.get(a.get("q6b")), "q6b")
     put("calendar", a.get("q6c") if isinstance(a.get("q6c"), str) else None, "q6c")
+    if a.get("q6c") == "other" and isinstance(a.get("q6c_other"), str) and a["q6c_other"].strip():
+        put("calendar_other", a["q6c_other"].strip(), "q6c_other")
     put("has_serial", _yes(a.get("q7a")), "q7a")
     put("serial_fixed", {"fixed": True, "variable": False}.get(a.get("q7b")), "q7b")
     put("sequential", _yes(a.get("q7c")), "q7c")

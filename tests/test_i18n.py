@@ -54,7 +54,11 @@ TRANSLATION_FUNCTIONS = {
     "pgettext_lazy": (0, 1, None),
     "npgettext": (0, 1, 2),
     "npgettext_lazy": (0, 1, 2),
+    # The standards core's markers (standards.messages): sentences it builds in English
+    # and the interface translates.
+    "ngettext_noop": (None, 0, 1),
 }
+MARKING_MODULES = ("django.utils.translation", "standards.messages")
 
 
 def _source_files(suffix: str) -> list[Path]:
@@ -74,7 +78,7 @@ def python_messages(source: str) -> set[Message]:
     tree = ast.parse(source)
     aliases = {name: name for name in TRANSLATION_FUNCTIONS}
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+        if isinstance(node, ast.ImportFrom) and node.module in MARKING_MODULES:
             for alias in node.names:
                 if alias.name in TRANSLATION_FUNCTIONS:
                     aliases[alias.asname or alias.name] = alias.name
@@ -153,7 +157,7 @@ def marked_messages() -> set[Message]:
     found: set[Message] = set()
     for path in _source_files(".py"):
         text = path.read_text(encoding="utf-8")
-        if "django.utils.translation" in text:
+        if any(module in text for module in MARKING_MODULES) or path.name == "messages.py":
             found |= python_messages(text)
     for path in _source_files(".html"):
         found |= template_messages(path.read_text(encoding="utf-8"))

@@ -217,6 +217,11 @@ SPECTACULAR_SETTINGS = {
     "review workflow, ST.13 compliance and application-number checks.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The ST.13 checker's verdict on a number, apart from the compliance rules' verdicts.
+    "ENUM_NAME_OVERRIDES": {
+        "NumberVerdictEnum": "surveys.api.serializers.NUMBER_VERDICTS",
+        "RuleVerdictEnum": "standards.st13.Verdict",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "surveys.api.schema.document_common_refusals",

@@ -14,7 +14,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from standards.models import Office, Standard
-from standards.numbers import DEFAULT_LIMIT, IPR_TYPES
+from standards.numbers import DEFAULT_LIMIT, IPR_TYPES, CheckDigit, Verdict
+from standards.profiles import PROFILES
 from surveys.edition import QUESTION_TYPES, Edition, Question, tr
 from surveys.engine import Evaluation, Issue, evaluate
 from surveys.models import (
@@ -505,19 +506,45 @@ class ComplianceReportSerializer(serializers.Serializer):
     overall = serializers.ChoiceField(choices=OVERALL_VERDICTS)
     declared = serializers.BooleanField(allow_null=True, help_text="The office's own answer to q13a.")
     disagrees = serializers.BooleanField(help_text="The declaration contradicts the evaluation: review.")
+    codes_declared = serializers.CharField(
+        allow_null=True, help_text="The office's own answer to q5c: are its type codes those of ST.13?"
+    )
+    codes_disagree = serializers.BooleanField(
+        help_text="The office's word on its type codes (q5c) contradicts the codes it gives (q5b): review."
+    )
     summary = serializers.CharField()
     rules = RuleSerializer(many=True)
+
+
+# The checker's verdict on a number (its schema enum is named in the settings).
+NUMBER_VERDICTS = [(v.value, v.value) for v in Verdict]
 
 
 class ParsedNumberSerializer(serializers.Serializer):
     input = serializers.CharField()
     office_code = serializers.CharField(allow_null=True)
-    ok = serializers.BooleanField()
+    ok = serializers.BooleanField(help_text="The number is valid (whatever became of its check digit).")
+    verdict = serializers.ChoiceField(
+        choices=NUMBER_VERDICTS,
+        help_text="valid · valid_check_digit_not_given · valid_check_digit_not_verified · error · no_st13_form.",
+    )
+    verdict_label = serializers.CharField(help_text="The verdict in the language of the request.")
+    reason = serializers.CharField(allow_null=True, help_text="Why the verdict is not a plain valid.")
+    check_digit = serializers.ChoiceField(
+        choices=[c.value for c in CheckDigit], help_text="none · verified · not_given · not_verified · wrong."
+    )
+    check_note = serializers.CharField(allow_null=True, help_text="How the check digit was verified, or why not.")
     parts = serializers.DictField(child=serializers.CharField(), help_text="Part code (q2a) → characters found.")
-    st13 = serializers.CharField(allow_null=True, help_text="The 15-character ST.13 machine-readable form.")
+    st13 = serializers.CharField(
+        allow_null=True, help_text="The 15-character ST.13 machine-readable form, when every part is known."
+    )
     st13_display = serializers.CharField(allow_null=True)
+    st13_partial = serializers.CharField(
+        allow_null=True, help_text="The 15 characters with ? where a part cannot be known (e.g. a trademark's type)."
+    )
     office_display = serializers.CharField(allow_null=True)
     priority = serializers.CharField(allow_null=True, help_text="As a priority application number.")
+    profile = serializers.CharField(allow_null=True, help_text="The built-in numbering profile that read it.")
     errors = serializers.ListField(child=serializers.CharField())
     assumptions = serializers.ListField(child=serializers.CharField())
 
@@ -553,24 +580,50 @@ class St13ParseRequestSerializer(serializers.Serializer):
         required=False,
         help_text="A structure given as answers to q1a–q11c, keyed by question ID, as a response stores them.",
     )
+    profile = serializers.ChoiceField(
+        choices=[p.key for p in PROFILES],
+        required=False,
+        help_text="Key of a built-in numbering profile (GET /api/st13/profiles/ lists them).",
+    )
     ipr_type = serializers.ChoiceField(
         choices=IPR_TYPES, required=False, help_text="q1a code, when the number itself does not show the IPR type."
     )
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
-        if ("response" in data) == ("answers" in data):
-            raise serializers.ValidationError("Give either a response ID or answers describing the structure.")
-        if "response" not in data and not data.get("office"):
+        given = [name for name in ("response", "answers", "profile") if name in data]
+        if len(given) > 1:
+            raise serializers.ValidationError(
+                "Give one of: a response ID, answers describing the structure, or a profile (or none of them, "
+                "to read each number with the profile of the office in front of it)."
+            )
+        if "answers" in data and not data.get("office"):
             raise serializers.ValidationError({"office": ["Give the ST.3 code of the office."]})
         return data
 
 
+class St13SourceSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    url = serializers.URLField()
+
+
+class St13ProfileSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    office = serializers.CharField(help_text="ST.3 code (WO for PCT international applications).")
+    name = serializers.CharField()
+    examples = serializers.ListField(
+        child=serializers.CharField(), help_text="Real numbers, as the office writes them."
+    )
+    sources = St13SourceSerializer(many=True)
+
+
 class St13ParseResultSerializer(serializers.Serializer):
-    office = serializers.CharField()
+    office = serializers.CharField(allow_null=True)
     response = serializers.IntegerField(allow_null=True)
+    profile = serializers.CharField(allow_null=True, help_text="The profile given, if any.")
     count = serializers.IntegerField()
     valid = serializers.IntegerField()
     invalid = serializers.IntegerField()
+    verdicts = serializers.DictField(child=serializers.IntegerField(), help_text="How many numbers got each verdict.")
     ignored_answers = serializers.ListField(
         child=serializers.CharField(), help_text="Given answers to questions that do not apply; not used."
     )

@@ -17,6 +17,7 @@ router.register("responses", views.ResponseViewSet, basename="response")
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("st13/parse/", views.St13ParseView.as_view(), name="st13-parse"),
+    path("st13/profiles/", views.St13ProfilesView.as_view(), name="st13-profiles"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.ApiDocsView.as_view(), name="docs"),
     *router.urls,

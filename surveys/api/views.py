@@ -30,9 +30,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 from rest_framework.throttling import SimpleRateThrottle
 
+from standards import profiles
 from standards.models import Office, OfficeKind, Standard
-from standards.numbers import parse_numbers
+from standards.numbers import Verdict, parse_numbers
 from standards.structure import structure_from_answers
+from standards.translation import localize
 from surveys import services
 from surveys.compliance import compliance_for_answers, example_checks
 from surveys.engine import evaluate
@@ -553,8 +555,11 @@ def _answers_for_structure(given: dict[str, Any]) -> tuple[dict[str, Any], list[
     tags=["ST.13"],
     summary="Check application numbers against a numbering structure",
     description="Each number is split into its parts, its check digit verified, and converted to the ST.13 "
-    "machine-readable form, stating what was assumed. The structure comes from a response you may read "
-    "(published responses for everyone) or from answers to q1a–q11c. Open to everyone.",
+    "machine-readable form, stating what was assumed, with one verdict: valid, valid with the check digit not "
+    "given or not verified, error, or no ST.13 form. The structure comes from a response you may read "
+    "(published responses for everyone), from answers to q1a–q11c, from a built-in profile, or — when none is "
+    "given — from the profile of the office whose ST.3 code stands in front of each number. Sentences follow "
+    "the language of the request (Accept-Language: en, fr, es). Open to everyone.",
     request=s.St13ParseRequestSerializer,
     responses={200: s.St13ParseResultSerializer, 400: REFUSED[400]},
     auth=[{}, {"tokenAuth": []}, {"cookieAuth": []}],
@@ -567,9 +572,12 @@ class St13ParseView(GenericAPIView):
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         params = data.validated_data
-        office = params.get("office", "").strip().upper()
+        office = params.get("office", "").strip().upper() or None
+        ipr_type = params.get("ipr_type")
         ignored: list[str] = []
         response_id = params.get("response")
+        if office is not None and not Office.objects.filter(code=office).exists():
+            raise exceptions.ValidationError({"office": [f"No office has the ST.3 code {office!r}."]})
         if response_id is not None:
             response = readable_responses(request.user).filter(pk=response_id).first()
             if response is None:
@@ -579,25 +587,64 @@ class St13ParseView(GenericAPIView):
                     {"office": [f"Response {response.public_key} is {response.office_id}'s: give that code or none."]}
                 )
             office = response.office_id
-            answers = response.answers
-        else:
-            if not Office.objects.filter(code=office).exists():
-                raise exceptions.ValidationError({"office": [f"No office has the ST.3 code {office!r}."]})
+            results = parse_numbers(
+                params["numbers"], structure_from_answers(response.answers), office_code=office, ipr_type=ipr_type
+            )
+        elif "answers" in params:
             answers, ignored = _answers_for_structure(params["answers"])
-        results = parse_numbers(
-            params["numbers"], structure_from_answers(answers), office_code=office, ipr_type=params.get("ipr_type")
-        )
+            results = parse_numbers(
+                params["numbers"], structure_from_answers(answers), office_code=office, ipr_type=ipr_type
+            )
+        elif "profile" in params:
+            profile = profiles.by_key(params["profile"])
+            results = profiles.parse_profile_many(params["numbers"], profile, office_code=office, ipr_type=ipr_type)
+        else:
+            results = profiles.parse_auto_many(params["numbers"], office_code=office, ipr_type=ipr_type)
+        verdicts = {str(v): 0 for v in Verdict}
+        for result in results:
+            verdicts[str(result.verdict)] += 1
         valid = sum(1 for result in results if result.ok)
         return ApiResponse(
             {
                 "office": office,
                 "response": response_id,
+                "profile": params.get("profile"),
                 "count": len(results),
                 "valid": valid,
                 "invalid": len(results) - valid,
+                "verdicts": verdicts,
                 "ignored_answers": ignored,
-                "results": [result.as_dict() for result in results],
+                "results": [result.as_dict(localize) for result in results],
             }
+        )
+
+
+@extend_schema(
+    tags=["ST.13"],
+    summary="Built-in numbering profiles",
+    description="The numbering systems of offices whose structure is documented in public sources, with their "
+    "sources and real example numbers. Numbers sent to the ST.13 checker without a structure are read with the "
+    "profile of the office whose ST.3 code stands in front of them. Open to everyone.",
+    responses={200: s.St13ProfileSerializer(many=True)},
+    auth=[{}, {"tokenAuth": []}, {"cookieAuth": []}],
+)
+class St13ProfilesView(GenericAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = s.St13ProfileSerializer
+    pagination_class = None
+
+    def get(self, request: Request) -> ApiResponse:
+        return ApiResponse(
+            [
+                {
+                    "key": p.key,
+                    "office": p.office,
+                    "name": localize(p.name),
+                    "examples": list(p.examples),
+                    "sources": [{"title": source.title, "url": source.url} for source in p.sources],
+                }
+                for p in profiles.PROFILES
+            ]
         )
 
 

@@ -19,10 +19,12 @@ from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from standards import checkdigits
+from standards import checkdigits, profiles
 from standards.models import Office
 from standards.numbers import DEFAULT_LIMIT
+from standards.profiles import Profile
 from standards.structure import SEPARATOR_CHARACTERS, NumberingStructure, structure_from_answers
+from standards.translation import localize
 from surveys.edition import Text, tr
 from surveys.loading import EDITIONS_DIR
 from surveys.models import Response
@@ -83,15 +85,29 @@ def numbered_lines(text: str) -> list[tuple[int, str]]:
     return [(i, line) for i, line in enumerate(text.splitlines(), start=1) if line.strip()]
 
 
+def profile_choices() -> list[tuple[str, str]]:
+    """(key, "DE – Germany (DPMA) – …") of the built-in profiles, in the reader's language."""
+    return [(p.key, f"{p.office} – {localize(p.name)}") for p in profiles.PROFILES]
+
+
 class CheckerForm(forms.Form):
     source = forms.ChoiceField(
         label=gettext_lazy("Numbering system"),
         choices=[
+            ("auto", gettext_lazy("From the ST.3 code in front of each number")),
+            ("profile", gettext_lazy("A documented numbering system")),
             ("response", gettext_lazy("A published numbering system")),
             ("structure", gettext_lazy("A structure I describe")),
         ],
-        initial="response",
+        initial="auto",
         widget=forms.RadioSelect,
+    )
+    profile = forms.ChoiceField(
+        label=gettext_lazy("Documented numbering system"),
+        required=False,
+        help_text=gettext_lazy(
+            "Built-in profiles of offices whose numbering is documented in public sources (each names its sources)."
+        ),
     )
     response = PublishedResponseField(
         label=gettext_lazy("Office and numbering system"),
@@ -164,12 +180,13 @@ class CheckerForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["response"].queryset = published_systems()
+        self.fields["profile"].choices = [("", _("Choose a numbering system…")), *profile_choices()]
         self.fields["numbers"].help_text = _(
             "As the office writes them, with or without the ST.3 code in front. At most %(limit)s."
         ) % {"limit": number_format(DEFAULT_LIMIT, force_grouping=True)}
         self.fields["check_digit"].choices = [
             ("", _("No check digit, or not verified")),
-            *checkdigits.choices(),
+            *((code, localize(name)) for code, name in checkdigits.choices()),
             ("other", _("Another method (not verified)")),
         ]
         self.fields["ipr_type"].choices = [("", "—"), *_edition_choices("q1a")]
@@ -224,7 +241,27 @@ class CheckerForm(forms.Form):
             self._clean_response(data)
         elif data.get("source") == "structure":
             data["answers"] = self._answers(data)
+        elif data.get("source") == "profile":
+            self._clean_profile(data)
         return data
+
+    def _clean_profile(self, data: dict[str, Any]) -> None:
+        key = data.get("profile")
+        if not key:
+            self.add_error("profile", ValidationError(_("Choose a numbering system."), code="required"))
+            return
+        profile = profiles.by_key(key)
+        office = data.get("office")
+        if office is not None and profile.office != "WO" and office.pk != profile.office:
+            self.add_error(
+                "office",
+                ValidationError(
+                    _("“%(label)s” is a numbering system of %(owner)s, not of %(office)s.")
+                    % {"label": localize(profile.name), "owner": profile.office, "office": office.pk},
+                    code="other_office",
+                ),
+            )
+        data["profile_object"] = profile
 
     def _clean_response(self, data: dict[str, Any]) -> None:
         response = data.get("response")
@@ -393,6 +430,9 @@ class CheckerForm(forms.Form):
 
     def structure(self) -> NumberingStructure:
         return structure_from_answers(self.cleaned_data["answers"])
+
+    def chosen_profile(self) -> Profile | None:
+        return self.cleaned_data.get("profile_object") if self.cleaned_data.get("source") == "profile" else None
 
     def office_code(self) -> str | None:
         office = self.cleaned_data.get("office")

@@ -12,24 +12,32 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
-from standards.numbers import ParsedNumber, parse_numbers
+from standards import profiles
+from standards.numbers import CheckDigit, ParsedNumber, Verdict, parse_numbers
 from standards.structure import NumberingStructure
+from standards.translation import localize
 from surveys.toolkit.forms import PART_NAMES, CheckerForm
 
 CSV_COLUMNS = (
     "line",
     "input",
     "office",
+    "profile",
     "parts",
     "st13",
     "st13_display",
+    "st13_partial",
     "presentation",
     "priority",
     "valid",
+    "verdict",
+    "check_digit",
+    "reason",
     "errors",
     "assumptions",
 )
@@ -52,9 +60,16 @@ class Check:
     structure: str
     rows: list[Row]
     total: int
-    valid: int
+    counts: dict[Verdict, int]
     common_assumptions: tuple[str, ...] = ()
     shown: int = 0
+    sources: list[profiles.Source] | None = None
+
+    @property
+    def valid(self) -> int:
+        return sum(
+            n for verdict, n in self.counts.items() if verdict != Verdict.ERROR and verdict != Verdict.NO_ST13_FORM
+        )
 
     @property
     def invalid(self) -> int:
@@ -68,6 +83,26 @@ class Check:
         }
 
     @property
+    def breakdown(self) -> list[str]:
+        """How many numbers got each verdict, in the reader's language, leaving out zeros."""
+        sentences = {
+            Verdict.VALID: lambda n: ngettext("%(n)s valid", "%(n)s valid", n),
+            Verdict.VALID_CHECK_DIGIT_NOT_GIVEN: lambda n: ngettext(
+                "%(n)s valid, check digit not given", "%(n)s valid, check digit not given", n
+            ),
+            Verdict.VALID_CHECK_DIGIT_NOT_VERIFIED: lambda n: ngettext(
+                "%(n)s valid, check digit not verified", "%(n)s valid, check digit not verified", n
+            ),
+            Verdict.NO_ST13_FORM: lambda n: ngettext("%(n)s without an ST.13 form", "%(n)s without an ST.13 form", n),
+            Verdict.ERROR: lambda n: ngettext("%(n)s with an error", "%(n)s with errors", n),
+        }
+        return [
+            sentence(self.counts[verdict]) % {"n": _count(self.counts[verdict])}
+            for verdict, sentence in sentences.items()
+            if self.counts.get(verdict)
+        ]
+
+    @property
     def total_text(self) -> str:
         return ngettext("%(n)s number checked", "%(n)s numbers checked", self.total) % {"n": _count(self.total)}
 
@@ -77,7 +112,9 @@ class Check:
 
     @property
     def shown_text(self) -> str:
-        return ngettext("%(n)s number", "%(n)s numbers", self.shown) % {"n": _count(self.shown)}
+        return ngettext(
+            "Only the %(n)s number with errors is shown.", "Only the %(n)s numbers with errors are shown.", self.shown
+        ) % {"n": _count(self.shown)}
 
 
 def _count(n: int) -> str:
@@ -126,16 +163,34 @@ def _parts_html(number: ParsedNumber) -> str:
     )
 
 
+def _parse(form: CheckerForm, texts: list[str]) -> tuple[list[ParsedNumber], str, list[profiles.Source] | None]:
+    """The numbers read as the form says, a line on what they were read against, and the
+    sources of a built-in profile."""
+    source = form.cleaned_data["source"]
+    ipr_type = form.cleaned_data.get("ipr_type") or None
+    office = form.office_code()
+    if source == "auto":
+        parsed = profiles.parse_auto_many(texts, office_code=office, ipr_type=ipr_type)
+        return (
+            parsed,
+            _("the built-in numbering profile of the office whose ST.3 code stands in front of each number"),
+            None,
+        )
+    profile = form.chosen_profile()
+    if profile is not None:
+        parsed = profiles.parse_profile_many(texts, profile, office_code=office, ipr_type=ipr_type)
+        return parsed, f"{profile.office} – {localize(profile.name)}", list(profile.sources)
+    structure = form.structure()
+    parsed = parse_numbers(texts, structure, office_code=office, ipr_type=ipr_type)
+    response = form.cleaned_data.get("response") if source == "response" else None
+    label = f"{response.office_id} – {response.numbering_system.label} ({response.public_key}): " if response else ""
+    return parsed, label + describe(structure), None
+
+
 def run_check(form: CheckerForm) -> Check:
     """Parse the form's numbers against its structure; the rows to show (all, or those with errors)."""
-    structure = form.structure()
     lines = form.cleaned_data["numbers"]
-    parsed = parse_numbers(
-        [text for _, text in lines],
-        structure,
-        office_code=form.office_code(),
-        ipr_type=form.cleaned_data.get("ipr_type") or None,
-    )
+    parsed, read_against, sources = _parse(form, [text for _, text in lines])
     # What every valid number assumed is said once, above the table, rather than 10,000
     # times; a number with errors keeps all of its own (it may not have got that far).
     valid = [n for n in parsed if n.ok]
@@ -157,17 +212,19 @@ def run_check(form: CheckerForm) -> Check:
             else tuple(a for a in number.assumptions if a not in common),
         )
         for (line, _), number in zip(lines, parsed, strict=True)
-        if not only_errors or number.errors
+        if not only_errors or not number.ok
     ]
-    response = form.cleaned_data.get("response") if form.cleaned_data["source"] == "response" else None
-    label = f"{response.office_id} – {response.numbering_system.label} ({response.public_key}): " if response else ""
+    counts: dict[Verdict, int] = {}
+    for number in parsed:
+        counts[number.verdict] = counts.get(number.verdict, 0) + 1
     return Check(
-        structure=label + describe(structure),
+        structure=read_against,
         rows=rows,
         total=len(parsed),
-        valid=len(valid),
-        common_assumptions=common,
+        counts=counts,
+        common_assumptions=tuple(localize(a) for a in common),
         shown=len(rows),
+        sources=sources,
     )
 
 
@@ -177,7 +234,40 @@ def _cell(text: str | None, *, mono: bool = False) -> str:
 
 
 def _paragraphs(items: tuple[str, ...], css: str) -> str:
-    return "".join(f'<p class="{css}">{html.escape(item)}</p>' for item in items)
+    return "".join(f'<p class="{css}">{html.escape(localize(item))}</p>' for item in items)
+
+
+_VERDICT_CSS = {
+    Verdict.VALID: "ok",
+    Verdict.VALID_CHECK_DIGIT_NOT_GIVEN: "ok partly",
+    Verdict.VALID_CHECK_DIGIT_NOT_VERIFIED: "ok partly",
+    Verdict.NO_ST13_FORM: "no-form",
+    Verdict.ERROR: "err",
+}
+
+
+def _verdict_html(n: ParsedNumber) -> str:
+    label = html.escape(capfirst(localize(n.verdict_label)))
+    out = f'<span class="verdict-label {_VERDICT_CSS[n.verdict]}">{label}</span>'
+    if n.errors:
+        out += _paragraphs(n.errors, "err")
+    elif n.check_note is not None and n.check_digit != CheckDigit.VERIFIED:
+        out += _paragraphs((n.check_note,), "note")
+    elif n.check_note is not None:
+        out += _paragraphs((n.check_note,), "assumption")
+    return out
+
+
+def _st13_html(n: ParsedNumber) -> str:
+    if n.st13:
+        shown = html.escape(n.st13)
+        if n.st13_display:
+            shown += f'<br><span class="muted">{html.escape(n.st13_display)}</span>'
+        return shown
+    if n.st13_partial:
+        note = html.escape(_("?: not known, see the assumptions"))
+        return f'{html.escape(n.st13_partial)}<br><span class="muted">{note}</span>'
+    return "—"
 
 
 def table_body(rows: list[Row]) -> SafeString:
@@ -185,23 +275,17 @@ def table_body(rows: list[Row]) -> SafeString:
     numbers the template engine takes about a second, escaping with the standard library a
     few hundredths; every value is escaped (html.escape also quotes ' and ")."""
     out = []
-    valid_label = _("Valid")
-    valid = f'<span class="ok">{html.escape(valid_label)}</span>'
     for row in rows:
         n = row.number
-        st13 = html.escape(n.st13) if n.st13 else "—"
-        if n.st13_display:
-            st13 += f'<br><span class="muted">{html.escape(n.st13_display)}</span>'
-        result = _paragraphs(n.errors, "err") if n.errors else valid
         out.append(
-            ('<tr class="row-error">' if n.errors else "<tr>")
+            ("<tr>" if n.ok else '<tr class="row-error">')
             + f'<td class="num">{row.line}</td>'
             + _cell(n.input, mono=True)
-            + f'<td class="parts">{_parts_html(n) or "—"}</td>'
-            + f'<td class="mono">{st13}</td>'
+            + f'<td class="result">{_verdict_html(n)}</td>'
+            + f'<td class="mono">{_st13_html(n)}</td>'
             + _cell(n.office_display, mono=True)
             + _cell(n.priority, mono=True)
-            + f'<td class="result">{result}</td>'
+            + f'<td class="parts">{_parts_html(n) or "—"}</td>'
             + f'<td class="assumptions">{_paragraphs(row.assumptions, "assumption")}</td>'
             + "</tr>"
         )
@@ -221,14 +305,19 @@ def csv_response(check: Check) -> HttpResponse:
                 row.line,
                 n.input,
                 n.office_code or "",
+                n.profile or "",
                 " ".join(f"{code}={value}" for code, value in n.parts),
                 n.st13 or "",
                 n.st13_display or "",
+                n.st13_partial or "",
                 n.office_display or "",
                 n.priority or "",
                 "yes" if n.ok else "no",
-                "; ".join(n.errors),
-                "; ".join(n.assumptions),
+                str(n.verdict),
+                str(n.check_digit),
+                localize(n.reason) if n.reason is not None else "",
+                "; ".join(localize(e) for e in n.errors),
+                "; ".join(localize(a) for a in n.assumptions),
             ]
         )
     response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
@@ -245,7 +334,7 @@ def checker(request: HttpRequest) -> HttpResponse:
         # is checked until the form is sent.
         initial = {k: (v if k == "separators" else v[-1]) for k, v in request.GET.lists()}
         form = CheckerForm(initial=initial)
-    context: dict = {"form": form, "example_query": EXAMPLE_QUERY}
+    context: dict = {"form": form, "example_query": EXAMPLE_QUERY, "profile_offices": profiles.offices()}
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -53,14 +53,21 @@ EPO_OK = {
     "input": "EP 99403122.7",
     "office_code": "EP",
     "ok": True,
+    "verdict": "valid",
+    "verdict_label": "valid",
+    "reason": None,
+    "check_digit": "verified",
+    "check_note": "check digit 7 verified over the year and serial number (99403122): EPO: modulo 10, weights 1-2",
     "parts": {"year": "99", "serial": "403122", "control": "7"},
     "st13": "101999004031227",
     "st13_display": "EP 10-1999-4031227",
+    "st13_partial": None,
     "office_display": "EP 99403122.7",
     "priority": "EP 99403122",
+    "profile": None,
     "errors": [],
     "assumptions": [
-        "type 10 taken from the IPR type covered (q1a): patents",
+        "type 10 taken from the IPR type covered (q1a): patents for inventions",
         "year 99 read as 1999 (two-digit years 50–99 are taken as 19xx, 00–49 as 20xx)",
     ],
 }
@@ -629,22 +636,26 @@ def test_compliance_of_the_moldova_response(make_response, office_a_respondent, 
     assert all(rule["reason"] and rule["title"] for rule in compliance["rules"])
     assert len(data["examples"]) == 1
     example = data["examples"][0]
-    # The number fits the declared structure, but a trademark has no ST.13 type code to convert it with.
-    assert (example["row"], example["column"], example["input"], example["ok"]) == (1, "example", "030812", False)
+    # The number fits the declared structure; a trademark's type is left to the office,
+    # which declares no code: everything else is converted and the type marked unknown.
+    assert (example["row"], example["column"], example["input"], example["ok"]) == (1, "example", "030812", True)
+    assert example["verdict"] == "valid"
     assert example["parts"] == {"serial": "030812"}
     assert (example["office_display"], example["priority"], example["st13"]) == ("MD 030812", "MD 030812", None)
-    assert example["errors"] == [
-        "no ST.13 type for trademarks: ST.13 (b) fixes only 10 (patents), 11 (PCT national phase), 20 and 21 "
-        "(utility models) and leaves 12–19, 22–29 and 30–89 to office use, so the type cannot be derived"
-    ]
-    assert example["assumptions"] == ["year 0000: the number codes no year (ST.13 (c))"]
+    assert example["st13_partial"] == "??0000000030812"
+    assert example["errors"] == []
+    assert example["assumptions"][0] == (
+        "type unknown (??): ST.13 (b) leaves the code for trademarks to each office (two digits in 30–89), and "
+        "the office declares none (q5b)"
+    )
+    assert example["assumptions"][1:] == ["year 0000: the number codes no year (ST.13 (c))"]
 
 
 # --- the ST.13 checker ----------------------------------------------------------------
 
 
-def parse(client: APIClient, **body):
-    return client.post(url("st13/parse/"), body, format="json")
+def parse(client: APIClient, HTTP_ACCEPT_LANGUAGE: str = "en", **body):  # noqa: N803 — Django's header keyword
+    return client.post(url("st13/parse/"), body, format="json", HTTP_ACCEPT_LANGUAGE=HTTP_ACCEPT_LANGUAGE)
 
 
 def test_st13_acceptance_examples(reference_data):
@@ -685,15 +696,82 @@ def test_st13_with_a_response_structure(make_response, office_a_respondent, offi
     own = parse(client_for(office_a_respondent), numbers=["030812", "30812"], response=draft.pk).json()
     fits, short = own["results"]
     assert (fits["parts"], fits["office_display"]) == ({"serial": "030812"}, "MD 030812")
-    assert fits["errors"][0].startswith("no ST.13 type for trademarks")
+    assert fits["ok"] and fits["st13_partial"] == "??0000000030812"
     assert (short["parts"], short["office_display"]) == ({}, None)
-    assert short["errors"] == ["expected 6 digits (serial 6), found 5"]
+    assert short["errors"] == ["expected 6 digits (serial number 6), found 5"]
+
+
+def test_st13_reads_each_number_with_the_profile_of_its_office(reference_data):
+    client = APIClient()
+    numbers = [
+        "US 11/005859",  # MPEP § 503 series code 11 …
+        "US 13/005859",  # … and 13: two applications, two forms
+        "DE 10 2007 004 488.9",  # BPatG 15 W (pat) 33/08
+        "DE 10 2007 004488.3",  # the same, wrong check digit
+        "EP 04257544",  # priority form without the check digit (J 9/07: EP 04257544.9)
+        "PCT/US02/03226",
+        "MD 030812",  # no built-in profile for Moldova
+    ]
+    data = parse(client, numbers=numbers).json()
+    results = data["results"]
+    assert (data["office"], data["profile"], data["count"], data["valid"]) == (None, None, 7, 5)
+    assert data["verdicts"] == {
+        "valid": 4,
+        "valid_check_digit_not_given": 1,
+        "valid_check_digit_not_verified": 0,
+        "error": 2,
+        "no_st13_form": 0,
+    }
+    assert [r["st13"] for r in results] == [
+        "100000110005859",
+        "100000130005859",
+        "102007000044889",
+        None,
+        "102004002575449",
+        "912002US0003226",
+        None,
+    ]
+    assert [r["profile"] for r in results] == ["us", "us", "de", "de", "ep", "wo", None]
+    assert results[3]["errors"] == ["check digit 3 does not match: the de_dpma_mod11 check digit of 102007004488 is 9"]
+    assert results[4]["verdict"] == "valid_check_digit_not_given" and results[4]["check_digit"] == "not_given"
+    assert results[6]["reason"].startswith("there is no built-in numbering profile for MD")
+
+
+def test_st13_with_a_profile_and_numbers_without_their_office(reference_data):
+    data = parse(APIClient(), numbers=["10 2014 012 282.4"], profile="de").json()
+    assert data["results"][0]["st13"] == "102014000122824"
+    assert data["results"][0]["office_code"] == "DE"
+    assert parse(APIClient(), numbers=["1"], profile="xx").status_code == 400
+
+
+def test_st13_sentences_follow_the_language_of_the_request(reference_data):
+    client = APIClient()
+    french = parse(client, numbers=["DE 10 2007 004488.3"], HTTP_ACCEPT_LANGUAGE="fr").json()["results"][0]
+    spanish = parse(client, numbers=["DE 10 2007 004488.3"], HTTP_ACCEPT_LANGUAGE="es").json()["results"][0]
+    assert french["verdict"] == spanish["verdict"] == "error"  # codes stay as they are
+    assert french["verdict_label"] == "erreur" and spanish["verdict_label"] == "error"
+    assert "chiffre de contrôle 3" in french["errors"][0]
+    assert "dígito de control 3" in spanish["errors"][0]
+
+
+def test_st13_profiles_are_listed_with_their_sources(reference_data, django_assert_num_queries):
+    with django_assert_num_queries(0):  # the profiles are part of the code, not of the database
+        data = APIClient().get(url("st13/profiles/")).json()
+    keys = {p["key"]: p for p in data}
+    assert {"ep", "cn", "de", "us", "kr", "jp", "at", "wo"} <= set(keys)
+    assert keys["de"]["sources"][0]["url"].startswith("http://www.dpma.de/")
+    assert all(p["sources"] and p["examples"] for p in data)
 
 
 def test_st13_refuses_bad_requests(reference_data):
     client = APIClient()
     both = parse(client, numbers=["1"], office="EP", answers=EPO_ANSWERS, response=1)
-    assert both.json() == {"non_field_errors": ["Give either a response ID or answers describing the structure."]}
+    assert both.json() == {
+        "non_field_errors": [
+            "Give one of: a response ID, answers describing the structure, or a profile (or none of them, to read "
+            "each number with the profile of the office in front of it)."
+        ]
+    }
     assert parse(client, numbers=["1"], answers=EPO_ANSWERS).json() == {"office": ["Give the ST.3 code of the office."]}
     assert parse(client, numbers=["1"], office="ZZ", answers=EPO_ANSWERS).json() == {
         "office": ["No office has the ST.3 code 'ZZ'."]

@@ -37,6 +37,7 @@ OPERATIONS = {
     ("/api/responses/{id}/reopen/", "post"),
     ("/api/responses/{id}/compliance/", "get"),
     ("/api/st13/parse/", "post"),
+    ("/api/st13/profiles/", "get"),
 }
 
 

@@ -35,6 +35,23 @@ REAL_NUMBERS = [
     ("cn_mod11", "01105715", "7", "same CV: ZL01105715.7"),
     ("cn_mod11", "00125301", "8", "same CV: ZL00125301.8"),
     ("cn_mod11", "01126463", "2", "same CV: ZL01126463.2"),
+    # Germany (DPMA): file numbers since 2004 (12 digits) and 1995-2003 (8 digits), as
+    # printed in decisions of the Federal Patent Court (BPatG) and Court of Justice (BGH).
+    ("de_dpma_mod11", "102007004488", "9", "BPatG 15 W (pat) 33/08, 16 Dec 2013: 10 2007 004 488.9"),
+    ("de_dpma_mod11", "102014012282", "4", "BPatG 20 W (pat) 22/15, 6 Nov 2017: 10 2014 012 282.4"),
+    ("de_dpma_mod11", "102007045776", "8", "BPatG 20 W (pat) 8/09, 22 Jul 2013: 10 2007 045 776.8-31"),
+    ("de_dpma_mod11", "102008045672", "1", "BPatG 20 W (pat) 10/19, 18 Jan 2021: 10 2008 045 672.1"),
+    ("de_dpma_mod11", "102008013670", "0", "same decision: 10 2008 013 670.0 (remainder 0 gives 0)"),
+    ("de_dpma_mod11", "102012019863", "9", "BPatG 7 W (pat) 12/15, 4 Nov 2016: 10 2012 019 863.9"),
+    ("de_dpma_mod11", "112014005344", "9", "BPatG 7 W (pat) 30/16, 13 Nov 2017: 11 2014 005 344.9"),
+    ("de_dpma_mod11", "212012000187", "5", "BGH X ZB 18/16, 27 Mar 2018: 21 2012 000 187.5"),
+    ("de_dpma_mod11", "302013060308", "7", "BPatG 26 W (pat) 29/15, 18 Apr 2016: 30 2013 060 308.7"),
+    ("de_dpma_mod11", "402011006302", "6", "BPatG 30 W (pat) 705/13, 14 Nov 2013: 40 2011 006 302.6"),
+    ("de_dpma_mod11", "19626775", "7", "BPatG 17 W (pat) 6/06, 9 Mar 2010: 196 26 775.7-53"),
+    ("de_dpma_mod11", "19983824", "0", "BPatG 20 W (pat) 24/11, 11 Feb 2015: 199 83 824.0-55"),
+    ("de_dpma_mod11", "10360860", "5", "BPatG 20 W (pat) 76/13, 10 Nov 2015: 103 60 860.5"),
+    ("de_dpma_mod11", "20002064", "1", "BGH X ZB 23/01, 19 Nov 2002: 200 02 064.1"),
+    ("de_dpma_mod11", "30731563", "0", "BPatG 24 W (pat) 110/10, 4 Sep 2012: 307 31 563.0"),
 ]
 
 REAL_IDS = [f"{code}:{digits}.{check}" for code, digits, check, _ in REAL_NUMBERS]
@@ -172,3 +189,37 @@ def test_algorithms_are_frozen() -> None:
     algorithm = checkdigits.get("cn_mod11")
     with pytest.raises(AttributeError):
         algorithm.digits = 8  # type: ignore[misc]
+
+
+def test_dpma_remainder_one_has_no_check_digit() -> None:
+    # The DPMA rule gives 11 - 1 = 10 for a remainder of 1, which is not one digit, and
+    # DPMA's published examples do not say how it is written: no answer rather than a guess.
+    algorithm = checkdigits.get("de_dpma_mod11")
+    digits = next(f"102020{n:06d}" for n in range(1000) if _dpma_remainder(f"102020{n:06d}") == 1)
+    assert algorithm.compute(digits) is None
+    assert algorithm.verify(digits, "0") is None
+    assert algorithm.verify(digits, "X") is None
+
+
+def _dpma_remainder(digits: str) -> int:
+    return sum(int(d) * w for w, d in enumerate(reversed(digits), start=2)) % 11
+
+
+def test_dpma_rule_worked_by_hand() -> None:
+    # 10 2007 004 488: from the units digit, 8x2 + 8x3 + 4x4 + 4x5 + 0x6 + 0x7 + 7x8 + 0x9
+    # + 0x10 + 2x11 + 0x12 + 1x13 = 167; 167 mod 11 = 2; 11 - 2 = 9.
+    assert _dpma_remainder("102007004488") == 2
+    assert checkdigits.get("de_dpma_mod11").compute("102007004488") == "9"
+
+
+def test_dpma_seven_digit_numbers_are_not_read() -> None:
+    # Until 1980 the 7-digit file numbers used weights 1-7 modulo 10 (DPMA Mitteilung
+    # Nr. 3/1983: 30 25 842.5), which the length cannot tell from the 1981 rule.
+    with pytest.raises(ValueError, match="expected 12 or 8 digits"):
+        checkdigits.get("de_dpma_mod11").compute("3025842")
+
+
+def test_each_algorithm_names_the_parts_it_covers() -> None:
+    assert checkdigits.get("ep_mod10_w12").parts == ("year", "serial")
+    assert checkdigits.get("cn_mod11").parts == ("year", "type", "serial")
+    assert checkdigits.get("de_dpma_mod11").parts == ("type", "year", "serial")

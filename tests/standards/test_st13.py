@@ -421,3 +421,33 @@ def test_as_dict_is_json_ready():
 
 def test_verdict_values():
     assert [str(v) for v in Verdict] == ["complies", "deviates", "not_applicable", "unknown"]
+
+
+# -- q5c: the office's word on its type codes, checked against the ST.13 (b) table ------
+
+
+def _codes_answers(code: str, declared: str) -> dict:
+    return {"q1a": ["patents"], "q2a": ["type", "year", "serial"], "q3a": "st13", "q4a": "fixed",
+            "q4b": {"type": 2, "year": 4, "serial": 9}, "q5a": "yes", "q5b": {"patents": {"code": code}},
+            "q5c": declared, "q13a": "yes"}  # fmt: skip
+
+
+def test_codes_said_to_be_st13_that_contradict_it_are_flagged() -> None:
+    report = evaluate_compliance(structure_from_answers(_codes_answers("20", "yes")))
+    assert report.rule("b").verdict == Verdict.DEVIATES
+    assert report.codes_disagree and report.codes_declared == "yes"
+    assert report.summary.endswith(
+        "The office says its type codes are those of ST.13 (q5c), which the codes it gives (q5b) contradict: review."
+    )
+    assert report.as_dict()["codes_disagree"] is True
+
+
+def test_codes_said_not_to_be_st13_that_are_is_flagged_too() -> None:
+    report = evaluate_compliance(structure_from_answers(_codes_answers("10", "no")))
+    assert report.rule("b").verdict == Verdict.COMPLIES
+    assert report.codes_disagree
+
+
+def test_codes_that_agree_with_the_declaration_are_not_flagged() -> None:
+    assert not evaluate_compliance(structure_from_answers(_codes_answers("10", "yes"))).codes_disagree
+    assert not evaluate_compliance(structure_from_answers(_codes_answers("20", "no"))).codes_disagree

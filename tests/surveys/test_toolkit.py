@@ -94,7 +94,7 @@ def test_get_shows_the_empty_form_with_published_systems_only(
     assert f'<option value="{epo_published.pk}">EP – European patent applications (ep-001, 2012)</option>' in content
     assert "Draft system" not in content
     assert "Results" not in content
-    assert 'value="response" id="id_source_0" required checked' in content
+    assert 'value="auto" id="id_source_0" required checked' in content
 
 
 def test_get_query_prefills_the_form(client, reference_data):
@@ -141,7 +141,7 @@ def test_described_epo_structure_checks_the_acceptance_numbers(client, reference
     assert len(rows) == 2
     assert '<td class="mono">101999004031227<br><span class="muted">EP 10-1999-4031227</span></td>' in rows[0]
     assert '<td class="mono">EP 99403122.7</td><td class="mono">EP 99403122</td>' in rows[0]
-    assert '<span class="ok">Valid</span>' in rows[0]
+    assert '<span class="verdict-label ok">Valid</span>' in rows[0]
     assert '<span class="part">serial <b>403122</b></span>' in rows[0]
     assert '<p class="err">check digit 5 does not match: the ep_mod10_w12 check digit of 99403122 is 7</p>' in rows[1]
     assert 'class="row-error"' in rows[1]
@@ -153,8 +153,8 @@ def test_described_cnipa_structure_with_its_type_code(client, reference_data):
     rows = table_rows(page.content.decode())
     # 2017 · type 1 · serial 0601862 · check 3: the check takes the last of the nine serial positions.
     assert '<td class="mono">102017006018623<br><span class="muted">CN 10-2017-6018623</span></td>' in rows[0]
-    assert "type 10 taken from type code 1, which the office uses for patents (q5b)" in rows[0]
-    assert '<span class="ok">Valid</span>' in rows[0]
+    assert "type 10 taken from type code 1, which the office uses for patents for inventions" in rows[0]
+    assert '<span class="verdict-label ok">Valid</span>' in rows[0]
 
 
 def test_published_system_uses_its_office_and_asks_for_the_type(client, epo_published):
@@ -168,8 +168,8 @@ def test_published_system_uses_its_office_and_asks_for_the_type(client, epo_publ
     first = without_type.content.decode()
     assert "<strong>0 valid, 2 with errors</strong>" in first
     assert (
-        "the number does not show the type of IPR and the system covers several (patents, pct_national): choose one"
-        in first
+        "the number does not show the type of IPR and the system covers several (patents for inventions, patent "
+        "applications from PCT applications (national phase)): choose one" in first
     )
     second = with_type.content.decode()
     assert "<strong>2 valid, 0 with errors</strong>" in second
@@ -180,17 +180,15 @@ def test_published_system_uses_its_office_and_asks_for_the_type(client, epo_publ
     assert "Read against: EP – European patent applications (ep-001): year (2) + serial number (6)" in second
     # Shared assumptions are stated once, above the table.
     assert second.count(YEAR_ASSUMPTION) == 1
-    assert "<ul><li>type 10 taken from the IPR type given: patents</li><li>" + YEAR_ASSUMPTION in second
+    assert "<ul><li>type 10 taken from the IPR type given: patents for inventions</li><li>" + YEAR_ASSUMPTION in second
 
 
-def test_moldova_numbers_are_presented_but_have_no_st13_type(client, moldova_published):
+def test_moldova_numbers_are_valid_with_their_type_marked_unknown(client, moldova_published):
     page = post(client, {"source": "response", "response": moldova_published.pk, "numbers": "030812"})
 
     content = page.content.decode()
-    assert "<strong>0 valid, 1 with errors</strong>" in content
-    row = table_rows(content)[0]
-    assert '<td class="mono">MD 030812</td><td class="mono">MD 030812</td>' in row
-    assert "no ST.13 type for trademarks" in row
+    assert "<strong>1 valid, 0 with errors</strong>" in content
+    assert "type unknown (??): ST.13 (b) leaves the code for trademarks to each office" in content
 
 
 def test_errors_only_filters_the_table(client, reference_data):
@@ -198,7 +196,7 @@ def test_errors_only_filters_the_table(client, reference_data):
 
     content = page.content.decode()
     assert "<strong>1 valid, 1 with errors</strong>" in content
-    assert "Only the 1 number with errors are shown." in content
+    assert "Only the 1 number with errors is shown." in content
     assert len(table_rows(content)) == 1
 
 
@@ -228,25 +226,35 @@ def test_csv_download_of_the_same_table(client, reference_data):
             "1",
             "EP 99403122.7",
             "EP",
+            "",
             "year=99 serial=403122 control=7",
             "101999004031227",
             "EP 10-1999-4031227",
+            "",
             "EP 99403122.7",
             "EP 99403122",
             "yes",
+            "valid",
+            "verified",
             "",
-            f"type 10 taken from the IPR type given: patents; {YEAR_ASSUMPTION}",
+            "",
+            f"type 10 taken from the IPR type given: patents for inventions; {YEAR_ASSUMPTION}",
         ],
         [
             "2",
             "EP 99403122.5",
             "EP",
+            "",
             "year=99 serial=403122 control=5",
             "",
             "",
             "",
             "",
+            "",
             "no",
+            "error",
+            "wrong",
+            "check digit 5 does not match: the ep_mod10_w12 check digit of 99403122 is 7",
             "check digit 5 does not match: the ep_mod10_w12 check digit of 99403122 is 7",
             "",
         ],
@@ -396,3 +404,77 @@ def test_ten_thousand_numbers_end_to_end(client, reference_data):
     # Generous bounds (the machine is shared); measured figures are printed above.
     assert html_seconds < 10
     assert csv_seconds < 10
+
+
+# --- documented offices: the office from the number, built-in profiles -------------------
+
+
+REAL_MIX = "\n".join(
+    [
+        "EP 13748138.8",  # EPO, Euro-PCT range
+        "DE 10 2007 004 488.9",  # BPatG 15 W (pat) 33/08: DPMA presentation, spaces group the serial
+        "DE 10 2007 004488.3",  # the same with a wrong check digit
+        "US 14/870,744",  # USPTO presentation, thousands comma
+        "CN201710601862",  # database form without the check character
+        "PCT/US02/03226",  # PCT, form used until 2003
+        "99403122.7",  # no office code
+    ]
+)
+
+
+def test_automatic_reading_takes_the_office_from_each_number(client, reference_data):
+    page = post(client, {"source": "auto", "numbers": REAL_MIX})
+
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "<strong>5 valid, 2 with errors</strong>" in content
+    assert "<li>4 valid</li><li>1 valid, check digit not given</li><li>2 with errors</li>" in content
+    rows = table_rows(content)
+    assert "102013007481388" in rows[0]
+    assert "102007000044889" in rows[1]
+    assert "check digit 3 does not match: the de_dpma_mod11 check digit of 102007004488 is 9" in rows[2]
+    assert "100000140870744" in rows[3]
+    assert '<span class="verdict-label ok partly">Valid, check digit not given</span>' in rows[4]
+    assert "912002US0003226" in rows[5]
+    assert "no office: start the number with its ST.3 code" in rows[6]
+    # The results come into view: the form posts to the results' anchor, which takes the focus.
+    assert 'action="/st13/#results"' in content
+    assert '<section class="results" id="results" tabindex="-1"' in content
+
+
+def test_a_documented_profile_names_its_sources(client, reference_data):
+    page = post(client, {"source": "profile", "profile": "de", "numbers": "10 2014 012 282.4"})
+
+    content = page.content.decode()
+    assert "<strong>1 valid, 0 with errors</strong>" in content
+    assert "DE – Germany (DPMA) – file numbers since 2004" in content
+    assert 'href="http://www.dpma.de/service/veroeffentlichungen/mitteilungen/2003/mdp_nr03_2003.html"' in content
+    assert "102014000122824" in table_rows(content)[0]
+
+
+def test_a_profile_must_be_chosen(client, reference_data):
+    page = post(client, {"source": "profile", "numbers": "10 2014 012 282.4"})
+    assert page.status_code == 400
+    assert "Choose a numbering system." in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "valid", "wrong_digit", "partial"),
+    [
+        ("fr", "Valide", "chiffre de contrôle 3", "Valide"),
+        ("es", "Válido", "dígito de control 3", "Válido"),
+    ],
+)
+def test_verdicts_and_reasons_in_french_and_spanish(client, reference_data, language, valid, wrong_digit, partial):
+    client.cookies["django_language"] = language
+    numbers = "DE 10 2007 004 488.9\nDE 10 2007 004488.3\nUS 29/149,571"
+    page = post(client, {"source": "auto", "numbers": numbers})
+
+    content = page.content.decode()
+    rows = table_rows(content)
+    assert f'<span class="verdict-label ok">{valid}</span>' in rows[0]
+    assert wrong_digit in rows[1]
+    assert "102007004488" in rows[1] and "9" in rows[1]
+    assert "??0000290149571" in rows[2]
+    # No English sentence from the number reader is left in the table.
+    assert "does not match" not in content and "taken from" not in content and "type unknown" not in content
