@@ -511,7 +511,7 @@ class ResponseViewSet(
         response = self.get_object()
         report = compliance_for_answers(response.answers)
         examples = [
-            {"row": check.row, "column": check.column, **check.parsed.as_dict()}
+            {"row": check.row, "column": check.column, **check.parsed.as_dict(localize)}
             for check in example_checks(response.answers, response.office_id)
         ]
         return ApiResponse(

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import template
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
@@ -5,6 +7,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from standards.translation import localize
 from surveys import presenters
 
 register = template.Library()
@@ -75,3 +78,9 @@ def marked(text: str, length: int | None = None, autoescape: bool = True) -> Saf
 def fallback_mark() -> SafeString:
     """The mark placed after a text shown in English for want of a translation."""
     return format_html('<span class="lang-fallback">{}</span>', gettext("(English)"))
+
+
+@register.filter
+def localized(text: Any) -> Any:
+    """A sentence of the standards core (number checks) in the reader's language."""
+    return localize(text)
