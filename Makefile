@@ -20,13 +20,15 @@ $(STAMP): $(LOCK)
 
 install: $(STAMP)
 
-# Compile the lock from pyproject.toml: runtime, the binary PostgreSQL driver, tests and
-# tooling. Versions already locked are kept while they satisfy pyproject.toml;
+# Compile the locks from pyproject.toml: requirements.txt (runtime, the binary PostgreSQL
+# driver, tests and tooling) and requirements-production.txt (runtime and the C driver, at
+# the same versions). Versions already locked are kept while they satisfy pyproject.toml;
 # `make lock UPGRADE=1` moves every package to the newest version allowed.
 LOCK_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
 	--generate-hashes --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
 lock: install
 	$(LOCK_COMPILE) --extra dev --output-file requirements.txt
+	$(LOCK_COMPILE) --extra postgres-c --constraint requirements.txt --output-file requirements-production.txt
 
 # axe-core for the accessibility tests, at the locked version, from the npm registry.
 # touch: npm can leave the file older than package-lock.json, and make would reinstall.
