@@ -3,19 +3,32 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+# The lock (runtime and development dependencies, every package pinned with its hashes);
+# the stamp is named after its content, so any change to the lock installs again.
+LOCK := requirements.txt
+STAMP := $(VENV)/.installed-$(shell sha1sum $(LOCK) | cut -c1-12)
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: install run test lint format migrate data clean translations messages
+.PHONY: install run test lint format migrate data clean translations messages lock
 
-$(STAMP): requirements.txt
+$(STAMP): $(LOCK)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Compile the locks from pyproject.toml: requirements.txt (runtime, the binary PostgreSQL
+# driver, tests and tooling) and requirements-production.txt (runtime and the C driver, at
+# the same versions). Versions already locked are kept while they satisfy pyproject.toml;
+# `make lock UPGRADE=1` moves every package to the newest version allowed.
+LOCK_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --quiet --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade)
+lock: install
+	$(LOCK_COMPILE) --extra dev --output-file requirements.txt
+	$(LOCK_COMPILE) --extra postgres-c --constraint requirements.txt --output-file requirements-production.txt
 
 # axe-core for the accessibility tests, at the locked version, from the npm registry.
 # touch: npm can leave the file older than package-lock.json, and make would reinstall.

@@ -16,6 +16,8 @@ import pytest
 BROWSER_PATH = os.environ.get("WIPOSTAD_CHROMIUM", "/usr/bin/chromium")
 BROWSER_REQUIRED = os.environ.get("WIPOSTAD_REQUIRE_BROWSER", "") == "1"
 EDITION_FILE = Path(__file__).resolve().parent.parent / "surveys" / "editions" / "application-numbering-2012.json"
+EDITION_SLUG = "application-numbering-2012"
+REFERENCE_DATA_RELOAD = "tests.reference-data-reload"
 
 
 def _browser_available() -> bool:
@@ -80,16 +82,78 @@ def edition_structure():
     return Edition(json.loads(EDITION_FILE.read_text(encoding="utf-8")))
 
 
-@pytest.fixture
-def reference_data(db):
+def _load_reference_data():
     """The ST.3 offices, the standards catalogue and the 2012 edition, as `make run` loads them."""
+    from django.db import transaction
+
     from standards.services import offices_load, standards_load
     from surveys.loading import edition_load
 
-    offices_load()
-    standards_load()
-    edition, _ = edition_load(EDITION_FILE)
+    with transaction.atomic():
+        offices_load()
+        standards_load()
+        edition, _ = edition_load(EDITION_FILE)
     return edition
+
+
+def _reload_reference_data_after_flush(sender, **kwargs):
+    # A transactional test (browser tests, live_server) ends with Django's flush, which empties
+    # every table and then sends post_migrate once per app: load the data again, once, before
+    # the next test, outside any test transaction.
+    if sender.label == "surveys":
+        _load_reference_data()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The migrated test database with the reference data, loaded once for the whole session."""
+    from django.db.models.signals import post_migrate
+
+    with django_db_blocker.unblock():
+        _load_reference_data()
+    post_migrate.connect(_reload_reference_data_after_flush, dispatch_uid=REFERENCE_DATA_RELOAD)
+    yield
+    post_migrate.disconnect(dispatch_uid=REFERENCE_DATA_RELOAD)
+
+
+@pytest.fixture
+def reference_data(db):
+    """The 2012 edition; the ST.3 offices and the standards catalogue are loaded with it.
+
+    The data is loaded once per session (django_db_setup); a test that emptied the tables
+    without Django's flush (and committed) leaves it missing, so check and load again.
+    """
+    from surveys.models import QuestionnaireEdition
+
+    edition = QuestionnaireEdition.objects.filter(slug=EDITION_SLUG).first()
+    return edition if edition is not None else _load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_only_when_asked(request):
+    """A database test that does not ask for reference_data starts from empty tables.
+
+    So a test states what it relies on, and tests of the loaders, or counting offices,
+    see only their own rows. Inside the test's transaction the deletion is rolled back
+    afterwards; a transactional test ends with the flush, after which the data is loaded again.
+    """
+    names = request.fixturenames
+    if "reference_data" in names:
+        return
+    # The database is set up first: by the django_db marker (the plugin's autouse fixture
+    # runs before this one), or here for a test that asks for it through a fixture.
+    if "transactional_db" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    elif request.node.get_closest_marker("django_db") is None:
+        return
+    from standards.models import Office, Standard
+    from surveys.models import QuestionnaireEdition
+
+    QuestionnaireEdition.objects.all().delete()
+    Standard.objects.all().delete()
+    Office.objects.all().delete()
 
 
 @pytest.fixture

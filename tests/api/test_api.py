@@ -81,12 +81,6 @@ def _fresh_throttle():
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Personas are created for most tests; the default hasher would make that the slow part.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def client_for(user=None) -> APIClient:
     client = APIClient()
     if user is not None:

@@ -214,12 +214,6 @@ def _cells():
 # --- data -----------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Personas are created for every cell; the default hasher would make that the slow part.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def office_a_data(
     office_a_respondent,
