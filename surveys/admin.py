@@ -30,8 +30,6 @@ from import_export.forms import ExportForm
 
 from standards import admin as standards_admin
 from standards.models import Office, Standard
-from surveys.edition import Edition, tr
-from surveys.engine import evaluate
 from surveys.imports import encode_answer
 from surveys.models import (
     Attachment,
@@ -48,6 +46,8 @@ from surveys.models import (
     office_of,
 )
 from surveys.presenters import STATE_LABELS, Display, display_answer
+from surveys.questionnaire.edition import Edition, tr
+from surveys.questionnaire.engine import evaluate
 from surveys.resources import NumberingSystemResource, ResponseResource
 from surveys.services import WORKFLOW_ACTIONS, WorkflowError, comment_add, membership_set, numbering_system_create
 

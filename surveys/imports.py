@@ -76,8 +76,6 @@ from django.db import IntegrityError, transaction
 
 from standards.models import Office
 from standards.validators import validate_st3_code
-from surveys.edition import Edition, Question
-from surveys.engine import Evaluation, evaluate, format_partial_date, parse_partial_date
 from surveys.models import (
     NumberingSystem,
     QuestionnaireEdition,
@@ -85,6 +83,9 @@ from surveys.models import (
     SurveyRound,
     is_secretariat,
 )
+from surveys.questionnaire.edition import Edition, Question
+from surveys.questionnaire.engine import evaluate, format_partial_date, parse_partial_date
+from surveys.questionnaire.evaluation import Evaluation
 from surveys.services import (
     OfficeNotInvited,
     PermissionDenied,

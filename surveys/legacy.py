@@ -42,8 +42,6 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from standards.models import Office
-from surveys.edition import Edition, Question, tr
-from surveys.engine import applicable_questions, evaluate, parse_partial_date
 from surveys.models import (
     Attachment,
     NumberingSystem,
@@ -51,6 +49,9 @@ from surveys.models import (
     ResponseStatus,
     SurveyRound,
 )
+from surveys.questionnaire.conditions import applicable_questions
+from surveys.questionnaire.edition import Edition, Question, tr
+from surveys.questionnaire.engine import evaluate, parse_partial_date
 from surveys.services import (
     ALLOWED_ATTACHMENT_TYPES,
     WorkflowError,

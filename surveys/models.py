@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from standards.models import Office
-from surveys.edition import Edition
+from surveys.questionnaire.edition import Edition
 
 SECRETARIAT_GROUP = "secretariat"
 

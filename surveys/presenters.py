@@ -13,9 +13,10 @@ from typing import Any
 from django.utils.translation import gettext, ngettext, override, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from surveys.answers import field_name, form_values
-from surveys.edition import Edition, LocalText, Question, Section, base_language, tr_text
-from surveys.engine import Evaluation, Issue, chosen, format_partial_date
+from surveys.questionnaire.edition import Edition, LocalText, Question, Section, base_language, tr_text
+from surveys.questionnaire.engine import format_partial_date
+from surveys.questionnaire.evaluation import Evaluation, Issue, chosen
+from surveys.questionnaire.form_fields import field_name, form_values
 
 # Labels read in pages, in the language of the page (lazy: looked up when shown). The
 # model's own choice labels stay English (they are data for the admin and the API).

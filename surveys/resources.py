@@ -25,7 +25,6 @@ from import_export.results import RowResult
 from standards.admin import AllOrNothingMixin, strip_cells
 from standards.models import Office
 from standards.validators import validate_st3_code
-from surveys.edition import Edition
 from surveys.imports import (
     FIXED_COLUMNS,
     ImportInvalid,
@@ -36,6 +35,7 @@ from surveys.imports import (
     unguard_text,
 )
 from surveys.models import NumberingSystem, QuestionnaireEdition, Response
+from surveys.questionnaire.edition import Edition
 
 
 class SheetTextWidget(widgets.CharWidget):

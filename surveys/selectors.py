@@ -207,8 +207,8 @@ def _revision_at_last_return(response: Response):
 def review_context(response: Response, user: User, *, language: str = "en") -> dict:
     from surveys.compliance import compliance_for_answers, example_checks
     from surveys.diff import compare
-    from surveys.engine import evaluate
     from surveys.presenters import response_document
+    from surveys.questionnaire.engine import evaluate
     from surveys.services import allowed_actions
 
     edition = response.round.edition.structure

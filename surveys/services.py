@@ -23,8 +23,6 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from standards.models import Office
 from surveys import notifications
-from surveys.edition import Edition
-from surveys.engine import Evaluation, evaluate
 from surveys.models import (
     EDITABLE_STATUSES,
     Attachment,
@@ -40,6 +38,9 @@ from surveys.models import (
     is_secretariat,
     office_of,
 )
+from surveys.questionnaire.edition import Edition
+from surveys.questionnaire.engine import evaluate
+from surveys.questionnaire.evaluation import Evaluation
 
 
 class WorkflowError(Exception):

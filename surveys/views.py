@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from surveys import selectors, services, signin
-from surveys.answers import answers_from_form
 from surveys.compliance import compliance_for_answers
-from surveys.edition import base_language, tr_text
-from surveys.engine import evaluate
 from surveys.forms import CommentForm, NumberingSystemForm, ReviewForm, RoundForm
 from surveys.models import Attachment, QuestionnaireEdition, Response, SurveyRound, office_of
 from surveys.presenters import questionnaire_form, response_document, status_label
+from surveys.questionnaire.edition import base_language, tr_text
+from surveys.questionnaire.engine import evaluate
+from surveys.questionnaire.form_fields import answers_from_form
 
 
 def page_language() -> str:

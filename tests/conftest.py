@@ -75,7 +75,7 @@ def _media_root(request, tmp_path):
 def edition_structure():
     import json
 
-    from surveys.edition import Edition
+    from surveys.questionnaire.edition import Edition
 
     return Edition(json.loads(EDITION_FILE.read_text(encoding="utf-8")))
 
@@ -84,7 +84,7 @@ def edition_structure():
 def reference_data(db):
     """The ST.3 offices, the standards catalogue and the 2012 edition, as `make run` loads them."""
     from standards.services import offices_load, standards_load
-    from surveys.loading import edition_load
+    from surveys.questionnaire.loading import edition_load
 
     offices_load()
     standards_load()

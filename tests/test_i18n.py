@@ -529,7 +529,7 @@ def test_the_form_in_french_labels_states_and_errors(
 
 @pytest.mark.django_db
 def test_engine_messages_follow_the_language_and_keep_their_codes(edition):
-    from surveys.engine import evaluate
+    from surveys.questionnaire.engine import evaluate
 
     structure = edition.structure
     with translation.override("es"):
@@ -634,7 +634,7 @@ def edition_missing_french(edition):
 
 
 def test_tr_marked_falls_back_to_english_and_says_so():
-    from surveys.edition import LocalText, tr_marked, tr_text
+    from surveys.questionnaire.edition import LocalText, tr_marked, tr_text
 
     text = {"en": "Trademarks", "fr": "Marques"}
     assert tr_marked(text, "fr") == ("Marques", False)

@@ -15,8 +15,6 @@ from rest_framework import serializers
 
 from standards.models import Office, Standard
 from standards.numbers import DEFAULT_LIMIT, IPR_TYPES
-from surveys.edition import QUESTION_TYPES, Edition, Question, tr
-from surveys.engine import Evaluation, Issue, evaluate
 from surveys.models import (
     NumberingSystem,
     QuestionnaireEdition,
@@ -24,6 +22,9 @@ from surveys.models import (
     SurveyRound,
     is_secretariat,
 )
+from surveys.questionnaire.edition import QUESTION_TYPES, Edition, Question, tr
+from surveys.questionnaire.engine import evaluate
+from surveys.questionnaire.evaluation import Evaluation, Issue
 from surveys.services import TRANSITIONS, allowed_actions
 
 from .permissions import is_office_member, reads_privately
@@ -39,7 +40,7 @@ class TextField(serializers.Field):
     """A text of the edition definition ({"en": …, "fr": …}) in English.
 
     The definition keeps every language; the API gives the English text, which is the
-    one every edition has (surveys/edition.py checks it)."""
+    one every edition has (surveys/questionnaire/edition.py checks it)."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs["read_only"] = True

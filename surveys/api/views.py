@@ -35,7 +35,6 @@ from standards.numbers import parse_numbers
 from standards.structure import structure_from_answers
 from surveys import services
 from surveys.compliance import compliance_for_answers, example_checks
-from surveys.engine import evaluate
 from surveys.models import (
     NumberingSystem,
     QuestionnaireEdition,
@@ -46,6 +45,7 @@ from surveys.models import (
     is_secretariat,
     office_of,
 )
+from surveys.questionnaire.engine import evaluate
 
 from . import serializers as s
 from .docs import render_reference

@@ -62,7 +62,7 @@ def revision_note(note: str) -> str:
 @register.filter(needs_autoescape=True)
 def marked(text: str, length: int | None = None, autoescape: bool = True) -> SafeString:
     """An edition text, with a visible "(English)" mark when English stands in for a
-    missing translation (surveys.edition.LocalText.fallback); the English words carry
+    missing translation (surveys.questionnaire.edition.LocalText.fallback); the English words carry
     lang="en" so that screen readers pronounce them as English. ``length``: shortened to
     that many characters, as ``truncatechars``."""
     shown = Truncator(str(text)).chars(int(length)) if length else str(text)

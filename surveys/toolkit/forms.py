@@ -23,9 +23,9 @@ from standards import checkdigits
 from standards.models import Office
 from standards.numbers import DEFAULT_LIMIT
 from standards.structure import SEPARATOR_CHARACTERS, NumberingStructure, structure_from_answers
-from surveys.edition import Text, tr
-from surveys.loading import EDITIONS_DIR
 from surveys.models import Response
+from surveys.questionnaire.edition import Text, tr
+from surveys.questionnaire.loading import EDITIONS_DIR
 
 EDITION_FILE = EDITIONS_DIR / "application-numbering-2012.json"
 PART_ROWS = 6

@@ -2,7 +2,7 @@
 
 import pytest
 
-from surveys.engine import evaluate, format_partial_date, parse_partial_date
+from surveys.questionnaire.engine import evaluate, format_partial_date, parse_partial_date
 
 # gated question → (answers that open it, answers that keep it closed)
 CONDITIONS = {

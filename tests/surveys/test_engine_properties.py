@@ -6,8 +6,8 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from surveys.edition import Edition
-from surveys.engine import evaluate
+from surveys.questionnaire.edition import Edition
+from surveys.questionnaire.engine import evaluate
 from tests.conftest import EDITION_FILE
 
 EDITION = Edition(json.loads(EDITION_FILE.read_text(encoding="utf-8")))

@@ -12,7 +12,6 @@ from django.db import transaction
 from import_export.formats.base_formats import XLSX
 
 from standards.models import Office
-from surveys.edition import Question
 from surveys.imports import (
     CellError,
     RowProblem,
@@ -21,6 +20,7 @@ from surveys.imports import (
     responses_import,
 )
 from surveys.models import Invitation, NumberingSystem, Response, ResponseRevision, ResponseStatus, SurveyRound
+from surveys.questionnaire.edition import Question
 from surveys.resources import NumberingSystemResource, ResponseResource
 from surveys.services import (
     OfficeNotInvited,

@@ -10,8 +10,8 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from surveys.demo import EPO_PATENTS
-from surveys.engine import evaluate
 from surveys.models import Invitation, Membership, NumberingSystem, Response, ResponseStatus
+from surveys.questionnaire.engine import evaluate
 from surveys.reports import tables
 from surveys.reports.charts import Bar, Chart, bar_chart_svg
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from surveys import services
-from surveys.engine import evaluate
 from surveys.models import Attachment, NumberingSystem, Response, ResponseRevision, ResponseStatus
+from surveys.questionnaire.engine import evaluate
 
 ROUND_SLUG = "application-numbering-2012"
 EDITION_SLUG = "application-numbering-2012"
@@ -39,7 +39,7 @@ def detail_url(response: Response) -> str:
 
 
 def form_data(edition_row, answers: dict, *, version: int, action: str = "save") -> dict:
-    """The POST body the questionnaire form sends for these answers (see surveys/answers.py)."""
+    """The POST body the questionnaire form sends for these answers (see surveys/questionnaire/form_fields.py)."""
     by_id = edition_row.structure.by_id
     data: dict = {"version": str(version), "action": action}
     for qid, value in answers.items():
@@ -297,7 +297,7 @@ def test_form_data_round_trips_moldova_answers(edition, moldova_answers):
     """The helper above posts exactly what the form would: the parser gives Moldova's answers back."""
     from django.http import QueryDict
 
-    from surveys.answers import answers_from_form
+    from surveys.questionnaire.form_fields import answers_from_form
 
     qd = QueryDict(mutable=True)
     for key, value in form_data(edition, moldova_answers, version=1).items():

@@ -125,7 +125,7 @@ class Command(BaseCommand):
 
     def _run(self, sizes: list[int], repeat: int) -> list[dict[str, Any]]:
         from standards.services import offices_load, standards_load
-        from surveys.loading import edition_load
+        from surveys.questionnaire.loading import edition_load
 
         offices_load()
         standards_load()

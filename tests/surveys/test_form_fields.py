@@ -2,8 +2,8 @@
 
 from django.http import QueryDict
 
-from surveys.answers import answers_from_form, form_values
 from surveys.demo import EPO_PATENTS
+from surveys.questionnaire.form_fields import answers_from_form, form_values
 
 
 def _querydict(values):

@@ -1,25 +1,25 @@
 """The branching engine: answers in → applicable questions, errors and warnings out.
 
-It is the authority on what a response means. The browser runs a copy of the condition
-evaluation (static/surveys/branching.js) only to show and hide follow-ups while typing;
-whatever the browser sends, the server recomputes applicability from the answers here.
-
-A question applies when its condition holds *on the answers of applicable questions*:
-an answer left behind in a hidden gate never opens the questions behind it.
+It is the authority on what a response means: applicability comes from the condition
+language (``conditions``), then only applicable questions are validated, and the
+consistency checks add soft warnings. Whatever the browser sends, the server
+recomputes all of it from the answers here.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from surveys.edition import Edition, Question
+from surveys.questionnaire.conditions import applicable_questions
+from surveys.questionnaire.consistency import consistency_warnings
+from surveys.questionnaire.edition import Edition, Question
+from surveys.questionnaire.evaluation import Evaluation, Issue, chosen, is_empty
 
 MAX_TEXT_LENGTH = 4000
 MAX_CELL_LENGTH = 500
@@ -28,98 +28,6 @@ YEAR_MIN, YEAR_MAX = 1800, 2100
 
 _YEAR = re.compile(r"^\d{4}$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-
-
-@dataclass(frozen=True)
-class Issue:
-    question_id: str
-    code: str
-    message: str
-
-
-@dataclass
-class Evaluation:
-    """The engine's verdict on one set of answers."""
-
-    applicable: tuple[str, ...]
-    answers: dict[str, Any]
-    stashed: dict[str, Any]
-    errors: dict[str, list[Issue]] = field(default_factory=dict)
-    warnings: list[Issue] = field(default_factory=list)
-    required_unanswered: tuple[str, ...] = ()
-    unknown: tuple[str, ...] = ()
-
-    @property
-    def is_valid(self) -> bool:
-        return not self.errors
-
-    def is_applicable(self, question_id: str) -> bool:
-        return question_id in self._applicable_set
-
-    @property
-    def _applicable_set(self) -> frozenset[str]:
-        cached = self.__dict__.get("_app_set")
-        if cached is None:
-            cached = self.__dict__["_app_set"] = frozenset(self.applicable)
-        return cached
-
-    def state(self, question_id: str) -> str:
-        """answered · not_answered · not_applicable — the three states every export shows."""
-        if not self.is_applicable(question_id):
-            return "not_applicable"
-        return "answered" if question_id in self.answers else "not_answered"
-
-    def error_list(self) -> list[Issue]:
-        return [issue for issues in self.errors.values() for issue in issues]
-
-
-def is_empty(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return value.strip() == ""
-    if isinstance(value, list | tuple | dict):
-        return len(value) == 0
-    return False
-
-
-# --- conditions -----------------------------------------------------------------------
-
-
-def condition_holds(condition: Any, answers: Mapping[str, Any]) -> bool:
-    """Evaluate a condition tree against the answers of applicable questions."""
-    if condition is None:
-        return True
-    ((op, arg),) = condition.items()
-    if op == "all":
-        return all(condition_holds(c, answers) for c in arg)
-    if op == "any":
-        return any(condition_holds(c, answers) for c in arg)
-    if op == "not":
-        return not condition_holds(arg, answers)
-    if op == "answered":
-        return not is_empty(answers.get(arg))
-    qid, expected = arg
-    value = answers.get(qid)
-    if op == "eq":
-        return value == expected
-    if op == "in":
-        return value in expected
-    if op == "has":
-        return isinstance(value, list) and expected in value
-    raise ValueError(f"unknown condition operator {op!r}")
-
-
-def applicable_questions(edition: Edition, answers: Mapping[str, Any]) -> tuple[str, ...]:
-    """IDs of the questions that apply, in edition order."""
-    effective: dict[str, Any] = {}
-    result = []
-    for q in edition.questions:
-        if condition_holds(q.condition, effective):
-            result.append(q.id)
-            if q.id in answers:
-                effective[q.id] = answers[q.id]
-    return tuple(result)
 
 
 # --- values ---------------------------------------------------------------------------
@@ -152,11 +60,6 @@ def format_partial_date(value: str) -> str:
     if m:
         return f"{m[3]}/{m[2]}/{m[1]}"
     return str(value)
-
-
-def chosen(answers: Mapping[str, Any], question_id: str | None) -> list[str]:
-    value = answers.get(question_id) if question_id else None
-    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
 
 def _is_int(value: Any) -> bool:
@@ -359,7 +262,5 @@ def evaluate(edition: Edition, answers: Mapping[str, Any], *, with_warnings: boo
         unknown=unknown,
     )
     if with_warnings:
-        from surveys.consistency import consistency_warnings
-
         evaluation.warnings = consistency_warnings(edition, evaluation)
     return evaluation

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from django.db import transaction
 
-from surveys.edition import DefinitionError, Edition, tr
 from surveys.models import QuestionnaireEdition
+from surveys.questionnaire.edition import DefinitionError, Edition, tr
 
-EDITIONS_DIR = Path(__file__).resolve().parent / "editions"
+EDITIONS_DIR = Path(__file__).resolve().parent.parent / "editions"
 
 
 def read_definition(path: Path) -> dict:

@@ -8,15 +8,12 @@ checks point such answers out for review; they never block a save or a submit.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from surveys.edition import Edition
-
-if TYPE_CHECKING:
-    from surveys.engine import Evaluation, Issue
+from surveys.questionnaire.edition import Edition
+from surveys.questionnaire.evaluation import Evaluation, Issue, chosen
 
 # A part ticked in q2a ⇔ the gate of the section that describes that part answered "yes".
 PART_GATES = (
@@ -48,8 +45,6 @@ def strip_presentation(example: str, separators: set[str], office_code: str | No
 
 
 def consistency_warnings(edition: Edition, evaluation: Evaluation, office_code: str | None = None) -> list[Issue]:
-    from surveys.engine import Issue, chosen
-
     if not _applies(edition):
         return []
     a = evaluation.answers

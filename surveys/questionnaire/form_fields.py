@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from surveys.edition import Edition, Question
-from surveys.engine import MAX_GRID_ROWS, format_partial_date, is_empty, parse_partial_date
+from surveys.questionnaire.edition import Edition, Question
+from surveys.questionnaire.engine import MAX_GRID_ROWS, format_partial_date, parse_partial_date
+from surveys.questionnaire.evaluation import is_empty
 
 
 def _int_or_raw(raw: str) -> int | str:
