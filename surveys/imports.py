@@ -87,8 +87,8 @@ from surveys.questionnaire.edition import Edition, Question
 from surveys.questionnaire.engine import evaluate, format_partial_date, parse_partial_date
 from surveys.questionnaire.evaluation import Evaluation
 from surveys.services import (
+    NotAllowed,
     OfficeNotInvited,
-    PermissionDenied,
     ResponseExists,
     ResponseNotEditable,
     RoundClosed,
@@ -547,10 +547,10 @@ def response_import(
     (the branching engine decides what applies; answers to questions that do not apply,
     and earlier answers that no longer apply, are kept aside; every write records a
     revision noted "imported"). Only draft or returned responses are overwritten. Raises
-    ImportInvalid (column and reason) or PermissionDenied; writes nothing then.
+    ImportInvalid (column and reason) or NotAllowed; writes nothing then.
     """
     if not is_secretariat(user):
-        raise PermissionDenied("Only the International Bureau (secretariat) can import responses.")
+        raise NotAllowed("Only the International Bureau (secretariat) can import responses.")
     evaluation = evaluate(survey_round.edition.structure, answers, with_warnings=False)
     problems = _engine_problems(evaluation)
     if problems:
@@ -577,7 +577,7 @@ def response_import(
         response, written = response_overwrite_for_office(
             response=existing, answers=answers, user=user, note=IMPORT_NOTE, sequence=sequence
         )
-    except PermissionDenied:
+    except NotAllowed:
         raise
     except WorkflowError as exc:
         raise ImportInvalid([_row_problem(exc)]) from None
@@ -630,7 +630,7 @@ def responses_import(
     what an import would do.
     """
     if not is_secretariat(user):
-        raise PermissionDenied("Only the International Bureau (secretariat) can import responses.")
+        raise NotAllowed("Only the International Bureau (secretariat) can import responses.")
     report = ImportReport()
     with transaction.atomic():
         reader = SheetReader(headers)

@@ -47,8 +47,8 @@ class WorkflowError(Exception):
     """A workflow step that cannot be done; the message is for the person who asked."""
 
 
-class PermissionDenied(WorkflowError):
-    pass
+class NotAllowed(WorkflowError):
+    """The user may not take this step (the web answers 403, as does the API)."""
 
 
 class ResponseConflict(WorkflowError):
@@ -111,7 +111,7 @@ def can_edit_office(user: User, office: Office) -> bool:
 
 def _require_office_member(user: User, office: Office) -> None:
     if not can_edit_office(user, office):
-        raise PermissionDenied(_("Only members of the office can change its responses."))
+        raise NotAllowed(_("Only members of the office can change its responses."))
 
 
 def numbering_system_create(
@@ -359,7 +359,7 @@ def _transition(
         .get(pk=response.pk)
     )
     if not _may(user, role, locked):
-        raise PermissionDenied(str(ROLE_REFUSALS[role]))
+        raise NotAllowed(str(ROLE_REFUSALS[role]))
     if locked.status not in sources:
         raise WorkflowError(
             _("A response that is %(status)s cannot be %(action)s.")
@@ -477,7 +477,7 @@ WORKFLOW_ACTIONS = {
 def comment_add(*, response: Response, user: User, body: str, question_id: str = "") -> ReviewComment:
     """A comment by the secretariat or by the office, on the response or on one question."""
     if not (is_secretariat(user) or can_edit_office(user, response.office)):
-        raise PermissionDenied(_("Only the office and the International Bureau can comment on this response."))
+        raise NotAllowed(_("Only the office and the International Bureau can comment on this response."))
     if not body.strip():
         raise WorkflowError(_("The comment is empty."))
     if question_id and question_id not in response.round.edition.structure.by_id:
@@ -597,7 +597,7 @@ def membership_set(*, user: User, office: Office, role: str) -> Membership:
 
 
 __all__ = [
-    "PermissionDenied",
+    "NotAllowed",
     "ResponseConflict",
     "ResponseInvalid",
     "WorkflowError",
@@ -649,7 +649,7 @@ def round_create(
 ) -> SurveyRound:
     """Open a round of an edition for the invited offices (ST.3 codes)."""
     if not is_secretariat(user):
-        raise PermissionDenied(_("Only the International Bureau (secretariat) runs survey rounds."))
+        raise NotAllowed(_("Only the International Bureau (secretariat) runs survey rounds."))
     if closes_on < opens_on:
         raise WorkflowError(_("The round must close on or after the day it opens."))
     if SurveyRound.objects.filter(slug=slug).exists():
@@ -672,7 +672,7 @@ def round_create(
 def round_send_reminders(*, survey_round: SurveyRound, user: User, office_codes: list[str] | None = None) -> int:
     """E-mail the invited offices that have not submitted every response; returns how many were reminded."""
     if not is_secretariat(user):
-        raise PermissionDenied(_("Only the International Bureau (secretariat) sends reminders."))
+        raise NotAllowed(_("Only the International Bureau (secretariat) sends reminders."))
     if survey_round.status != SurveyRound.Status.OPEN:
         raise WorkflowError(_("The round is closed: no reminders are sent for it."))
     from surveys.selectors import offices_waiting
@@ -727,7 +727,7 @@ RECORDABLE_STATUSES = (ResponseStatus.DRAFT, ResponseStatus.PUBLISHED)
 def _require_secretariat_or_command(user: User | None) -> None:
     # None is a management command run by someone with access to the server.
     if user is not None and not is_secretariat(user):
-        raise PermissionDenied(_("Only the International Bureau (secretariat) can record responses for an office."))
+        raise NotAllowed(_("Only the International Bureau (secretariat) can record responses for an office."))
 
 
 def invitation_lock(

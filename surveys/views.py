@@ -103,7 +103,7 @@ def response_start_view(request: HttpRequest, round_slug: str, system_pk: int) -
     survey_round = get_object_or_404(SurveyRound, slug=round_slug, invitations__office=system.office)
     try:
         response = services.response_start(survey_round=survey_round, numbering_system=system, user=request.user)
-    except services.PermissionDenied as exc:
+    except services.NotAllowed as exc:
         raise PermissionDenied(str(exc)) from None
     except services.WorkflowError as exc:
         messages.error(request, str(exc))
@@ -163,7 +163,7 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 upload=request.FILES.get("attachment"),
                 confirmed_sections=request.POST.getlist("confirm_section") if response.prefilled_from_id else None,
             )
-        except services.PermissionDenied as exc:
+        except services.NotAllowed as exc:
             raise PermissionDenied(str(exc)) from None
         except services.ResponseConflict as exc:
             conflict = str(exc)
@@ -185,7 +185,7 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
                         request,
                         _("Your answers were saved as a draft, but not submitted: %(reason)s") % {"reason": exc},
                     )
-                    status = 403 if isinstance(exc, services.PermissionDenied) else 400
+                    status = 403 if isinstance(exc, services.NotAllowed) else 400
                 else:
                     messages.success(request, _("Thank you: the response has been submitted. It is now read-only."))
                     return redirect("surveys:response_detail", pk=response.pk)
@@ -259,7 +259,7 @@ def attachment_remove_view(request: HttpRequest, pk: int, token: str) -> HttpRes
     attachment = get_object_or_404(Attachment, response=response, token=token)
     try:
         services.attachment_remove(attachment=attachment, user=request.user)
-    except services.PermissionDenied:
+    except services.NotAllowed:
         raise PermissionDenied(_("Only members of the office can change its responses.")) from None
     except services.WorkflowError as exc:
         messages.error(request, str(exc))
@@ -459,7 +459,7 @@ def response_review(request: HttpRequest, pk: int) -> HttpResponse:
                 services.WORKFLOW_ACTIONS[action](
                     response=response, user=request.user, expected_version=form.cleaned_data["version"], **kwargs
                 )
-            except services.PermissionDenied as exc:
+            except services.NotAllowed as exc:
                 raise PermissionDenied(str(exc)) from None
             except services.WorkflowError as exc:
                 messages.error(request, str(exc))
@@ -498,7 +498,7 @@ def response_comment(request: HttpRequest, pk: int) -> HttpResponse:
                 body=form.cleaned_data["body"],
                 question_id=form.cleaned_data["question_id"] or "",
             )
-        except services.PermissionDenied as exc:
+        except services.NotAllowed as exc:
             raise PermissionDenied(str(exc)) from None
         except services.WorkflowError as exc:
             messages.error(request, str(exc))

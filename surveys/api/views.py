@@ -97,7 +97,7 @@ def service_errors() -> Iterator[None]:
                 "unconfirmed_sections": list(exc.unconfirmed),
             },
         ) from None
-    except services.PermissionDenied as exc:
+    except services.NotAllowed as exc:
         raise exceptions.PermissionDenied(str(exc)) from None
     except services.WorkflowError as exc:
         raise ServiceRefusal(400, {"detail": str(exc)}) from None

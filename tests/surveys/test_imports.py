@@ -23,8 +23,8 @@ from surveys.models import Invitation, NumberingSystem, Response, ResponseRevisi
 from surveys.questionnaire.edition import Question
 from surveys.resources import NumberingSystemResource, ResponseResource
 from surveys.services import (
+    NotAllowed,
     OfficeNotInvited,
-    PermissionDenied,
     ResponseExists,
     ResponseNotEditable,
     RoundClosed,
@@ -319,7 +319,7 @@ def test_a_dry_run_reports_and_writes_nothing(survey_round, importer):
 
 
 def test_only_the_secretariat_imports(survey_round, office_a_approver):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         responses_import(headers=HEADERS, rows=[row(q1b="1992")], user=office_a_approver)
     assert Response.objects.count() == 0
 
@@ -430,7 +430,7 @@ def test_recording_for_an_office_needs_the_secretariat_an_open_round_and_a_recor
         "answers": {},
         "note": "recorded",
     }
-    with pytest.raises(PermissionDenied, match="Only the International Bureau"):
+    with pytest.raises(NotAllowed, match="Only the International Bureau"):
         response_record_for_office(**arguments, user=office_a_approver)
     with pytest.raises(ValueError, match="is draft or published, not “submitted”."):
         response_record_for_office(**arguments, user=importer, status=ResponseStatus.SUBMITTED)

@@ -57,7 +57,7 @@ def test_submit_requires_a_valid_response(make_response, office_a_respondent, of
     services.response_save_draft(
         response=response, answers=moldova_answers, user=office_a_respondent, expected_version=response.version
     )
-    with pytest.raises(services.PermissionDenied, match="approver"):
+    with pytest.raises(services.NotAllowed, match="approver"):
         services.response_submit(response=response, user=office_a_respondent)
     services.response_submit(response=response, user=office_a_approver)
     response.refresh_from_db()
@@ -70,9 +70,9 @@ def test_submit_requires_a_valid_response(make_response, office_a_respondent, of
 
 def test_other_offices_cannot_change_a_response(make_response, office_a_respondent, office_b_respondent):
     response = make_response(office_a_respondent, {"q1b": "1992"})
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(services.NotAllowed):
         services.response_save_draft(response=response, answers={}, user=office_b_respondent, expected_version=2)
-    with pytest.raises(services.PermissionDenied):
+    with pytest.raises(services.NotAllowed):
         services.response_submit(response=response, user=office_b_respondent)
     response.refresh_from_db()
     assert response.answers == {"q1b": "1992"}

@@ -153,7 +153,7 @@ def test_workflow_permission_matrix(request, persona, action, allowed, make_resp
         assert response.version == before[1] + 1
         assert ResponseEvent.objects.filter(response=response).last().actor == user
     else:
-        with pytest.raises(services.PermissionDenied):
+        with pytest.raises(services.NotAllowed):
             services.WORKFLOW_ACTIONS[action](response=response, user=user, **kwargs)
         response.refresh_from_db()
         assert (response.status, response.version, ResponseEvent.objects.count()) == before
