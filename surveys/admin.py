@@ -30,6 +30,8 @@ from import_export.forms import ExportForm
 
 from standards import admin as standards_admin
 from standards.models import Office, Standard
+from surveys.accounts.services import membership_set
+from surveys.errors import WorkflowError
 from surveys.imports import encode_answer
 from surveys.models import (
     Attachment,
@@ -49,7 +51,8 @@ from surveys.presenters import STATE_LABELS, Display, display_answer
 from surveys.questionnaire.edition import Edition, tr
 from surveys.questionnaire.engine import evaluate
 from surveys.resources import NumberingSystemResource, ResponseResource
-from surveys.services import WORKFLOW_ACTIONS, WorkflowError, comment_add, membership_set, numbering_system_create
+from surveys.responses.services import numbering_system_create
+from surveys.review.workflow import WORKFLOW_ACTIONS, comment_add
 
 SPREADSHEET_FORMATS = standards_admin.SPREADSHEET_FORMATS
 EVERYTHING = frozenset({"view", "add", "change", "delete"})

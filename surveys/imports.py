@@ -76,6 +76,16 @@ from django.db import IntegrityError, transaction
 
 from standards.models import Office
 from standards.validators import validate_st3_code
+from surveys.errors import (
+    NotAllowed,
+    OfficeNotInvited,
+    ResponseExists,
+    ResponseNotEditable,
+    RoundClosed,
+    SequenceUnavailable,
+    WorkflowError,
+)
+from surveys.intake.recording import response_overwrite_for_office, response_record_for_office
 from surveys.models import (
     NumberingSystem,
     QuestionnaireEdition,
@@ -86,17 +96,6 @@ from surveys.models import (
 from surveys.questionnaire.edition import Edition, Question
 from surveys.questionnaire.engine import evaluate, format_partial_date, parse_partial_date
 from surveys.questionnaire.evaluation import Evaluation
-from surveys.services import (
-    NotAllowed,
-    OfficeNotInvited,
-    ResponseExists,
-    ResponseNotEditable,
-    RoundClosed,
-    SequenceUnavailable,
-    WorkflowError,
-    response_overwrite_for_office,
-    response_record_for_office,
-)
 
 ROUND, OFFICE, SYSTEM, SEQUENCE, STATUS = "round", "office", "numbering_system", "sequence", "status"
 FIXED_COLUMNS = (ROUND, OFFICE, SYSTEM, SEQUENCE, STATUS)

@@ -42,6 +42,8 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from standards.models import Office
+from surveys.errors import WorkflowError
+from surveys.intake.recording import invitation_lock, response_overwrite_for_office, response_record_for_office
 from surveys.models import (
     Attachment,
     NumberingSystem,
@@ -52,13 +54,7 @@ from surveys.models import (
 from surveys.questionnaire.conditions import applicable_questions
 from surveys.questionnaire.edition import Edition, Question, tr
 from surveys.questionnaire.engine import evaluate, parse_partial_date
-from surveys.services import (
-    ALLOWED_ATTACHMENT_TYPES,
-    WorkflowError,
-    invitation_lock,
-    response_overwrite_for_office,
-    response_record_for_office,
-)
+from surveys.responses.attachments import ALLOWED_ATTACHMENT_TYPES
 
 # A published page is a few hundred kilobytes at most; anything far larger is not one.
 MAX_PAGE_BYTES = 5 * 1024 * 1024

@@ -51,6 +51,17 @@ def event_label(action: str) -> str:
     return str(label) if label is not None else action
 
 
+def status_words(status: str) -> str:
+    """A status inside a sentence ("This response is submitted …"): the label pages show,
+    in the reader's language, in lower case."""
+    return status_label(status).lower()
+
+
+def action_words(action: str) -> str:
+    """A workflow step inside a sentence ("… cannot be returned to the office")."""
+    return event_label(action).lower()
+
+
 def round_status_label(status: str) -> str:
     label = ROUND_STATUS_LABELS.get(status)
     return str(label) if label is not None else status

@@ -209,7 +209,7 @@ def review_context(response: Response, user: User, *, language: str = "en") -> d
     from surveys.diff import compare
     from surveys.presenters import response_document
     from surveys.questionnaire.engine import evaluate
-    from surveys.services import allowed_actions
+    from surveys.review.workflow import allowed_actions
 
     edition = response.round.edition.structure
     evaluation = evaluate(edition, response.answers)

@@ -13,14 +13,27 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from surveys import selectors, services, signin
+from surveys import selectors, signin
 from surveys.compliance import compliance_for_answers
+from surveys.errors import NotAllowed, ResponseConflict, ResponseInvalid, WorkflowError
 from surveys.forms import CommentForm, NumberingSystemForm, ReviewForm, RoundForm
-from surveys.models import Attachment, QuestionnaireEdition, Response, SurveyRound, office_of
+from surveys.models import (
+    Attachment,
+    NumberingSystem,
+    QuestionnaireEdition,
+    Response,
+    SurveyRound,
+    is_secretariat,
+    office_of,
+)
 from surveys.presenters import questionnaire_form, response_document, status_label
 from surveys.questionnaire.edition import base_language, tr_text
 from surveys.questionnaire.engine import evaluate
 from surveys.questionnaire.form_fields import answers_from_form
+from surveys.responses.attachments import attachment_remove, response_save_with_attachments
+from surveys.responses.services import can_edit_office, numbering_system_create, response_start
+from surveys.review.rounds import round_create, round_send_reminders
+from surveys.review.workflow import WORKFLOW_ACTIONS, allowed_actions, comment_add, response_submit
 
 
 def page_language() -> str:
@@ -70,7 +83,7 @@ def _response_context(
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = selectors.office_dashboard(request.user)
-    context["is_secretariat"] = services.is_secretariat(request.user)
+    context["is_secretariat"] = is_secretariat(request.user)
     if context["is_secretariat"]:
         context["all_responses"] = Response.objects.for_listing().order_by("office_id", "sequence")
     return render(request, "surveys/dashboard.html", context)
@@ -85,10 +98,8 @@ def numbering_system_new(request: HttpRequest) -> HttpResponse:
     form = NumberingSystemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            system = services.numbering_system_create(
-                office=office, label=form.cleaned_data["label"], user=request.user
-            )
-        except services.WorkflowError as exc:
+            system = numbering_system_create(office=office, label=form.cleaned_data["label"], user=request.user)
+        except WorkflowError as exc:
             form.add_error("label", str(exc))
         else:
             messages.success(request, _("Numbering system “%(label)s” added.") % {"label": system.label})
@@ -99,13 +110,13 @@ def numbering_system_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def response_start_view(request: HttpRequest, round_slug: str, system_pk: int) -> HttpResponse:
-    system = get_object_or_404(services.NumberingSystem.objects.visible_to(request.user), pk=system_pk)
+    system = get_object_or_404(NumberingSystem.objects.visible_to(request.user), pk=system_pk)
     survey_round = get_object_or_404(SurveyRound, slug=round_slug, invitations__office=system.office)
     try:
-        response = services.response_start(survey_round=survey_round, numbering_system=system, user=request.user)
-    except services.NotAllowed as exc:
+        response = response_start(survey_round=survey_round, numbering_system=system, user=request.user)
+    except NotAllowed as exc:
         raise PermissionDenied(str(exc)) from None
-    except services.WorkflowError as exc:
+    except WorkflowError as exc:
         messages.error(request, str(exc))
         return redirect("surveys:dashboard")
     return redirect("surveys:response_edit", pk=response.pk)
@@ -117,8 +128,8 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if response is None:
         raise Http404(_("No such response."))
     context = _response_context(response, include_not_applicable=True, with_comments=True, language=page_language())
-    context["can_edit"] = response.is_editable and services.can_edit_office(request.user, response.office)
-    context["can_review"] = services.is_secretariat(request.user)
+    context["can_edit"] = response.is_editable and can_edit_office(request.user, response.office)
+    context["can_review"] = is_secretariat(request.user)
     context["events"] = list(response.events.select_related("actor"))
     return render(request, "surveys/response_detail.html", context)
 
@@ -129,7 +140,7 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
     response = selectors.visible_response(request.user, pk)
     if response is None:
         raise Http404(_("No such response."))
-    if not services.can_edit_office(request.user, response.office):
+    if not can_edit_office(request.user, response.office):
         raise PermissionDenied(_("Only members of the office can change its responses."))
     if not response.is_editable:
         messages.info(
@@ -154,7 +165,7 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValueError:
             form_version = -1
         try:
-            services.response_save_with_attachments(
+            response_save_with_attachments(
                 response=response,
                 answers=answers,
                 user=request.user,
@@ -163,29 +174,29 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 upload=request.FILES.get("attachment"),
                 confirmed_sections=request.POST.getlist("confirm_section") if response.prefilled_from_id else None,
             )
-        except services.NotAllowed as exc:
+        except NotAllowed as exc:
             raise PermissionDenied(str(exc)) from None
-        except services.ResponseConflict as exc:
+        except ResponseConflict as exc:
             conflict = str(exc)
             status = 409
-        except services.WorkflowError as exc:
+        except WorkflowError as exc:
             messages.error(request, str(exc))
             status = 400
         else:
             form_version = response.version
             if request.POST.get("action") == "submit":
                 try:
-                    services.response_submit(response=response, user=request.user)
-                except services.ResponseInvalid as exc:
+                    response_submit(response=response, user=request.user)
+                except ResponseInvalid as exc:
                     show_errors = True
                     unconfirmed = exc.unconfirmed
                     status = 400
-                except services.WorkflowError as exc:
+                except WorkflowError as exc:
                     messages.error(
                         request,
                         _("Your answers were saved as a draft, but not submitted: %(reason)s") % {"reason": exc},
                     )
-                    status = 403 if isinstance(exc, services.NotAllowed) else 400
+                    status = 403 if isinstance(exc, NotAllowed) else 400
                 else:
                     messages.success(request, _("Thank you: the response has been submitted. It is now read-only."))
                     return redirect("surveys:response_detail", pk=response.pk)
@@ -213,7 +224,7 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "response": response,
         "form_version": form_version,
-        "can_submit": "submit" in services.allowed_actions(response, request.user),
+        "can_submit": "submit" in allowed_actions(response, request.user),
         "unconfirmed": unconfirmed,
         "general_comments": comments.get("", []),
         "prefilled_from": response.prefilled_from,
@@ -258,10 +269,10 @@ def attachment_remove_view(request: HttpRequest, pk: int, token: str) -> HttpRes
         raise Http404(_("No such response."))
     attachment = get_object_or_404(Attachment, response=response, token=token)
     try:
-        services.attachment_remove(attachment=attachment, user=request.user)
-    except services.NotAllowed:
+        attachment_remove(attachment=attachment, user=request.user)
+    except NotAllowed:
         raise PermissionDenied(_("Only members of the office can change its responses.")) from None
-    except services.WorkflowError as exc:
+    except WorkflowError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("“%(name)s” removed.") % {"name": attachment.original_name})
@@ -343,7 +354,7 @@ def error_500(request: HttpRequest) -> HttpResponse:
 
 
 def _require_secretariat(request: HttpRequest) -> None:
-    if not services.is_secretariat(request.user):
+    if not is_secretariat(request.user):
         raise PermissionDenied(_("Only the International Bureau (secretariat) can open this page."))
 
 
@@ -362,7 +373,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            survey_round = services.round_create(
+            survey_round = round_create(
                 edition=data["edition"],
                 title=data["title"],
                 slug=data["slug"],
@@ -372,7 +383,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
                 office_codes=form.office_codes(),
                 user=request.user,
             )
-        except services.WorkflowError as exc:
+        except WorkflowError as exc:
             form.add_error(None, str(exc))
         else:
             invited = survey_round.invitations.count()
@@ -423,8 +434,8 @@ def round_remind(request: HttpRequest, slug: str) -> HttpResponse:
     survey_round = get_object_or_404(SurveyRound, slug=slug)
     codes = request.POST.getlist("office") or None
     try:
-        sent = services.round_send_reminders(survey_round=survey_round, user=request.user, office_codes=codes)
-    except services.WorkflowError as exc:
+        sent = round_send_reminders(survey_round=survey_round, user=request.user, office_codes=codes)
+    except WorkflowError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(
@@ -456,14 +467,14 @@ def response_review(request: HttpRequest, pk: int) -> HttpResponse:
             if action == "return":
                 kwargs["question_comments"] = question_comments
             try:
-                services.WORKFLOW_ACTIONS[action](
+                WORKFLOW_ACTIONS[action](
                     response=response, user=request.user, expected_version=form.cleaned_data["version"], **kwargs
                 )
-            except services.NotAllowed as exc:
+            except NotAllowed as exc:
                 raise PermissionDenied(str(exc)) from None
-            except services.WorkflowError as exc:
+            except WorkflowError as exc:
                 messages.error(request, str(exc))
-                status = 409 if isinstance(exc, services.ResponseConflict) else 400
+                status = 409 if isinstance(exc, ResponseConflict) else 400
             else:
                 messages.success(request, f"{response.public_key}: {status_label(response.status).lower()}.")
                 return redirect("surveys:response_review", pk=response.pk)
@@ -492,21 +503,21 @@ def response_comment(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            services.comment_add(
+            comment_add(
                 response=response,
                 user=request.user,
                 body=form.cleaned_data["body"],
                 question_id=form.cleaned_data["question_id"] or "",
             )
-        except services.NotAllowed as exc:
+        except NotAllowed as exc:
             raise PermissionDenied(str(exc)) from None
-        except services.WorkflowError as exc:
+        except WorkflowError as exc:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Comment added."))
     else:
         messages.error(request, _("The comment is empty."))
-    target = "surveys:response_review" if services.is_secretariat(request.user) else "surveys:response_detail"
+    target = "surveys:response_review" if is_secretariat(request.user) else "surveys:response_detail"
     return redirect(target, pk=response.pk)
 
 

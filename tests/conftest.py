@@ -166,7 +166,8 @@ def secretariat_reviewer(reference_data):
 def make_response(survey_round):
     """make_response(user, answers=None, label=..., submit=False) → a response of the user's office."""
     from surveys.models import NumberingSystem
-    from surveys.services import response_accept, response_publish, response_save_draft, response_start, response_submit
+    from surveys.responses.services import response_save_draft, response_start
+    from surveys.review.workflow import response_accept, response_publish, response_submit
 
     def factory(user, answers=None, *, label="Trademarks", submit=False, publish=False):
         office = user.membership.office

@@ -476,13 +476,13 @@ def test_a_response_entered_in_french_reads_in_spanish(edition, office_a_respond
     # Codes, not words: the same answers whatever the language they were entered in.
     assert response.answers["q1a"] == ["trademarks"] and response.answers["q4a"] == "fixed"
     assert response.answers["q7a"] == "yes"
-    from surveys import services
+    from surveys.review import workflow
     from tests.conftest import _approver_of, _secretariat_user
 
-    services.response_submit(response=response, user=_approver_of("MD"))
+    workflow.response_submit(response=response, user=_approver_of("MD"))
     reviewer = _secretariat_user()
-    services.response_accept(response=response, user=reviewer)
-    services.response_publish(response=response, user=reviewer)
+    workflow.response_accept(response=response, user=reviewer)
+    workflow.response_publish(response=response, user=reviewer)
     response = Response.objects.get(pk=response.pk)
 
     url = reverse("surveys:public_response_detail", args=[EDITION, response.public_key])
@@ -596,12 +596,12 @@ def test_emails_carry_english_french_and_spanish(
     moldova_answers,
     django_capture_on_commit_callbacks,
 ):
-    from surveys import services
+    from surveys.review import workflow
 
     response = make_response(office_a_respondent, moldova_answers, submit=True)
     mail.outbox.clear()
     with translation.override("fr"), django_capture_on_commit_callbacks(execute=True):
-        services.response_accept(response=response, user=secretariat_reviewer, comment="Merci.")
+        workflow.response_accept(response=response, user=secretariat_reviewer, comment="Merci.")
     (message,) = mail.outbox
     body = message.body
     english = body.index("Your response for Trademarks (md-001)")

@@ -2,9 +2,9 @@
 
 The secretariat reads everything; an office reads its own rounds, numbering systems
 and responses; everyone (signed in or not) reads what has been published. Changes are
-never decided here: every write goes through surveys/services.py, which checks the
-user again and raises NotAllowed, so a scope that is too wide can at worst show
-a 403 instead of a 404, never let a change through.
+never decided here: every write goes through the services, which check the user again
+and raise NotAllowed, so a scope that is too wide can at worst show a 403 instead of a
+404, never let a change through.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 Output serializers read model rows and the immutable edition objects; input
 serializers only check the shape of a request. Whether a change is allowed, and what
-it does, is decided by surveys/services.py alone (DESIGN.md, conventions 1 and 2).
+it does, is decided by the services alone (surveys/responses/services.py,
+surveys/review/workflow.py …; DESIGN.md, conventions 1 and 2).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from surveys.models import (
 from surveys.questionnaire.edition import QUESTION_TYPES, Edition, Question, tr
 from surveys.questionnaire.engine import evaluate
 from surveys.questionnaire.evaluation import Evaluation, Issue
-from surveys.services import TRANSITIONS, allowed_actions
+from surveys.review.workflow import TRANSITIONS, allowed_actions
 
 from .permissions import is_office_member, reads_privately
 

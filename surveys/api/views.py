@@ -1,8 +1,8 @@
 """REST API views: scoped fetch → serializer → service → representation.
 
 Reads are scoped by surveys/api/permissions.py exactly as the web pages are; every
-change calls the same function of surveys/services.py as the web does, and the domain
-errors it raises become HTTP answers in one place (``service_errors``).
+change calls the same service function as the web does, and the domain errors it
+raises (surveys/errors.py) become HTTP answers in one place (``service_errors``).
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ from rest_framework.throttling import SimpleRateThrottle
 from standards.models import Office, OfficeKind, Standard
 from standards.numbers import parse_numbers
 from standards.structure import structure_from_answers
-from surveys import services
 from surveys.compliance import compliance_for_answers, example_checks
+from surveys.errors import NotAllowed, ResponseConflict, ResponseInvalid, WorkflowError
 from surveys.models import (
     NumberingSystem,
     QuestionnaireEdition,
@@ -46,6 +46,8 @@ from surveys.models import (
     office_of,
 )
 from surveys.questionnaire.engine import evaluate
+from surveys.responses.services import numbering_system_create, response_save_draft, response_start
+from surveys.review.workflow import WORKFLOW_ACTIONS
 
 from . import serializers as s
 from .docs import render_reference
@@ -63,7 +65,7 @@ class ServiceRefusal(exceptions.APIException):
         self.detail = payload
 
 
-def conflict_message(exc: services.ResponseConflict) -> str:
+def conflict_message(exc: ResponseConflict) -> str:
     current = exc.response
     who = current.updated_by.get_username() if current.updated_by else "someone else"
     when = timezone.localtime(current.updated_at).strftime("%d/%m/%Y %H:%M %Z")
@@ -76,10 +78,10 @@ def conflict_message(exc: services.ResponseConflict) -> str:
 
 @contextmanager
 def service_errors() -> Iterator[None]:
-    """Domain errors of surveys/services.py → 403, 409 or 400 with {"detail": message}."""
+    """Domain errors of the services (surveys/errors.py) → 403, 409 or 400 with {"detail": message}."""
     try:
         yield
-    except services.ResponseConflict as exc:
+    except ResponseConflict as exc:
         raise ServiceRefusal(
             409,
             {
@@ -88,7 +90,7 @@ def service_errors() -> Iterator[None]:
                 "your_version": exc.expected_version,
             },
         ) from None
-    except services.ResponseInvalid as exc:
+    except ResponseInvalid as exc:
         raise ServiceRefusal(
             400,
             {
@@ -97,9 +99,9 @@ def service_errors() -> Iterator[None]:
                 "unconfirmed_sections": list(exc.unconfirmed),
             },
         ) from None
-    except services.NotAllowed as exc:
+    except NotAllowed as exc:
         raise exceptions.PermissionDenied(str(exc)) from None
-    except services.WorkflowError as exc:
+    except WorkflowError as exc:
         raise ServiceRefusal(400, {"detail": str(exc)}) from None
 
 
@@ -304,9 +306,7 @@ class NumberingSystemViewSet(
                 raise exceptions.ValidationError({"office": [f"No office has the ST.3 code {code!r}."]})
             raise exceptions.PermissionDenied("Only members of an office can add numbering systems.")
         with service_errors():
-            system = services.numbering_system_create(
-                office=office, label=data.validated_data["label"], user=request.user
-            )
+            system = numbering_system_create(office=office, label=data.validated_data["label"], user=request.user)
         body = s.NumberingSystemSerializer(system, context=self.get_serializer_context()).data
         return ApiResponse(body, status=201)
 
@@ -441,7 +441,7 @@ class ResponseViewSet(
         system = data.validated_data["numbering_system"]
         existed = Response.objects.filter(round=survey_round, numbering_system=system).exists()
         with service_errors():
-            response = services.response_start(survey_round=survey_round, numbering_system=system, user=request.user)
+            response = response_start(survey_round=survey_round, numbering_system=system, user=request.user)
         return self._represent(response, status=200 if existed else 201)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
@@ -462,7 +462,7 @@ class ResponseViewSet(
         else:
             answers = {qid: value for qid, value in sent.items() if value is not None}
         with service_errors():
-            services.response_save_draft(
+            response_save_draft(
                 response=response,
                 answers=answers,
                 user=request.user,
@@ -481,7 +481,7 @@ class ResponseViewSet(
         arguments = dict(data.validated_data)
         version = arguments.pop("version", None)
         with service_errors():
-            services.WORKFLOW_ACTIONS[name](response=response, user=request.user, expected_version=version, **arguments)
+            WORKFLOW_ACTIONS[name](response=response, user=request.user, expected_version=version, **arguments)
         return self._represent(response)
 
     @action(detail=True, methods=["post"])

@@ -15,7 +15,6 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from standards.models import Office, Standard
-from surveys import services
 from surveys.models import (
     Invitation,
     NumberingSystem,
@@ -27,6 +26,7 @@ from surveys.models import (
     ReviewComment,
     SurveyRound,
 )
+from surveys.review.workflow import comment_add
 from tests.conftest import _approver_of, _secretariat_user
 
 ROUND_SLUG = "application-numbering-2012"
@@ -846,7 +846,7 @@ def test_response_list_query_count(request, persona, make_response, moldova_answ
     def add(i: int) -> None:
         response = make_response(md_user, moldova_answers, label=f"System {i}", publish=True)
         # Every row carries review comments and an attachment record, as real ones do.
-        services.comment_add(response=response, user=ib, body=f"Comment {i}", question_id="q4b")
+        comment_add(response=response, user=ib, body=f"Comment {i}", question_id="q4b")
         response.attachments.create(question_id="q14d", token=f"token{i:02d}", original_name=f"Example {i}.doc")
 
     add(0)

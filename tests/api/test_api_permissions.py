@@ -18,7 +18,6 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from surveys import services
 from surveys.models import (
     NumberingSystem,
     Response,
@@ -27,6 +26,7 @@ from surveys.models import (
     ResponseStatus,
     ReviewComment,
 )
+from surveys.review.workflow import response_accept
 
 ROUND_SLUG = "application-numbering-2012"
 EDITION_SLUG = "application-numbering-2012"
@@ -234,7 +234,7 @@ def office_a_data(
     draft = make_response(user, moldova_answers, label="Patents")
     submitted = make_response(user, moldova_answers, label="Trademarks", submit=True)
     accepted = make_response(user, moldova_answers, label="Industrial designs", submit=True)
-    services.response_accept(response=accepted, user=secretariat_reviewer)
+    response_accept(response=accepted, user=secretariat_reviewer)
     published = make_response(user, moldova_answers, label="Utility models", publish=True)
     fresh_system = NumberingSystem.objects.create(office_id="MD", label="Layout-designs", created_by=user)
     rows = {r.pk: r for r in Response.objects.all()}

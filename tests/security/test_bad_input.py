@@ -128,11 +128,11 @@ def test_request_body_over_the_limit_is_refused_without_a_trace(settings, editio
 def test_path_tricks_in_attachment_names_never_reach_the_disk(
     settings, tmp_path, edition, office_a_respondent, make_response, name
 ):
-    from surveys import services
+    from surveys.responses import attachments
 
     settings.MEDIA_ROOT = tmp_path / "media"
     response = make_response(office_a_respondent, {"q1b": "1992"})
-    attachment = services.attachment_add(
+    attachment = attachments.attachment_add(
         response=response, question_id="q14d", upload=SimpleUploadedFile(name, b"%PDF-1.4"), user=office_a_respondent
     )
     stored = (settings.MEDIA_ROOT / attachment.file.name).resolve()

@@ -5,9 +5,9 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from surveys import services
 from surveys.backup import MODELS, export_document, import_document
 from surveys.models import Response, ReviewComment
+from surveys.review.workflow import comment_add, response_reopen
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,9 +23,9 @@ def test_round_trip_is_byte_identical(
     tmp_path, office_a_respondent, office_a_approver, secretariat_reviewer, make_response, moldova_answers
 ):
     response = make_response(office_a_respondent, moldova_answers, publish=True)
-    services.response_reopen(response=response, user=secretariat_reviewer, comment="Say “from 1992”, please ✓")
+    response_reopen(response=response, user=secretariat_reviewer, comment="Say “from 1992”, please ✓")
     draft = make_response(office_a_respondent, {"q1b": "19x2", "q4b": {"serial": "six"}}, label="Patents")
-    services.comment_add(response=draft, user=secretariat_reviewer, body="q1b?", question_id="q1b")
+    comment_add(response=draft, user=secretariat_reviewer, body="q1b?", question_id="q1b")
     first = tmp_path / "first.json"
     call_command("export_all", str(first))
     before = json.loads(first.read_text(encoding="utf-8"))

@@ -12,17 +12,7 @@ from django.db import transaction
 from import_export.formats.base_formats import XLSX
 
 from standards.models import Office
-from surveys.imports import (
-    CellError,
-    RowProblem,
-    decode_answer,
-    encode_answer,
-    responses_import,
-)
-from surveys.models import Invitation, NumberingSystem, Response, ResponseRevision, ResponseStatus, SurveyRound
-from surveys.questionnaire.edition import Question
-from surveys.resources import NumberingSystemResource, ResponseResource
-from surveys.services import (
+from surveys.errors import (
     NotAllowed,
     OfficeNotInvited,
     ResponseExists,
@@ -30,10 +20,18 @@ from surveys.services import (
     RoundClosed,
     SequenceUnavailable,
     WorkflowError,
-    invitation_lock,
-    response_overwrite_for_office,
-    response_record_for_office,
 )
+from surveys.imports import (
+    CellError,
+    RowProblem,
+    decode_answer,
+    encode_answer,
+    responses_import,
+)
+from surveys.intake.recording import invitation_lock, response_overwrite_for_office, response_record_for_office
+from surveys.models import Invitation, NumberingSystem, Response, ResponseRevision, ResponseStatus, SurveyRound
+from surveys.questionnaire.edition import Question
+from surveys.resources import NumberingSystemResource, ResponseResource
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from surveys import services
 from surveys.models import Attachment, NumberingSystem, Response, ResponseRevision, ResponseStatus
+from surveys.responses.attachments import attachment_add
+from surveys.review.workflow import response_accept, response_publish, response_submit
 
 ROUND_SLUG = "application-numbering-2012"
 EDITION_SLUG = "application-numbering-2012"
@@ -147,19 +148,19 @@ def _cells():
 def office_a_data(office_a_respondent, make_response, moldova_answers):
     user = office_a_respondent
     draft = make_response(user, {"q1a": ["patents"], "q1b": "1978"}, label="Patents")
-    draft_attachment = services.attachment_add(
+    draft_attachment = attachment_add(
         response=draft, question_id="q14d", upload=SimpleUploadedFile("draft.pdf", b"%PDF-draft"), user=user
     )
     submitted = make_response(user, moldova_answers, label="Trademarks")
-    submitted_attachment = services.attachment_add(
+    submitted_attachment = attachment_add(
         response=submitted, question_id="q14d", upload=SimpleUploadedFile("Example 2.pdf", b"%PDF-md"), user=user
     )
     # Handed in and published: read-only for the office, visible to the public.
     from tests.conftest import _approver_of, _secretariat_user
 
-    services.response_submit(response=submitted, user=_approver_of("MD"))
-    services.response_accept(response=submitted, user=_secretariat_user())
-    services.response_publish(response=submitted, user=_secretariat_user())
+    response_submit(response=submitted, user=_approver_of("MD"))
+    response_accept(response=submitted, user=_secretariat_user())
+    response_publish(response=submitted, user=_secretariat_user())
     fresh_system = NumberingSystem.objects.create(office_id="MD", label="Industrial designs", created_by=user)
     draft.refresh_from_db()
     submitted.refresh_from_db()

@@ -120,7 +120,7 @@ def build_report_round(survey_round, make_response, office_a, office_b, moldova_
 
     Moldova's response is its second (an empty draft is its first), as in 2012: "MD 2/2".
     """
-    from surveys.services import response_accept
+    from surveys.review.workflow import response_accept
 
     for code in ("KR", "JP", "FR", "CN"):
         Invitation.objects.create(round=survey_round, office_id=code)

@@ -12,9 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from surveys import services
 from surveys.models import Attachment, NumberingSystem, Response, ResponseRevision, ResponseStatus
 from surveys.questionnaire.engine import evaluate
+from surveys.responses.attachments import attachment_add
+from surveys.responses.services import response_save_draft
+from surveys.review.workflow import response_accept, response_publish, response_submit
 
 ROUND_SLUG = "application-numbering-2012"
 EDITION_SLUG = "application-numbering-2012"
@@ -165,14 +167,14 @@ def test_public_page_appears_only_once_published(
 ):
     draft, _ = moldova_pair
     assert client.get(public_url("md-001")).status_code == 404
-    services.response_save_draft(
+    response_save_draft(
         response=draft, answers=moldova_answers, user=office_a_respondent, expected_version=draft.version
     )
-    services.response_submit(response=draft, user=office_a_approver)
+    response_submit(response=draft, user=office_a_approver)
     assert client.get(public_url("md-001")).status_code == 404  # submitted, not yet reviewed
-    services.response_accept(response=draft, user=secretariat_reviewer)
+    response_accept(response=draft, user=secretariat_reviewer)
     assert client.get(public_url("md-001")).status_code == 404  # accepted, not yet published
-    services.response_publish(response=draft, user=secretariat_reviewer)
+    response_publish(response=draft, user=secretariat_reviewer)
     page = client.get(public_url("md-001"))
     assert page.status_code == 200
     assert "Response 1 of 2 submitted by Republic of Moldova in 2012" in page.content.decode()
@@ -338,9 +340,9 @@ def test_crafted_answers_to_hidden_questions_are_not_stored_as_answers(
 
     # Once published, the public page does not show the hidden answer.
     reviewer = make_secretariat()
-    services.response_submit(response=response, user=make_approver())
-    services.response_accept(response=response, user=reviewer)
-    services.response_publish(response=response, user=reviewer)
+    response_submit(response=response, user=make_approver())
+    response_accept(response=response, user=reviewer)
+    response_publish(response=response, user=reviewer)
     public = Client().get(public_url(response.public_key)).content.decode()
     assert escape(text_of(edition, "q5b")) not in public
 
@@ -493,7 +495,7 @@ def test_attachment_name_cleaning_in_the_service(office_a_respondent, make_respo
     response = make_response(office_a_respondent, label="Trademarks")
     upload = SimpleUploadedFile("x.pdf", b"%PDF")
     upload.name = "..\\..\\windows\\evil.pdf"
-    attachment = services.attachment_add(response=response, question_id="q14d", upload=upload, user=office_a_respondent)
+    attachment = attachment_add(response=response, question_id="q14d", upload=upload, user=office_a_respondent)
     assert attachment.original_name == "evil.pdf"
 
 
@@ -501,7 +503,7 @@ def test_attachment_removed_from_the_edit_form(
     edition, office_a_respondent, make_response, moldova_answers, django_capture_on_commit_callbacks
 ):
     response = make_response(office_a_respondent, moldova_answers, label="Trademarks")
-    attachment = services.attachment_add(
+    attachment = attachment_add(
         response=response, question_id="q14d", upload=SimpleUploadedFile("a.pdf", b"%PDF"), user=office_a_respondent
     )
     stored = Path(attachment.file.path)
