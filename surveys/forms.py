@@ -14,10 +14,6 @@ class NumberingSystemForm(forms.ModelForm):
         }
 
 
-class AttachmentForm(forms.Form):
-    file = forms.FileField(label=_("Attach a file"), required=False)
-
-
 class RoundForm(forms.Form):
     edition = forms.ModelChoiceField(queryset=None, label=_("Questionnaire edition"), empty_label=None)
     title = forms.CharField(

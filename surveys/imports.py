@@ -58,15 +58,15 @@ only applicable questions are validated, and answers to questions that do not ap
 kept aside (``stashed_answers``), never stored as applicable. Questions left unanswered
 are allowed: an imported response is a draft the office can complete. Each problem names
 the row, the column (the question ID) and the reason; a file with any problem writes
-nothing (``responses_import`` and the admin import both run in one transaction).
+nothing (the admin import runs in one transaction).
 """
 
 from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -101,7 +101,6 @@ ROUND, OFFICE, SYSTEM, SEQUENCE, STATUS = "round", "office", "numbering_system",
 FIXED_COLUMNS = (ROUND, OFFICE, SYSTEM, SEQUENCE, STATUS)
 SEPARATOR = "; "
 IMPORT_NOTE = "imported"
-FIRST_DATA_ROW = 2
 # Starts of text that spreadsheet programs evaluate as a formula (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_LABEL_LENGTH = NumberingSystem._meta.get_field("label").max_length
@@ -609,41 +608,3 @@ def import_row(reader: SheetReader, row: Mapping[Any, Any], *, number: int, user
         raise ImportInvalid(
             [RowProblem(number, SYSTEM, "this response was created by someone else meanwhile; import again.")]
         ) from None
-
-
-@dataclass
-class ImportReport:
-    created: list[Response] = field(default_factory=list)
-    updated: list[Response] = field(default_factory=list)
-    unchanged: list[Response] = field(default_factory=list)
-    problems: list[RowProblem] = field(default_factory=list)
-    written: bool = False
-
-
-def responses_import(
-    *, headers: Sequence[Any], rows: Iterable[Sequence[Any]], user: User, dry_run: bool = False
-) -> ImportReport:
-    """Import a whole sheet, all or nothing: any problem in any row, and nothing is written.
-
-    With ``dry_run`` the rows are imported and rolled back, so the report previews exactly
-    what an import would do.
-    """
-    if not is_secretariat(user):
-        raise NotAllowed("Only the International Bureau (secretariat) can import responses.")
-    report = ImportReport()
-    with transaction.atomic():
-        reader = SheetReader(headers)
-        report.problems.extend(reader.header_problems)
-        for number, values in enumerate(rows, start=FIRST_DATA_ROW):
-            try:
-                outcome = import_row(reader, dict(zip(headers, values, strict=False)), number=number, user=user)
-            except ImportInvalid as exc:
-                report.problems.extend(exc.problems)
-                continue
-            if outcome is not None:
-                getattr(report, outcome.action).append(outcome.response)
-        if report.problems or dry_run:
-            transaction.set_rollback(True)
-        else:
-            report.written = True
-    return report

@@ -67,10 +67,6 @@ def visible_response(user: User, pk: int) -> Response | None:
     return Response.objects.visible_to(user).with_related().filter(pk=pk).first()
 
 
-def search_filter(text: str) -> Q:
-    return Q(office__name__icontains=text) | Q(office_id__iexact=text) | Q(numbering_system__label__icontains=text)
-
-
 # --- round dashboard ------------------------------------------------------------------
 
 DASHBOARD_STATES = ("not_started", "draft", "submitted", "returned", "accepted", "published")

@@ -535,12 +535,16 @@ def test_engine_messages_follow_the_language_and_keep_their_codes(edition):
     with translation.override("es"):
         spanish = evaluate(structure, {"q1b": "19x2", "q4a": "fixed", "q4b": {"serial": 0}})
     english = evaluate(structure, {"q1b": "19x2", "q4a": "fixed", "q4b": {"serial": 0}})
-    codes = [(i.question_id, i.code) for i in english.error_list()]
-    assert [(i.question_id, i.code) for i in spanish.error_list()] == codes
-    messages = {i.question_id + ":" + i.code: i.message for i in spanish.error_list()}
+
+    def issues(evaluation):
+        return [issue for found in evaluation.errors.values() for issue in found]
+
+    codes = [(i.question_id, i.code) for i in issues(english)]
+    assert [(i.question_id, i.code) for i in issues(spanish)] == codes
+    messages = {i.question_id + ":" + i.code: i.message for i in issues(spanish)}
     assert messages["q1b:bad_date"] == "Indique un año (aaaa) o una fecha completa (dd/mm/aaaa)."
     assert messages["q1a:required"] == "Esta pregunta requiere una respuesta."
-    assert {i.question_id + ":" + i.code: i.message for i in english.error_list()}["q1a:required"] == (
+    assert {i.question_id + ":" + i.code: i.message for i in issues(english)}["q1a:required"] == (
         "This question needs an answer."
     )
 

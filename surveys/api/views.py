@@ -12,9 +12,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpResponse
 from django.templatetags.static import static
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -50,7 +48,6 @@ from surveys.responses.services import numbering_system_create, response_save_dr
 from surveys.review.workflow import WORKFLOW_ACTIONS
 
 from . import serializers as s
-from .docs import render_reference
 from .filters import FilterParam, ParamFilterBackend
 from .permissions import readable_numbering_systems, readable_responses, readable_rounds
 
@@ -604,15 +601,9 @@ class St13ParseView(GenericAPIView):
 # --- documentation ---------------------------------------------------------------------
 
 
-def swagger_assets_available() -> bool:
-    """Swagger UI's files come from drf-spectacular-sidecar when it is installed: the
-    default CDN is not reachable from where the service runs."""
-    return apps.is_installed("drf_spectacular_sidecar")
-
-
 class ApiDocsView(SpectacularSwaggerSplitView):
-    """Interactive docs (Swagger UI, served locally) or, without the sidecar, a reference
-    page generated from the same OpenAPI schema."""
+    """Interactive docs: Swagger UI, its files served locally by drf-spectacular-sidecar
+    (the default CDN is not reachable from where the service runs)."""
 
     url_name = "api:schema"
     title = "wipostad API"
@@ -624,9 +615,3 @@ class ApiDocsView(SpectacularSwaggerSplitView):
     @staticmethod
     def _swagger_ui_favicon() -> str:
         return static("wipostad/favicon.svg")
-
-    @extend_schema(exclude=True)
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not swagger_assets_available():
-            return render_reference(request)
-        return super().get(request, *args, **kwargs)

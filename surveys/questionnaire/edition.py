@@ -140,10 +140,6 @@ class Question:
             return LocalText(_yes_no(code, language))
         return LocalText(code)
 
-    @property
-    def is_gated(self) -> bool:
-        return self.condition is not None
-
 
 @dataclass(frozen=True)
 class Section:

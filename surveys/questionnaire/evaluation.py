@@ -47,9 +47,6 @@ class Evaluation:
             return "not_applicable"
         return "answered" if question_id in self.answers else "not_answered"
 
-    def error_list(self) -> list[Issue]:
-        return [issue for issues in self.errors.values() for issue in issues]
-
 
 def is_empty(value: Any) -> bool:
     if value is None:
