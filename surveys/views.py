@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,7 +12,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from surveys import selectors, signin
+from surveys import selectors
 from surveys.compliance import compliance_for_answers
 from surveys.errors import NotAllowed, ResponseConflict, ResponseInvalid, WorkflowError
 from surveys.forms import CommentForm, NumberingSystemForm, ReviewForm, RoundForm
@@ -519,38 +518,3 @@ def response_comment(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("The comment is empty."))
     target = "surveys:response_review" if is_secretariat(request.user) else "surveys:response_detail"
     return redirect(target, pk=response.pk)
-
-
-class ThrottledLoginView(LoginView):
-    """Sign-in that refuses further attempts after repeated failures (HTTP 429)."""
-
-    redirect_authenticated_user = True
-
-    def _who(self) -> tuple[str, str | None]:
-        return self.request.POST.get("username", "")[:150], self.request.META.get("REMOTE_ADDR")
-
-    def post(self, request, *args, **kwargs):
-        wait = signin.blocked_for(*self._who())
-        if wait:
-            form = self.get_form()
-            minutes = (wait + 59) // 60
-            form.errors.clear()
-            form.add_error(
-                None,
-                ngettext(
-                    "Too many failed sign-in attempts. For your security, try again in %(minutes)s minute.",
-                    "Too many failed sign-in attempts. For your security, try again in %(minutes)s minutes.",
-                    minutes,
-                )
-                % {"minutes": minutes},
-            )
-            return self.render_to_response(self.get_context_data(form=form, throttled=True), status=429)
-        return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form):
-        signin.record_failure(*self._who())
-        return super().form_invalid(form)
-
-    def form_valid(self, form):
-        signin.record_success(form.get_user().get_username())
-        return super().form_valid(form)

@@ -3,10 +3,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from surveys import views as survey_views
+from surveys.accounts.views import ThrottledLoginView
 
 urlpatterns = [
     path("", survey_views.home, name="home"),
-    path("accounts/login/", survey_views.ThrottledLoginView.as_view(), name="login"),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("surveys/", include("surveys.reports.urls")),
     path("surveys/", include("surveys.urls")),

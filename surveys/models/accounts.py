@@ -57,7 +57,7 @@ class Membership(models.Model):
 
 
 class SignInFailure(models.Model):
-    """A failed sign-in, kept for the throttling window (see surveys/signin.py)."""
+    """A failed sign-in, kept for the throttling window (see surveys/accounts/signin.py)."""
 
     username = models.CharField(max_length=150, db_index=True)
     address = models.GenericIPAddressField(null=True, blank=True, db_index=True)

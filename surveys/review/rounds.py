@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from standards.models import Office
-from surveys import notifications
 from surveys.errors import NotAllowed, WorkflowError
 from surveys.models import Invitation, SurveyRound, is_secretariat
+from surveys.review import notifications
 from surveys.selectors import offices_waiting
 
 

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from standards.models import Office
-from surveys import notifications
 from surveys.errors import NotAllowed, ResponseConflict, ResponseInvalid, WorkflowError
 from surveys.models import (
     EDITABLE_STATUSES,
@@ -31,6 +30,7 @@ from surveys.models import (
 from surveys.presenters import action_words, status_words
 from surveys.questionnaire.engine import evaluate
 from surveys.responses.services import can_edit_office, revision_record, unconfirmed_sections
+from surveys.review import notifications
 
 # action → (states it may start from, state it leads to, who may take it)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
