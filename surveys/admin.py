@@ -47,10 +47,10 @@ from surveys.models import (
     is_secretariat,
     office_of,
 )
-from surveys.presenters import STATE_LABELS, Display, display_answer
 from surveys.questionnaire.edition import Edition, tr
 from surveys.questionnaire.engine import evaluate
 from surveys.resources import NumberingSystemResource, ResponseResource
+from surveys.responses.display import STATE_LABELS, Display, display_answer
 from surveys.responses.services import numbering_system_create
 from surveys.review.workflow import WORKFLOW_ACTIONS, comment_add
 

@@ -31,7 +31,6 @@ from rest_framework.throttling import SimpleRateThrottle
 from standards.models import Office, OfficeKind, Standard
 from standards.numbers import parse_numbers
 from standards.structure import structure_from_answers
-from surveys.compliance import compliance_for_answers, example_checks
 from surveys.errors import NotAllowed, ResponseConflict, ResponseInvalid, WorkflowError
 from surveys.models import (
     NumberingSystem,
@@ -44,6 +43,7 @@ from surveys.models import (
     office_of,
 )
 from surveys.questionnaire.engine import evaluate
+from surveys.responses.compliance import compliance_for_answers, example_checks
 from surveys.responses.services import numbering_system_create, response_save_draft, response_start
 from surveys.review.workflow import WORKFLOW_ACTIONS
 

@@ -36,10 +36,10 @@ from surveys.models import (
     SurveyRound,
     is_secretariat,
 )
-from surveys.presenters import status_words
 from surveys.questionnaire.edition import Edition
 from surveys.questionnaire.engine import evaluate
 from surveys.questionnaire.evaluation import Evaluation
+from surveys.responses.display import status_words
 from surveys.responses.services import answers_set_aside, revision_record
 
 # A response recorded for an office starts as a draft (the office completes it) or as

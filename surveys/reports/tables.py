@@ -24,14 +24,14 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from standards.st13 import RULES, ComplianceReport, Verdict
-from surveys import selectors
-from surveys.compliance import compliance_for_answers
 from surveys.models import Attachment, Response, ResponseStatus, SurveyRound, is_secretariat
-from surveys.presenters import display_answer
 from surveys.questionnaire.edition import Edition, Question, Text, tr
 from surveys.questionnaire.engine import evaluate, format_partial_date
 from surveys.questionnaire.evaluation import Evaluation
 from surveys.reports.charts import Bar, Chart
+from surveys.responses import selectors
+from surveys.responses.compliance import compliance_for_answers
+from surveys.responses.display import display_answer
 
 # The report's own wording (headings, legends, sheet names) in the three languages; question
 # and choice labels come from the edition. ST.13 rule titles and reasons come from

@@ -28,10 +28,10 @@ from surveys.models import (
     is_secretariat,
     office_of,
 )
-from surveys.presenters import status_words
 from surveys.questionnaire.edition import Edition
 from surveys.questionnaire.engine import evaluate
 from surveys.questionnaire.evaluation import Evaluation
+from surveys.responses.display import status_words
 
 
 def can_edit_office(user: User, office: Office) -> bool:

@@ -11,7 +11,7 @@ from standards.models import Office
 from surveys.errors import NotAllowed, WorkflowError
 from surveys.models import Invitation, SurveyRound, is_secretariat
 from surveys.review import notifications
-from surveys.selectors import offices_waiting
+from surveys.review.selectors import offices_waiting
 
 
 @transaction.atomic

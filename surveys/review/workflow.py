@@ -27,8 +27,8 @@ from surveys.models import (
     is_secretariat,
     office_of,
 )
-from surveys.presenters import action_words, status_words
 from surveys.questionnaire.engine import evaluate
+from surveys.responses.display import action_words, status_words
 from surveys.responses.services import can_edit_office, revision_record, unconfirmed_sections
 from surveys.review import notifications
 

@@ -5,7 +5,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from surveys import presenters
+from surveys.responses import display
 
 register = template.Library()
 
@@ -39,18 +39,18 @@ def verdict_label(verdict: str) -> str:
 @register.filter
 def status_label(status: str) -> str:
     """A response status ("submitted") as pages show it, in the reader's language."""
-    return presenters.status_label(str(status))
+    return display.status_label(str(status))
 
 
 @register.filter
 def event_label(action: str) -> str:
     """A workflow step ("return") as the timeline shows it, in the reader's language."""
-    return presenters.event_label(str(action))
+    return display.event_label(str(action))
 
 
 @register.filter
 def round_status_label(status: str) -> str:
-    return presenters.round_status_label(str(status))
+    return display.round_status_label(str(status))
 
 
 @register.filter

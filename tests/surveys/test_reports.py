@@ -335,7 +335,7 @@ def test_examples_table_in_handbook_726_manner(client, report_round, secretariat
 
 @pytest.mark.django_db
 def test_compliance_matrix_verdicts_reasons_and_flags(client, report_round, secretariat_reviewer, moldova_answers):
-    from surveys.compliance import compliance_for_answers
+    from surveys.responses.compliance import compliance_for_answers
 
     client.force_login(secretariat_reviewer)
     html = client.get(report_url()).content.decode()

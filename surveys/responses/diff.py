@@ -14,8 +14,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from surveys.presenters import Display, display_answer
 from surveys.questionnaire.edition import Edition, LocalText, Question, tr_text
+from surveys.responses.display import Display, display_answer
 
 CHANGE_LABELS = {
     "added": pgettext_lazy("change to an answer", "Answered"),

@@ -1,4 +1,6 @@
-"""Plain display rows for responses: what a page or an export shows, decided in Python.
+"""Pages about a response, assembled in Python: the response as published (sections,
+"Question N" headings, answers), the questionnaire form, the response page and its
+history.
 
 Templates only loop over what these functions return; none of them count, branch on
 answers or format values themselves.
@@ -10,61 +12,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext, ngettext, override, pgettext_lazy
+from django.conf import settings
+from django.utils.translation import get_language, gettext, override
 from django.utils.translation import gettext_lazy as _
 
+from surveys.models import QuestionnaireEdition, Response
 from surveys.questionnaire.edition import Edition, LocalText, Question, Section, base_language, tr_text
-from surveys.questionnaire.engine import format_partial_date
+from surveys.questionnaire.engine import evaluate
 from surveys.questionnaire.evaluation import Evaluation, Issue, chosen
 from surveys.questionnaire.form_fields import field_name, form_values
+from surveys.responses import selectors
+from surveys.responses.compliance import compliance_for_answers
+from surveys.responses.diff import compare
+from surveys.responses.display import STATE_LABELS, Display, display_answer
 
-# Labels read in pages, in the language of the page (lazy: looked up when shown). The
-# model's own choice labels stay English (they are data for the admin and the API).
-STATE_LABELS = {"answered": _("Answered"), "not_answered": _("Not answered"), "not_applicable": _("Not applicable")}
 SECTION_STATE_LABELS = {"complete": _("Complete"), "incomplete": _("Incomplete"), "has_errors": _("Has errors")}
-STATUS_LABELS = {
-    "draft": _("Draft"),
-    "submitted": _("Submitted"),
-    "returned": _("Returned"),
-    "accepted": _("Accepted"),
-    "published": _("Published"),
-}
-# What happened to a response, as its workflow timeline says it.
-EVENT_LABELS = {
-    "submit": _("Submitted"),
-    "return": _("Returned to the office"),
-    "accept": _("Accepted"),
-    "publish": _("Published"),
-    "reopen": _("Reopened"),
-}
-ROUND_STATUS_LABELS = {"open": pgettext_lazy("survey round", "Open"), "closed": pgettext_lazy("survey round", "Closed")}
-
-
-def status_label(status: str) -> str:
-    """A response status as pages show it ("Submitted"), in the active language."""
-    label = STATUS_LABELS.get(status)
-    return str(label) if label is not None else status
-
-
-def event_label(action: str) -> str:
-    label = EVENT_LABELS.get(action)
-    return str(label) if label is not None else action
-
-
-def status_words(status: str) -> str:
-    """A status inside a sentence ("This response is submitted …"): the label pages show,
-    in the reader's language, in lower case."""
-    return status_label(status).lower()
-
-
-def action_words(action: str) -> str:
-    """A workflow step inside a sentence ("… cannot be returned to the office")."""
-    return event_label(action).lower()
-
-
-def round_status_label(status: str) -> str:
-    label = ROUND_STATUS_LABELS.get(status)
-    return str(label) if label is not None else status
 
 
 def question_heading(number: int) -> str:
@@ -73,97 +35,6 @@ def question_heading(number: int) -> str:
 
 def continued_heading(number: int) -> str:
     return gettext("Question %(number)s (cont'd)") % {"number": number}
-
-
-@dataclass
-class Display:
-    lines: list[str] = field(default_factory=list)
-    headers: list[str] = field(default_factory=list)
-    rows: list[list[str]] = field(default_factory=list)
-    bullets: bool = False
-    # True when an edition text in the answer (a choice label, a column) is the English
-    # one standing in for a missing translation: the page marks the answer.
-    fallback: bool = False
-
-    @property
-    def is_table(self) -> bool:
-        return bool(self.headers)
-
-
-def _label(edition: Edition, source: str | None, code: str, language: str) -> LocalText:
-    return edition.by_id[source].choice_text(code, language) if source else LocalText(code)
-
-
-def _any_fallback(*texts: str) -> bool:
-    return any(getattr(t, "fallback", False) for t in texts)
-
-
-def display_answer(edition: Edition, q: Question, value: Any, language: str = "en") -> Display:
-    """How an answer reads, in ``language`` (the edition's texts and this module's words)."""
-    with override(base_language(language)):
-        return _display_answer(edition, q, value, language)
-
-
-def _display_answer(edition: Edition, q: Question, value: Any, language: str) -> Display:
-    t = q.type
-    if t == "multi":
-        labels = [q.choice_text(v, language) for v in value]
-        return Display(lines=[str(label) for label in labels], bullets=True, fallback=_any_fallback(*labels))
-    fallback = False
-    if t in ("single", "yesno"):
-        label = q.choice_text(value, language)
-        text, fallback = str(label), label.fallback
-    elif t == "partial_date":
-        text = format_partial_date(value)
-    elif t in ("text", "int"):
-        text = str(value)
-    elif t == "part_lengths":
-        lines = []
-        labels = []
-        for part, length in value.items():
-            label = _label(edition, q.parts_from, part, language)
-            labels.append(label)
-            if isinstance(length, dict):
-                lo, hi = length.get("min"), length.get("max")
-                span = f"{lo}" if lo == hi else f"{lo}–{hi}"
-                lines.append(gettext("%(part)s: %(span)s characters") % {"part": label, "span": span})
-            else:
-                lines.append(
-                    ngettext("%(part)s: %(n)s character", "%(part)s: %(n)s characters", length)
-                    % {"part": label, "n": length}
-                )
-        return Display(lines=lines, fallback=_any_fallback(*labels))
-    elif t == "order":
-        labels = [_label(edition, q.parts_from, p, language) for p in value]
-        return Display(lines=[f"{i}. {label}" for i, label in enumerate(labels, 1)], fallback=_any_fallback(*labels))
-    elif t == "grid":
-        columns = [tr_text(c.label, language) for c in q.columns]
-        headers = [str(c) for c in columns]
-        fallback = _any_fallback(*columns)
-        if q.rows_from:
-            source = edition.by_id[q.rows_from]
-            headers = [gettext("Type of IPR"), *headers]
-            row_labels = [source.choice_text(r, language) for r in value]
-            fallback = fallback or _any_fallback(*row_labels)
-            rows = [
-                [str(label), *[row.get(c.id, "") for c in q.columns]]
-                for label, row in zip(row_labels, value.values(), strict=True)
-            ]
-        else:
-            rows = [[row.get(c.id, "") for c in q.columns] for row in value]
-        if q.max_rows == 1 and len(rows) == 1:
-            # A one-row grid reads better as label/value pairs (as in Q14 c).
-            return Display(
-                headers=["", ""], rows=[[h, v] for h, v in zip(headers, rows[0], strict=True)], fallback=fallback
-            )
-        return Display(headers=headers, rows=rows, fallback=fallback)
-    else:
-        text = str(value)
-    if q.answer_format:
-        answer_format = tr_text(q.answer_format, language)
-        text = answer_format.replace("{value}", text)
-        fallback = fallback or answer_format.fallback
-    return Display(lines=[text], fallback=fallback)
 
 
 @dataclass
@@ -272,6 +143,77 @@ def _response_document(
             )
         )
     return sections
+
+
+# --- the pages of a response ----------------------------------------------------------
+
+
+def page_language() -> str:
+    """The language of the page being built ("en", "fr", "es"): edition texts follow it."""
+    return base_language(get_language() or settings.LANGUAGE_CODE)
+
+
+def edition_title(edition_row: QuestionnaireEdition, language: str):
+    # The stored title is the English one; the definition carries the translations.
+    return tr_text(edition_row.definition.get("title") or {"en": edition_row.title}, language)
+
+
+def response_page(
+    response: Response, *, include_not_applicable: bool, with_comments: bool = False, language: str = "en"
+) -> dict:
+    """The response page (the office's and the secretariat's, or the public one)."""
+    edition = response.round.edition.structure
+    evaluation = evaluate(edition, response.answers)
+    total = selectors.response_count_for_office(response)
+    attachments = list(response.attachments.all())
+    comments = selectors.comments_by_question(response) if with_comments else {}
+    return {
+        "response": response,
+        "edition": edition,
+        "evaluation": evaluation,
+        "compliance": compliance_for_answers(response.answers),
+        "general_comments": comments.get("", []),
+        "document": response_document(
+            edition,
+            evaluation,
+            include_not_applicable=include_not_applicable,
+            attachments=attachments,
+            comments=comments,
+            language=language,
+        ),
+        "edition_title": tr_text(edition.title, language),
+        "heading": gettext("Response %(number)s of %(total)s submitted by %(office)s in %(year)s")
+        % {"number": response.sequence, "total": total, "office": response.office.name, "year": response.round.year},
+    }
+
+
+def history_page(response: Response, a: str | None, b: str | None, *, language: str = "en") -> dict:
+    """The response's revisions, and two of them (versions ``a`` and ``b``) compared."""
+    revisions = list(response.revisions.select_related("author").order_by("version"))
+    by_version = {r.version: r for r in revisions}
+
+    def pick(raw: str | None, default):
+        try:
+            return by_version[int(raw)]
+        except (TypeError, ValueError, KeyError):
+            return default
+
+    newest = revisions[-1] if revisions else None
+    older = pick(a, revisions[-2] if len(revisions) > 1 else newest)
+    newer = pick(b, newest)
+    rows = (
+        compare(
+            response.round.edition.structure,
+            older.answers,
+            older.stashed_answers,
+            newer.answers,
+            newer.stashed_answers,
+            language=language,
+        )
+        if older and newer
+        else []
+    )
+    return {"response": response, "revisions": revisions, "older": older, "newer": newer, "rows": rows}
 
 
 # --- the questionnaire form -----------------------------------------------------------
