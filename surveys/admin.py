@@ -6,7 +6,7 @@
 - Editions, responses and their history are read-only here. A response's status changes
   only through the changelist actions, which call the workflow services with the admin
   user as the actor (a refused step is reported, never forced); answers change only
-  through the office's form or a spreadsheet import (``surveys.imports``).
+  through the office's form or a spreadsheet import (``surveys.intake.spreadsheets``).
 - Offices, numbering systems and responses can be exported and imported as CSV or XLSX;
   imports preview first, run through the branching engine, and write nothing when any
   row is bad.
@@ -32,7 +32,8 @@ from standards import admin as standards_admin
 from standards.models import Office, Standard
 from surveys.accounts.services import membership_set
 from surveys.errors import WorkflowError
-from surveys.imports import encode_answer
+from surveys.intake.resources import NumberingSystemResource, ResponseResource
+from surveys.intake.spreadsheets import encode_answer
 from surveys.models import (
     Attachment,
     Invitation,
@@ -49,7 +50,6 @@ from surveys.models import (
 )
 from surveys.questionnaire.edition import Edition, tr
 from surveys.questionnaire.engine import evaluate
-from surveys.resources import NumberingSystemResource, ResponseResource
 from surveys.responses.display import STATE_LABELS, Display, display_answer
 from surveys.responses.services import numbering_system_create
 from surveys.review.workflow import WORKFLOW_ACTIONS, comment_add

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from surveys.backup import MODELS, export_document, import_document
+from surveys.intake.backup import MODELS, export_document, import_document
 from surveys.models import Response, ReviewComment
 from surveys.review.workflow import comment_add, response_reopen
 
@@ -65,7 +65,7 @@ def test_import_refuses_a_database_that_is_not_empty(tmp_path, edition):
     ],
 )
 def test_bad_files_are_refused_and_nothing_is_written(text, message):
-    from surveys.backup import BackupError
+    from surveys.intake.backup import BackupError
 
     with pytest.raises(BackupError, match=message):
         import_document(text)
@@ -78,7 +78,7 @@ def test_a_truncated_export_writes_nothing(tmp_path, survey_round):
     document["objects"] = [o for o in document["objects"] if o["model"] != "standards.office"]
     document["counts"].pop("standards.office")
     _flush()
-    from surveys.backup import BackupError
+    from surveys.intake.backup import BackupError
     from surveys.models import QuestionnaireEdition
 
     with pytest.raises(BackupError):

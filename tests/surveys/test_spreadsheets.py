@@ -22,7 +22,9 @@ from surveys.errors import (
     SequenceUnavailable,
     WorkflowError,
 )
-from surveys.imports import (
+from surveys.intake.recording import invitation_lock, response_overwrite_for_office, response_record_for_office
+from surveys.intake.resources import NumberingSystemResource, ResponseResource
+from surveys.intake.spreadsheets import (
     CellError,
     ImportInvalid,
     RowProblem,
@@ -31,10 +33,8 @@ from surveys.imports import (
     encode_answer,
     import_row,
 )
-from surveys.intake.recording import invitation_lock, response_overwrite_for_office, response_record_for_office
 from surveys.models import Invitation, NumberingSystem, Response, ResponseRevision, ResponseStatus, SurveyRound
 from surveys.questionnaire.edition import Question
-from surveys.resources import NumberingSystemResource, ResponseResource
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,10 @@
   q14d) after ``round``, ``office``, ``numbering_system``, ``sequence`` and ``status``
   (export only). How each answer is written in its cell ("patents; trademarks",
   "serial=6; year=4", "15/03/1992", a JSON list for free tables, …) is documented in
-  ``surveys.imports``, which both writes and reads cells, so an export imports back to the
-  same answers. Each row goes through ``surveys.imports.import_row``: the branching
-  engine, then the secretariat's import writer.
+  ``surveys.intake.spreadsheets``, which both writes and reads cells, so an export imports
+  back to the same answers. Each row goes through
+  ``surveys.intake.spreadsheets.import_row``: the branching engine, then the
+  secretariat's import writer (``surveys.intake.recording``).
 
 Offices are imported and exported by ``standards.admin.OfficeResource`` (standards does
 not depend on surveys). Every import here is all or nothing (``AllOrNothingMixin``).
@@ -25,7 +26,7 @@ from import_export.results import RowResult
 from standards.admin import AllOrNothingMixin, strip_cells
 from standards.models import Office
 from standards.validators import validate_st3_code
-from surveys.imports import (
+from surveys.intake.spreadsheets import (
     FIXED_COLUMNS,
     ImportInvalid,
     SheetReader,

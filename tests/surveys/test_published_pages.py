@@ -11,7 +11,15 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from surveys.demo import MOLDOVA_TRADEMARKS
-from surveys.legacy import Line, import_page, legacy_response_create, lines_from_html, map_page, norm, read_page
+from surveys.intake.published_pages import (
+    Line,
+    import_page,
+    lines_from_html,
+    map_page,
+    norm,
+    published_response_record,
+    read_page,
+)
 from surveys.models import (
     Attachment,
     Invitation,
@@ -295,7 +303,7 @@ def test_a_placeholder_filled_in_a_closed_round_takes_the_page_label(
     survey_round.save(update_fields=["status"])
     placeholder = Response.objects.get(round=survey_round, office_id="MD", sequence=1)
 
-    response, written = legacy_response_create(
+    response, written = published_response_record(
         survey_round=survey_round,
         office=placeholder.office,
         sequence=1,

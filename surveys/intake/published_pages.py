@@ -19,10 +19,10 @@ Reading happens in three steps, none of which touches the database:
    — never by its wording, which differs between 2012 and the edition — and its answer
    lines are turned into a typed value (choice codes, part lengths, grids, partial
    dates). Choice labels are matched by their normalised wording, helped by a small
-   table of the 2012 wordings that differ from the edition's (``LEGACY_CHOICE_WORDINGS``).
+   table of the 2012 wordings that differ from the edition's (``CHOICE_WORDINGS_2012``).
 
 The answers must then pass the branching engine exactly as a saved response would.
-Only a page that reads completely is written, by ``legacy_response_create``, in one
+Only a page that reads completely is written, by ``published_response_record``, in one
 transaction; anything it could not read is reported with its line number.
 """
 
@@ -65,7 +65,7 @@ DEFAULT_LABEL = "Imported response {n}"
 # Keyed by question ID; the wordings are compared after normalisation (see ``norm``), so
 # case, brackets, quotes and punctuation do not matter. Wordings equal to the edition's
 # labels need no entry.
-LEGACY_CHOICE_WORDINGS: dict[str, dict[str, str]] = {
+CHOICE_WORDINGS_2012: dict[str, dict[str, str]] = {
     # Q4 a) and Q7 b): the 2012 pages print "Fixed"/"Variable"; the edition says "Fixed length".
     "q4a": {"Fixed": "fixed", "Variable": "variable"},
     "q7b": {"Fixed": "fixed", "Variable": "variable"},
@@ -85,7 +85,7 @@ LEGACY_CHOICE_WORDINGS: dict[str, dict[str, str]] = {
 }
 
 # Grid column headers as the 2012 pages print them (Q14 a: the header runs over two lines).
-LEGACY_COLUMN_WORDINGS: dict[str, dict[str, str]] = {
+COLUMN_WORDINGS_2012: dict[str, dict[str, str]] = {
     "q14a": {
         "Country or Organization (name of Office/Organization)": "office_name",
         "Country or Organization": "office_name",
@@ -97,15 +97,15 @@ LEGACY_COLUMN_WORDINGS: dict[str, dict[str, str]] = {
 ROW_KEY_HEADERS = ("Type of IPR", "Type of IP right", "Type of IP rights")
 
 # Instructions printed among the answer lines of a question (not answers).
-LEGACY_INSTRUCTIONS: dict[str, tuple[str, ...]] = {
+INSTRUCTIONS_2012: dict[str, tuple[str, ...]] = {
     "q14c": ("In addition to providing information on the type",),
 }
 
 # "from 1992" (Q1 b): words a page may put before a date.
-LEGACY_DATE_PREFIXES = ("from", "since")
+DATE_PREFIXES = ("from", "since")
 
 # Section titles as the 2012 pages print them: the paragraphs under them are reminders.
-LEGACY_SECTION_TITLES = (
+SECTION_TITLES_2012 = (
     "TYPES OF INTELLECTUAL PROPERTY RIGHTS (IPRs) COVERED BY THIS COPY OF THE QUESTIONNAIRE",
     "PARTS OF APPLICATION NUMBERS",
     "ORDERING OF PARTS",
@@ -142,7 +142,7 @@ ATTACHMENT_RE = re.compile(
 )
 
 
-class LegacyImportError(Exception):
+class PageImportError(Exception):
     """A page that cannot be imported; the message says why."""
 
 
@@ -392,7 +392,7 @@ class Page:
 
 
 def _section_titles(edition: Edition) -> frozenset[str]:
-    return frozenset(norm(t) for t in (*LEGACY_SECTION_TITLES, *(tr(s.title) for s in edition.sections)))
+    return frozenset(norm(t) for t in (*SECTION_TITLES_2012, *(tr(s.title) for s in edition.sections)))
 
 
 def _is_section_title(text: str, titles: frozenset[str]) -> bool:
@@ -531,7 +531,7 @@ class _Reader:
         cached = self.choices.get(q.id)
         if cached is None:
             cached = {norm(q.choice_label(code)): code for code in q.choice_codes}
-            for wording, code in LEGACY_CHOICE_WORDINGS.get(q.id, {}).items():
+            for wording, code in CHOICE_WORDINGS_2012.get(q.id, {}).items():
                 cached.setdefault(norm(wording), code)
             self.choices[q.id] = cached
         return cached
@@ -541,7 +541,7 @@ class _Reader:
 
     def columns(self, q: Question) -> dict[str, str]:
         mapping = {norm(tr(c.label)): c.id for c in q.columns}
-        for wording, column in LEGACY_COLUMN_WORDINGS.get(q.id, {}).items():
+        for wording, column in COLUMN_WORDINGS_2012.get(q.id, {}).items():
             mapping.setdefault(norm(wording), column)
         return mapping
 
@@ -648,7 +648,7 @@ class _QuestionReader:
             pattern = re.escape(before.strip()) + r"\s*(.+?)\s*" + re.escape(after.strip()) + "$"
             m = re.match(pattern, raw, re.IGNORECASE)
             raw = m[1] if m else raw
-        for prefix in LEGACY_DATE_PREFIXES:
+        for prefix in DATE_PREFIXES:
             if raw.lower().startswith(prefix + " "):
                 raw = raw[len(prefix) :].strip()
         value = parse_partial_date(raw)
@@ -772,7 +772,7 @@ class _QuestionReader:
         columns = self.reader.columns(self.q)
         if self.q.rows_from:
             return self._keyed_lines(lines, columns)
-        instructions = [norm(i) for i in LEGACY_INSTRUCTIONS.get(self.q.id, ())]
+        instructions = [norm(i) for i in INSTRUCTIONS_2012.get(self.q.id, ())]
         values: dict[str, list[str]] = {}
         current: str | None = None
         i = 0
@@ -950,7 +950,7 @@ def _is_placeholder(response: Response) -> bool:
 
 
 @transaction.atomic
-def legacy_response_create(
+def published_response_record(
     *,
     survey_round: SurveyRound,
     office: Office,
@@ -974,7 +974,7 @@ def legacy_response_create(
     the spreadsheet import uses.
     """
     if not 1 <= sequence <= total:
-        raise LegacyImportError(f"“Response {sequence} of {total}” is not a possible number")
+        raise PageImportError(f"“Response {sequence} of {total}” is not a possible number")
     notes: list[str] = []
     try:
         # Held until the end: the placeholders below take their numbers under the same lock.
@@ -1032,7 +1032,7 @@ def legacy_response_create(
             if response.numbering_system_id != system.pk and not system.responses.exists():
                 system.delete()
         else:
-            raise LegacyImportError(
+            raise PageImportError(
                 f"{office.code} already has response {sequence} in the round “{survey_round}” "
                 f"(“{response.numbering_system.label}”, {response.get_status_display().lower()}); "
                 "nothing was overwritten"
@@ -1061,7 +1061,7 @@ def legacy_response_create(
                 "not on the page"
             )
     except WorkflowError as exc:
-        raise LegacyImportError(str(exc)) from None
+        raise PageImportError(str(exc)) from None
     count = Response.objects.filter(round=survey_round, office=office).count()
     if count != total:
         notes.append(f"the round now holds {count} responses of {office.code}; the page counts {total}")
@@ -1096,15 +1096,15 @@ def read_file(path: Path) -> str:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise LegacyImportError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise PageImportError(f"cannot read {path}: {exc.strerror or exc}") from None
     if size > MAX_PAGE_BYTES:
-        raise LegacyImportError(f"{path.name} is {size:,} bytes: larger than any published page")
+        raise PageImportError(f"{path.name} is {size:,} bytes: larger than any published page")
     try:
         return path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise LegacyImportError(f"{path.name} is not UTF-8 text (byte {exc.start})") from None
+        raise PageImportError(f"{path.name} is not UTF-8 text (byte {exc.start})") from None
     except OSError as exc:
-        raise LegacyImportError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise PageImportError(f"cannot read {path}: {exc.strerror or exc}") from None
 
 
 def find_office(page: Page) -> Office:
@@ -1113,7 +1113,7 @@ def find_office(page: Page) -> Office:
     if page.office_code:
         by_code = Office.objects.filter(pk=page.office_code).first()
         if by_code is None:
-            raise LegacyImportError(f"the page names office code {page.office_code}, which is not in ST.3")
+            raise PageImportError(f"the page names office code {page.office_code}, which is not in ST.3")
     name = page.office_name or ""
     by_name = None
     if re.fullmatch(r"[A-Z]{2}", name):
@@ -1124,10 +1124,10 @@ def find_office(page: Page) -> Office:
             wanted = norm(name)
             by_name = next((o for o in Office.objects.all() if norm(o.name) == wanted), None)
     if by_code and by_name and by_code.pk != by_name.pk:
-        raise LegacyImportError(f"the heading names {name} but the page gives the office code {by_code.code}")
+        raise PageImportError(f"the heading names {name} but the page gives the office code {by_code.code}")
     office = by_code or by_name
     if office is None:
-        raise LegacyImportError(f"no office called “{name}” in the ST.3 list (give the ST.3 name or code)")
+        raise PageImportError(f"no office called “{name}” in the ST.3 list (give the ST.3 name or code)")
     return office
 
 
@@ -1148,13 +1148,13 @@ def import_page(
     if page.sequence is not None:
         try:
             result.office = find_office(page)
-        except LegacyImportError as exc:
+        except PageImportError as exc:
             result.problems.append(str(exc))
     if result.problems:
         return result
     try:
         with transaction.atomic():
-            response, notes = legacy_response_create(
+            response, notes = published_response_record(
                 survey_round=survey_round,
                 office=result.office,
                 sequence=page.sequence,
@@ -1170,7 +1170,7 @@ def import_page(
             result.public_key = response.public_key
             if dry_run:
                 transaction.set_rollback(True)
-    except LegacyImportError as exc:
+    except PageImportError as exc:
         result.problems.append(str(exc))
     except IntegrityError as exc:
         # Another import of the same office and round got there first.
