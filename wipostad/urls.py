@@ -11,7 +11,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("surveys/", include("surveys.reports.urls")),
     path("surveys/", include("surveys.urls")),
-    path("st13/", include("surveys.toolkit.urls")),
+    path("st13/", include("surveys.checker.urls")),
     path("api/", include("surveys.api.urls")),
     path("admin/", admin.site.urls),
     # The language switcher posts here (django.views.i18n.set_language: POST only, CSRF checked).

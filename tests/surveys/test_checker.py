@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from standards.checkdigits import get as check_digit
+from surveys.checker.views import CSV_COLUMNS
 from surveys.demo import EPO_PATENTS
-from surveys.toolkit.views import CSV_COLUMNS
 
 URL = "/st13/"
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from standards.numbers import ParsedNumber, parse_numbers
 from standards.structure import NumberingStructure
-from surveys.toolkit.forms import PART_NAMES, CheckerForm
+from surveys.checker.forms import PART_NAMES, CheckerForm
 
 CSV_COLUMNS = (
     "line",
@@ -256,4 +256,4 @@ def checker(request: HttpRequest) -> HttpResponse:
             context["table_body"] = table_body(check.rows)
         else:
             status = 400
-    return render(request, "surveys/toolkit/checker.html", context, status=status)
+    return render(request, "surveys/checker/checker.html", context, status=status)
