@@ -40,10 +40,10 @@ from surveys.models import (
     Membership,
     NumberingSystem,
     QuestionnaireEdition,
-    Response,
     ResponseEvent,
     ResponseRevision,
     ReviewComment,
+    SurveyResponse,
     SurveyRound,
     is_secretariat,
     office_of,
@@ -346,8 +346,8 @@ _PUBLIC_KEY = re.compile(r"^([A-Za-z]{2})-(\d{1,3})$")
 COMMENTED_STEPS = frozenset({"return", "accept", "reopen"})
 
 
-@admin.register(Response)
-class ResponseAdmin(SecretariatAccess, ReadOnly, standards_admin.ProblemListMixin, ImportExportModelAdmin):
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(SecretariatAccess, ReadOnly, standards_admin.ProblemListMixin, ImportExportModelAdmin):
     resource_classes = [ResponseResource]
     import_formats = SPREADSHEET_FORMATS
     export_formats = SPREADSHEET_FORMATS
@@ -432,19 +432,19 @@ class ResponseAdmin(SecretariatAccess, ReadOnly, standards_admin.ProblemListMixi
         return is_secretariat(request.user)
 
     @admin.display(description="Response", ordering="office_id")
-    def public_key(self, obj: Response) -> str:
+    def public_key(self, obj: SurveyResponse) -> str:
         return obj.public_key
 
     @admin.display(description="Numbering system", ordering="numbering_system__label")
-    def system_label(self, obj: Response) -> str:
+    def system_label(self, obj: SurveyResponse) -> str:
         return obj.numbering_system.label
 
     @admin.display(description="Answers")
-    def answers_list(self, obj: Response) -> SafeString:
+    def answers_list(self, obj: SurveyResponse) -> SafeString:
         return answers_table(obj.round.edition.structure, obj.answers, obj.stashed_answers)
 
     def _step(self, request: HttpRequest, queryset: QuerySet, action: str) -> None:
-        service: Callable[..., Response] = WORKFLOW_ACTIONS[action]
+        service: Callable[..., SurveyResponse] = WORKFLOW_ACTIONS[action]
         comment = (request.POST.get("comment") or "").strip()
         extra = {"comment": comment} if action in COMMENTED_STEPS else {}
         done = []

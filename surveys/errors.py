@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from surveys.models import Response
+from surveys.models import SurveyResponse
 from surveys.questionnaire.evaluation import Evaluation
 
 
@@ -23,7 +23,7 @@ class NotAllowed(WorkflowError):
 class ResponseConflict(WorkflowError):
     """Someone else saved the response since this person loaded it."""
 
-    def __init__(self, response: Response, expected_version: int):
+    def __init__(self, response: SurveyResponse, expected_version: int):
         self.response = response
         self.expected_version = expected_version
         who = response.updated_by.get_username() if response.updated_by else _("someone else")

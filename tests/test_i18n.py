@@ -457,7 +457,7 @@ def _edition_texts() -> dict:
 def test_a_response_entered_in_french_reads_in_spanish(edition, office_a_respondent, make_response, moldova_answers):
     from django.utils.html import escape
 
-    from surveys.models import Response
+    from surveys.models import SurveyResponse
 
     texts = _edition_texts()["questions"]
     response = make_response(office_a_respondent, label="Marques")
@@ -483,7 +483,7 @@ def test_a_response_entered_in_french_reads_in_spanish(edition, office_a_respond
     reviewer = _secretariat_user()
     workflow.response_accept(response=response, user=reviewer)
     workflow.response_publish(response=response, user=reviewer)
-    response = Response.objects.get(pk=response.pk)
+    response = SurveyResponse.objects.get(pk=response.pk)
 
     url = reverse("surveys:public_response_detail", args=[EDITION, response.public_key])
     spanish = _in(Client(), "es").get(url).content.decode()

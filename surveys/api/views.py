@@ -35,9 +35,9 @@ from surveys.errors import NotAllowed, ResponseConflict, ResponseInvalid, Workfl
 from surveys.models import (
     NumberingSystem,
     QuestionnaireEdition,
-    Response,
     ResponseStatus,
     ReviewComment,
+    SurveyResponse,
     SurveyRound,
     is_secretariat,
     office_of,
@@ -343,7 +343,7 @@ def _workflow_schema(name: str, request: type[s.serializers.Serializer]) -> Any:
     )
 
 
-def editions_by_id(responses: Iterable[Response]) -> dict[int, QuestionnaireEdition]:
+def editions_by_id(responses: Iterable[SurveyResponse]) -> dict[int, QuestionnaireEdition]:
     """The editions of a page of responses, in one query whatever the number of rows."""
     ids = {response.round.edition_id for response in responses}
     return {row.pk: row for row in QuestionnaireEdition.objects.filter(pk__in=ids)} if ids else {}
@@ -407,14 +407,14 @@ class ResponseViewSet(
         ),
     )
 
-    def _with_details(self, responses: QuerySet[Response]) -> QuerySet[Response]:
+    def _with_details(self, responses: QuerySet[SurveyResponse]) -> QuerySet[SurveyResponse]:
         related: list[Any] = ["attachments"]
         if self.request.user.is_authenticated:
             # Comments are shown to the office and the secretariat only (never to the public).
             related.append(Prefetch("comments", queryset=ReviewComment.objects.select_related("author")))
         return responses.prefetch_related(*related)
 
-    def get_queryset(self) -> QuerySet[Response]:
+    def get_queryset(self) -> QuerySet[SurveyResponse]:
         responses = readable_responses(self.request.user)
         if self.action == "list":
             return self._with_details(responses.for_listing()).order_by("round_id", "office_id", "sequence", "id")
@@ -427,8 +427,8 @@ class ResponseViewSet(
         context = {**self.get_serializer_context(), "editions": editions_by_id(page)}
         return self.get_paginated_response(self.get_serializer(page, many=True, context=context).data)
 
-    def _represent(self, response: Response, status: int = 200) -> ApiResponse:
-        fresh = self._with_details(Response.objects.with_related()).get(pk=response.pk)
+    def _represent(self, response: SurveyResponse, status: int = 200) -> ApiResponse:
+        fresh = self._with_details(SurveyResponse.objects.with_related()).get(pk=response.pk)
         return ApiResponse(self.get_serializer(fresh).data, status=status)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
@@ -436,7 +436,7 @@ class ResponseViewSet(
         data.is_valid(raise_exception=True)
         survey_round = data.validated_data["round"]
         system = data.validated_data["numbering_system"]
-        existed = Response.objects.filter(round=survey_round, numbering_system=system).exists()
+        existed = SurveyResponse.objects.filter(round=survey_round, numbering_system=system).exists()
         with service_errors():
             response = response_start(survey_round=survey_round, numbering_system=system, user=request.user)
         return self._represent(response, status=200 if existed else 201)

@@ -23,7 +23,7 @@ from standards import checkdigits
 from standards.models import Office
 from standards.numbers import DEFAULT_LIMIT
 from standards.structure import SEPARATOR_CHARACTERS, NumberingStructure, structure_from_answers
-from surveys.models import Response
+from surveys.models import SurveyResponse
 from surveys.questionnaire.edition import Text, tr
 from surveys.questionnaire.loading import EDITIONS_DIR
 
@@ -69,13 +69,15 @@ SEPARATOR_NAMES = {
 
 
 class PublishedResponseField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Response) -> str:
+    def label_from_instance(self, obj: SurveyResponse) -> str:
         return f"{obj.office_id} – {obj.numbering_system.label} ({obj.public_key}, {obj.round.year})"
 
 
 def published_systems():
     """Every published response, as the selector lists them (one query, whatever the number)."""
-    return Response.objects.public().for_listing().order_by("office_id", "numbering_system__label", "-round__year")
+    return (
+        SurveyResponse.objects.public().for_listing().order_by("office_id", "numbering_system__label", "-round__year")
+    )
 
 
 def numbered_lines(text: str) -> list[tuple[int, str]]:
@@ -95,7 +97,7 @@ class CheckerForm(forms.Form):
     )
     response = PublishedResponseField(
         label=gettext_lazy("Office and numbering system"),
-        queryset=Response.objects.none(),
+        queryset=SurveyResponse.objects.none(),
         required=False,
         empty_label=gettext_lazy("Choose a published response…"),
         help_text=gettext_lazy(

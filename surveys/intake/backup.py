@@ -4,7 +4,8 @@
 membership, numbering system, response, revision, event, comment and attachment record
 (attachment files stay in the upload folder and are copied with it). `import_all`
 restores such a file into an empty database, primary keys included, so that exporting
-again gives the very same bytes.
+again gives the very same bytes. Files written by earlier versions are read too: the
+model and field names they use are brought up to today's first (``RENAMED_MODELS``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from django.core.management.color import no_style
 from django.db import IntegrityError, connection, transaction
 
 FORMAT = "wipostad-export"
-VERSION = 1
+# Version 2: the response model is surveys.surveyresponse (surveys.response before).
+VERSION = 2
+READABLE_VERSIONS = (1, 2)
 
 # Dependency order: every model comes after the models it points to.
 MODELS = (
@@ -31,7 +34,7 @@ MODELS = (
     "surveys.invitation",
     "surveys.membership",
     "surveys.numberingsystem",
-    "surveys.response",
+    "surveys.surveyresponse",
     "surveys.responserevision",
     "surveys.responseevent",
     "surveys.reviewcomment",
@@ -39,8 +42,28 @@ MODELS = (
 )
 
 
+# Model labels of earlier files → today's.
+RENAMED_MODELS = {"surveys.response": "surveys.surveyresponse"}
+
+
 class BackupError(Exception):
     pass
+
+
+def _upgraded(document: dict[str, Any]) -> dict[str, Any]:
+    """The document with today's model names (an earlier file may use older ones); what is
+    malformed is left for the restore to refuse."""
+    objects, counts = document.get("objects", []), document.get("counts")
+    if isinstance(objects, list):
+        objects = [
+            {**item, "model": RENAMED_MODELS.get(item.get("model"), item.get("model"))}
+            if isinstance(item, dict)
+            else item
+            for item in objects
+        ]
+    if isinstance(counts, dict):
+        counts = {RENAMED_MODELS.get(label, label): n for label, n in counts.items()}
+    return {**document, "objects": objects, "counts": counts}
 
 
 def _models():
@@ -67,8 +90,12 @@ def import_document(text: str) -> dict[str, int]:
         raise BackupError(f"not a wipostad export: invalid JSON ({exc})") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise BackupError("not a wipostad export (the “format” field is missing or different)")
-    if document.get("version") != VERSION:
-        raise BackupError(f"export version {document.get('version')!r} is not supported (expected {VERSION})")
+    if document.get("version") not in READABLE_VERSIONS:
+        raise BackupError(
+            f"export version {document.get('version')!r} is not supported "
+            f"(expected one of {', '.join(map(str, READABLE_VERSIONS))})"
+        )
+    document = _upgraded(document)
     models = _models()
     occupied = [m._meta.label for m in models if m._default_manager.exists()]
     if occupied:

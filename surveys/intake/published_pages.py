@@ -47,8 +47,8 @@ from surveys.intake.recording import invitation_lock, response_overwrite_for_off
 from surveys.models import (
     Attachment,
     NumberingSystem,
-    Response,
     ResponseStatus,
+    SurveyResponse,
     SurveyRound,
 )
 from surveys.questionnaire.conditions import applicable_questions
@@ -939,7 +939,7 @@ def _check(result: MappedPage, edition: Edition) -> None:
 # --- writing -----------------------------------------------------------------------------
 
 
-def _is_placeholder(response: Response) -> bool:
+def _is_placeholder(response: SurveyResponse) -> bool:
     return (
         response.status == ResponseStatus.DRAFT
         and not response.answers
@@ -961,7 +961,7 @@ def published_response_record(
     attachments: Iterable[tuple[str, str]] = (),
     source: str,
     user: User | None = None,
-) -> tuple[Response, list[str]]:
+) -> tuple[SurveyResponse, list[str]]:
     """Record a published response read from a page: its numbering system, the response
     (status published, answers as given — the caller has them checked by the engine), a
     revision noting the source, and its attachments, known by name only.
@@ -983,7 +983,7 @@ def published_response_record(
             notes.append(f"invited {office.code} to the round “{survey_round}”")
         existing = {
             r.sequence: r
-            for r in Response.objects.filter(round=survey_round, office=office).select_related("numbering_system")
+            for r in SurveyResponse.objects.filter(round=survey_round, office=office).select_related("numbering_system")
         }
         note = f"imported from {source}"
         # The page is the round's history: the round may be closed, the office not yet invited.
@@ -1062,7 +1062,7 @@ def published_response_record(
             )
     except WorkflowError as exc:
         raise PageImportError(str(exc)) from None
-    count = Response.objects.filter(round=survey_round, office=office).count()
+    count = SurveyResponse.objects.filter(round=survey_round, office=office).count()
     if count != total:
         notes.append(f"the round now holds {count} responses of {office.code}; the page counts {total}")
     return response, notes

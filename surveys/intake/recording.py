@@ -31,8 +31,8 @@ from surveys.models import (
     EDITABLE_STATUSES,
     Invitation,
     NumberingSystem,
-    Response,
     ResponseStatus,
+    SurveyResponse,
     SurveyRound,
     is_secretariat,
 )
@@ -78,7 +78,7 @@ def invitation_lock(
 def _free_system(survey_round: SurveyRound, office: Office, label: str) -> NumberingSystem | None:
     """The office's system with this label (letter case ignored), provided it has no response in the round."""
     system = NumberingSystem.objects.filter(office=office, label__iexact=label).first()
-    if system is not None and Response.objects.filter(round=survey_round, numbering_system=system).exists():
+    if system is not None and SurveyResponse.objects.filter(round=survey_round, numbering_system=system).exists():
         raise ResponseExists(
             _("%(code)s's numbering system “%(label)s” already has a response in the round “%(round)s”.")
             % {"code": office.code, "label": system.label, "round": survey_round}
@@ -119,7 +119,7 @@ def response_record_for_office(
     sequence: int | None = None,
     invite: bool = False,
     require_open_round: bool = True,
-) -> Response:
+) -> SurveyResponse:
     """Create an office's response in a round, as the secretariat (``user`` None: a command).
 
     The numbering system is the office's system with that label (letter case ignored),
@@ -137,7 +137,7 @@ def response_record_for_office(
     edition, evaluation = _evaluate_for(survey_round, answers)
     invitation_lock(survey_round=survey_round, office=office, user=user, invite=invite)
     system = _free_system(survey_round, office, label)
-    in_round = Response.objects.filter(round=survey_round, office=office)
+    in_round = SurveyResponse.objects.filter(round=survey_round, office=office)
     if sequence is None:
         sequence = (in_round.aggregate(n=Max("sequence"))["n"] or 0) + 1
     elif sequence < 1:
@@ -151,7 +151,7 @@ def response_record_for_office(
             )
     if system is None:
         system = NumberingSystem.objects.create(office=office, label=label, created_by=user)
-    response = Response.objects.create(
+    response = SurveyResponse.objects.create(
         round=survey_round,
         office=office,
         numbering_system=system,
@@ -170,14 +170,14 @@ def response_record_for_office(
 @transaction.atomic
 def response_overwrite_for_office(
     *,
-    response: Response,
+    response: SurveyResponse,
     answers: Mapping[str, Any],
     user: User | None,
     note: str,
     status: str | None = None,
     sequence: int | None = None,
     numbering_system_label: str | None = None,
-) -> tuple[Response, bool]:
+) -> tuple[SurveyResponse, bool]:
     """Replace an office's draft or returned response with these answers, as the secretariat.
 
     As in response_save_draft, the engine decides what applies, and an earlier answer that
@@ -192,7 +192,7 @@ def response_overwrite_for_office(
         _check_status(status)
     _require_secretariat_or_command(user)
     locked = (
-        Response.objects.select_for_update(of=("self",))
+        SurveyResponse.objects.select_for_update(of=("self",))
         .select_related("round__edition", "office", "numbering_system")
         .get(pk=response.pk)
     )

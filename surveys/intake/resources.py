@@ -35,7 +35,7 @@ from surveys.intake.spreadsheets import (
     import_row,
     unguard_text,
 )
-from surveys.models import NumberingSystem, QuestionnaireEdition, Response
+from surveys.models import NumberingSystem, QuestionnaireEdition, SurveyResponse
 from surveys.questionnaire.edition import Edition
 
 
@@ -97,7 +97,7 @@ class AnswerField(fields.Field):
         self.question_id = question_id
         self.resource = resource
 
-    def export(self, instance: Response, **kwargs: Any) -> str | int:
+    def export(self, instance: SurveyResponse, **kwargs: Any) -> str | int:
         edition = self.resource.structure_for(instance)
         question = edition.by_id.get(self.question_id) if edition else None
         if question is None:
@@ -115,7 +115,7 @@ class ResponseResource(AllOrNothingMixin, resources.ModelResource):
     status = fields.Field(attribute="status", column_name="status", readonly=True)
 
     class Meta:
-        model = Response
+        model = SurveyResponse
         fields = FIXED_COLUMNS
         import_id_fields = ()
 
@@ -130,7 +130,7 @@ class ResponseResource(AllOrNothingMixin, resources.ModelResource):
                 if q.id not in self.fields:
                     self.fields[q.id] = AnswerField(q.id, self)
 
-    def structure_for(self, response: Response) -> Edition | None:
+    def structure_for(self, response: SurveyResponse) -> Edition | None:
         edition_id = response.round.edition_id if response.round_id else None
         if edition_id is None:
             return None
@@ -139,7 +139,7 @@ class ResponseResource(AllOrNothingMixin, resources.ModelResource):
         return self._structures[edition_id]
 
     def get_queryset(self) -> Any:
-        return Response.objects.for_listing()
+        return SurveyResponse.objects.for_listing()
 
     # --- import: each row through the branching engine and the import writer ---------
 
@@ -171,7 +171,7 @@ class ResponseResource(AllOrNothingMixin, resources.ModelResource):
             "unchanged": RowResult.IMPORT_TYPE_SKIP,
         }[outcome.action]
         response = outcome.response
-        diff = self.get_diff_class()(self, outcome.original or Response(), outcome.original is None)
+        diff = self.get_diff_class()(self, outcome.original or SurveyResponse(), outcome.original is None)
         diff.compare_with(self, response)
         result.diff = diff.as_html()
         result.add_instance_info(response)

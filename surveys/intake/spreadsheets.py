@@ -89,7 +89,7 @@ from surveys.intake.recording import response_overwrite_for_office, response_rec
 from surveys.models import (
     NumberingSystem,
     QuestionnaireEdition,
-    Response,
+    SurveyResponse,
     SurveyRound,
     is_secretariat,
 )
@@ -492,11 +492,11 @@ class SheetReader:
 
 @dataclass
 class ImportOutcome:
-    response: Response
+    response: SurveyResponse
     action: str  # created · updated · unchanged
     evaluation: Evaluation
     # The response as it was before the import (None when it was created): for previews.
-    original: Response | None = None
+    original: SurveyResponse | None = None
 
 
 def _engine_problems(evaluation: Evaluation) -> list[RowProblem]:
@@ -555,7 +555,7 @@ def response_import(
         raise ImportInvalid(problems)
     # Locked here (the service locks it again) so that ``original`` is what is overwritten.
     existing = (
-        Response.objects.select_for_update(of=("self",))
+        SurveyResponse.objects.select_for_update(of=("self",))
         .filter(round=survey_round, numbering_system__office=office, numbering_system__label__iexact=label.strip())
         .first()
     )

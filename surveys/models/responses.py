@@ -58,8 +58,8 @@ EDITABLE_STATUSES = (ResponseStatus.DRAFT, ResponseStatus.RETURNED)
 PUBLIC_STATUSES = (ResponseStatus.PUBLISHED,)
 
 
-class ResponseQuerySet(models.QuerySet):
-    def visible_to(self, user: User | AnonymousUser) -> ResponseQuerySet:
+class SurveyResponseQuerySet(models.QuerySet):
+    def visible_to(self, user: User | AnonymousUser) -> SurveyResponseQuerySet:
         if is_secretariat(user):
             return self
         office = office_of(user)
@@ -67,21 +67,21 @@ class ResponseQuerySet(models.QuerySet):
             return self.none()
         return self.filter(office=office)
 
-    def public(self) -> ResponseQuerySet:
+    def public(self) -> SurveyResponseQuerySet:
         return self.filter(status__in=PUBLIC_STATUSES)
 
-    def for_round(self, survey_round: SurveyRound) -> ResponseQuerySet:
+    def for_round(self, survey_round: SurveyRound) -> SurveyResponseQuerySet:
         return self.filter(round=survey_round)
 
-    def with_related(self) -> ResponseQuerySet:
+    def with_related(self) -> SurveyResponseQuerySet:
         return self.select_related("round__edition", "office", "numbering_system", "updated_by")
 
-    def for_listing(self) -> ResponseQuerySet:
+    def for_listing(self) -> SurveyResponseQuerySet:
         """Related rows for list pages, without the (large) edition definition."""
         return self.select_related("round", "office", "numbering_system", "updated_by")
 
 
-class Response(models.Model):
+class SurveyResponse(models.Model):
     """An office's answers for one numbering system in one round."""
 
     round = models.ForeignKey(SurveyRound, on_delete=models.PROTECT, related_name="responses")
@@ -111,9 +111,11 @@ class Response(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects = ResponseQuerySet.as_manager()
+    objects = SurveyResponseQuerySet.as_manager()
 
     class Meta:
+        # Pages, the admin and the API documentation call it a response.
+        verbose_name = "response"
         ordering = ["round_id", "office_id", "sequence"]
         constraints = [
             models.UniqueConstraint(fields=["round", "numbering_system"], name="response_once_per_system_and_round"),
@@ -143,7 +145,7 @@ class Response(models.Model):
 class ResponseRevision(models.Model):
     """A snapshot of a response after each save: who, when, and which answers changed."""
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="revisions")
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="revisions")
     version = models.PositiveIntegerField()
     status = models.CharField(max_length=12, choices=ResponseStatus.choices)
     answers = models.JSONField(default=dict)
@@ -169,7 +171,7 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 
 class Attachment(models.Model):
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="attachments")
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="attachments")
     question_id = models.CharField(max_length=40)
     token = models.CharField(max_length=32, unique=True)
     original_name = models.CharField(max_length=200)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from surveys.models.responses import Response, ResponseStatus
+from surveys.models.responses import ResponseStatus, SurveyResponse
 
 
 class ResponseEvent(models.Model):
@@ -19,7 +19,7 @@ class ResponseEvent(models.Model):
         PUBLISH = "publish", "Published"
         REOPEN = "reopen", "Reopened"
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="events")
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=10, choices=Action.choices)
     from_status = models.CharField(max_length=12, choices=ResponseStatus.choices)
     to_status = models.CharField(max_length=12, choices=ResponseStatus.choices)
@@ -45,7 +45,7 @@ class ResponseEvent(models.Model):
 class ReviewComment(models.Model):
     """A comment on a response, or on one of its questions; visible to the office."""
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="comments")
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="comments")
     question_id = models.CharField(max_length=40, blank=True, help_text="Empty for a comment on the whole response.")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

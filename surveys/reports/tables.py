@@ -24,7 +24,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from standards.st13 import RULES, ComplianceReport, Verdict
-from surveys.models import Attachment, Response, ResponseStatus, SurveyRound, is_secretariat
+from surveys.models import Attachment, ResponseStatus, SurveyResponse, SurveyRound, is_secretariat
 from surveys.questionnaire.edition import Edition, Question, Text, tr
 from surveys.questionnaire.engine import evaluate, format_partial_date
 from surveys.questionnaire.evaluation import Evaluation
@@ -227,7 +227,7 @@ def report_scope(user: User | AnonymousUser, *, include_submitted: bool = False)
 def report_responses(survey_round: SurveyRound, scope: Scope):
     attachments = Attachment.objects.filter(question_id="q14d").only("id", "response_id", "original_name")
     return (
-        Response.objects.for_round(survey_round)
+        SurveyResponse.objects.for_round(survey_round)
         .filter(status__in=SCOPE_STATUSES[scope])
         .select_related("office")
         .only("id", "round_id", "office_id", "sequence", "status", "answers", "office__code", "office__name")
@@ -544,7 +544,7 @@ def table_ids(edition: Edition) -> list[str]:
 class _Entry:
     """One response in the report with what the tables derive from it, each computed once."""
 
-    response: Response
+    response: SurveyResponse
     label: str
     edition: Edition
 
@@ -591,7 +591,7 @@ def build_report(survey_round: SurveyRound, *, scope: Scope, only: str | None = 
     )
 
 
-def _participation(responses: list[Response], language: str) -> Table:
+def _participation(responses: list[SurveyResponse], language: str) -> Table:
     counts: dict[str, int] = {}
     names: dict[str, str] = {}
     for r in responses:

@@ -16,7 +16,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from surveys.errors import WorkflowError
-from surveys.models import Attachment, Response
+from surveys.models import Attachment, SurveyResponse
 from surveys.questionnaire.evaluation import Evaluation
 from surveys.responses.services import require_office_member, response_save_draft
 
@@ -69,7 +69,7 @@ def attachment_check(upload: UploadedFile) -> tuple[str, str]:
 
 
 @transaction.atomic
-def attachment_add(*, response: Response, question_id: str, upload: UploadedFile, user: User) -> Attachment:
+def attachment_add(*, response: SurveyResponse, question_id: str, upload: UploadedFile, user: User) -> Attachment:
     require_office_member(user, response.office)
     if not response.is_editable:
         raise WorkflowError(_("Attachments can only be added while the response is being edited."))
@@ -105,7 +105,7 @@ def attachment_remove(*, attachment: Attachment, user: User) -> None:
 @transaction.atomic
 def response_save_with_attachments(
     *,
-    response: Response,
+    response: SurveyResponse,
     answers: Mapping[str, Any],
     user: User,
     expected_version: int,

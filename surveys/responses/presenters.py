@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils.translation import get_language, gettext, override
 from django.utils.translation import gettext_lazy as _
 
-from surveys.models import QuestionnaireEdition, Response
+from surveys.models import QuestionnaireEdition, SurveyResponse
 from surveys.questionnaire.edition import Edition, LocalText, Question, Section, base_language, tr_text
 from surveys.questionnaire.engine import evaluate
 from surveys.questionnaire.evaluation import Evaluation, Issue, chosen
@@ -159,7 +159,7 @@ def edition_title(edition_row: QuestionnaireEdition, language: str):
 
 
 def response_page(
-    response: Response, *, include_not_applicable: bool, with_comments: bool = False, language: str = "en"
+    response: SurveyResponse, *, include_not_applicable: bool, with_comments: bool = False, language: str = "en"
 ) -> dict:
     """The response page (the office's and the secretariat's, or the public one)."""
     edition = response.round.edition.structure
@@ -187,7 +187,7 @@ def response_page(
     }
 
 
-def history_page(response: Response, a: str | None, b: str | None, *, language: str = "en") -> dict:
+def history_page(response: SurveyResponse, a: str | None, b: str | None, *, language: str = "en") -> dict:
     """The response's revisions, and two of them (versions ``a`` and ``b``) compared."""
     revisions = list(response.revisions.select_related("author").order_by("version"))
     by_version = {r.version: r for r in revisions}

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.db.models import Count, Prefetch
 
-from surveys.models import NumberingSystem, Response, SurveyRound, office_of
+from surveys.models import NumberingSystem, SurveyResponse, SurveyRound, office_of
 
 
 def office_dashboard(user: User) -> dict:
@@ -16,7 +16,7 @@ def office_dashboard(user: User) -> dict:
     office = office_of(user)
     if office is None:
         return {"office": None, "systems": [], "rounds": []}
-    responses = Response.objects.select_related("round", "updated_by").order_by("-round__opens_on")
+    responses = SurveyResponse.objects.select_related("round", "updated_by").order_by("-round__opens_on")
     systems = (
         NumberingSystem.objects.filter(office=office)
         .prefetch_related(Prefetch("responses", queryset=responses))
@@ -38,18 +38,18 @@ def office_dashboard(user: User) -> dict:
 
 def response_totals(survey_round: SurveyRound) -> dict[str, int]:
     """Responses per office in a round: m in "Response n of m"."""
-    rows = Response.objects.filter(round=survey_round).values("office_id").annotate(n=Count("id"))
+    rows = SurveyResponse.objects.filter(round=survey_round).values("office_id").annotate(n=Count("id"))
     return {row["office_id"]: row["n"] for row in rows}
 
 
-def response_count_for_office(response: Response) -> int:
-    return Response.objects.filter(round_id=response.round_id, office_id=response.office_id).count()
+def response_count_for_office(response: SurveyResponse) -> int:
+    return SurveyResponse.objects.filter(round_id=response.round_id, office_id=response.office_id).count()
 
 
-def public_response(edition_slug: str, office_code: str, sequence: int) -> Response | None:
+def public_response(edition_slug: str, office_code: str, sequence: int) -> SurveyResponse | None:
     """The public response with that key, from the latest round of the edition that has one."""
     return (
-        Response.objects.public()
+        SurveyResponse.objects.public()
         .with_related()
         .filter(round__edition__slug=edition_slug, office_id=office_code.upper(), sequence=sequence)
         .order_by("-round__opens_on")
@@ -58,17 +58,17 @@ def public_response(edition_slug: str, office_code: str, sequence: int) -> Respo
 
 
 def public_responses(edition_slug: str | None = None):
-    qs = Response.objects.public().for_listing().order_by("office_id", "sequence")
+    qs = SurveyResponse.objects.public().for_listing().order_by("office_id", "sequence")
     if edition_slug:
         qs = qs.filter(round__edition__slug=edition_slug)
     return qs
 
 
-def visible_response(user: User, pk: int) -> Response | None:
-    return Response.objects.visible_to(user).with_related().filter(pk=pk).first()
+def visible_response(user: User, pk: int) -> SurveyResponse | None:
+    return SurveyResponse.objects.visible_to(user).with_related().filter(pk=pk).first()
 
 
-def comments_by_question(response: Response) -> dict[str, list]:
+def comments_by_question(response: SurveyResponse) -> dict[str, list]:
     result: dict[str, list] = {}
     for comment in response.comments.select_related("author"):
         result.setdefault(comment.question_id, []).append(comment)

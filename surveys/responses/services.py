@@ -21,9 +21,9 @@ from surveys.models import (
     EDITABLE_STATUSES,
     Invitation,
     NumberingSystem,
-    Response,
     ResponseRevision,
     ResponseStatus,
+    SurveyResponse,
     SurveyRound,
     is_secretariat,
     office_of,
@@ -64,10 +64,10 @@ def numbering_system_create(
 
 
 @transaction.atomic
-def response_start(*, survey_round: SurveyRound, numbering_system: NumberingSystem, user: User) -> Response:
+def response_start(*, survey_round: SurveyRound, numbering_system: NumberingSystem, user: User) -> SurveyResponse:
     """Open the response for a numbering system in a round (or return the one that exists)."""
     require_office_member(user, numbering_system.office)
-    existing = Response.objects.filter(round=survey_round, numbering_system=numbering_system).first()
+    existing = SurveyResponse.objects.filter(round=survey_round, numbering_system=numbering_system).first()
     if existing:
         return existing
     if survey_round.status != SurveyRound.Status.OPEN:
@@ -81,13 +81,13 @@ def response_start(*, survey_round: SurveyRound, numbering_system: NumberingSyst
             _("%(office)s is not invited to the round “%(round)s”.")
             % {"office": numbering_system.office.name, "round": survey_round}
         )
-    taken = Response.objects.filter(round=survey_round, office=numbering_system.office).aggregate(n=Max("sequence"))[
-        "n"
-    ]
+    taken = SurveyResponse.objects.filter(round=survey_round, office=numbering_system.office).aggregate(
+        n=Max("sequence")
+    )["n"]
     # A new round starts from what the office last had accepted for this system (any
     # earlier round): the office changes what changed and confirms the rest.
     previous = (
-        Response.objects.filter(
+        SurveyResponse.objects.filter(
             numbering_system=numbering_system, status__in=[ResponseStatus.ACCEPTED, ResponseStatus.PUBLISHED]
         )
         .exclude(round=survey_round)
@@ -102,7 +102,7 @@ def response_start(*, survey_round: SurveyRound, numbering_system: NumberingSyst
         carried = {k: v for k, v in {**previous.stashed_answers, **previous.answers}.items() if k in edition.by_id}
         evaluation = evaluate(edition, carried, with_warnings=False)
         answers, stashed = evaluation.answers, evaluation.stashed
-    response = Response.objects.create(
+    response = SurveyResponse.objects.create(
         round=survey_round,
         office=numbering_system.office,
         numbering_system=numbering_system,
@@ -126,7 +126,9 @@ def answers_changed(before: Mapping[str, Any], after: Mapping[str, Any]) -> list
 REVISION_NOTE_LENGTH = ResponseRevision._meta.get_field("note").max_length
 
 
-def revision_record(response: Response, user: User | None, before: Mapping[str, Any], note: str) -> ResponseRevision:
+def revision_record(
+    response: SurveyResponse, user: User | None, before: Mapping[str, Any], note: str
+) -> ResponseRevision:
     """Keep the response as it now is (``before``: its answers and stashed answers before the change)."""
     after = {**response.stashed_answers, **response.answers}
     return ResponseRevision.objects.create(
@@ -161,7 +163,7 @@ def answers_set_aside(
 @transaction.atomic
 def response_save_draft(
     *,
-    response: Response,
+    response: SurveyResponse,
     answers: Mapping[str, Any],
     user: User,
     expected_version: int,
@@ -173,7 +175,7 @@ def response_save_draft(
     destroyed, never reported as answered.
     """
     locked = (
-        Response.objects.select_for_update(of=("self",))
+        SurveyResponse.objects.select_for_update(of=("self",))
         .select_related("round__edition", "updated_by")
         .get(pk=response.pk)
     )
@@ -207,7 +209,7 @@ def response_save_draft(
     return evaluation
 
 
-def unconfirmed_sections(response: Response) -> list[str]:
+def unconfirmed_sections(response: SurveyResponse) -> list[str]:
     """Sections of a pre-filled response the office has not yet confirmed as still correct."""
     if response.prefilled_from_id is None:
         return []

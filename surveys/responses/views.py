@@ -16,7 +16,7 @@ from surveys.errors import NotAllowed, ResponseConflict, ResponseInvalid, Workfl
 from surveys.models import (
     Attachment,
     NumberingSystem,
-    Response,
+    SurveyResponse,
     SurveyRound,
     is_secretariat,
     office_of,
@@ -38,7 +38,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = selectors.office_dashboard(request.user)
     context["is_secretariat"] = is_secretariat(request.user)
     if context["is_secretariat"]:
-        context["all_responses"] = Response.objects.for_listing().order_by("office_id", "sequence")
+        context["all_responses"] = SurveyResponse.objects.for_listing().order_by("office_id", "sequence")
     return render(request, "surveys/dashboard.html", context)
 
 

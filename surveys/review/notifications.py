@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from surveys.models import SECRETARIAT_GROUP, Invitation, Response
+from surveys.models import SECRETARIAT_GROUP, Invitation, SurveyResponse
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ def _in_every_language(write: Callable[[], str]) -> str:
     return "\n\n\n".join(parts)
 
 
-def response_changed(response: Response, action: str, comment: str) -> int:
+def response_changed(response: SurveyResponse, action: str, comment: str) -> int:
     name = f"{response.numbering_system.label} ({response.public_key}), {response.round.title}"
     if action == "submit":
         return _send(

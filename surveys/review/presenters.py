@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from surveys.models import Response, SurveyRound
+from surveys.models import SurveyResponse, SurveyRound
 from surveys.questionnaire.engine import evaluate
 from surveys.responses import selectors as response_selectors
 from surveys.responses.compliance import compliance_for_answers, example_checks
@@ -78,7 +78,7 @@ def round_dashboard_csv_rows(rows: list[dict]):
         ]
 
 
-def review_page(response: Response, user: User, *, language: str = "en") -> dict:
+def review_page(response: SurveyResponse, user: User, *, language: str = "en") -> dict:
 
     edition = response.round.edition.structure
     evaluation = evaluate(edition, response.answers)

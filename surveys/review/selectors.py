@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from surveys.models import Response, ResponseEvent, ResponseRevision, SurveyRound
+from surveys.models import ResponseEvent, ResponseRevision, SurveyResponse, SurveyRound
 
 # The states in which an office has handed a response in.
 HANDED_IN = ("submitted", "accepted", "published")
@@ -18,7 +18,7 @@ def offices_waiting(survey_round: SurveyRound) -> list[str]:
     invited = set(survey_round.invitations.values_list("office_id", flat=True))
     handed_in = set(HANDED_IN)
     statuses: dict[str, set[str]] = {}
-    for office_id, status in Response.objects.filter(round=survey_round).values_list("office_id", "status"):
+    for office_id, status in SurveyResponse.objects.filter(round=survey_round).values_list("office_id", "status"):
         statuses.setdefault(office_id, set()).add(status)
     return sorted(code for code in invited if not statuses.get(code) or not statuses[code] <= handed_in)
 
@@ -37,11 +37,11 @@ def round_progress(survey_round: SurveyRound) -> RoundProgress:
     """The round's rows, in a fixed number of queries whatever the number of offices."""
     invitations = list(survey_round.invitations.select_related("office").order_by("office_id"))
     responses = list(
-        Response.objects.filter(round=survey_round)
+        SurveyResponse.objects.filter(round=survey_round)
         .select_related("numbering_system", "updated_by")
         .order_by("office_id", "sequence")
     )
-    by_office: dict[str, list[Response]] = {}
+    by_office: dict[str, list[SurveyResponse]] = {}
     for response in responses:
         by_office.setdefault(response.office_id, []).append(response)
     rows = []
@@ -80,7 +80,7 @@ def rounds_overview():
     )
 
 
-def revision_at_last_return(response: Response):
+def revision_at_last_return(response: SurveyResponse):
     """The state the office was asked to change: the last revision taken when it was returned."""
     returned_at = (
         ResponseEvent.objects.filter(response=response, action__in=["return", "reopen"])

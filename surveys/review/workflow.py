@@ -20,10 +20,10 @@ from surveys.errors import NotAllowed, ResponseConflict, ResponseInvalid, Workfl
 from surveys.models import (
     EDITABLE_STATUSES,
     Membership,
-    Response,
     ResponseEvent,
     ResponseStatus,
     ReviewComment,
+    SurveyResponse,
     is_secretariat,
     office_of,
 )
@@ -63,13 +63,13 @@ def is_office_approver(user: User, office: Office) -> bool:
     return bool(membership) and membership.office_id == office.pk and membership.role == Membership.Role.APPROVER
 
 
-def _may(user: User, role: str, response: Response) -> bool:
+def _may(user: User, role: str, response: SurveyResponse) -> bool:
     if role == "secretariat":
         return is_secretariat(user)
     return is_office_approver(user, response.office)
 
 
-def allowed_actions(response: Response, user: User) -> list[str]:
+def allowed_actions(response: SurveyResponse, user: User) -> list[str]:
     """The workflow steps this user may take on the response now (for buttons and the API)."""
     return [
         action
@@ -81,16 +81,16 @@ def allowed_actions(response: Response, user: User) -> list[str]:
 @transaction.atomic
 def _transition(
     *,
-    response: Response,
+    response: SurveyResponse,
     user: User,
     action: str,
     comment: str = "",
     question_comments: Mapping[str, str] | None = None,
     expected_version: int | None = None,
-) -> Response:
+) -> SurveyResponse:
     sources, target, role = TRANSITIONS[action]
     locked = (
-        Response.objects.select_for_update(of=("self",))
+        SurveyResponse.objects.select_for_update(of=("self",))
         .select_related("round__edition", "office", "updated_by")
         .get(pk=response.pk)
     )
@@ -155,19 +155,19 @@ def _transition(
     return locked
 
 
-def response_submit(*, response: Response, user: User, expected_version: int | None = None) -> Response:
+def response_submit(*, response: SurveyResponse, user: User, expected_version: int | None = None) -> SurveyResponse:
     """The office's approver hands the response to the International Bureau."""
     return _transition(response=response, user=user, action="submit", expected_version=expected_version)
 
 
 def response_return(
     *,
-    response: Response,
+    response: SurveyResponse,
     user: User,
     comment: str = "",
     question_comments: Mapping[str, str] | None = None,
     expected_version: int | None = None,
-) -> Response:
+) -> SurveyResponse:
     """The secretariat sends a submitted response back to the office, saying what to change."""
     return _transition(
         response=response,
@@ -180,20 +180,20 @@ def response_return(
 
 
 def response_accept(
-    *, response: Response, user: User, comment: str = "", expected_version: int | None = None
-) -> Response:
+    *, response: SurveyResponse, user: User, comment: str = "", expected_version: int | None = None
+) -> SurveyResponse:
     return _transition(
         response=response, user=user, action="accept", comment=comment, expected_version=expected_version
     )
 
 
-def response_publish(*, response: Response, user: User, expected_version: int | None = None) -> Response:
+def response_publish(*, response: SurveyResponse, user: User, expected_version: int | None = None) -> SurveyResponse:
     return _transition(response=response, user=user, action="publish", expected_version=expected_version)
 
 
 def response_reopen(
-    *, response: Response, user: User, comment: str = "", expected_version: int | None = None
-) -> Response:
+    *, response: SurveyResponse, user: User, comment: str = "", expected_version: int | None = None
+) -> SurveyResponse:
     """The secretariat opens an accepted or published response to the office again."""
     return _transition(
         response=response, user=user, action="reopen", comment=comment, expected_version=expected_version
@@ -210,7 +210,7 @@ WORKFLOW_ACTIONS = {
 
 
 @transaction.atomic
-def comment_add(*, response: Response, user: User, body: str, question_id: str = "") -> ReviewComment:
+def comment_add(*, response: SurveyResponse, user: User, body: str, question_id: str = "") -> ReviewComment:
     """A comment by the secretariat or by the office, on the response or on one question."""
     if not (is_secretariat(user) or can_edit_office(user, response.office)):
         raise NotAllowed(_("Only the office and the International Bureau can comment on this response."))

@@ -20,11 +20,11 @@ from rest_framework.test import APIClient
 
 from surveys.models import (
     NumberingSystem,
-    Response,
     ResponseEvent,
     ResponseRevision,
     ResponseStatus,
     ReviewComment,
+    SurveyResponse,
 )
 from surveys.review.workflow import response_accept
 
@@ -237,7 +237,7 @@ def office_a_data(
     response_accept(response=accepted, user=secretariat_reviewer)
     published = make_response(user, moldova_answers, label="Utility models", publish=True)
     fresh_system = NumberingSystem.objects.create(office_id="MD", label="Layout-designs", created_by=user)
-    rows = {r.pk: r for r in Response.objects.all()}
+    rows = {r.pk: r for r in SurveyResponse.objects.all()}
     draft, submitted, accepted, published = (rows[r.pk] for r in (draft, submitted, accepted, published))
     assert [(r.public_key, r.status) for r in (draft, submitted, accepted, published)] == [
         ("md-001", "draft"),
@@ -260,7 +260,7 @@ def snapshot() -> dict:
     return {
         "responses": {
             row["pk"]: row
-            for row in Response.objects.values(
+            for row in SurveyResponse.objects.values(
                 "pk", "numbering_system_id", "sequence", "status", "version", "answers", "stashed_answers"
             )
         },
@@ -316,7 +316,7 @@ def test_api_permission_matrix(
     # A change that was allowed: exactly the expected one.
     changed = {pk for pk in before["responses"] if after["responses"].get(pk) != before["responses"][pk]}
     if case_name == "start response":
-        started = Response.objects.get(numbering_system=data.fresh_system)
+        started = SurveyResponse.objects.get(numbering_system=data.fresh_system)
         assert (started.public_key, started.status, started.version) == ("md-005", ResponseStatus.DRAFT, 1)
         assert body["id"] == started.pk
         assert changed == set()
@@ -329,7 +329,7 @@ def test_api_permission_matrix(
     else:
         target = getattr(data, case.target)
         assert changed == {target.pk}
-        row = Response.objects.get(pk=target.pk)
+        row = SurveyResponse.objects.get(pk=target.pk)
         assert row.version == target.version + 1
         assert body["version"] == row.version
         if case_name == "save draft (PUT)":

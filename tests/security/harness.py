@@ -46,10 +46,10 @@ def build_world(make_response, moldova_answers, users: dict[str, User]):
 
 def snapshot() -> str:
     """Everything a refused request must leave as it was."""
-    from surveys.models import Attachment, Response, ResponseEvent, ResponseRevision, ReviewComment, SurveyRound
+    from surveys.models import Attachment, ResponseEvent, ResponseRevision, ReviewComment, SurveyResponse, SurveyRound
 
     state = {
-        "responses": list(Response.objects.order_by("pk").values_list("pk", "status", "version")),
+        "responses": list(SurveyResponse.objects.order_by("pk").values_list("pk", "status", "version")),
         "revisions": ResponseRevision.objects.count(),
         "events": ResponseEvent.objects.count(),
         "comments": ReviewComment.objects.count(),

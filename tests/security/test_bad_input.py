@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from surveys.models import Attachment, NumberingSystem, Response
+from surveys.models import Attachment, NumberingSystem, SurveyResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -36,16 +36,16 @@ def admin_client(secretariat_reviewer):
     ],
 )
 def test_malformed_spreadsheets_are_refused_and_write_nothing(admin_client, survey_round, name, content, fmt):
-    before = (Response.objects.count(), NumberingSystem.objects.count())
+    before = (SurveyResponse.objects.count(), NumberingSystem.objects.count())
     page = admin_client.post(
-        reverse("admin:surveys_response_import"),
+        reverse("admin:surveys_surveyresponse_import"),
         {"resource": "0", "format": fmt, "import_file": SimpleUploadedFile(name, content)},
     )
     assert page.status_code in (200, 400)
     body = page.content.decode()
     assert "Traceback" not in body
     assert "confirm_form" not in (page.context or {}) or page.context.get("confirm_form") is None
-    assert (Response.objects.count(), NumberingSystem.objects.count()) == before
+    assert (SurveyResponse.objects.count(), NumberingSystem.objects.count()) == before
 
 
 def test_spreadsheet_with_wrong_types_and_unknown_question_names_row_and_column(admin_client, survey_round):
@@ -60,12 +60,12 @@ def test_spreadsheet_with_wrong_types_and_unknown_question_names_row_and_column(
     stream = io.BytesIO()
     book.save(stream)
     page = admin_client.post(
-        reverse("admin:surveys_response_import"),
+        reverse("admin:surveys_surveyresponse_import"),
         {"resource": "0", "format": XLSX_FORMAT, "import_file": SimpleUploadedFile("bad.xlsx", stream.getvalue())},
     )
     messages = " ".join(str(m) for m in page.context["messages"])
     assert "q99" in messages and "q4b" in messages and "Row 2" in messages
-    assert not Response.objects.exists()
+    assert not SurveyResponse.objects.exists()
 
 
 def test_invalid_utf8_in_a_form_post_is_refused_cleanly(edition, office_a_respondent, make_response):

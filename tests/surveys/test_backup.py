@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from surveys.intake.backup import MODELS, export_document, import_document
-from surveys.models import Response, ReviewComment
+from surveys.models import ReviewComment, SurveyResponse
 from surveys.review.workflow import comment_add, response_reopen
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,24 +29,51 @@ def test_round_trip_is_byte_identical(
     first = tmp_path / "first.json"
     call_command("export_all", str(first))
     before = json.loads(first.read_text(encoding="utf-8"))
-    assert before["counts"]["surveys.response"] == 2
-    assert before["counts"]["surveys.responserevision"] == Response.objects.get(pk=response.pk).version + draft.version
+    assert before["counts"]["surveys.surveyresponse"] == 2
+    assert (
+        before["counts"]["surveys.responserevision"]
+        == SurveyResponse.objects.get(pk=response.pk).version + draft.version
+    )
     assert before["counts"]["standards.office"] >= 230
 
     _flush()
-    assert not Response.objects.exists()
+    assert not SurveyResponse.objects.exists()
     call_command("import_all", str(first))
     second = tmp_path / "second.json"
     call_command("export_all", str(second))
     assert second.read_bytes() == first.read_bytes()
 
-    restored = Response.objects.get(pk=draft.pk)
+    restored = SurveyResponse.objects.get(pk=draft.pk)
     assert restored.answers == {"q1b": "19x2"}
     assert restored.stashed_answers == {"q4b": {"serial": "six"}}
     assert ReviewComment.objects.filter(response=restored, question_id="q1b").exists()
     # New rows continue after the restored keys.
     new = make_response(office_a_respondent, label="Designs")
     assert new.pk > max(response.pk, draft.pk)
+
+
+def test_a_file_written_before_the_response_model_was_renamed_is_restored(
+    tmp_path, office_a_respondent, secretariat_reviewer, make_response, moldova_answers
+):
+    response = make_response(office_a_respondent, moldova_answers, publish=True)
+    comment_add(response=response, user=secretariat_reviewer, body="Thank you.")
+    today = export_document()
+    # Version 1 called the model surveys.response.
+    document = json.loads(today)
+    document["version"] = 1
+    document["counts"]["surveys.response"] = document["counts"].pop("surveys.surveyresponse")
+    for item in document["objects"]:
+        if item["model"] == "surveys.surveyresponse":
+            item["model"] = "surveys.response"
+    old = tmp_path / "before-the-rename.json"
+    old.write_text(json.dumps(document), encoding="utf-8")
+    assert '"surveys.surveyresponse"' not in old.read_text(encoding="utf-8")
+
+    _flush()
+    call_command("import_all", str(old))
+    assert SurveyResponse.objects.get().answers == moldova_answers
+    assert ReviewComment.objects.get().response_id == response.pk
+    assert export_document() == today
 
 
 def test_import_refuses_a_database_that_is_not_empty(tmp_path, edition):

@@ -24,9 +24,9 @@ from surveys.models import (
     Attachment,
     Invitation,
     NumberingSystem,
-    Response,
     ResponseRevision,
     ResponseStatus,
+    SurveyResponse,
     SurveyRound,
 )
 
@@ -123,7 +123,7 @@ def run_failing(*args: str) -> tuple[str, str]:
 
 def snapshot() -> tuple[int, ...]:
     return (
-        Response.objects.count(),
+        SurveyResponse.objects.count(),
         NumberingSystem.objects.count(),
         ResponseRevision.objects.count(),
         Attachment.objects.count(),
@@ -181,7 +181,7 @@ def test_seed_page_reads_to_the_moldova_answers_without_database(edition_structu
 def test_seed_page_imports_exactly_the_moldova_answers(survey_round):
     output = run(str(SEED), "--round", ROUND)
 
-    response = Response.objects.get(round=survey_round, office_id="MD", sequence=2)
+    response = SurveyResponse.objects.get(round=survey_round, office_id="MD", sequence=2)
     assert response.status == ResponseStatus.PUBLISHED
     assert response.published_at is not None
     assert response.answers == MOLDOVA_TRADEMARKS
@@ -200,7 +200,7 @@ def test_seed_page_imports_exactly_the_moldova_answers(survey_round):
     assert revision.answers == MOLDOVA_TRADEMARKS
     assert revision.changed == sorted(MOLDOVA_TRADEMARKS)
     # "2 of 2": response 1 is named by the page but not on it — an empty draft keeps the count.
-    placeholder = Response.objects.get(round=survey_round, office_id="MD", sequence=1)
+    placeholder = SurveyResponse.objects.get(round=survey_round, office_id="MD", sequence=1)
     assert (placeholder.status, placeholder.answers, placeholder.numbering_system.label) == (
         ResponseStatus.DRAFT,
         {},
@@ -260,7 +260,7 @@ def test_a_later_page_fills_the_placeholder(survey_round, tmp_path):
 
     output = run(first, "--round", ROUND)
 
-    responses = Response.objects.filter(round=survey_round, office_id="MD").order_by("sequence")
+    responses = SurveyResponse.objects.filter(round=survey_round, office_id="MD").order_by("sequence")
     assert [(r.sequence, r.status) for r in responses] == [(1, "published"), (2, "published")]
     filled = responses[0]
     assert filled.answers == MOLDOVA_TRADEMARKS
@@ -301,7 +301,7 @@ def test_a_placeholder_filled_in_a_closed_round_takes_the_page_label(
         NumberingSystem.objects.create(office_id="MD", label="Trademarks")
     survey_round.status = SurveyRound.Status.CLOSED
     survey_round.save(update_fields=["status"])
-    placeholder = Response.objects.get(round=survey_round, office_id="MD", sequence=1)
+    placeholder = SurveyResponse.objects.get(round=survey_round, office_id="MD", sequence=1)
 
     response, written = published_response_record(
         survey_round=survey_round,
@@ -335,7 +335,7 @@ def test_only_the_secretariat_or_a_command_imports_pages(survey_round, office_a_
     assert snapshot() == before
     done = import_page(seed_text(), survey_round=survey_round, source="md-002.txt", user=secretariat_reviewer)
     assert done.ok and done.public_key == "md-002"
-    response = Response.objects.get(pk=done.response_id)
+    response = SurveyResponse.objects.get(pk=done.response_id)
     assert (response.created_by, response.updated_by, response.revisions.get().author) == (
         secretariat_reviewer,
         secretariat_reviewer,
@@ -391,7 +391,7 @@ def test_answer_the_branching_hides_fails(survey_round, tmp_path):
 
     assert "Question 4 b) (q4b) is answered, but the other answers make it not applicable" in output
     assert "no answer found for required question(s) Question 4 c) (q4c)" in output
-    assert Response.objects.count() == 0
+    assert SurveyResponse.objects.count() == 0
 
 
 def test_unreadable_date_fails(survey_round, tmp_path):
@@ -400,7 +400,7 @@ def test_unreadable_date_fails(survey_round, tmp_path):
     output, _ = run_failing(page, "--round", ROUND)
 
     assert "Question 1 b) (q1b): “from 19x2” is not a year (yyyy) or a date (dd/mm/yyyy)" in output
-    assert Response.objects.count() == 0
+    assert SurveyResponse.objects.count() == 0
 
 
 def test_page_without_heading_fails(survey_round, tmp_path):
@@ -409,7 +409,7 @@ def test_page_without_heading_fails(survey_round, tmp_path):
     output, _ = run_failing(page, "--round", ROUND)
 
     assert "no heading “Response n of m submitted by … in yyyy” found: is this a response page?" in output
-    assert Response.objects.count() == 0
+    assert SurveyResponse.objects.count() == 0
 
 
 def test_unknown_office_and_wrong_year_fail(survey_round, tmp_path):
@@ -420,7 +420,7 @@ def test_unknown_office_and_wrong_year_fail(survey_round, tmp_path):
 
     assert "no office called “Atlantis” in the ST.3 list" in output
     assert "the response was submitted in 2013, but the round" in output
-    assert Response.objects.count() == 0
+    assert SurveyResponse.objects.count() == 0
 
 
 def test_unknown_round_and_missing_file(survey_round, tmp_path):
@@ -450,11 +450,14 @@ def test_each_page_is_atomic(survey_round, tmp_path):
     output, error = run_failing(bad, str(SEED), "--round", ROUND)
 
     assert error == "1 of 2 page(s) imported; 1 failed and nothing was written for them."
-    assert list(Response.objects.values_list("office_id", "sequence", "status").order_by("sequence")) == [
+    assert list(SurveyResponse.objects.values_list("office_id", "sequence", "status").order_by("sequence")) == [
         ("MD", 1, "draft"),
         ("MD", 2, "published"),
     ]
-    assert Response.objects.get(sequence=2).revisions.get().note == "imported from questionnaire-response-md-002.en.txt"
+    assert (
+        SurveyResponse.objects.get(sequence=2).revisions.get().note
+        == "imported from questionnaire-response-md-002.en.txt"
+    )
 
 
 def test_lines_it_cannot_map_are_reported_and_the_page_still_imports(survey_round, tmp_path):
@@ -468,7 +471,7 @@ def test_lines_it_cannot_map_are_reported_and_the_page_still_imports(survey_roun
 
     assert "1 line(s) not mapped:" in output
     assert f"line {line_no}: 'Mostly.' — after the answer to Question 7 c) (q7c), which takes one line" in output
-    assert Response.objects.get(sequence=2).answers == MOLDOVA_TRADEMARKS
+    assert SurveyResponse.objects.get(sequence=2).answers == MOLDOVA_TRADEMARKS
 
 
 def test_question_missing_from_the_edition_fails(survey_round, tmp_path):
@@ -500,7 +503,7 @@ def test_own_public_page_of_moldova_reimports_to_identical_answers(
 
     output = run(page, "--round", other_round.slug)
 
-    copy = Response.objects.get(round=other_round, office_id="MD", sequence=2)
+    copy = SurveyResponse.objects.get(round=other_round, office_id="MD", sequence=2)
     assert copy.answers == original.answers == MOLDOVA_TRADEMARKS
     assert [(a.question_id, a.original_name) for a in copy.attachments.all()] == [("q14d", "Example 2.doc")]
     # The page names its numbering system, which persists across rounds.
@@ -518,7 +521,7 @@ def test_own_public_page_with_every_kind_of_answer_reimports_identically(
 
     output = run(page, "--round", other_round.slug)
 
-    copy = Response.objects.get(round=other_round, office_id="EP", sequence=1)
+    copy = SurveyResponse.objects.get(round=other_round, office_id="EP", sequence=1)
     assert copy.answers == EP_RICH
     assert [(a.question_id, a.original_name) for a in copy.attachments.all()] == [("q14d", "Table.xlsx")]
     assert f"imported as ep-001 (European Patent Office (EPO), response 1 of 1, {len(EP_RICH)} answers" in output
@@ -536,7 +539,7 @@ def test_own_page_whose_markup_names_another_question_fails(
     output, _ = run_failing(str(path), "--round", other_round.slug)
 
     assert "the page marks Question 7 c) as q7d, but it is q7c in the edition" in output
-    assert not Response.objects.filter(round=other_round).exists()
+    assert not SurveyResponse.objects.filter(round=other_round).exists()
 
 
 def test_truncated_html_page_fails(client, office_a_respondent, make_response, moldova_answers, other_round, tmp_path):
@@ -549,7 +552,7 @@ def test_truncated_html_page_fails(client, office_a_respondent, make_response, m
     output, _ = run_failing(str(path), "--round", other_round.slug)
 
     assert "the page stops after Question 10: is it complete (truncated?)" in output
-    assert not Response.objects.filter(round=other_round).exists()
+    assert not SurveyResponse.objects.filter(round=other_round).exists()
 
 
 def test_plain_html_without_our_markup_reads_like_text(edition_structure):

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from surveys.demo import EPO_PATENTS
-from surveys.models import Invitation, Membership, NumberingSystem, Response, ResponseStatus
+from surveys.models import Invitation, Membership, NumberingSystem, ResponseStatus, SurveyResponse
 from surveys.questionnaire.engine import evaluate
 from surveys.reports import tables
 from surveys.reports.charts import Bar, Chart, bar_chart_svg
@@ -401,8 +401,8 @@ def bulk_round(survey_round, n: int, answers: dict) -> None:
 
     offices = list(Office.objects.order_by("code")[:n])
     systems = NumberingSystem.objects.bulk_create(NumberingSystem(office=o, label="Patents") for o in offices)
-    Response.objects.bulk_create(
-        Response(
+    SurveyResponse.objects.bulk_create(
+        SurveyResponse(
             round=survey_round,
             office=o,
             numbering_system=s,
@@ -431,7 +431,7 @@ def test_report_page_query_count_does_not_grow_with_responses(
     with CaptureQueriesContext(connection) as one:
         page = client.get(url)
     assert len(rows_of(page.content.decode(), "q5")) == 1
-    Response.objects.all().delete()
+    SurveyResponse.objects.all().delete()
     NumberingSystem.objects.all().delete()
     bulk_round(survey_round, 10, moldova_answers)
     with django_assert_num_queries(len(one.captured_queries)):

@@ -3,7 +3,7 @@
 import pytest
 
 from surveys.errors import NotAllowed, ResponseConflict, ResponseInvalid, WorkflowError
-from surveys.models import NumberingSystem, Response, ResponseRevision
+from surveys.models import NumberingSystem, ResponseRevision, SurveyResponse
 from surveys.responses.services import numbering_system_create, response_save_draft, response_start
 from surveys.review.workflow import response_submit
 
@@ -87,7 +87,7 @@ def test_starting_twice_returns_the_same_response(survey_round, office_a_respond
     system = NumberingSystem.objects.create(office_id="MD", label="Trademarks")
     one = response_start(survey_round=survey_round, numbering_system=system, user=office_a_respondent)
     two = response_start(survey_round=survey_round, numbering_system=system, user=office_a_respondent)
-    assert one.pk == two.pk and Response.objects.count() == 1
+    assert one.pk == two.pk and SurveyResponse.objects.count() == 1
 
 
 def test_closed_round_cannot_be_started(survey_round, office_a_respondent):

@@ -33,7 +33,7 @@ from surveys.intake.spreadsheets import (
     encode_answer,
     import_row,
 )
-from surveys.models import Invitation, NumberingSystem, Response, ResponseRevision, ResponseStatus, SurveyRound
+from surveys.models import Invitation, NumberingSystem, ResponseRevision, ResponseStatus, SurveyResponse, SurveyRound
 from surveys.questionnaire.edition import Question
 
 pytestmark = pytest.mark.django_db
@@ -50,10 +50,10 @@ def row(**cells):
 
 def snapshot():
     return (
-        Response.objects.count(),
+        SurveyResponse.objects.count(),
         NumberingSystem.objects.count(),
         ResponseRevision.objects.count(),
-        list(Response.objects.values_list("pk", "version", "answers", "stashed_answers")),
+        list(SurveyResponse.objects.values_list("pk", "version", "answers", "stashed_answers")),
     )
 
 
@@ -195,7 +195,7 @@ def test_a_sheet_creates_responses_through_the_engine(survey_round, importer):
         user=importer,
     )
     assert report.problems == [] and report.written
-    response = Response.objects.get()
+    response = SurveyResponse.objects.get()
     assert (response.round, response.office_id, response.sequence, response.status) == (survey_round, "MD", 1, "draft")
     assert response.numbering_system.label == "Trademarks" and response.numbering_system.created_by == importer
     assert response.answers == {
@@ -261,7 +261,7 @@ def test_one_bad_row_writes_nothing_and_names_row_column_and_reason(survey_round
 def test_row_problems(survey_round, importer, cells, expected):
     report = responses_import(headers=HEADERS, rows=[row(**cells)], user=importer)
     assert [(p.row, p.column, p.message) for p in report.problems] == [(2, c, m) for c, m in expected]
-    assert Response.objects.count() == 0 and NumberingSystem.objects.count() == 0
+    assert SurveyResponse.objects.count() == 0 and NumberingSystem.objects.count() == 0
 
 
 def test_unknown_columns_and_repeated_columns_are_refused(survey_round, importer):
@@ -278,13 +278,13 @@ def test_unknown_columns_and_repeated_columns_are_refused(survey_round, importer
             "unknown column: neither a question ID nor one of round, office, numbering_system, sequence, status.",
         ),
     ]
-    assert Response.objects.count() == 0
+    assert SurveyResponse.objects.count() == 0
 
 
 def test_empty_rows_are_skipped_and_unanswered_questions_allowed(survey_round, importer):
     report = responses_import(headers=HEADERS, rows=[row(q1b="1992"), [None] * len(HEADERS), [""] * 3], user=importer)
     assert report.problems == [] and len(report.created) == 1
-    assert Response.objects.get().answers == {"q1b": "1992"}
+    assert SurveyResponse.objects.get().answers == {"q1b": "1992"}
 
 
 def test_the_same_response_twice_in_a_sheet_is_refused(survey_round, importer):
@@ -294,7 +294,7 @@ def test_the_same_response_twice_in_a_sheet_is_refused(survey_round, importer):
     assert [str(p) for p in report.problems] == [
         "Row 3, column numbering_system: row 2 already imports this response (MD, “TRADEMARKS”)."
     ]
-    assert Response.objects.count() == 0
+    assert SurveyResponse.objects.count() == 0
 
 
 def test_a_draft_is_overwritten_and_hidden_answers_are_kept(make_response, office_a_respondent, importer):
@@ -347,7 +347,7 @@ def test_closed_rounds_take_no_new_responses(survey_round, importer):
 def test_only_the_secretariat_imports(survey_round, office_a_approver):
     with pytest.raises(NotAllowed):
         responses_import(headers=HEADERS, rows=[row(q1b="1992")], user=office_a_approver)
-    assert Response.objects.count() == 0
+    assert SurveyResponse.objects.count() == 0
 
 
 # --- the shared services: responses recorded for an office ------------------------------
@@ -464,7 +464,7 @@ def test_recording_for_an_office_needs_the_secretariat_an_open_round_and_a_recor
     survey_round.save(update_fields=["status"])
     with pytest.raises(RoundClosed, match="is closed"):
         response_record_for_office(**arguments, user=importer)
-    assert Response.objects.count() == 0 and NumberingSystem.objects.count() == 0
+    assert SurveyResponse.objects.count() == 0 and NumberingSystem.objects.count() == 0
 
 
 def test_overwriting_for_an_office_moves_publishes_and_then_refuses(make_response, office_a_respondent, importer):
@@ -540,7 +540,7 @@ def test_export_of_moldova_imports_into_a_fresh_round_with_identical_answers(
 ):
     moldova = make_response(office_a_respondent, moldova_answers, label="Trademarks")
     # As the admin exports to XLSX: numbers stay numbers.
-    dataset = ResponseResource().export(Response.objects.filter(pk=moldova.pk), force_native_type=True)
+    dataset = ResponseResource().export(SurveyResponse.objects.filter(pk=moldova.pk), force_native_type=True)
     exported = XLSX().export_data(dataset)
     sheet = XLSX().create_dataset(exported)
     assert sheet.headers[:5] == ["round", "office", "numbering_system", "sequence", "status"]
@@ -576,7 +576,7 @@ def test_export_of_moldova_imports_into_a_fresh_round_with_identical_answers(
     again = tablib.Dataset(*rows, headers=sheet.headers)
     result = ResponseResource().import_data(XLSX().create_dataset(XLSX().export_data(again)), user=importer)
     assert not result.has_errors() and not result.has_validation_errors()
-    imported = Response.objects.get(round=fresh)
+    imported = SurveyResponse.objects.get(round=fresh)
     assert imported.answers == moldova.answers == moldova_answers
     assert imported.stashed_answers == moldova.stashed_answers == {}
     assert imported.numbering_system == moldova.numbering_system and imported.sequence == 1
@@ -588,11 +588,11 @@ def test_response_export_query_count_does_not_grow(
     make_response(office_a_respondent, moldova_answers, label="System 0")
     resource = ResponseResource()
     with django_assert_num_queries(1):
-        assert len(resource.export(Response.objects.for_listing())) == 1
+        assert len(resource.export(SurveyResponse.objects.for_listing())) == 1
     for i in range(1, 8):
         make_response(office_a_respondent, moldova_answers, label=f"System {i}")
     with django_assert_num_queries(1):
-        assert len(resource.export(Response.objects.for_listing())) == 8
+        assert len(resource.export(SurveyResponse.objects.for_listing())) == 8
 
 
 def test_numbering_systems_import_by_office_and_label(reference_data, importer):
@@ -629,7 +629,7 @@ def test_reviewed_responses_come_back_unchanged_or_are_refused(
     make_response, office_a_respondent, moldova_answers, importer
 ):
     published = make_response(office_a_respondent, moldova_answers, publish=True)
-    sheet = ResponseResource().export(Response.objects.filter(pk=published.pk))
+    sheet = ResponseResource().export(SurveyResponse.objects.filter(pk=published.pk))
     headers, [values] = sheet.headers, [list(r) for r in sheet]
     report = responses_import(headers=headers, rows=[values], user=importer)
     assert report.problems == [] and report.unchanged == [published]

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from surveys.models import Attachment, NumberingSystem, Response, ResponseRevision, ResponseStatus
+from surveys.models import Attachment, NumberingSystem, ResponseRevision, ResponseStatus, SurveyResponse
 from surveys.questionnaire.engine import evaluate
 from surveys.responses.attachments import attachment_add
 from surveys.responses.services import response_save_draft
@@ -32,11 +32,11 @@ def public_url(key: str) -> str:
     return reverse("surveys:public_response_detail", args=[EDITION_SLUG, key])
 
 
-def edit_url(response: Response) -> str:
+def edit_url(response: SurveyResponse) -> str:
     return reverse("surveys:response_edit", args=[response.pk])
 
 
-def detail_url(response: Response) -> str:
+def detail_url(response: SurveyResponse) -> str:
     return reverse("surveys:response_detail", args=[response.pk])
 
 
@@ -197,9 +197,9 @@ def test_demo_load_publishes_moldova(client, edition):
     # The demo's draft (md-001) stays private.
     assert client.get(public_url("md-001")).status_code == 404
     # Running it again changes nothing.
-    before = Response.objects.count()
+    before = SurveyResponse.objects.count()
     demo_load()
-    assert Response.objects.count() == before
+    assert SurveyResponse.objects.count() == before
 
 
 # --- 4. the editing flow --------------------------------------------------------------
@@ -227,7 +227,7 @@ def test_office_editing_flow(edition, survey_round, office_a_respondent, office_
 
     # Start the response → the edit page.
     page = client.post(reverse("surveys:response_start", args=[ROUND_SLUG, system.pk]))
-    response = Response.objects.get(numbering_system=system, round=survey_round)
+    response = SurveyResponse.objects.get(numbering_system=system, round=survey_round)
     assert page.status_code == 302
     assert page["Location"] == edit_url(response)
     assert (response.status, response.version, response.sequence) == (ResponseStatus.DRAFT, 1, 1)

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from surveys.errors import NotAllowed, ResponseConflict, ResponseInvalid, WorkflowError
-from surveys.models import Invitation, NumberingSystem, Response, ResponseEvent, ReviewComment, SurveyRound
+from surveys.models import Invitation, NumberingSystem, ResponseEvent, ReviewComment, SurveyResponse, SurveyRound
 from surveys.responses.services import response_save_draft, response_start
 from surveys.review.rounds import round_create
 from surveys.review.workflow import WORKFLOW_ACTIONS, response_accept, response_reopen, response_return, response_submit
@@ -53,7 +53,7 @@ def test_a_whole_round(
     system = NumberingSystem.objects.create(office_id="MD", label="Trademarks")
     respondent = logged_in(office_a_respondent)
     page = respondent.post(reverse("surveys:response_start", args=[survey_round.slug, system.pk]))
-    response = Response.objects.get(round=survey_round)
+    response = SurveyResponse.objects.get(round=survey_round)
     wrong = {**moldova_answers, "q4b": {"serial": 7}}
     respondent.post(reverse("surveys:response_edit", args=[response.pk]), form_data(edition, wrong, version=1))
     approver = logged_in(office_a_approver)
