@@ -120,7 +120,7 @@ def _display_html(display: Display) -> SafeString:
     return format_html("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>", head, body)
 
 
-def answers_table(edition: Edition, answers: dict[str, Any], stashed: dict[str, Any] | None = None) -> SafeString:
+def answers_table(edition: Edition, answers: dict[str, Any], set_aside: dict[str, Any] | None = None) -> SafeString:
     """Every question with its state (answered · not answered · not applicable) and its answer."""
     evaluation = evaluate(edition, answers, with_warnings=False)
     rows = []
@@ -137,8 +137,8 @@ def answers_table(edition: Edition, answers: dict[str, Any], stashed: dict[str, 
                 )
             else:
                 answer = _display_html(display_answer(edition, q, evaluation.answers[q.id]))
-        elif stashed and q.id in stashed:
-            answer = format_html("<em>kept aside:</em> {}", encode_answer(q, stashed[q.id]))
+        elif set_aside and q.id in set_aside:
+            answer = format_html("<em>kept aside:</em> {}", encode_answer(q, set_aside[q.id]))
         else:
             answer = ""
         rows.append((q.id, tr(q.text), STATE_LABELS[state], answer))
@@ -441,7 +441,7 @@ class SurveyResponseAdmin(SecretariatAccess, ReadOnly, standards_admin.ProblemLi
 
     @admin.display(description="Answers")
     def answers_list(self, obj: SurveyResponse) -> SafeString:
-        return answers_table(obj.round.edition.structure, obj.answers, obj.stashed_answers)
+        return answers_table(obj.round.edition.structure, obj.answers, obj.set_aside_answers)
 
     def _step(self, request: HttpRequest, queryset: QuerySet, action: str) -> None:
         service: Callable[..., SurveyResponse] = WORKFLOW_ACTIONS[action]
@@ -497,7 +497,7 @@ class ResponseRevisionAdmin(SecretariatAccess, ReadOnly, admin.ModelAdmin):
 
     @admin.display(description="Answers at this version")
     def answers_list(self, obj: ResponseRevision) -> SafeString:
-        return answers_table(obj.response.round.edition.structure, obj.answers, obj.stashed_answers)
+        return answers_table(obj.response.round.edition.structure, obj.answers, obj.set_aside_answers)
 
 
 @admin.register(ResponseEvent)

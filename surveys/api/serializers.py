@@ -302,8 +302,9 @@ class ResponseSerializer(serializers.ModelSerializer):
         help_text="Workflow steps the requesting user may take now (POST /api/responses/{id}/{action}/)."
     )
     can_edit = serializers.SerializerMethodField(help_text="Whether the requesting user may save answers now.")
+    # The model's answers set aside, under the key the API has always given them.
     stashed_answers = serializers.SerializerMethodField(
-        help_text="Answers to questions that no longer apply, kept aside; for the office only (null for others)."
+        help_text="Answers to questions that no longer apply, set aside; for the office only (null for others)."
     )
     unconfirmed_sections = serializers.SerializerMethodField(
         help_text="Sections of a pre-filled response the office has not yet confirmed; null for the public."
@@ -396,7 +397,7 @@ class ResponseSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "object", "nullable": True, "additionalProperties": _ANY_ANSWER})
     def get_stashed_answers(self, response: SurveyResponse) -> dict[str, Any] | None:
-        return response.stashed_answers if is_office_member(self._user(), response) else None
+        return response.set_aside_answers if is_office_member(self._user(), response) else None
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField(), allow_null=True))
     def get_unconfirmed_sections(self, response: SurveyResponse) -> list[str] | None:
@@ -446,7 +447,7 @@ class ResponseDraftSerializer(serializers.Serializer):
         child=serializers.JSONField(allow_null=True),
         help_text=(
             "Answers keyed by question ID. PUT: the complete set (questions left out are unanswered; answers to "
-            "questions that do not apply are kept aside). PATCH: only the answers to change; null clears one."
+            "questions that do not apply are set aside). PATCH: only the answers to change; null clears one."
         ),
     )
     version = serializers.IntegerField(

@@ -368,7 +368,7 @@ def editions_by_id(responses: Iterable[SurveyResponse]) -> dict[int, Questionnai
         tags=["responses"],
         summary="Save a draft (all answers)",
         description="Stores the answers as they are, valid or not; the response lists the errors. Answers to "
-        "questions that do not apply are kept aside, never reported as answered.",
+        "questions that do not apply are set aside, never reported as answered.",
         request=s.ResponseDraftSerializer,
         responses={200: s.ResponseSerializer, **REFUSED, 409: CONFLICT},
     ),
@@ -450,7 +450,7 @@ class ResponseViewSet(
         sent = data.validated_data["answers"]
         if partial:
             # The answers as the office's form shows them (including those set aside), changed where sent.
-            answers = {**response.stashed_answers, **response.answers}
+            answers = {**response.set_aside_answers, **response.answers}
             for qid, value in sent.items():
                 if value is None:
                     answers.pop(qid, None)
@@ -543,7 +543,7 @@ def _answers_for_structure(given: dict[str, Any]) -> tuple[dict[str, Any], list[
     problems = {qid: messages for qid, messages in problems.items() if messages}
     if problems:
         raise exceptions.ValidationError({"answers": problems})
-    return evaluation.answers, sorted(evaluation.stashed)
+    return evaluation.answers, sorted(evaluation.set_aside)
 
 
 @extend_schema(

@@ -5,7 +5,8 @@ membership, numbering system, response, revision, event, comment and attachment 
 (attachment files stay in the upload folder and are copied with it). `import_all`
 restores such a file into an empty database, primary keys included, so that exporting
 again gives the very same bytes. Files written by earlier versions are read too: the
-model and field names they use are brought up to today's first (``RENAMED_MODELS``).
+model and field names they use are brought up to today's first (``RENAMED_MODELS``,
+``RENAMED_FIELDS``).
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from django.db import IntegrityError, connection, transaction
 
 FORMAT = "wipostad-export"
 # Version 2: the response model is surveys.surveyresponse (surveys.response before).
-VERSION = 2
-READABLE_VERSIONS = (1, 2)
+# Version 3: answers set aside are set_aside_answers (stashed_answers before).
+VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
 
 # Dependency order: every model comes after the models it points to.
 MODELS = (
@@ -42,25 +44,35 @@ MODELS = (
 )
 
 
-# Model labels of earlier files → today's.
+# Model labels and field names of earlier files → today's.
 RENAMED_MODELS = {"surveys.response": "surveys.surveyresponse"}
+RENAMED_FIELDS = {
+    "surveys.surveyresponse": {"stashed_answers": "set_aside_answers"},
+    "surveys.responserevision": {"stashed_answers": "set_aside_answers"},
+}
 
 
 class BackupError(Exception):
     pass
 
 
+def _upgraded_object(item: Any) -> Any:
+    if not isinstance(item, dict):
+        return item
+    model = RENAMED_MODELS.get(item.get("model"), item.get("model"))
+    fields = item.get("fields")
+    renames = RENAMED_FIELDS.get(model, {})
+    if isinstance(fields, dict) and renames:
+        fields = {renames.get(name, name): value for name, value in fields.items()}
+    return {**item, "model": model, "fields": fields} if "fields" in item else {**item, "model": model}
+
+
 def _upgraded(document: dict[str, Any]) -> dict[str, Any]:
-    """The document with today's model names (an earlier file may use older ones); what is
-    malformed is left for the restore to refuse."""
+    """The document with today's model and field names (an earlier file may use older
+    ones); what is malformed is left for the restore to refuse."""
     objects, counts = document.get("objects", []), document.get("counts")
     if isinstance(objects, list):
-        objects = [
-            {**item, "model": RENAMED_MODELS.get(item.get("model"), item.get("model"))}
-            if isinstance(item, dict)
-            else item
-            for item in objects
-        ]
+        objects = [_upgraded_object(item) for item in objects]
     if isinstance(counts, dict):
         counts = {RENAMED_MODELS.get(label, label): n for label, n in counts.items()}
     return {**document, "objects": objects, "counts": counts}

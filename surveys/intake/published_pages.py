@@ -903,7 +903,7 @@ def map_page(page: Page, edition: Edition) -> MappedPage:
 def _check(result: MappedPage, edition: Edition) -> None:
     """The engine's verdict: the imported answers must be those of a valid response."""
     evaluation = evaluate(edition, result.answers)
-    for qid in evaluation.stashed:
+    for qid in evaluation.set_aside:
         q = edition.by_id[qid]
         result.problems.append(
             f"line {result.lines_of.get(qid, '?')}: {_label(q)} is answered, but the other answers make it not "
@@ -943,7 +943,7 @@ def _is_placeholder(response: SurveyResponse) -> bool:
     return (
         response.status == ResponseStatus.DRAFT
         and not response.answers
-        and not response.stashed_answers
+        and not response.set_aside_answers
         and response.version == 1
         and response.revisions.filter(version=1, note__startswith=PLACEHOLDER_NOTE).exists()
     )

@@ -125,7 +125,7 @@ def response_record_for_office(
     The numbering system is the office's system with that label (letter case ignored),
     created if it has none; it must not have a response in the round yet. ``sequence`` is
     n in "Response n of m" (the next free number when None). The branching engine decides
-    where each answer goes: answers to questions that do not apply are kept aside. A
+    where each answer goes: answers to questions that do not apply are set aside. A
     revision with ``note`` records the creation. ``require_open_round=False`` records a
     response of a closed round (published history); ``invite`` invites the office if needed.
     """
@@ -159,7 +159,7 @@ def response_record_for_office(
         status=status,
         published_at=timezone.now() if status == ResponseStatus.PUBLISHED else None,
         answers=evaluation.answers,
-        stashed_answers=evaluation.stashed,
+        set_aside_answers=evaluation.set_aside,
         created_by=user,
         updated_by=user,
     )
@@ -181,7 +181,7 @@ def response_overwrite_for_office(
     """Replace an office's draft or returned response with these answers, as the secretariat.
 
     As in response_save_draft, the engine decides what applies, and an earlier answer that
-    no longer applies and is not given again is kept aside. ``status`` (draft or
+    no longer applies and is not given again is set aside. ``status`` (draft or
     published) changes the status too; ``numbering_system_label`` moves the response to
     the office's system of that label (created if needed) when it names another one;
     ``sequence``, when given, must be the response's number. Returns the response and
@@ -202,8 +202,8 @@ def response_overwrite_for_office(
             % {"key": locked.public_key, "number": locked.sequence, "asked": sequence}
         )
     edition, evaluation = _evaluate_for(locked.round, answers)
-    before = {**locked.stashed_answers, **locked.answers}
-    stashed = answers_set_aside(before, answers, evaluation, edition)
+    before = {**locked.set_aside_answers, **locked.answers}
+    set_aside = answers_set_aside(before, answers, evaluation, edition)
     system = locked.numbering_system
     if numbering_system_label is not None:
         label = _system_label(numbering_system_label)
@@ -212,9 +212,9 @@ def response_overwrite_for_office(
                 office=locked.office, label=label, created_by=user
             )
     target = status or locked.status
-    if (evaluation.answers, stashed, target, system.pk) == (
+    if (evaluation.answers, set_aside, target, system.pk) == (
         locked.answers,
-        locked.stashed_answers,
+        locked.set_aside_answers,
         locked.status,
         locked.numbering_system_id,
     ):
@@ -225,12 +225,12 @@ def response_overwrite_for_office(
             _("%(key)s is %(status)s; an import only overwrites draft or returned responses.")
             % {"key": locked.public_key, "status": status_words(locked.status)}
         )
-    fields = ["answers", "stashed_answers", "status", "numbering_system", "version", "updated_by", "updated_at"]
+    fields = ["answers", "set_aside_answers", "status", "numbering_system", "version", "updated_by", "updated_at"]
     if target == ResponseStatus.PUBLISHED and locked.status != target:
         locked.published_at = timezone.now()
         fields.append("published_at")
     locked.answers = evaluation.answers
-    locked.stashed_answers = stashed
+    locked.set_aside_answers = set_aside
     locked.status = target
     locked.numbering_system = system
     locked.version = F("version") + 1

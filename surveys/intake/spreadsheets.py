@@ -55,7 +55,7 @@ What import checks
 Every cell is decoded first (unknown choice codes, malformed cells, wrong types, unknown
 columns, unknown office or round); then the answers go through the branching engine:
 only applicable questions are validated, and answers to questions that do not apply are
-kept aside (``stashed_answers``), never stored as applicable. Questions left unanswered
+set aside (``set_aside_answers``), never stored as applicable. Questions left unanswered
 are allowed: an imported response is a draft the office can complete. Each problem names
 the row, the column (the question ID) and the reason; a file with any problem writes
 nothing (the admin import runs in one transaction).
@@ -543,7 +543,7 @@ def response_import(
 
     The writing is that of ``response_record_for_office`` and ``response_overwrite_for_office``
     (the branching engine decides what applies; answers to questions that do not apply,
-    and earlier answers that no longer apply, are kept aside; every write records a
+    and earlier answers that no longer apply, are set aside; every write records a
     revision noted "imported"). Only draft or returned responses are overwritten. Raises
     ImportInvalid (column and reason) or NotAllowed; writes nothing then.
     """

@@ -92,8 +92,8 @@ class SurveyResponse(models.Model):
     status = models.CharField(max_length=12, choices=ResponseStatus.choices, default=ResponseStatus.DRAFT)
     # Answers of applicable questions only, keyed by question ID.
     answers = models.JSONField(default=dict, blank=True)
-    # Answers the office gave to questions that no longer apply: kept, never shown as answered.
-    stashed_answers = models.JSONField(default=dict, blank=True)
+    # Answers the office gave to questions that no longer apply: set aside, never shown as answered.
+    set_aside_answers = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -149,7 +149,7 @@ class ResponseRevision(models.Model):
     version = models.PositiveIntegerField()
     status = models.CharField(max_length=12, choices=ResponseStatus.choices)
     answers = models.JSONField(default=dict)
-    stashed_answers = models.JSONField(default=dict)
+    set_aside_answers = models.JSONField(default=dict)
     changed = models.JSONField(default=list, help_text="Question IDs whose answer changed in this save.")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -229,12 +229,12 @@ def evaluate(edition: Edition, answers: Mapping[str, Any], *, with_warnings: boo
     """Applicability, per-question errors and soft warnings for a set of answers.
 
     Only applicable questions are validated; answers to the others are set aside
-    in ``stashed`` and never count as answered.
+    in ``set_aside`` and never count as answered.
     """
     applicable = applicable_questions(edition, answers)
     applicable_set = set(applicable)
     effective = {qid: answers[qid] for qid in applicable if qid in answers and not is_empty(answers[qid])}
-    stashed = {
+    set_aside = {
         qid: value
         for qid, value in answers.items()
         if qid in edition.by_id and qid not in applicable_set and not is_empty(value)
@@ -256,7 +256,7 @@ def evaluate(edition: Edition, answers: Mapping[str, Any], *, with_warnings: boo
     evaluation = Evaluation(
         applicable=applicable,
         answers=effective,
-        stashed=stashed,
+        set_aside=set_aside,
         errors=errors,
         required_unanswered=tuple(missing),
         unknown=unknown,

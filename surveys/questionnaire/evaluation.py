@@ -21,7 +21,7 @@ class Evaluation:
 
     applicable: tuple[str, ...]
     answers: dict[str, Any]
-    stashed: dict[str, Any]
+    set_aside: dict[str, Any]
     errors: dict[str, list[Issue]] = field(default_factory=dict)
     warnings: list[Issue] = field(default_factory=list)
     required_unanswered: tuple[str, ...] = ()

@@ -1,6 +1,6 @@
 """Comparing two states of a response question by question (old → new).
 
-A state is the applicable answers plus the stashed ones (answers to questions that did
+A state is the applicable answers plus the ones set aside (answers to questions that did
 not apply). A question can therefore change value, appear, be cleared, or keep its
 value while becoming (not) applicable — reviewers see each of these.
 """
@@ -54,16 +54,16 @@ def _display(edition: Edition, q: Question, value: Any, language: str) -> Displa
 def compare(
     edition: Edition,
     old_answers: Mapping[str, Any],
-    old_stashed: Mapping[str, Any],
+    old_set_aside: Mapping[str, Any],
     new_answers: Mapping[str, Any],
-    new_stashed: Mapping[str, Any],
+    new_set_aside: Mapping[str, Any],
     *,
     language: str = "en",
 ) -> list[DiffRow]:
     rows = []
     for q in edition.questions:
-        old_value = old_answers.get(q.id, old_stashed.get(q.id))
-        new_value = new_answers.get(q.id, new_stashed.get(q.id))
+        old_value = old_answers.get(q.id, old_set_aside.get(q.id))
+        new_value = new_answers.get(q.id, new_set_aside.get(q.id))
         old_applicable, new_applicable = q.id in old_answers, q.id in new_answers
         if old_value == new_value and old_applicable == new_applicable:
             continue

@@ -205,9 +205,9 @@ def history_page(response: SurveyResponse, a: str | None, b: str | None, *, lang
         compare(
             response.round.edition.structure,
             older.answers,
-            older.stashed_answers,
+            older.set_aside_answers,
             newer.answers,
-            newer.stashed_answers,
+            newer.set_aside_answers,
             language=language,
         )
         if older and newer

@@ -96,12 +96,12 @@ def response_start(*, survey_round: SurveyRound, numbering_system: NumberingSyst
         .first()
     )
     answers: dict[str, Any] = {}
-    stashed: dict[str, Any] = {}
+    set_aside: dict[str, Any] = {}
     if previous is not None:
         edition = survey_round.edition.structure
-        carried = {k: v for k, v in {**previous.stashed_answers, **previous.answers}.items() if k in edition.by_id}
+        carried = {k: v for k, v in {**previous.set_aside_answers, **previous.answers}.items() if k in edition.by_id}
         evaluation = evaluate(edition, carried, with_warnings=False)
-        answers, stashed = evaluation.answers, evaluation.stashed
+        answers, set_aside = evaluation.answers, evaluation.set_aside
     response = SurveyResponse.objects.create(
         round=survey_round,
         office=numbering_system.office,
@@ -110,7 +110,7 @@ def response_start(*, survey_round: SurveyRound, numbering_system: NumberingSyst
         created_by=user,
         updated_by=user,
         answers=answers,
-        stashed_answers=stashed,
+        set_aside_answers=set_aside,
         prefilled_from=previous,
     )
     note = f"created, pre-filled from {previous.public_key} ({previous.round.title})" if previous else "created"
@@ -129,14 +129,14 @@ REVISION_NOTE_LENGTH = ResponseRevision._meta.get_field("note").max_length
 def revision_record(
     response: SurveyResponse, user: User | None, before: Mapping[str, Any], note: str
 ) -> ResponseRevision:
-    """Keep the response as it now is (``before``: its answers and stashed answers before the change)."""
-    after = {**response.stashed_answers, **response.answers}
+    """Keep the response as it now is (``before``: its answers and answers set aside before the change)."""
+    after = {**response.set_aside_answers, **response.answers}
     return ResponseRevision.objects.create(
         response=response,
         version=response.version,
         status=response.status,
         answers=response.answers,
-        stashed_answers=response.stashed_answers,
+        set_aside_answers=response.set_aside_answers,
         changed=answers_changed(before, after),
         author=user,
         note=note[:REVISION_NOTE_LENGTH],
@@ -146,18 +146,18 @@ def revision_record(
 def answers_set_aside(
     before: Mapping[str, Any], sent: Mapping[str, Any], evaluation: Evaluation, edition: Edition
 ) -> dict[str, Any]:
-    """The stashed answers after a save of ``sent``.
+    """The answers set aside after a save of ``sent``.
 
     An earlier answer to a question that is now hidden, and that was not sent again, was
-    not cleared by anyone (nobody could see it): keep it aside rather than drop it.
+    not cleared by anyone (nobody could see it): set it aside rather than drop it.
     """
-    stashed = {
+    set_aside = {
         qid: value
         for qid, value in before.items()
         if qid not in sent and not evaluation.is_applicable(qid) and qid in edition.by_id
     }
-    stashed.update(evaluation.stashed)
-    return stashed
+    set_aside.update(evaluation.set_aside)
+    return set_aside
 
 
 @transaction.atomic
@@ -171,7 +171,7 @@ def response_save_draft(
 ) -> Evaluation:
     """Store the answers as they are (valid or not); applicability decides where each goes.
 
-    Answers to questions that do not apply are kept aside in ``stashed_answers`` — never
+    Answers to questions that do not apply are set aside in ``set_aside_answers`` — never
     destroyed, never reported as answered.
     """
     locked = (
@@ -190,21 +190,21 @@ def response_save_draft(
     evaluation = evaluate(edition, answers)
     if evaluation.unknown:
         raise WorkflowError(_("Unknown question ID(s): %(ids)s.") % {"ids": ", ".join(evaluation.unknown)})
-    before = {**locked.stashed_answers, **locked.answers}
-    stashed = answers_set_aside(before, answers, evaluation, edition)
+    before = {**locked.set_aside_answers, **locked.answers}
+    set_aside = answers_set_aside(before, answers, evaluation, edition)
     locked.answers = evaluation.answers
-    locked.stashed_answers = stashed
+    locked.set_aside_answers = set_aside
     if confirmed_sections is not None:
         known = [s.id for s in edition.sections]
         locked.confirmed_sections = [s for s in known if s in set(confirmed_sections)]
     locked.version = F("version") + 1
     locked.updated_by = user
     locked.save(
-        update_fields=["answers", "stashed_answers", "confirmed_sections", "version", "updated_by", "updated_at"]
+        update_fields=["answers", "set_aside_answers", "confirmed_sections", "version", "updated_by", "updated_at"]
     )
     locked.refresh_from_db(fields=["version", "updated_at"])
     revision_record(locked, user, before, "draft saved")
-    for key in ("answers", "stashed_answers", "confirmed_sections", "version", "updated_at", "updated_by_id"):
+    for key in ("answers", "set_aside_answers", "confirmed_sections", "version", "updated_at", "updated_by_id"):
         response.__dict__[key] = getattr(locked, key)
     return evaluation
 

@@ -103,7 +103,7 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("surveys:response_detail", pk=response.pk)
     edition = response.round.edition.structure
-    answers = {**response.stashed_answers, **response.answers}
+    answers = {**response.set_aside_answers, **response.answers}
     show_errors = False
     unconfirmed: list[str] = []
     conflict = None

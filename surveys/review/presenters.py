@@ -88,9 +88,9 @@ def review_page(response: SurveyResponse, user: User, *, language: str = "en") -
         compare(
             edition,
             returned.answers,
-            returned.stashed_answers,
+            returned.set_aside_answers,
             response.answers,
-            response.stashed_answers,
+            response.set_aside_answers,
             language=language,
         )
         if returned
@@ -101,9 +101,9 @@ def review_page(response: SurveyResponse, user: User, *, language: str = "en") -
         compare(
             edition,
             previous.answers,
-            previous.stashed_answers,
+            previous.set_aside_answers,
             response.answers,
-            response.stashed_answers,
+            response.set_aside_answers,
             language=language,
         )
         if previous

@@ -116,7 +116,7 @@ def _transition(
     if action == "return" and not (comment.strip() or question_comments):
         raise WorkflowError(_("Say what the office should change: add a comment, on the response or on a question."))
 
-    before = {**locked.stashed_answers, **locked.answers}
+    before = {**locked.set_aside_answers, **locked.answers}
     from_status = locked.status
     now = timezone.now()
     locked.status = target

@@ -94,7 +94,7 @@ def state(response: SurveyResponse) -> dict:
         "status": response.status,
         "version": response.version,
         "answers": response.answers,
-        "stashed": response.stashed_answers,
+        "set_aside": response.set_aside_answers,
         "revisions": ResponseRevision.objects.filter(response=response).count(),
         "events": ResponseEvent.objects.filter(response=response).count(),
         "comments": ReviewComment.objects.filter(response=response).count(),
@@ -438,7 +438,7 @@ def test_patch_changes_only_what_is_sent_and_null_clears(make_response, office_a
     assert page.json()["answers"] == expected
 
 
-def test_answers_that_stop_applying_are_kept_aside(make_response, office_a_respondent, moldova_answers):
+def test_answers_that_stop_applying_are_set_aside(make_response, office_a_respondent, moldova_answers):
     draft = make_response(office_a_respondent, moldova_answers, label="Trademarks")
     client = client_for(office_a_respondent)
     page = client.patch(

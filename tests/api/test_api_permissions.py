@@ -261,7 +261,7 @@ def snapshot() -> dict:
         "responses": {
             row["pk"]: row
             for row in SurveyResponse.objects.values(
-                "pk", "numbering_system_id", "sequence", "status", "version", "answers", "stashed_answers"
+                "pk", "numbering_system_id", "sequence", "status", "version", "answers", "set_aside_answers"
             )
         },
         "revisions": list(ResponseRevision.objects.order_by("pk").values_list("pk", "response_id", "version")),

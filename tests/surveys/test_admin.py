@@ -305,8 +305,8 @@ def test_refused_steps_are_reported_and_change_nothing(ib_client, make_response,
 
 def test_response_page_shows_answers_as_a_readable_list(ib_client, make_response, office_a_respondent, moldova_answers):
     response = make_response(office_a_respondent, {**moldova_answers, "q1b": "19x2"})
-    response.stashed_answers = {"q4c": {"serial": {"min": 4, "max": 6}}}
-    response.save(update_fields=["stashed_answers"])
+    response.set_aside_answers = {"q4c": {"serial": {"min": 4, "max": 6}}}
+    response.save(update_fields=["set_aside_answers"])
     page = ib_client.get(reverse("admin:surveys_surveyresponse_change", args=[response.pk]))
     assert page.status_code == 200
     content = page.content.decode()

@@ -45,33 +45,38 @@ def test_round_trip_is_byte_identical(
 
     restored = SurveyResponse.objects.get(pk=draft.pk)
     assert restored.answers == {"q1b": "19x2"}
-    assert restored.stashed_answers == {"q4b": {"serial": "six"}}
+    assert restored.set_aside_answers == {"q4b": {"serial": "six"}}
     assert ReviewComment.objects.filter(response=restored, question_id="q1b").exists()
     # New rows continue after the restored keys.
     new = make_response(office_a_respondent, label="Designs")
     assert new.pk > max(response.pk, draft.pk)
 
 
-def test_a_file_written_before_the_response_model_was_renamed_is_restored(
+def test_a_file_written_before_the_renames_is_restored(
     tmp_path, office_a_respondent, secretariat_reviewer, make_response, moldova_answers
 ):
     response = make_response(office_a_respondent, moldova_answers, publish=True)
     comment_add(response=response, user=secretariat_reviewer, body="Thank you.")
+    draft = make_response(office_a_respondent, {"q1b": "19x2", "q4b": {"serial": "six"}}, label="Patents")
     today = export_document()
-    # Version 1 called the model surveys.response.
+    # Version 1 called the model surveys.response, and answers set aside stashed_answers.
     document = json.loads(today)
     document["version"] = 1
     document["counts"]["surveys.response"] = document["counts"].pop("surveys.surveyresponse")
     for item in document["objects"]:
+        if item["model"] in ("surveys.surveyresponse", "surveys.responserevision"):
+            item["fields"]["stashed_answers"] = item["fields"].pop("set_aside_answers")
         if item["model"] == "surveys.surveyresponse":
             item["model"] = "surveys.response"
     old = tmp_path / "before-the-rename.json"
     old.write_text(json.dumps(document), encoding="utf-8")
     assert '"surveys.surveyresponse"' not in old.read_text(encoding="utf-8")
+    assert '"set_aside_answers"' not in old.read_text(encoding="utf-8")
 
     _flush()
     call_command("import_all", str(old))
-    assert SurveyResponse.objects.get().answers == moldova_answers
+    assert SurveyResponse.objects.get(pk=response.pk).answers == moldova_answers
+    assert SurveyResponse.objects.get(pk=draft.pk).set_aside_answers == {"q4b": {"serial": "six"}}
     assert ReviewComment.objects.get().response_id == response.pk
     assert export_document() == today
 

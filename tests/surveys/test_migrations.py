@@ -1,4 +1,5 @@
-"""Migrations that rename keep the data: Response → SurveyResponse."""
+"""Migrations that rename keep the data: Response → SurveyResponse, stashed_answers →
+set_aside_answers."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ def at_0003(transactional_db):
     ContentType.objects.clear_cache()
 
 
-def test_renaming_response_keeps_rows_references_and_permissions(at_0003):
+def test_renames_keep_rows_references_and_permissions(at_0003):
     old = at_0003
     office = old.get_model("standards", "Office").objects.create(code="MD", name="Republic of Moldova", kind="state")
     edition = old.get_model("surveys", "QuestionnaireEdition").objects.create(
@@ -38,10 +39,15 @@ def test_renaming_response_keeps_rows_references_and_permissions(at_0003):
     )
     system = old.get_model("surveys", "NumberingSystem").objects.create(office=office, label="Trademarks")
     response = old.get_model("surveys", "Response").objects.create(
-        round=survey_round, office=office, numbering_system=system, sequence=1, answers={"q1b": "1992"}
+        round=survey_round,
+        office=office,
+        numbering_system=system,
+        sequence=1,
+        answers={"q1b": "1992"},
+        stashed_answers={"q4b": {"serial": 6}},
     )
     old.get_model("surveys", "ResponseRevision").objects.create(
-        response=response, version=1, status="draft", answers={"q1b": "1992"}
+        response=response, version=1, status="draft", answers={"q1b": "1992"}, stashed_answers={"q4c": "x"}
     )
     content_type, _ = ContentType.objects.get_or_create(app_label="surveys", model="response")
     view, _ = Permission.objects.get_or_create(
@@ -56,7 +62,11 @@ def test_renaming_response_keeps_rows_references_and_permissions(at_0003):
 
     kept = SurveyResponse.objects.get()
     assert (kept.pk, kept.office_id, kept.sequence, kept.answers) == (response.pk, "MD", 1, {"q1b": "1992"})
-    assert ResponseRevision.objects.get().response_id == kept.pk
+    assert kept.set_aside_answers == {"q4b": {"serial": 6}}
+    assert (ResponseRevision.objects.get().response_id, ResponseRevision.objects.get().set_aside_answers) == (
+        kept.pk,
+        {"q4c": "x"},
+    )
     assert ContentType.objects.get_for_model(SurveyResponse).pk == content_type.pk
     assert [p.codename for p in Group.objects.get(name="reviewers").permissions.all()] == ["view_surveyresponse"]
     assert reviewers.permissions.get().name == "Can view response"

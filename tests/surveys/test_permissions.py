@@ -186,7 +186,7 @@ def snapshot() -> dict:
                 "status",
                 "version",
                 "answers",
-                "stashed_answers",
+                "set_aside_answers",
                 "submitted_at",
             )
         ),

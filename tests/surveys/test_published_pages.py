@@ -185,7 +185,7 @@ def test_seed_page_imports_exactly_the_moldova_answers(survey_round):
     assert response.status == ResponseStatus.PUBLISHED
     assert response.published_at is not None
     assert response.answers == MOLDOVA_TRADEMARKS
-    assert response.stashed_answers == {}
+    assert response.set_aside_answers == {}
     assert response.numbering_system.label == "Imported response 2"
     assert [(a.question_id, a.original_name, bool(a.file)) for a in response.attachments.all()] == [
         ("q14d", "Example 2.doc", False)

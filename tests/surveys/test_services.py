@@ -18,23 +18,23 @@ def test_draft_save_keeps_invalid_input_and_records_a_revision(make_response, of
     assert revisions == [(1, "created", []), (2, "draft saved", ["q1a", "q1b"])]
 
 
-def test_answers_that_stop_applying_are_stashed_and_come_back(make_response, office_a_respondent):
+def test_answers_that_stop_applying_are_set_aside_and_come_back(make_response, office_a_respondent):
     response = make_response(office_a_respondent, {"q4a": "fixed", "q2a": ["serial"], "q4b": {"serial": 6}})
     response_save_draft(
         response=response, answers={"q4a": "variable", "q2a": ["serial"]}, user=office_a_respondent, expected_version=2
     )
     response.refresh_from_db()
     assert "q4b" not in response.answers
-    assert response.stashed_answers == {"q4b": {"serial": 6}}
+    assert response.set_aside_answers == {"q4b": {"serial": 6}}
     # The form did not send q4b again; switching the gate back brings the answer back into view.
     response_save_draft(
         response=response,
-        answers={"q4a": "fixed", "q2a": ["serial"], **response.stashed_answers},
+        answers={"q4a": "fixed", "q2a": ["serial"], **response.set_aside_answers},
         user=office_a_respondent,
         expected_version=3,
     )
     response.refresh_from_db()
-    assert response.answers["q4b"] == {"serial": 6} and response.stashed_answers == {}
+    assert response.answers["q4b"] == {"serial": 6} and response.set_aside_answers == {}
 
 
 def test_stale_version_is_refused_and_nothing_is_written(make_response, office_a_respondent, office_a_approver):

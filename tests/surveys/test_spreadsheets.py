@@ -53,7 +53,7 @@ def snapshot():
         SurveyResponse.objects.count(),
         NumberingSystem.objects.count(),
         ResponseRevision.objects.count(),
-        list(SurveyResponse.objects.values_list("pk", "version", "answers", "stashed_answers")),
+        list(SurveyResponse.objects.values_list("pk", "version", "answers", "set_aside_answers")),
     )
 
 
@@ -206,8 +206,8 @@ def test_a_sheet_creates_responses_through_the_engine(survey_round, importer):
         "q4b": {"serial": 6},
         "q5a": "no",
     }
-    # q4c applies only to variable lengths: kept aside, never stored as applicable.
-    assert response.stashed_answers == {"q4c": {"serial": {"min": 4, "max": 6}}}
+    # q4c applies only to variable lengths: set aside, never stored as applicable.
+    assert response.set_aside_answers == {"q4c": {"serial": {"min": 4, "max": 6}}}
     revision = response.revisions.get()
     assert (revision.version, revision.note, revision.author) == (1, "imported", importer)
     assert revision.changed == ["q1a", "q1b", "q2a", "q4a", "q4b", "q4c", "q5a"]
@@ -305,8 +305,8 @@ def test_a_draft_is_overwritten_and_hidden_answers_are_kept(make_response, offic
     assert report.problems == [] and report.updated == [response]
     response.refresh_from_db()
     assert response.answers == {"q2a": ["serial"], "q4a": "variable", "q4c": {"serial": {"min": 4, "max": 6}}}
-    # The fixed length no longer applies and the sheet left it empty: kept aside, not lost.
-    assert response.stashed_answers == {"q4b": {"serial": 6}}
+    # The fixed length no longer applies and the sheet left it empty: set aside, not lost.
+    assert response.set_aside_answers == {"q4b": {"serial": 6}}
     assert response.version == 3 and response.updated_by == importer
     latest = response.revisions.order_by("-version").first()
     assert (latest.version, latest.note, latest.changed) == (3, "imported", ["q4a", "q4c"])
@@ -377,8 +377,8 @@ def test_a_command_records_a_published_response_in_a_closed_round_inviting_the_o
     assert response.published_at is not None and response.created_by is None and response.updated_by is None
     assert response.numbering_system.label == "Patents"
     assert response.answers == {"q2a": ["serial"], "q4a": "fixed", "q4b": {"serial": 6}}
-    # q4c applies only to variable lengths: kept aside, as in a saved draft.
-    assert response.stashed_answers == {"q4c": {"serial": {"min": 4, "max": 6}}}
+    # q4c applies only to variable lengths: set aside, as in a saved draft.
+    assert response.set_aside_answers == {"q4c": {"serial": {"min": 4, "max": 6}}}
     assert Invitation.objects.filter(round=closed, office_id="FR").count() == 1
     revision = response.revisions.get()
     assert (revision.version, revision.status, revision.author, revision.note, revision.changed) == (
@@ -483,8 +483,8 @@ def test_overwriting_for_an_office_moves_publishes_and_then_refuses(make_respons
     assert response.numbering_system.label == "Patents"
     assert NumberingSystem.objects.filter(office_id="MD", label="Trademarks").exists()
     assert response.answers == answers
-    # The fixed length no longer applies and was not given again: kept aside, not lost.
-    assert response.stashed_answers == {"q4b": {"serial": 6}}
+    # The fixed length no longer applies and was not given again: set aside, not lost.
+    assert response.set_aside_answers == {"q4b": {"serial": 6}}
     latest = response.revisions.order_by("-version").first()
     assert (latest.version, latest.status, latest.author, latest.note, latest.changed) == (
         3,
@@ -578,7 +578,7 @@ def test_export_of_moldova_imports_into_a_fresh_round_with_identical_answers(
     assert not result.has_errors() and not result.has_validation_errors()
     imported = SurveyResponse.objects.get(round=fresh)
     assert imported.answers == moldova.answers == moldova_answers
-    assert imported.stashed_answers == moldova.stashed_answers == {}
+    assert imported.set_aside_answers == moldova.set_aside_answers == {}
     assert imported.numbering_system == moldova.numbering_system and imported.sequence == 1
 
 

@@ -329,9 +329,9 @@ def test_crafted_answers_to_hidden_questions_are_not_stored_as_answers(
     assert response.answers["q4a"] == "fixed"
     assert "q5b" not in response.answers
     assert "q4c" not in response.answers
-    # Kept aside, never lost…
-    assert response.stashed_answers.get("q5b") == {"trademarks": {"code": "70"}}
-    assert "q4c" in response.stashed_answers
+    # Set aside, never lost…
+    assert response.set_aside_answers.get("q5b") == {"trademarks": {"code": "70"}}
+    assert "q4c" in response.set_aside_answers
     # …and never reported as answered.
     evaluation = evaluate(edition.structure, response.answers)
     assert evaluation.state("q5b") == "not_applicable"
