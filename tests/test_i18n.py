@@ -222,9 +222,9 @@ def test_extraction_reads_every_kind_of_marking():
 def test_the_source_marks_strings_of_every_part_of_the_interface(marked):
     expected = {
         (None, "Skip to content", None),  # base.html
-        (None, "Draft saved.", None),  # views.py
+        (None, "Draft saved.", None),  # responses/views.py
         (None, "This question needs an answer.", None),  # engine.py
-        (None, "Question %(number)s (cont'd)", None),  # presenters.py
+        (None, "Question %(number)s (cont'd)", None),  # responses/presenters.py
         ("survey round", "Open", None),  # a context
         (None, "%(n)s number checked", "%(n)s numbers checked"),  # a Python plural
         (
