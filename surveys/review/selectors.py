@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from surveys.models import ResponseEvent, ResponseRevision, SurveyResponse, SurveyRound
 
@@ -66,7 +66,7 @@ def round_progress(survey_round: SurveyRound) -> RoundProgress:
     )
 
 
-def rounds_overview():
+def rounds_overview() -> QuerySet[SurveyRound]:
     """Rounds with their counts of invited offices and responses (two aggregate joins, one query)."""
     return (
         SurveyRound.objects.select_related("edition")
@@ -80,7 +80,7 @@ def rounds_overview():
     )
 
 
-def revision_at_last_return(response: SurveyResponse):
+def revision_at_last_return(response: SurveyResponse) -> ResponseRevision | None:
     """The state the office was asked to change: the last revision taken when it was returned."""
     returned_at = (
         ResponseEvent.objects.filter(response=response, action__in=["return", "reopen"])
