@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 from django.templatetags.static import static
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -163,6 +164,18 @@ class TokenView(ObtainAuthToken):
 # --- reference data --------------------------------------------------------------------
 
 
+class SlugLookup:
+    """For objects looked up by a slug in the address. No slug holds a NUL character, and
+    PostgreSQL refuses one in a query: such an address is not found, as on any database,
+    without asking it."""
+
+    def get_object(self) -> Any:
+        value = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        if isinstance(value, str) and "\x00" in value:
+            raise Http404(f"No {self.get_queryset().model._meta.object_name} matches the given query.")
+        return super().get_object()
+
+
 @extend_schema_view(
     list=extend_schema(tags=["reference"], summary="ST.3 offices"),
     retrieve=extend_schema(tags=["reference"], summary="One office, by ST.3 code", responses={200: s.OfficeSerializer}),
@@ -197,7 +210,7 @@ class StandardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         "flags and conditions (the JSON trees the engine evaluates), parts_from/rows_from and grid columns.",
     ),
 )
-class EditionViewSet(viewsets.ReadOnlyModelViewSet):
+class EditionViewSet(SlugLookup, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
     def get_queryset(self) -> QuerySet[QuestionnaireEdition]:
@@ -221,7 +234,7 @@ class EditionViewSet(viewsets.ReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(tags=["rounds"], summary="One round"),
 )
-class RoundViewSet(viewsets.ReadOnlyModelViewSet):
+class RoundViewSet(SlugLookup, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.RoundSerializer
     lookup_field = "slug"
     filter_backends = [ParamFilterBackend]

@@ -158,3 +158,24 @@ def test_api_answers_with_unknown_question_ids_or_bad_json_are_refused(edition, 
     assert page.status_code == 400
     response.refresh_from_db()
     assert response.answers == {"q1b": "1992"} and response.version == 2
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "body"),
+    [
+        ("/api/responses/?round=a%00b", 200, {"count": 0, "next": None, "previous": None, "results": []}),
+        ("/api/rounds/?edition=a%00b", 200, {"count": 0, "next": None, "previous": None, "results": []}),
+        ("/api/numbering-systems/?office=a%00b", 200, {"count": 0, "next": None, "previous": None, "results": []}),
+        ("/api/editions/a%00b/", 404, {"detail": "No QuestionnaireEdition matches the given query."}),
+        ("/api/rounds/a%00b/", 404, {"detail": "No SurveyRound matches the given query."}),
+        ("/api/rounds/a%00b/report/", 404, {"detail": "No SurveyRound matches the given query."}),
+    ],
+)
+def test_a_nul_character_in_an_api_filter_or_address_finds_nothing_on_every_database(
+    edition, office_a_respondent, url, status, body
+):
+    # PostgreSQL refuses NUL in a query: such a value never reaches the database.
+    client = Client(raise_request_exception=False)
+    client.force_login(office_a_respondent)
+    response = client.get(url)
+    assert (response.status_code, response.json()) == (status, body)
