@@ -6,7 +6,7 @@
 - Editions, responses and their history are read-only here. A response's status changes
   only through the changelist actions, which call the workflow services with the admin
   user as the actor (a refused step is reported, never forced); answers change only
-  through the office's form or a spreadsheet import (``surveys.imports``).
+  through the office's form or a spreadsheet import (``surveys.intake.spreadsheets``).
 - Offices, numbering systems and responses can be exported and imported as CSV or XLSX;
   imports preview first, run through the branching engine, and write nothing when any
   row is bad.
@@ -30,26 +30,29 @@ from import_export.forms import ExportForm
 
 from standards import admin as standards_admin
 from standards.models import Office, Standard
-from surveys.edition import Edition, tr
-from surveys.engine import evaluate
-from surveys.imports import encode_answer
+from surveys.accounts.services import membership_set
+from surveys.errors import WorkflowError
+from surveys.intake.resources import NumberingSystemResource, ResponseResource
+from surveys.intake.spreadsheets import encode_answer
 from surveys.models import (
     Attachment,
     Invitation,
     Membership,
     NumberingSystem,
     QuestionnaireEdition,
-    Response,
     ResponseEvent,
     ResponseRevision,
     ReviewComment,
+    SurveyResponse,
     SurveyRound,
     is_secretariat,
     office_of,
 )
-from surveys.presenters import STATE_LABELS, Display, display_answer
-from surveys.resources import NumberingSystemResource, ResponseResource
-from surveys.services import WORKFLOW_ACTIONS, WorkflowError, comment_add, membership_set, numbering_system_create
+from surveys.questionnaire.edition import Edition, tr
+from surveys.questionnaire.engine import evaluate
+from surveys.responses.display import STATE_LABELS, Display, display_answer
+from surveys.responses.services import numbering_system_create
+from surveys.review.workflow import WORKFLOW_ACTIONS, comment_add
 
 SPREADSHEET_FORMATS = standards_admin.SPREADSHEET_FORMATS
 EVERYTHING = frozenset({"view", "add", "change", "delete"})
@@ -117,7 +120,7 @@ def _display_html(display: Display) -> SafeString:
     return format_html("<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>", head, body)
 
 
-def answers_table(edition: Edition, answers: dict[str, Any], stashed: dict[str, Any] | None = None) -> SafeString:
+def answers_table(edition: Edition, answers: dict[str, Any], set_aside: dict[str, Any] | None = None) -> SafeString:
     """Every question with its state (answered · not answered · not applicable) and its answer."""
     evaluation = evaluate(edition, answers, with_warnings=False)
     rows = []
@@ -134,8 +137,8 @@ def answers_table(edition: Edition, answers: dict[str, Any], stashed: dict[str, 
                 )
             else:
                 answer = _display_html(display_answer(edition, q, evaluation.answers[q.id]))
-        elif stashed and q.id in stashed:
-            answer = format_html("<em>kept aside:</em> {}", encode_answer(q, stashed[q.id]))
+        elif set_aside and q.id in set_aside:
+            answer = format_html("<em>kept aside:</em> {}", encode_answer(q, set_aside[q.id]))
         else:
             answer = ""
         rows.append((q.id, tr(q.text), STATE_LABELS[state], answer))
@@ -343,8 +346,8 @@ _PUBLIC_KEY = re.compile(r"^([A-Za-z]{2})-(\d{1,3})$")
 COMMENTED_STEPS = frozenset({"return", "accept", "reopen"})
 
 
-@admin.register(Response)
-class ResponseAdmin(SecretariatAccess, ReadOnly, standards_admin.ProblemListMixin, ImportExportModelAdmin):
+@admin.register(SurveyResponse)
+class SurveyResponseAdmin(SecretariatAccess, ReadOnly, standards_admin.ProblemListMixin, ImportExportModelAdmin):
     resource_classes = [ResponseResource]
     import_formats = SPREADSHEET_FORMATS
     export_formats = SPREADSHEET_FORMATS
@@ -429,19 +432,19 @@ class ResponseAdmin(SecretariatAccess, ReadOnly, standards_admin.ProblemListMixi
         return is_secretariat(request.user)
 
     @admin.display(description="Response", ordering="office_id")
-    def public_key(self, obj: Response) -> str:
+    def public_key(self, obj: SurveyResponse) -> str:
         return obj.public_key
 
     @admin.display(description="Numbering system", ordering="numbering_system__label")
-    def system_label(self, obj: Response) -> str:
+    def system_label(self, obj: SurveyResponse) -> str:
         return obj.numbering_system.label
 
     @admin.display(description="Answers")
-    def answers_list(self, obj: Response) -> SafeString:
-        return answers_table(obj.round.edition.structure, obj.answers, obj.stashed_answers)
+    def answers_list(self, obj: SurveyResponse) -> SafeString:
+        return answers_table(obj.round.edition.structure, obj.answers, obj.set_aside_answers)
 
     def _step(self, request: HttpRequest, queryset: QuerySet, action: str) -> None:
-        service: Callable[..., Response] = WORKFLOW_ACTIONS[action]
+        service: Callable[..., SurveyResponse] = WORKFLOW_ACTIONS[action]
         comment = (request.POST.get("comment") or "").strip()
         extra = {"comment": comment} if action in COMMENTED_STEPS else {}
         done = []
@@ -494,7 +497,7 @@ class ResponseRevisionAdmin(SecretariatAccess, ReadOnly, admin.ModelAdmin):
 
     @admin.display(description="Answers at this version")
     def answers_list(self, obj: ResponseRevision) -> SafeString:
-        return answers_table(obj.response.round.edition.structure, obj.answers, obj.stashed_answers)
+        return answers_table(obj.response.round.edition.structure, obj.answers, obj.set_aside_answers)
 
 
 @admin.register(ResponseEvent)

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.utils.translation import get_language
 
-from surveys.edition import base_language
 from surveys.models import is_secretariat
+from surveys.questionnaire.edition import base_language
 
 
 def navigation(request):

@@ -21,13 +21,8 @@ from surveys.models import (
     QuestionnaireEdition,
     SurveyRound,
 )
-from surveys.services import (
-    response_accept,
-    response_publish,
-    response_save_draft,
-    response_start,
-    response_submit,
-)
+from surveys.responses.services import response_save_draft, response_start
+from surveys.review.workflow import response_accept, response_publish, response_submit
 
 DEMO_PASSWORD = "wipostad-demo"
 EDITION_SLUG = "application-numbering-2012"

@@ -1,6 +1,8 @@
 from django.urls import path, register_converter
 
 from surveys import views
+from surveys.responses import views as office
+from surveys.review import views as review
 
 
 class PublicKeyConverter:
@@ -24,26 +26,26 @@ register_converter(PublicKeyConverter, "publickey")
 app_name = "surveys"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("numbering-systems/new/", views.numbering_system_new, name="numbering_system_new"),
+    path("", office.dashboard, name="dashboard"),
+    path("numbering-systems/new/", office.numbering_system_new, name="numbering_system_new"),
     path(
         "rounds/<slug:round_slug>/numbering-systems/<int:system_pk>/start/",
-        views.response_start_view,
+        office.response_start_view,
         name="response_start",
     ),
-    path("rounds/", views.round_list, name="round_list"),
-    path("rounds/new/", views.round_new, name="round_new"),
-    path("rounds/<slug:slug>/", views.round_dashboard, name="round_dashboard"),
-    path("rounds/<slug:slug>/remind/", views.round_remind, name="round_remind"),
-    path("responses/<int:pk>/", views.response_detail, name="response_detail"),
-    path("responses/<int:pk>/review/", views.response_review, name="response_review"),
-    path("responses/<int:pk>/history/", views.response_history, name="response_history"),
-    path("responses/<int:pk>/comments/", views.response_comment, name="response_comment"),
-    path("responses/<int:pk>/edit/", views.response_edit, name="response_edit"),
-    path("responses/<int:pk>/attachments/<str:token>/", views.attachment_download, name="attachment_download"),
+    path("rounds/", review.round_list, name="round_list"),
+    path("rounds/new/", review.round_new, name="round_new"),
+    path("rounds/<slug:slug>/", review.round_dashboard, name="round_dashboard"),
+    path("rounds/<slug:slug>/remind/", review.round_remind, name="round_remind"),
+    path("responses/<int:pk>/", office.response_detail, name="response_detail"),
+    path("responses/<int:pk>/review/", review.response_review, name="response_review"),
+    path("responses/<int:pk>/history/", office.response_history, name="response_history"),
+    path("responses/<int:pk>/comments/", review.response_comment, name="response_comment"),
+    path("responses/<int:pk>/edit/", office.response_edit, name="response_edit"),
+    path("responses/<int:pk>/attachments/<str:token>/", office.attachment_download, name="attachment_download"),
     path(
         "responses/<int:pk>/attachments/<str:token>/remove/",
-        views.attachment_remove_view,
+        office.attachment_remove_view,
         name="attachment_remove",
     ),
     path("<slug:edition_slug>/", views.edition_detail, name="edition_detail"),

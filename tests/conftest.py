@@ -77,7 +77,7 @@ def _media_root(request, tmp_path):
 def edition_structure():
     import json
 
-    from surveys.edition import Edition
+    from surveys.questionnaire.edition import Edition
 
     return Edition(json.loads(EDITION_FILE.read_text(encoding="utf-8")))
 
@@ -87,7 +87,7 @@ def _load_reference_data():
     from django.db import transaction
 
     from standards.services import offices_load, standards_load
-    from surveys.loading import edition_load
+    from surveys.questionnaire.loading import edition_load
 
     with transaction.atomic():
         offices_load()
@@ -230,7 +230,8 @@ def secretariat_reviewer(reference_data):
 def make_response(survey_round):
     """make_response(user, answers=None, label=..., submit=False) → a response of the user's office."""
     from surveys.models import NumberingSystem
-    from surveys.services import response_accept, response_publish, response_save_draft, response_start, response_submit
+    from surveys.responses.services import response_save_draft, response_start
+    from surveys.review.workflow import response_accept, response_publish, response_submit
 
     def factory(user, answers=None, *, label="Trademarks", submit=False, publish=False):
         office = user.membership.office

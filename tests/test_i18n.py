@@ -226,9 +226,9 @@ def test_extraction_reads_every_kind_of_marking():
 def test_the_source_marks_strings_of_every_part_of_the_interface(marked):
     expected = {
         (None, "Skip to content", None),  # base.html
-        (None, "Draft saved.", None),  # views.py
+        (None, "Draft saved.", None),  # responses/views.py
         (None, "This question needs an answer.", None),  # engine.py
-        (None, "Question %(number)s (cont'd)", None),  # presenters.py
+        (None, "Question %(number)s (cont'd)", None),  # responses/presenters.py
         ("survey round", "Open", None),  # a context
         (None, "%(n)s number checked", "%(n)s numbers checked"),  # a Python plural
         (
@@ -461,7 +461,7 @@ def _edition_texts() -> dict:
 def test_a_response_entered_in_french_reads_in_spanish(edition, office_a_respondent, make_response, moldova_answers):
     from django.utils.html import escape
 
-    from surveys.models import Response
+    from surveys.models import SurveyResponse
 
     texts = _edition_texts()["questions"]
     response = make_response(office_a_respondent, label="Marques")
@@ -480,14 +480,14 @@ def test_a_response_entered_in_french_reads_in_spanish(edition, office_a_respond
     # Codes, not words: the same answers whatever the language they were entered in.
     assert response.answers["q1a"] == ["trademarks"] and response.answers["q4a"] == "fixed"
     assert response.answers["q7a"] == "yes"
-    from surveys import services
+    from surveys.review import workflow
     from tests.conftest import _approver_of, _secretariat_user
 
-    services.response_submit(response=response, user=_approver_of("MD"))
+    workflow.response_submit(response=response, user=_approver_of("MD"))
     reviewer = _secretariat_user()
-    services.response_accept(response=response, user=reviewer)
-    services.response_publish(response=response, user=reviewer)
-    response = Response.objects.get(pk=response.pk)
+    workflow.response_accept(response=response, user=reviewer)
+    workflow.response_publish(response=response, user=reviewer)
+    response = SurveyResponse.objects.get(pk=response.pk)
 
     url = reverse("surveys:public_response_detail", args=[EDITION, response.public_key])
     spanish = _in(Client(), "es").get(url).content.decode()
@@ -533,18 +533,22 @@ def test_the_form_in_french_labels_states_and_errors(
 
 @pytest.mark.django_db
 def test_engine_messages_follow_the_language_and_keep_their_codes(edition):
-    from surveys.engine import evaluate
+    from surveys.questionnaire.engine import evaluate
 
     structure = edition.structure
     with translation.override("es"):
         spanish = evaluate(structure, {"q1b": "19x2", "q4a": "fixed", "q4b": {"serial": 0}})
     english = evaluate(structure, {"q1b": "19x2", "q4a": "fixed", "q4b": {"serial": 0}})
-    codes = [(i.question_id, i.code) for i in english.error_list()]
-    assert [(i.question_id, i.code) for i in spanish.error_list()] == codes
-    messages = {i.question_id + ":" + i.code: i.message for i in spanish.error_list()}
+
+    def issues(evaluation):
+        return [issue for found in evaluation.errors.values() for issue in found]
+
+    codes = [(i.question_id, i.code) for i in issues(english)]
+    assert [(i.question_id, i.code) for i in issues(spanish)] == codes
+    messages = {i.question_id + ":" + i.code: i.message for i in issues(spanish)}
     assert messages["q1b:bad_date"] == "Indique un año (aaaa) o una fecha completa (dd/mm/aaaa)."
     assert messages["q1a:required"] == "Esta pregunta requiere una respuesta."
-    assert {i.question_id + ":" + i.code: i.message for i in english.error_list()}["q1a:required"] == (
+    assert {i.question_id + ":" + i.code: i.message for i in issues(english)}["q1a:required"] == (
         "This question needs an answer."
     )
 
@@ -600,12 +604,12 @@ def test_emails_carry_english_french_and_spanish(
     moldova_answers,
     django_capture_on_commit_callbacks,
 ):
-    from surveys import services
+    from surveys.review import workflow
 
     response = make_response(office_a_respondent, moldova_answers, submit=True)
     mail.outbox.clear()
     with translation.override("fr"), django_capture_on_commit_callbacks(execute=True):
-        services.response_accept(response=response, user=secretariat_reviewer, comment="Merci.")
+        workflow.response_accept(response=response, user=secretariat_reviewer, comment="Merci.")
     (message,) = mail.outbox
     body = message.body
     english = body.index("Your response for Trademarks (md-001)")
@@ -638,7 +642,7 @@ def edition_missing_french(edition):
 
 
 def test_tr_marked_falls_back_to_english_and_says_so():
-    from surveys.edition import LocalText, tr_marked, tr_text
+    from surveys.questionnaire.edition import LocalText, tr_marked, tr_text
 
     text = {"en": "Trademarks", "fr": "Marques"}
     assert tr_marked(text, "fr") == ("Marques", False)

@@ -1,17 +1,24 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from surveys import views as survey_views
+from surveys.accounts.views import ThrottledLoginView
 
 urlpatterns = [
     path("", survey_views.home, name="home"),
-    path("accounts/login/", survey_views.ThrottledLoginView.as_view(), name="login"),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("surveys/", include("surveys.reports.urls")),
     path("surveys/", include("surveys.urls")),
-    path("st13/", include("surveys.toolkit.urls")),
+    path("st13/", include("surveys.checker.urls")),
     path("api/", include("surveys.api.urls")),
+    # The admin pages of responses moved with the model's new name (SurveyResponse).
+    re_path(
+        r"^admin/surveys/response/(?P<rest>.*)$",
+        RedirectView.as_view(url="/admin/surveys/surveyresponse/%(rest)s", permanent=True, query_string=True),
+    ),
     path("admin/", admin.site.urls),
     # The language switcher posts here (django.views.i18n.set_language: POST only, CSRF checked).
     path("i18n/", include("django.conf.urls.i18n")),

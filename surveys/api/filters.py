@@ -40,6 +40,10 @@ class ParamFilterBackend(BaseFilterBackend):
                 raise ValidationError({param.name: [f"{raw!r} is not a valid value."]}) from None
             if param.choices and value not in param.choices:
                 raise ValidationError({param.name: [f"{raw!r} is not one of: {', '.join(param.choices)}."]})
+            if isinstance(value, str) and "\x00" in value:
+                # No stored value holds a NUL character, and PostgreSQL refuses one in a
+                # query: nothing matches, on every database.
+                return queryset.none()
             queryset = queryset.filter(**{param.lookup: value})
         return queryset
 

@@ -2,9 +2,9 @@
 
 The secretariat reads everything; an office reads its own rounds, numbering systems
 and responses; everyone (signed in or not) reads what has been published. Changes are
-never decided here: every write goes through surveys/services.py, which checks the
-user again and raises PermissionDenied, so a scope that is too wide can at worst show
-a 403 instead of a 404, never let a change through.
+never decided here: every write goes through the services, which check the user again
+and raise NotAllowed, so a scope that is too wide can at worst show a 403 instead of a
+404, never let a change through.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from surveys.models import (
     PUBLIC_STATUSES,
     Invitation,
     NumberingSystem,
-    Response,
+    SurveyResponse,
     SurveyRound,
     is_secretariat,
     office_of,
@@ -25,23 +25,23 @@ from surveys.models import (
 AnyUser = User | AnonymousUser
 
 
-def readable_responses(user: AnyUser) -> QuerySet[Response]:
+def readable_responses(user: AnyUser) -> QuerySet[SurveyResponse]:
     """The responses a user may read: the office's own (all of them for the secretariat),
     and every published one, as on the public pages."""
     if is_secretariat(user):
-        return Response.objects.all()
+        return SurveyResponse.objects.all()
     scope = Q(status__in=PUBLIC_STATUSES)
     office = office_of(user)
     if office is not None:
         scope |= Q(office=office)
-    return Response.objects.filter(scope)
+    return SurveyResponse.objects.filter(scope)
 
 
 def readable_rounds(user: AnyUser) -> QuerySet[SurveyRound]:
     """Rounds the office is invited to, and rounds with published responses."""
     if is_secretariat(user):
         return SurveyRound.objects.all()
-    published = Response.objects.filter(round=OuterRef("pk"), status__in=PUBLIC_STATUSES)
+    published = SurveyResponse.objects.filter(round=OuterRef("pk"), status__in=PUBLIC_STATUSES)
     scope = Q(Exists(published))
     office = office_of(user)
     if office is not None:
@@ -54,7 +54,7 @@ def readable_numbering_systems(user: AnyUser) -> QuerySet[NumberingSystem]:
     on the public response pages)."""
     if is_secretariat(user):
         return NumberingSystem.objects.all()
-    published = Response.objects.filter(numbering_system=OuterRef("pk"), status__in=PUBLIC_STATUSES)
+    published = SurveyResponse.objects.filter(numbering_system=OuterRef("pk"), status__in=PUBLIC_STATUSES)
     scope = Q(Exists(published))
     office = office_of(user)
     if office is not None:
@@ -62,13 +62,13 @@ def readable_numbering_systems(user: AnyUser) -> QuerySet[NumberingSystem]:
     return NumberingSystem.objects.filter(scope)
 
 
-def is_office_member(user: AnyUser, response: Response) -> bool:
+def is_office_member(user: AnyUser, response: SurveyResponse) -> bool:
     """A member of the response's office (the office_id comparison needs no query)."""
     office = office_of(user)
     return office is not None and office.pk == response.office_id
 
 
-def reads_privately(user: AnyUser, response: Response) -> bool:
+def reads_privately(user: AnyUser, response: SurveyResponse) -> bool:
     """Whether the user sees a response as its office or the secretariat does (review
     comments, answers set aside), rather than as the public sees a published one."""
     return is_secretariat(user) or is_office_member(user, response)

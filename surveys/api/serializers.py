@@ -2,7 +2,8 @@
 
 Output serializers read model rows and the immutable edition objects; input
 serializers only check the shape of a request. Whether a change is allowed, and what
-it does, is decided by surveys/services.py alone (DESIGN.md, conventions 1 and 2).
+it does, is decided by the services alone (surveys/responses/services.py,
+surveys/review/workflow.py …; DESIGN.md, conventions 1 and 2).
 """
 
 from __future__ import annotations
@@ -16,16 +17,17 @@ from rest_framework import serializers
 from standards.models import Office, Standard
 from standards.numbers import DEFAULT_LIMIT, IPR_TYPES, CheckDigit, Verdict
 from standards.profiles import PROFILES
-from surveys.edition import QUESTION_TYPES, Edition, Question, tr
-from surveys.engine import Evaluation, Issue, evaluate
 from surveys.models import (
     NumberingSystem,
     QuestionnaireEdition,
-    Response,
+    SurveyResponse,
     SurveyRound,
     is_secretariat,
 )
-from surveys.services import TRANSITIONS, allowed_actions
+from surveys.questionnaire.edition import QUESTION_TYPES, Edition, Question, tr
+from surveys.questionnaire.engine import evaluate
+from surveys.questionnaire.evaluation import Evaluation, Issue
+from surveys.review.workflow import TRANSITIONS, allowed_actions
 
 from .permissions import is_office_member, reads_privately
 
@@ -40,7 +42,7 @@ class TextField(serializers.Field):
     """A text of the edition definition ({"en": …, "fr": …}) in English.
 
     The definition keeps every language; the API gives the English text, which is the
-    one every edition has (surveys/edition.py checks it)."""
+    one every edition has (surveys/questionnaire/edition.py checks it)."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs["read_only"] = True
@@ -301,8 +303,9 @@ class ResponseSerializer(serializers.ModelSerializer):
         help_text="Workflow steps the requesting user may take now (POST /api/responses/{id}/{action}/)."
     )
     can_edit = serializers.SerializerMethodField(help_text="Whether the requesting user may save answers now.")
+    # The model's answers set aside, under the key the API has always given them.
     stashed_answers = serializers.SerializerMethodField(
-        help_text="Answers to questions that no longer apply, kept aside; for the office only (null for others)."
+        help_text="Answers to questions that no longer apply, set aside; for the office only (null for others)."
     )
     unconfirmed_sections = serializers.SerializerMethodField(
         help_text="Sections of a pre-filled response the office has not yet confirmed; null for the public."
@@ -313,7 +316,7 @@ class ResponseSerializer(serializers.ModelSerializer):
     attachments = AttachmentSerializer(many=True, read_only=True)
 
     class Meta:
-        model = Response
+        model = SurveyResponse
         fields = [
             "id",
             "url",
@@ -348,14 +351,14 @@ class ResponseSerializer(serializers.ModelSerializer):
 
     # The edition row and the engine's evaluation are worked out once per response.
 
-    def _edition_row(self, response: Response) -> QuestionnaireEdition:
+    def _edition_row(self, response: SurveyResponse) -> QuestionnaireEdition:
         editions = self.context.get("editions") or {}
         return editions.get(response.round.edition_id) or response.round.edition
 
-    def _edition(self, response: Response) -> Edition:
+    def _edition(self, response: SurveyResponse) -> Edition:
         return self._edition_row(response).structure
 
-    def _evaluation(self, response: Response) -> Evaluation:
+    def _evaluation(self, response: SurveyResponse) -> Evaluation:
         cached = response.__dict__.get("_api_evaluation")
         if cached is None:
             cached = evaluate(self._edition(response), response.answers)
@@ -365,40 +368,40 @@ class ResponseSerializer(serializers.ModelSerializer):
     def _user(self):
         return self.context["request"].user
 
-    def get_edition(self, response: Response) -> str:
+    def get_edition(self, response: SurveyResponse) -> str:
         return self._edition_row(response).slug
 
     @extend_schema_field({"type": "object", "additionalProperties": _ANY_ANSWER})
-    def get_answers(self, response: Response) -> dict[str, Any]:
+    def get_answers(self, response: SurveyResponse) -> dict[str, Any]:
         return self._evaluation(response).answers
 
-    def get_applicable(self, response: Response) -> list[str]:
+    def get_applicable(self, response: SurveyResponse) -> list[str]:
         return list(self._evaluation(response).applicable)
 
     @extend_schema_field(serializers.DictField(child=IssueSerializer(many=True)))
-    def get_errors(self, response: Response) -> dict[str, list[dict[str, str]]]:
+    def get_errors(self, response: SurveyResponse) -> dict[str, list[dict[str, str]]]:
         return errors_dict(self._evaluation(response))
 
     @extend_schema_field(IssueSerializer(many=True))
-    def get_warnings(self, response: Response) -> list[dict[str, str]]:
+    def get_warnings(self, response: SurveyResponse) -> list[dict[str, str]]:
         return [issue_dict(i) for i in self._evaluation(response).warnings]
 
-    def get_complete(self, response: Response) -> bool:
+    def get_complete(self, response: SurveyResponse) -> bool:
         return self._evaluation(response).is_valid
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=WORKFLOW_ACTION_NAMES)))
-    def get_allowed_actions(self, response: Response) -> list[str]:
+    def get_allowed_actions(self, response: SurveyResponse) -> list[str]:
         return allowed_actions(response, self._user())
 
-    def get_can_edit(self, response: Response) -> bool:
+    def get_can_edit(self, response: SurveyResponse) -> bool:
         return response.is_editable and is_office_member(self._user(), response)
 
     @extend_schema_field({"type": "object", "nullable": True, "additionalProperties": _ANY_ANSWER})
-    def get_stashed_answers(self, response: Response) -> dict[str, Any] | None:
-        return response.stashed_answers if is_office_member(self._user(), response) else None
+    def get_stashed_answers(self, response: SurveyResponse) -> dict[str, Any] | None:
+        return response.set_aside_answers if is_office_member(self._user(), response) else None
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField(), allow_null=True))
-    def get_unconfirmed_sections(self, response: Response) -> list[str] | None:
+    def get_unconfirmed_sections(self, response: SurveyResponse) -> list[str] | None:
         if not reads_privately(self._user(), response):
             return None
         if response.prefilled_from_id is None:
@@ -407,12 +410,12 @@ class ResponseSerializer(serializers.ModelSerializer):
         return [s.id for s in self._edition(response).sections if s.id not in confirmed]
 
     @extend_schema_field(CommentSerializer(many=True, allow_null=True))
-    def get_comments(self, response: Response) -> list[dict[str, Any]] | None:
+    def get_comments(self, response: SurveyResponse) -> list[dict[str, Any]] | None:
         if not reads_privately(self._user(), response):
             return None
         return CommentSerializer(response.comments.all(), many=True).data
 
-    def to_representation(self, instance: Response) -> dict[str, Any]:
+    def to_representation(self, instance: SurveyResponse) -> dict[str, Any]:
         data = super().to_representation(instance)
         if not reads_privately(self._user(), instance):
             # What the office agreed among itself before publication is not public.
@@ -445,7 +448,7 @@ class ResponseDraftSerializer(serializers.Serializer):
         child=serializers.JSONField(allow_null=True),
         help_text=(
             "Answers keyed by question ID. PUT: the complete set (questions left out are unanswered; answers to "
-            "questions that do not apply are kept aside). PATCH: only the answers to change; null clears one."
+            "questions that do not apply are set aside). PATCH: only the answers to change; null clears one."
         ),
     )
     version = serializers.IntegerField(

@@ -1,8 +1,8 @@
 """REST API views: scoped fetch → serializer → service → representation.
 
 Reads are scoped by surveys/api/permissions.py exactly as the web pages are; every
-change calls the same function of surveys/services.py as the web does, and the domain
-errors it raises become HTTP answers in one place (``service_errors``).
+change calls the same service function as the web does, and the domain errors it
+raises (surveys/errors.py) become HTTP answers in one place (``service_errors``).
 """
 
 from __future__ import annotations
@@ -12,9 +12,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Prefetch, QuerySet
-from django.http import HttpResponse
+from django.http import Http404
 from django.templatetags.static import static
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -35,22 +34,23 @@ from standards.models import Office, OfficeKind, Standard
 from standards.numbers import Verdict, parse_numbers
 from standards.structure import structure_from_answers
 from standards.translation import localize
-from surveys import services
-from surveys.compliance import compliance_for_answers, example_checks
-from surveys.engine import evaluate
+from surveys.errors import NotAllowed, ResponseConflict, ResponseInvalid, WorkflowError
 from surveys.models import (
     NumberingSystem,
     QuestionnaireEdition,
-    Response,
     ResponseStatus,
     ReviewComment,
+    SurveyResponse,
     SurveyRound,
     is_secretariat,
     office_of,
 )
+from surveys.questionnaire.engine import evaluate
+from surveys.responses.compliance import compliance_for_answers, example_checks
+from surveys.responses.services import numbering_system_create, response_save_draft, response_start
+from surveys.review.workflow import WORKFLOW_ACTIONS
 
 from . import serializers as s
-from .docs import render_reference
 from .filters import FilterParam, ParamFilterBackend
 from .permissions import readable_numbering_systems, readable_responses, readable_rounds
 
@@ -65,7 +65,7 @@ class ServiceRefusal(exceptions.APIException):
         self.detail = payload
 
 
-def conflict_message(exc: services.ResponseConflict) -> str:
+def conflict_message(exc: ResponseConflict) -> str:
     current = exc.response
     who = current.updated_by.get_username() if current.updated_by else "someone else"
     when = timezone.localtime(current.updated_at).strftime("%d/%m/%Y %H:%M %Z")
@@ -78,10 +78,10 @@ def conflict_message(exc: services.ResponseConflict) -> str:
 
 @contextmanager
 def service_errors() -> Iterator[None]:
-    """Domain errors of surveys/services.py → 403, 409 or 400 with {"detail": message}."""
+    """Domain errors of the services (surveys/errors.py) → 403, 409 or 400 with {"detail": message}."""
     try:
         yield
-    except services.ResponseConflict as exc:
+    except ResponseConflict as exc:
         raise ServiceRefusal(
             409,
             {
@@ -90,7 +90,7 @@ def service_errors() -> Iterator[None]:
                 "your_version": exc.expected_version,
             },
         ) from None
-    except services.ResponseInvalid as exc:
+    except ResponseInvalid as exc:
         raise ServiceRefusal(
             400,
             {
@@ -99,9 +99,9 @@ def service_errors() -> Iterator[None]:
                 "unconfirmed_sections": list(exc.unconfirmed),
             },
         ) from None
-    except services.PermissionDenied as exc:
+    except NotAllowed as exc:
         raise exceptions.PermissionDenied(str(exc)) from None
-    except services.WorkflowError as exc:
+    except WorkflowError as exc:
         raise ServiceRefusal(400, {"detail": str(exc)}) from None
 
 
@@ -166,6 +166,18 @@ class TokenView(ObtainAuthToken):
 # --- reference data --------------------------------------------------------------------
 
 
+class SlugLookup:
+    """For objects looked up by a slug in the address. No slug holds a NUL character, and
+    PostgreSQL refuses one in a query: such an address is not found, as on any database,
+    without asking it."""
+
+    def get_object(self) -> Any:
+        value = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        if isinstance(value, str) and "\x00" in value:
+            raise Http404(f"No {self.get_queryset().model._meta.object_name} matches the given query.")
+        return super().get_object()
+
+
 @extend_schema_view(
     list=extend_schema(tags=["reference"], summary="ST.3 offices"),
     retrieve=extend_schema(tags=["reference"], summary="One office, by ST.3 code", responses={200: s.OfficeSerializer}),
@@ -200,7 +212,7 @@ class StandardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         "flags and conditions (the JSON trees the engine evaluates), parts_from/rows_from and grid columns.",
     ),
 )
-class EditionViewSet(viewsets.ReadOnlyModelViewSet):
+class EditionViewSet(SlugLookup, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
     def get_queryset(self) -> QuerySet[QuestionnaireEdition]:
@@ -224,7 +236,7 @@ class EditionViewSet(viewsets.ReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(tags=["rounds"], summary="One round"),
 )
-class RoundViewSet(viewsets.ReadOnlyModelViewSet):
+class RoundViewSet(SlugLookup, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.RoundSerializer
     lookup_field = "slug"
     filter_backends = [ParamFilterBackend]
@@ -306,9 +318,7 @@ class NumberingSystemViewSet(
                 raise exceptions.ValidationError({"office": [f"No office has the ST.3 code {code!r}."]})
             raise exceptions.PermissionDenied("Only members of an office can add numbering systems.")
         with service_errors():
-            system = services.numbering_system_create(
-                office=office, label=data.validated_data["label"], user=request.user
-            )
+            system = numbering_system_create(office=office, label=data.validated_data["label"], user=request.user)
         body = s.NumberingSystemSerializer(system, context=self.get_serializer_context()).data
         return ApiResponse(body, status=201)
 
@@ -348,7 +358,7 @@ def _workflow_schema(name: str, request: type[s.serializers.Serializer]) -> Any:
     )
 
 
-def editions_by_id(responses: Iterable[Response]) -> dict[int, QuestionnaireEdition]:
+def editions_by_id(responses: Iterable[SurveyResponse]) -> dict[int, QuestionnaireEdition]:
     """The editions of a page of responses, in one query whatever the number of rows."""
     ids = {response.round.edition_id for response in responses}
     return {row.pk: row for row in QuestionnaireEdition.objects.filter(pk__in=ids)} if ids else {}
@@ -373,7 +383,7 @@ def editions_by_id(responses: Iterable[Response]) -> dict[int, QuestionnaireEdit
         tags=["responses"],
         summary="Save a draft (all answers)",
         description="Stores the answers as they are, valid or not; the response lists the errors. Answers to "
-        "questions that do not apply are kept aside, never reported as answered.",
+        "questions that do not apply are set aside, never reported as answered.",
         request=s.ResponseDraftSerializer,
         responses={200: s.ResponseSerializer, **REFUSED, 409: CONFLICT},
     ),
@@ -412,14 +422,14 @@ class ResponseViewSet(
         ),
     )
 
-    def _with_details(self, responses: QuerySet[Response]) -> QuerySet[Response]:
+    def _with_details(self, responses: QuerySet[SurveyResponse]) -> QuerySet[SurveyResponse]:
         related: list[Any] = ["attachments"]
         if self.request.user.is_authenticated:
             # Comments are shown to the office and the secretariat only (never to the public).
             related.append(Prefetch("comments", queryset=ReviewComment.objects.select_related("author")))
         return responses.prefetch_related(*related)
 
-    def get_queryset(self) -> QuerySet[Response]:
+    def get_queryset(self) -> QuerySet[SurveyResponse]:
         responses = readable_responses(self.request.user)
         if self.action == "list":
             return self._with_details(responses.for_listing()).order_by("round_id", "office_id", "sequence", "id")
@@ -432,8 +442,8 @@ class ResponseViewSet(
         context = {**self.get_serializer_context(), "editions": editions_by_id(page)}
         return self.get_paginated_response(self.get_serializer(page, many=True, context=context).data)
 
-    def _represent(self, response: Response, status: int = 200) -> ApiResponse:
-        fresh = self._with_details(Response.objects.with_related()).get(pk=response.pk)
+    def _represent(self, response: SurveyResponse, status: int = 200) -> ApiResponse:
+        fresh = self._with_details(SurveyResponse.objects.with_related()).get(pk=response.pk)
         return ApiResponse(self.get_serializer(fresh).data, status=status)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
@@ -441,9 +451,9 @@ class ResponseViewSet(
         data.is_valid(raise_exception=True)
         survey_round = data.validated_data["round"]
         system = data.validated_data["numbering_system"]
-        existed = Response.objects.filter(round=survey_round, numbering_system=system).exists()
+        existed = SurveyResponse.objects.filter(round=survey_round, numbering_system=system).exists()
         with service_errors():
-            response = services.response_start(survey_round=survey_round, numbering_system=system, user=request.user)
+            response = response_start(survey_round=survey_round, numbering_system=system, user=request.user)
         return self._represent(response, status=200 if existed else 201)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
@@ -455,7 +465,7 @@ class ResponseViewSet(
         sent = data.validated_data["answers"]
         if partial:
             # The answers as the office's form shows them (including those set aside), changed where sent.
-            answers = {**response.stashed_answers, **response.answers}
+            answers = {**response.set_aside_answers, **response.answers}
             for qid, value in sent.items():
                 if value is None:
                     answers.pop(qid, None)
@@ -464,7 +474,7 @@ class ResponseViewSet(
         else:
             answers = {qid: value for qid, value in sent.items() if value is not None}
         with service_errors():
-            services.response_save_draft(
+            response_save_draft(
                 response=response,
                 answers=answers,
                 user=request.user,
@@ -483,7 +493,7 @@ class ResponseViewSet(
         arguments = dict(data.validated_data)
         version = arguments.pop("version", None)
         with service_errors():
-            services.WORKFLOW_ACTIONS[name](response=response, user=request.user, expected_version=version, **arguments)
+            WORKFLOW_ACTIONS[name](response=response, user=request.user, expected_version=version, **arguments)
         return self._represent(response)
 
     @action(detail=True, methods=["post"])
@@ -548,7 +558,7 @@ def _answers_for_structure(given: dict[str, Any]) -> tuple[dict[str, Any], list[
     problems = {qid: messages for qid, messages in problems.items() if messages}
     if problems:
         raise exceptions.ValidationError({"answers": problems})
-    return evaluation.answers, sorted(evaluation.stashed)
+    return evaluation.answers, sorted(evaluation.set_aside)
 
 
 @extend_schema(
@@ -651,15 +661,9 @@ class St13ProfilesView(GenericAPIView):
 # --- documentation ---------------------------------------------------------------------
 
 
-def swagger_assets_available() -> bool:
-    """Swagger UI's files come from drf-spectacular-sidecar when it is installed: the
-    default CDN is not reachable from where the service runs."""
-    return apps.is_installed("drf_spectacular_sidecar")
-
-
 class ApiDocsView(SpectacularSwaggerSplitView):
-    """Interactive docs (Swagger UI, served locally) or, without the sidecar, a reference
-    page generated from the same OpenAPI schema."""
+    """Interactive docs: Swagger UI, its files served locally by drf-spectacular-sidecar
+    (the default CDN is not reachable from where the service runs)."""
 
     url_name = "api:schema"
     title = "wipostad API"
@@ -671,9 +675,3 @@ class ApiDocsView(SpectacularSwaggerSplitView):
     @staticmethod
     def _swagger_ui_favicon() -> str:
         return static("wipostad/favicon.svg")
-
-    @extend_schema(exclude=True)
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not swagger_assets_available():
-            return render_reference(request)
-        return super().get(request, *args, **kwargs)

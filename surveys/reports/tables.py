@@ -24,13 +24,14 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from standards.st13 import RULES, ComplianceReport, Verdict
-from surveys import selectors
-from surveys.compliance import compliance_for_answers
-from surveys.edition import Edition, Question, Text, tr
-from surveys.engine import Evaluation, evaluate, format_partial_date
-from surveys.models import Attachment, Response, ResponseStatus, SurveyRound, is_secretariat
-from surveys.presenters import display_answer
+from surveys.models import Attachment, ResponseStatus, SurveyResponse, SurveyRound, is_secretariat
+from surveys.questionnaire.edition import Edition, Question, Text, tr
+from surveys.questionnaire.engine import evaluate, format_partial_date
+from surveys.questionnaire.evaluation import Evaluation
 from surveys.reports.charts import Bar, Chart
+from surveys.responses import selectors
+from surveys.responses.compliance import compliance_for_answers
+from surveys.responses.display import display_answer
 
 # The report's own wording (headings, legends, sheet names) in the three languages; question
 # and choice labels come from the edition. ST.13 rule titles and reasons come from
@@ -226,7 +227,7 @@ def report_scope(user: User | AnonymousUser, *, include_submitted: bool = False)
 def report_responses(survey_round: SurveyRound, scope: Scope):
     attachments = Attachment.objects.filter(question_id="q14d").only("id", "response_id", "original_name")
     return (
-        Response.objects.for_round(survey_round)
+        SurveyResponse.objects.for_round(survey_round)
         .filter(status__in=SCOPE_STATUSES[scope])
         .select_related("office")
         .only("id", "round_id", "office_id", "sequence", "status", "answers", "office__code", "office__name")
@@ -543,7 +544,7 @@ def table_ids(edition: Edition) -> list[str]:
 class _Entry:
     """One response in the report with what the tables derive from it, each computed once."""
 
-    response: Response
+    response: SurveyResponse
     label: str
     edition: Edition
 
@@ -590,7 +591,7 @@ def build_report(survey_round: SurveyRound, *, scope: Scope, only: str | None = 
     )
 
 
-def _participation(responses: list[Response], language: str) -> Table:
+def _participation(responses: list[SurveyResponse], language: str) -> Table:
     counts: dict[str, int] = {}
     names: dict[str, str] = {}
     for r in responses:

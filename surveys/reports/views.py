@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from surveys.edition import base_language
 from surveys.models import SurveyRound, is_secretariat
+from surveys.questionnaire.edition import base_language
 from surveys.reports import exporters, tables
 
 FORMAT_LABELS = {"csv": "CSV", "xlsx": "XLSX", "pdf": "PDF", "docx": "DOCX", "json": "JSON"}

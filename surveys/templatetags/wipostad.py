@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from standards.translation import localize
-from surveys import presenters
+from surveys.responses import display
 
 register = template.Library()
 
@@ -42,18 +42,18 @@ def verdict_label(verdict: str) -> str:
 @register.filter
 def status_label(status: str) -> str:
     """A response status ("submitted") as pages show it, in the reader's language."""
-    return presenters.status_label(str(status))
+    return display.status_label(str(status))
 
 
 @register.filter
 def event_label(action: str) -> str:
     """A workflow step ("return") as the timeline shows it, in the reader's language."""
-    return presenters.event_label(str(action))
+    return display.event_label(str(action))
 
 
 @register.filter
 def round_status_label(status: str) -> str:
-    return presenters.round_status_label(str(status))
+    return display.round_status_label(str(status))
 
 
 @register.filter
@@ -65,7 +65,7 @@ def revision_note(note: str) -> str:
 @register.filter(needs_autoescape=True)
 def marked(text: str, length: int | None = None, autoescape: bool = True) -> SafeString:
     """An edition text, with a visible "(English)" mark when English stands in for a
-    missing translation (surveys.edition.LocalText.fallback); the English words carry
+    missing translation (surveys.questionnaire.edition.LocalText.fallback); the English words carry
     lang="en" so that screen readers pronounce them as English. ``length``: shortened to
     that many characters, as ``truncatechars``."""
     shown = Truncator(str(text)).chars(int(length)) if length else str(text)

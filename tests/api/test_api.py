@@ -15,18 +15,18 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from standards.models import Office, Standard
-from surveys import services
 from surveys.models import (
     Invitation,
     NumberingSystem,
     QuestionnaireEdition,
-    Response,
     ResponseEvent,
     ResponseRevision,
     ResponseStatus,
     ReviewComment,
+    SurveyResponse,
     SurveyRound,
 )
+from surveys.review.workflow import comment_add
 from tests.conftest import _approver_of, _secretariat_user
 
 ROUND_SLUG = "application-numbering-2012"
@@ -88,14 +88,14 @@ def client_for(user=None) -> APIClient:
     return client
 
 
-def state(response: Response) -> dict:
+def state(response: SurveyResponse) -> dict:
     """Everything a refused request must leave as it was."""
-    response = Response.objects.get(pk=response.pk)
+    response = SurveyResponse.objects.get(pk=response.pk)
     return {
         "status": response.status,
         "version": response.version,
         "answers": response.answers,
-        "stashed": response.stashed_answers,
+        "set_aside": response.set_aside_answers,
         "revisions": ResponseRevision.objects.filter(response=response).count(),
         "events": ResponseEvent.objects.filter(response=response).count(),
         "comments": ReviewComment.objects.filter(response=response).count(),
@@ -130,7 +130,7 @@ def test_token_for_username_and_password_and_used_in_the_header(
         url(f"responses/{draft.pk}/"), {"answers": {"q1b": "1978"}, "version": draft.version}, format="json"
     )
     assert saved.status_code == 200
-    assert Response.objects.get(pk=draft.pk).answers == {"q1a": ["patents"], "q1b": "1978"}
+    assert SurveyResponse.objects.get(pk=draft.pk).answers == {"q1a": ["patents"], "q1b": "1978"}
 
 
 def test_wrong_password_gives_no_token(office_a_respondent):
@@ -189,7 +189,7 @@ def test_session_changes_need_the_csrf_token(make_response, office_a_respondent,
         HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value,
     )
     assert accepted.status_code == 200
-    assert Response.objects.get(pk=draft.pk).status == ResponseStatus.SUBMITTED
+    assert SurveyResponse.objects.get(pk=draft.pk).status == ResponseStatus.SUBMITTED
 
 
 # --- reference data -------------------------------------------------------------------
@@ -316,7 +316,7 @@ def test_rounds_by_who_asks(
     make_response(office_b_respondent, {}, label="Patents", publish=False)
     assert slugs() == []
     md = make_response(office_a_respondent, {}, label="Patents")
-    Response.objects.filter(pk=md.pk).update(status=ResponseStatus.PUBLISHED)
+    SurveyResponse.objects.filter(pk=md.pk).update(status=ResponseStatus.PUBLISHED)
     assert slugs() == [ROUND_SLUG]
     detail = client_for().get(url(f"rounds/{ROUND_SLUG}/")).json()
     assert detail == {
@@ -368,7 +368,7 @@ def test_start_a_draft_then_get_the_same_one(survey_round, office_a_respondent):
     body = {"round": ROUND_SLUG, "numbering_system": system.pk}
     page = client.post(url("responses/"), body, format="json")
     assert page.status_code == 201
-    response = Response.objects.get()
+    response = SurveyResponse.objects.get()
     data = page.json()
     assert (data["id"], data["public_key"], data["status"], data["version"]) == (response.pk, "md-001", "draft", 1)
     assert (data["round"], data["edition"], data["office"], data["office_name"]) == (
@@ -388,7 +388,7 @@ def test_start_a_draft_then_get_the_same_one(survey_round, office_a_respondent):
     again = client.post(url("responses/"), body, format="json")
     assert again.status_code == 200
     assert again.json()["id"] == response.pk
-    assert Response.objects.count() == 1
+    assert SurveyResponse.objects.count() == 1
 
 
 def test_start_in_a_closed_round_is_refused(survey_round, office_a_respondent):
@@ -399,7 +399,7 @@ def test_start_in_a_closed_round_is_refused(survey_round, office_a_respondent):
     )
     assert page.status_code == 400
     assert page.json() == {"detail": f"The round “{survey_round.title}” is closed."}
-    assert not Response.objects.exists()
+    assert not SurveyResponse.objects.exists()
 
 
 def test_put_saves_answers_and_returns_the_engines_verdict(make_response, office_a_respondent, moldova_answers):
@@ -411,7 +411,7 @@ def test_put_saves_answers_and_returns_the_engines_verdict(make_response, office
     )
     assert page.status_code == 200
     data = page.json()
-    stored = Response.objects.get(pk=draft.pk)
+    stored = SurveyResponse.objects.get(pk=draft.pk)
     assert stored.version == 2
     assert stored.answers == answers
     assert data["version"] == 2
@@ -435,11 +435,11 @@ def test_patch_changes_only_what_is_sent_and_null_clears(make_response, office_a
     )
     assert page.status_code == 200
     expected = {k: v for k, v in moldova_answers.items() if k != "q14b"} | {"q1b": "1993"}
-    assert Response.objects.get(pk=draft.pk).answers == expected
+    assert SurveyResponse.objects.get(pk=draft.pk).answers == expected
     assert page.json()["answers"] == expected
 
 
-def test_answers_that_stop_applying_are_kept_aside(make_response, office_a_respondent, moldova_answers):
+def test_answers_that_stop_applying_are_set_aside(make_response, office_a_respondent, moldova_answers):
     draft = make_response(office_a_respondent, moldova_answers, label="Trademarks")
     client = client_for(office_a_respondent)
     page = client.patch(
@@ -506,7 +506,7 @@ def test_invalid_answers_are_saved_in_a_draft_and_reported(make_response, office
     errors = page.json()["errors"]
     assert errors["q1a"] == [{"question_id": "q1a", "code": "unknown_choice", "message": "Unknown choice 'ships'."}]
     assert errors["q1b"][0]["code"] == "bad_date"
-    assert Response.objects.get(pk=draft.pk).answers == {"q1a": ["patents", "ships"], "q1b": "someday"}
+    assert SurveyResponse.objects.get(pk=draft.pk).answers == {"q1a": ["patents", "ships"], "q1b": "someday"}
 
 
 # --- responses: the workflow ----------------------------------------------------------
@@ -674,7 +674,7 @@ def test_st13_acceptance_examples(reference_data):
 def test_st13_with_a_response_structure(make_response, office_a_respondent, office_b_respondent, moldova_answers):
     # Published as is: the structure questions alone do not make a complete response.
     ep = make_response(office_b_respondent, EPO_ANSWERS, label="Patents")
-    Response.objects.filter(pk=ep.pk).update(status=ResponseStatus.PUBLISHED)
+    SurveyResponse.objects.filter(pk=ep.pk).update(status=ResponseStatus.PUBLISHED)
     client = APIClient()
     data = parse(client, numbers=["99403122.7"], response=ep.pk).json()
     assert data["office"] == "EP"
@@ -864,7 +864,7 @@ def test_round_list_query_count(request, survey_round, persona, make_response, d
     md_user = request.getfixturevalue("office_a_respondent")
     if persona is None:  # the public sees rounds with published responses
         published = make_response(md_user, {}, label="Published")
-        Response.objects.filter(pk=published.pk).update(status=ResponseStatus.PUBLISHED)
+        SurveyResponse.objects.filter(pk=published.pk).update(status=ResponseStatus.PUBLISHED)
 
     def add_nine():
         for i in range(9):
@@ -880,7 +880,7 @@ def test_round_list_query_count(request, survey_round, persona, make_response, d
             Invitation.objects.create(round=rnd, office_id="EP")
             if persona is None:
                 system = NumberingSystem.objects.create(office_id="MD", label=f"System {i}")
-                Response.objects.create(
+                SurveyResponse.objects.create(
                     round=rnd, office_id="MD", numbering_system=system, sequence=1, status=ResponseStatus.PUBLISHED
                 )
 
@@ -895,7 +895,7 @@ def test_numbering_system_list_query_count(request, survey_round, persona, djang
     def system(i: int) -> None:
         created = NumberingSystem.objects.create(office_id="MD", label=f"System {i}")
         if persona is None:
-            Response.objects.create(
+            SurveyResponse.objects.create(
                 round=survey_round,
                 office_id="MD",
                 numbering_system=created,
@@ -918,7 +918,7 @@ def test_response_list_query_count(request, persona, make_response, moldova_answ
     def add(i: int) -> None:
         response = make_response(md_user, moldova_answers, label=f"System {i}", publish=True)
         # Every row carries review comments and an attachment record, as real ones do.
-        services.comment_add(response=response, user=ib, body=f"Comment {i}", question_id="q4b")
+        comment_add(response=response, user=ib, body=f"Comment {i}", question_id="q4b")
         response.attachments.create(question_id="q14d", token=f"token{i:02d}", original_name=f"Example {i}.doc")
 
     add(0)

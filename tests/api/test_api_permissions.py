@@ -18,15 +18,15 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from surveys import services
 from surveys.models import (
     NumberingSystem,
-    Response,
     ResponseEvent,
     ResponseRevision,
     ResponseStatus,
     ReviewComment,
+    SurveyResponse,
 )
+from surveys.review.workflow import response_accept
 
 ROUND_SLUG = "application-numbering-2012"
 EDITION_SLUG = "application-numbering-2012"
@@ -228,10 +228,10 @@ def office_a_data(
     draft = make_response(user, moldova_answers, label="Patents")
     submitted = make_response(user, moldova_answers, label="Trademarks", submit=True)
     accepted = make_response(user, moldova_answers, label="Industrial designs", submit=True)
-    services.response_accept(response=accepted, user=secretariat_reviewer)
+    response_accept(response=accepted, user=secretariat_reviewer)
     published = make_response(user, moldova_answers, label="Utility models", publish=True)
     fresh_system = NumberingSystem.objects.create(office_id="MD", label="Layout-designs", created_by=user)
-    rows = {r.pk: r for r in Response.objects.all()}
+    rows = {r.pk: r for r in SurveyResponse.objects.all()}
     draft, submitted, accepted, published = (rows[r.pk] for r in (draft, submitted, accepted, published))
     assert [(r.public_key, r.status) for r in (draft, submitted, accepted, published)] == [
         ("md-001", "draft"),
@@ -254,8 +254,8 @@ def snapshot() -> dict:
     return {
         "responses": {
             row["pk"]: row
-            for row in Response.objects.values(
-                "pk", "numbering_system_id", "sequence", "status", "version", "answers", "stashed_answers"
+            for row in SurveyResponse.objects.values(
+                "pk", "numbering_system_id", "sequence", "status", "version", "answers", "set_aside_answers"
             )
         },
         "revisions": list(ResponseRevision.objects.order_by("pk").values_list("pk", "response_id", "version")),
@@ -310,7 +310,7 @@ def test_api_permission_matrix(
     # A change that was allowed: exactly the expected one.
     changed = {pk for pk in before["responses"] if after["responses"].get(pk) != before["responses"][pk]}
     if case_name == "start response":
-        started = Response.objects.get(numbering_system=data.fresh_system)
+        started = SurveyResponse.objects.get(numbering_system=data.fresh_system)
         assert (started.public_key, started.status, started.version) == ("md-005", ResponseStatus.DRAFT, 1)
         assert body["id"] == started.pk
         assert changed == set()
@@ -323,7 +323,7 @@ def test_api_permission_matrix(
     else:
         target = getattr(data, case.target)
         assert changed == {target.pk}
-        row = Response.objects.get(pk=target.pk)
+        row = SurveyResponse.objects.get(pk=target.pk)
         assert row.version == target.version + 1
         assert body["version"] == row.version
         if case_name == "save draft (PUT)":

@@ -45,8 +45,8 @@ def test_follow_ups_follow_the_gate_and_hidden_answers_are_not_stored(
     assert response.answers["q11a"] == "no"
     assert "q11b" not in response.answers
     assert "q11b_other" not in response.answers
-    # Kept aside, never reported as answered.
-    assert response.stashed_answers["q11b"] == ["other"]
+    # Set aside, never reported as answered.
+    assert response.set_aside_answers["q11b"] == ["other"]
 
 
 def test_part_rows_follow_the_parts_ticked_in_q2a(live_server, signed_in_page, office_a_respondent, make_response):

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from surveys import services
 from surveys.models import NumberingSystem
+from surveys.responses.attachments import attachment_add
 
 PERSONAS = ("anonymous", "office_a_respondent", "office_a_approver", "office_b_respondent", "secretariat", "admin")
 LOGIN = "/accounts/login/"
@@ -37,7 +37,7 @@ def build_world(make_response, moldova_answers, users: dict[str, User]):
     a_resp = users["office_a_respondent"]
     draft = make_response(a_resp, {"q1b": "1992"}, label="Patents")
     published = make_response(a_resp, moldova_answers, label="Trademarks", publish=True)
-    attachment = services.attachment_add(
+    attachment = attachment_add(
         response=draft, question_id="q14d", upload=SimpleUploadedFile("note.pdf", b"%PDF-1.4 note"), user=a_resp
     )
     fresh = NumberingSystem.objects.create(office_id="MD", label="Industrial designs")
@@ -46,10 +46,10 @@ def build_world(make_response, moldova_answers, users: dict[str, User]):
 
 def snapshot() -> str:
     """Everything a refused request must leave as it was."""
-    from surveys.models import Attachment, Response, ResponseEvent, ResponseRevision, ReviewComment, SurveyRound
+    from surveys.models import Attachment, ResponseEvent, ResponseRevision, ReviewComment, SurveyResponse, SurveyRound
 
     state = {
-        "responses": list(Response.objects.order_by("pk").values_list("pk", "status", "version")),
+        "responses": list(SurveyResponse.objects.order_by("pk").values_list("pk", "status", "version")),
         "revisions": ResponseRevision.objects.count(),
         "events": ResponseEvent.objects.count(),
         "comments": ReviewComment.objects.count(),

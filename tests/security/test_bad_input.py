@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from surveys.models import Attachment, NumberingSystem, Response
+from surveys.models import Attachment, NumberingSystem, SurveyResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -36,16 +36,16 @@ def admin_client(secretariat_reviewer):
     ],
 )
 def test_malformed_spreadsheets_are_refused_and_write_nothing(admin_client, survey_round, name, content, fmt):
-    before = (Response.objects.count(), NumberingSystem.objects.count())
+    before = (SurveyResponse.objects.count(), NumberingSystem.objects.count())
     page = admin_client.post(
-        reverse("admin:surveys_response_import"),
+        reverse("admin:surveys_surveyresponse_import"),
         {"resource": "0", "format": fmt, "import_file": SimpleUploadedFile(name, content)},
     )
     assert page.status_code in (200, 400)
     body = page.content.decode()
     assert "Traceback" not in body
     assert "confirm_form" not in (page.context or {}) or page.context.get("confirm_form") is None
-    assert (Response.objects.count(), NumberingSystem.objects.count()) == before
+    assert (SurveyResponse.objects.count(), NumberingSystem.objects.count()) == before
 
 
 def test_spreadsheet_with_wrong_types_and_unknown_question_names_row_and_column(admin_client, survey_round):
@@ -60,12 +60,12 @@ def test_spreadsheet_with_wrong_types_and_unknown_question_names_row_and_column(
     stream = io.BytesIO()
     book.save(stream)
     page = admin_client.post(
-        reverse("admin:surveys_response_import"),
+        reverse("admin:surveys_surveyresponse_import"),
         {"resource": "0", "format": XLSX_FORMAT, "import_file": SimpleUploadedFile("bad.xlsx", stream.getvalue())},
     )
     messages = " ".join(str(m) for m in page.context["messages"])
     assert "q99" in messages and "q4b" in messages and "Row 2" in messages
-    assert not Response.objects.exists()
+    assert not SurveyResponse.objects.exists()
 
 
 def test_invalid_utf8_in_a_form_post_is_refused_cleanly(edition, office_a_respondent, make_response):
@@ -128,11 +128,11 @@ def test_request_body_over_the_limit_is_refused_without_a_trace(settings, editio
 def test_path_tricks_in_attachment_names_never_reach_the_disk(
     settings, tmp_path, edition, office_a_respondent, make_response, name
 ):
-    from surveys import services
+    from surveys.responses import attachments
 
     settings.MEDIA_ROOT = tmp_path / "media"
     response = make_response(office_a_respondent, {"q1b": "1992"})
-    attachment = services.attachment_add(
+    attachment = attachments.attachment_add(
         response=response, question_id="q14d", upload=SimpleUploadedFile(name, b"%PDF-1.4"), user=office_a_respondent
     )
     stored = (settings.MEDIA_ROOT / attachment.file.name).resolve()
@@ -158,3 +158,24 @@ def test_api_answers_with_unknown_question_ids_or_bad_json_are_refused(edition, 
     assert page.status_code == 400
     response.refresh_from_db()
     assert response.answers == {"q1b": "1992"} and response.version == 2
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "body"),
+    [
+        ("/api/responses/?round=a%00b", 200, {"count": 0, "next": None, "previous": None, "results": []}),
+        ("/api/rounds/?edition=a%00b", 200, {"count": 0, "next": None, "previous": None, "results": []}),
+        ("/api/numbering-systems/?office=a%00b", 200, {"count": 0, "next": None, "previous": None, "results": []}),
+        ("/api/editions/a%00b/", 404, {"detail": "No QuestionnaireEdition matches the given query."}),
+        ("/api/rounds/a%00b/", 404, {"detail": "No SurveyRound matches the given query."}),
+        ("/api/rounds/a%00b/report/", 404, {"detail": "No SurveyRound matches the given query."}),
+    ],
+)
+def test_a_nul_character_in_an_api_filter_or_address_finds_nothing_on_every_database(
+    edition, office_a_respondent, url, status, body
+):
+    # PostgreSQL refuses NUL in a query: such a value never reaches the database.
+    client = Client(raise_request_exception=False)
+    client.force_login(office_a_respondent)
+    response = client.get(url)
+    assert (response.status_code, response.json()) == (status, body)

@@ -20,10 +20,10 @@ from surveys.models import (
     Invitation,
     NumberingSystem,
     QuestionnaireEdition,
-    Response,
     ResponseEvent,
     ResponseRevision,
     ReviewComment,
+    SurveyResponse,
     SurveyRound,
 )
 
@@ -39,7 +39,7 @@ CHANGELISTS = [
     "surveys_invitation",
     "surveys_membership",
     "surveys_numberingsystem",
-    "surveys_response",
+    "surveys_surveyresponse",
     "surveys_responserevision",
     "surveys_responseevent",
     "surveys_reviewcomment",
@@ -74,7 +74,7 @@ def count_queries(client, url):
 
 def act(client, action, responses, comment=""):
     return client.post(
-        changelist("surveys_response"),
+        changelist("surveys_surveyresponse"),
         {"action": action, "index": 0, "_selected_action": [r.pk for r in responses], "comment": comment},
         follow=True,
     )
@@ -113,10 +113,21 @@ def import_confirm(client, model, preview):
 def test_only_staff_reach_the_admin(client, request, persona):
     if persona:
         client.force_login(request.getfixturevalue(persona))  # not staff: the secretariat persona here is not
-    for url in (reverse("admin:index"), changelist("surveys_response"), reverse("admin:surveys_response_import")):
+    for url in (
+        reverse("admin:index"),
+        changelist("surveys_surveyresponse"),
+        reverse("admin:surveys_surveyresponse_import"),
+    ):
         page = client.get(url)
         assert page.status_code == 302
         assert page["Location"] == f"{reverse('admin:login')}?next={url}"
+
+
+def test_addresses_of_the_response_admin_before_the_rename_lead_to_the_new_ones(client):
+    page = client.get("/admin/surveys/response/12/change/?_changelist_filters=status%3Ddraft")
+    assert page.status_code == 301
+    assert page["Location"] == "/admin/surveys/surveyresponse/12/change/?_changelist_filters=status%3Ddraft"
+    assert client.get("/admin/surveys/response/")["Location"] == changelist("surveys_surveyresponse")
 
 
 @pytest.mark.parametrize("name", CHANGELISTS)
@@ -136,17 +147,17 @@ def test_other_staff_need_permissions_and_see_only_their_office(
     make_response(office_a_respondent, {"q1b": "1992"})
     ep_user = User.objects.create_user("ep.staff", password="x", is_staff=True)
     client.force_login(ep_user)
-    assert client.get(changelist("surveys_response")).status_code == 403
-    assert client.get(reverse("admin:surveys_response_import")).status_code == 403
-    ep_user.user_permissions.add(Permission.objects.get(codename="view_response"))
+    assert client.get(changelist("surveys_surveyresponse")).status_code == 403
+    assert client.get(reverse("admin:surveys_surveyresponse_import")).status_code == 403
+    ep_user.user_permissions.add(Permission.objects.get(codename="view_surveyresponse"))
     from surveys.models import Membership
 
     Membership.objects.create(user=ep_user, office_id="EP")
-    page = client.get(changelist("surveys_response"))
+    page = client.get(changelist("surveys_surveyresponse"))
     assert page.status_code == 200 and page.context["cl"].result_count == 0  # Moldova's response is not theirs
     # Viewing is not importing, exporting or taking workflow steps.
-    assert client.get(reverse("admin:surveys_response_import")).status_code == 403
-    assert client.get(reverse("admin:surveys_response_export")).status_code == 403
+    assert client.get(reverse("admin:surveys_surveyresponse_import")).status_code == 403
+    assert client.get(reverse("admin:surveys_surveyresponse_export")).status_code == 403
     assert page.context["action_form"] is None  # no workflow actions offered
 
 
@@ -156,10 +167,10 @@ def test_editions_responses_and_history_are_read_only(ib_client, admin_client, m
     for client in (ib_client, admin_client):
         assert client.get(reverse("admin:surveys_questionnaireedition_add")).status_code == 403
         assert client.post(reverse("admin:surveys_questionnaireedition_delete", args=[edition.pk])).status_code == 403
-        assert client.get(reverse("admin:surveys_response_add")).status_code == 403
-        change = reverse("admin:surveys_response_change", args=[response.pk])
+        assert client.get(reverse("admin:surveys_surveyresponse_add")).status_code == 403
+        change = reverse("admin:surveys_surveyresponse_change", args=[response.pk])
         assert client.post(change, {"status": "published", "answers": "{}"}).status_code == 403
-        assert client.post(reverse("admin:surveys_response_delete", args=[response.pk])).status_code == 403
+        assert client.post(reverse("admin:surveys_surveyresponse_delete", args=[response.pk])).status_code == 403
         revision = response.revisions.first()
         assert client.post(reverse("admin:surveys_responserevision_delete", args=[revision.pk])).status_code == 403
     response.refresh_from_db()
@@ -183,7 +194,7 @@ def test_edition_page_shows_its_identity_and_question_count(ib_client, edition):
 
 def test_response_changelist_query_count_does_not_grow(ib_client, make_response, office_a_respondent, moldova_answers):
     make_response(office_a_respondent, moldova_answers, label="System 0")
-    url = changelist("surveys_response")
+    url = changelist("surveys_surveyresponse")
     ib_client.get(url)  # warm-up: session and caches
     one, page = count_queries(ib_client, url)
     assert page.context["cl"].result_count == 1
@@ -294,9 +305,9 @@ def test_refused_steps_are_reported_and_change_nothing(ib_client, make_response,
 
 def test_response_page_shows_answers_as_a_readable_list(ib_client, make_response, office_a_respondent, moldova_answers):
     response = make_response(office_a_respondent, {**moldova_answers, "q1b": "19x2"})
-    response.stashed_answers = {"q4c": {"serial": {"min": 4, "max": 6}}}
-    response.save(update_fields=["stashed_answers"])
-    page = ib_client.get(reverse("admin:surveys_response_change", args=[response.pk]))
+    response.set_aside_answers = {"q4c": {"serial": {"min": 4, "max": 6}}}
+    response.save(update_fields=["set_aside_answers"])
+    page = ib_client.get(reverse("admin:surveys_surveyresponse_change", args=[response.pk]))
     assert page.status_code == 200
     content = page.content.decode()
     text = re.sub(r"\s+", " ", content)
@@ -316,7 +327,7 @@ def test_response_page_shows_answers_as_a_readable_list(ib_client, make_response
 def test_admin_import_preview_with_a_bad_row_writes_nothing(
     admin_client, survey_round, make_response, office_a_respondent
 ):
-    before = (Response.objects.count(), NumberingSystem.objects.count(), ResponseRevision.objects.count())
+    before = (SurveyResponse.objects.count(), NumberingSystem.objects.count(), ResponseRevision.objects.count())
     upload = xlsx_upload(
         ["round", "office", "numbering_system", "q1a", "q1b", "q4b"],
         [
@@ -324,7 +335,7 @@ def test_admin_import_preview_with_a_bad_row_writes_nothing(
             ["application-numbering-2012", "EP", "Patents", "patents", "1978", "serial=six"],
         ],
     )
-    page = import_preview(admin_client, "surveys_response", upload)
+    page = import_preview(admin_client, "surveys_surveyresponse", upload)
     assert page.status_code == 200
     result = page.context["result"]
     assert "confirm_form" not in page.context
@@ -338,14 +349,16 @@ def test_admin_import_preview_with_a_bad_row_writes_nothing(
         "Nothing was imported: correct the file and upload it again.",
     ]
     assert "Traceback" not in content
-    assert (Response.objects.count(), NumberingSystem.objects.count(), ResponseRevision.objects.count()) == before
+    assert (SurveyResponse.objects.count(), NumberingSystem.objects.count(), ResponseRevision.objects.count()) == before
 
 
 def test_admin_export_then_import_into_a_fresh_round_keeps_every_answer(
     admin_client, admin_user, make_response, office_a_respondent, moldova_answers, edition
 ):
     moldova = make_response(office_a_respondent, moldova_answers)
-    exported = admin_client.post(reverse("admin:surveys_response_export"), {"format": XLSX_FORMAT, "resource": "0"})
+    exported = admin_client.post(
+        reverse("admin:surveys_surveyresponse_export"), {"format": XLSX_FORMAT, "resource": "0"}
+    )
     assert exported.status_code == 200 and exported["Content-Type"] == XLSX_MIME
     sheet = openpyxl.load_workbook(io.BytesIO(exported.content)).active
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
@@ -362,14 +375,14 @@ def test_admin_export_then_import_into_a_fresh_round_keeps_every_answer(
     )
     Invitation.objects.create(round=fresh, office_id="MD")
     rows[1][0] = fresh.slug
-    preview = import_preview(admin_client, "surveys_response", xlsx_upload(rows[0], rows[1:]))
+    preview = import_preview(admin_client, "surveys_surveyresponse", xlsx_upload(rows[0], rows[1:]))
     assert preview.status_code == 200 and "confirm_form" in preview.context
     assert [r.import_type for r in preview.context["result"].rows] == ["new"]
-    assert not Response.objects.filter(round=fresh).exists()  # the preview wrote nothing
+    assert not SurveyResponse.objects.filter(round=fresh).exists()  # the preview wrote nothing
 
-    done = import_confirm(admin_client, "surveys_response", preview)
+    done = import_confirm(admin_client, "surveys_surveyresponse", preview)
     assert page_messages(done) == ["Import finished: 1 new, 0 updated, 0 deleted and 0 skipped responses."]
-    imported = Response.objects.get(round=fresh)
+    imported = SurveyResponse.objects.get(round=fresh)
     assert imported.answers == moldova.answers == moldova_answers
     assert imported.revisions.get().note == "imported" and imported.created_by == admin_user
     assert LogEntry.objects.filter(object_id=str(imported.pk), user=admin_user).exists()

@@ -5,9 +5,9 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from surveys import services
-from surveys.backup import MODELS, export_document, import_document
-from surveys.models import Response, ReviewComment
+from surveys.intake.backup import MODELS, export_document, import_document
+from surveys.models import ReviewComment, SurveyResponse
+from surveys.review.workflow import comment_add, response_reopen
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,30 +23,62 @@ def test_round_trip_is_byte_identical(
     tmp_path, office_a_respondent, office_a_approver, secretariat_reviewer, make_response, moldova_answers
 ):
     response = make_response(office_a_respondent, moldova_answers, publish=True)
-    services.response_reopen(response=response, user=secretariat_reviewer, comment="Say “from 1992”, please ✓")
+    response_reopen(response=response, user=secretariat_reviewer, comment="Say “from 1992”, please ✓")
     draft = make_response(office_a_respondent, {"q1b": "19x2", "q4b": {"serial": "six"}}, label="Patents")
-    services.comment_add(response=draft, user=secretariat_reviewer, body="q1b?", question_id="q1b")
+    comment_add(response=draft, user=secretariat_reviewer, body="q1b?", question_id="q1b")
     first = tmp_path / "first.json"
     call_command("export_all", str(first))
     before = json.loads(first.read_text(encoding="utf-8"))
-    assert before["counts"]["surveys.response"] == 2
-    assert before["counts"]["surveys.responserevision"] == Response.objects.get(pk=response.pk).version + draft.version
+    assert before["counts"]["surveys.surveyresponse"] == 2
+    assert (
+        before["counts"]["surveys.responserevision"]
+        == SurveyResponse.objects.get(pk=response.pk).version + draft.version
+    )
     assert before["counts"]["standards.office"] >= 230
 
     _flush()
-    assert not Response.objects.exists()
+    assert not SurveyResponse.objects.exists()
     call_command("import_all", str(first))
     second = tmp_path / "second.json"
     call_command("export_all", str(second))
     assert second.read_bytes() == first.read_bytes()
 
-    restored = Response.objects.get(pk=draft.pk)
+    restored = SurveyResponse.objects.get(pk=draft.pk)
     assert restored.answers == {"q1b": "19x2"}
-    assert restored.stashed_answers == {"q4b": {"serial": "six"}}
+    assert restored.set_aside_answers == {"q4b": {"serial": "six"}}
     assert ReviewComment.objects.filter(response=restored, question_id="q1b").exists()
     # New rows continue after the restored keys.
     new = make_response(office_a_respondent, label="Designs")
     assert new.pk > max(response.pk, draft.pk)
+
+
+def test_a_file_written_before_the_renames_is_restored(
+    tmp_path, office_a_respondent, secretariat_reviewer, make_response, moldova_answers
+):
+    response = make_response(office_a_respondent, moldova_answers, publish=True)
+    comment_add(response=response, user=secretariat_reviewer, body="Thank you.")
+    draft = make_response(office_a_respondent, {"q1b": "19x2", "q4b": {"serial": "six"}}, label="Patents")
+    today = export_document()
+    # Version 1 called the model surveys.response, and answers set aside stashed_answers.
+    document = json.loads(today)
+    document["version"] = 1
+    document["counts"]["surveys.response"] = document["counts"].pop("surveys.surveyresponse")
+    for item in document["objects"]:
+        if item["model"] in ("surveys.surveyresponse", "surveys.responserevision"):
+            item["fields"]["stashed_answers"] = item["fields"].pop("set_aside_answers")
+        if item["model"] == "surveys.surveyresponse":
+            item["model"] = "surveys.response"
+    old = tmp_path / "before-the-rename.json"
+    old.write_text(json.dumps(document), encoding="utf-8")
+    assert '"surveys.surveyresponse"' not in old.read_text(encoding="utf-8")
+    assert '"set_aside_answers"' not in old.read_text(encoding="utf-8")
+
+    _flush()
+    call_command("import_all", str(old))
+    assert SurveyResponse.objects.get(pk=response.pk).answers == moldova_answers
+    assert SurveyResponse.objects.get(pk=draft.pk).set_aside_answers == {"q4b": {"serial": "six"}}
+    assert ReviewComment.objects.get().response_id == response.pk
+    assert export_document() == today
 
 
 def test_import_refuses_a_database_that_is_not_empty(tmp_path, edition):
@@ -65,7 +97,7 @@ def test_import_refuses_a_database_that_is_not_empty(tmp_path, edition):
     ],
 )
 def test_bad_files_are_refused_and_nothing_is_written(text, message):
-    from surveys.backup import BackupError
+    from surveys.intake.backup import BackupError
 
     with pytest.raises(BackupError, match=message):
         import_document(text)
@@ -78,7 +110,7 @@ def test_a_truncated_export_writes_nothing(tmp_path, survey_round):
     document["objects"] = [o for o in document["objects"] if o["model"] != "standards.office"]
     document["counts"].pop("standards.office")
     _flush()
-    from surveys.backup import BackupError
+    from surveys.intake.backup import BackupError
     from surveys.models import QuestionnaireEdition
 
     with pytest.raises(BackupError):

@@ -1,4 +1,4 @@
-from surveys.diff import compare
+from surveys.responses.diff import compare
 
 
 def test_changes_question_by_question(edition_structure, moldova_answers):

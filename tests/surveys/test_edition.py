@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from surveys.edition import DefinitionError, Edition
+from surveys.questionnaire.edition import DefinitionError, Edition
 from tests.conftest import EDITION_FILE
 
 # (id, type, required, condition) — transcribed from QUESTIONNAIRE.md, in order.
@@ -204,7 +204,7 @@ def test_bad_definitions_are_refused_with_place_and_reason(breaker, message):
 
 @pytest.mark.django_db
 def test_loading_is_idempotent_and_immutable_once_answered(edition, make_response, office_a_respondent, tmp_path):
-    from surveys.loading import edition_load
+    from surveys.questionnaire.loading import edition_load
 
     again, outcome = edition_load(EDITION_FILE)
     assert (again.pk, outcome) == (edition.pk, "unchanged")
@@ -232,7 +232,7 @@ def test_load_edition_command_reports_a_broken_file(tmp_path):
 
 @pytest.mark.django_db
 def test_translations_can_be_added_after_offices_answered(edition, make_response, office_a_respondent, tmp_path):
-    from surveys.loading import edition_load
+    from surveys.questionnaire.loading import edition_load
 
     make_response(office_a_respondent, {"q1a": ["trademarks"]})
     translated = _definition()

@@ -15,7 +15,7 @@ from tests.conftest import EDITION_FILE
 LANGUAGES = ("en", "fr", "es")
 TRANSLATIONS = ("fr", "es")
 
-# Checksum (surveys.loading.checksum: structure + English texts) of the English-only
+# Checksum (surveys.questionnaire.loading.checksum: structure + English texts) of the English-only
 # definition, as committed before the translations were added. Translations must not
 # change it: offices have answered this edition.
 ENGLISH_CHECKSUM = "d59547e1c4f3a7b33df8b53b6464549e63e5c045854f9f47f2573f963d96085a"
@@ -30,7 +30,7 @@ NUMBER_TOKEN = re.compile(r"ST\.\d+(?:/[A-Z])?|\b[a-z]\d+[a-z]?(?:_[a-z]+)?\b|\d
 
 
 def _is_text(node) -> bool:
-    # Same rule as surveys.loading._english_only.
+    # Same rule as surveys.questionnaire.loading._english_only.
     return (
         isinstance(node, dict)
         and "en" in node
@@ -139,13 +139,13 @@ def test_number_token_pattern(english, tokens):
 
 
 def test_checksum_is_unchanged_by_translations(definition):
-    from surveys.loading import checksum
+    from surveys.questionnaire.loading import checksum
 
     assert checksum(definition) == ENGLISH_CHECKSUM
 
 
 def test_checksum_ignores_translations_only(definition):
-    from surveys.loading import checksum
+    from surveys.questionnaire.loading import checksum
 
     english_only = json.loads(json.dumps(definition))
     for _, text in _texts(english_only):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from surveys.engine import evaluate, format_partial_date, parse_partial_date
+from surveys.questionnaire.engine import evaluate, format_partial_date, parse_partial_date
 
 # gated question → (answers that open it, answers that keep it closed)
 CONDITIONS = {
@@ -69,7 +69,7 @@ def test_moldova_is_valid_with_the_published_applicability(edition_structure, mo
     evaluation = evaluate(edition_structure, moldova_answers)
     assert evaluation.errors == {}
     assert evaluation.answers == moldova_answers
-    assert evaluation.stashed == {}
+    assert evaluation.set_aside == {}
     hidden = {q.id for q in edition_structure.questions} - set(evaluation.applicable)
     assert hidden == {
         "q1a_other", "q2a_other", "q4c", "q5b", "q5c", "q6b", "q6c", "q6c_other", "q8b", "q8c",
@@ -85,7 +85,7 @@ def test_answers_to_hidden_questions_are_set_aside_not_validated(edition_structu
     evaluation = evaluate(edition_structure, answers)
     assert evaluation.is_valid
     assert "q5b" not in evaluation.answers and "q4c" not in evaluation.answers
-    assert evaluation.stashed == {"q5b": {"trademarks": {"code": "not-two-digits"}}, "q4c": "garbage"}
+    assert evaluation.set_aside == {"q5b": {"trademarks": {"code": "not-two-digits"}}, "q4c": "garbage"}
     assert evaluation.state("q5b") == "not_applicable"
 
 
@@ -95,7 +95,7 @@ def test_required_only_when_applicable(edition_structure, moldova_answers):
     evaluation = evaluate(edition_structure, answers)
     assert [i.code for i in evaluation.errors["q4c"]] == ["required"]
     assert "q4b" not in evaluation.errors
-    assert evaluation.stashed == {"q4b": {"serial": 6}}
+    assert evaluation.set_aside == {"q4b": {"serial": 6}}
     optional = evaluate(edition_structure, {**moldova_answers, "q13b": "yes"})
     assert optional.is_applicable("q13c") and "q13c" not in optional.errors
 
@@ -103,7 +103,7 @@ def test_required_only_when_applicable(edition_structure, moldova_answers):
 def test_unknown_question_ids_are_reported(edition_structure, moldova_answers):
     evaluation = evaluate(edition_structure, {**moldova_answers, "q99": "x"})
     assert evaluation.unknown == ("q99",)
-    assert "q99" not in evaluation.answers and "q99" not in evaluation.stashed
+    assert "q99" not in evaluation.answers and "q99" not in evaluation.set_aside
 
 
 # (changes to the Moldova answers, question, expected error codes)

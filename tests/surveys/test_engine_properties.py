@@ -6,8 +6,8 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from surveys.edition import Edition
-from surveys.engine import evaluate
+from surveys.questionnaire.edition import Edition
+from surveys.questionnaire.engine import evaluate
 from tests.conftest import EDITION_FILE
 
 EDITION = Edition(json.loads(EDITION_FILE.read_text(encoding="utf-8")))
@@ -73,7 +73,7 @@ def test_any_document_gives_errors_per_question_never_an_exception(answers):
     for qid, issues in evaluation.errors.items():
         assert issues and all(i.question_id == qid and i.code and i.message for i in issues)
     assert set(evaluation.answers) <= set(evaluation.applicable)
-    assert not set(evaluation.stashed) & set(evaluation.applicable)
+    assert not set(evaluation.set_aside) & set(evaluation.applicable)
     assert evaluation.is_valid == (not evaluation.errors)
 
 
@@ -89,7 +89,7 @@ def test_applicability_is_deterministic(answers):
 @given(answers_documents())
 def test_removing_a_non_applicable_answer_never_changes_validity(answers):
     evaluation = evaluate(EDITION, answers)
-    for qid in list(evaluation.stashed):
+    for qid in list(evaluation.set_aside):
         reduced = {k: v for k, v in answers.items() if k != qid}
         again = evaluate(EDITION, reduced)
         assert again.is_valid == evaluation.is_valid

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from surveys.models import Attachment, NumberingSystem, Response
+from surveys.models import Attachment, NumberingSystem, SurveyResponse
 from surveys.reports import exporters, tables
 from tests.surveys.test_reports import build_report_round, bulk_round, report_url, rows_of, totals_of
 
@@ -249,7 +249,7 @@ def test_csv_and_xlsx_carry_the_reason_of_every_verdict(client, report_round):
 
 @pytest.mark.django_db
 def test_examples_mention_the_attached_file(client, report_round):
-    md = Response.objects.get(office_id="MD", sequence=2)
+    md = SurveyResponse.objects.get(office_id="MD", sequence=2)
     Attachment.objects.create(response=md, question_id="q14d", token="md-002-doc", original_name="Example 2.doc")
     data = json.loads(download(client, format="json", table="examples").content)
     row = next(r for r in data["tables"][0]["rows"] if r["key"] == "md-002")
@@ -278,7 +278,7 @@ def test_download_query_count_does_not_grow_with_responses(
     bulk_round(survey_round, 1, moldova_answers)
     with CaptureQueriesContext(connection) as one:
         download(client, format=fmt)
-    Response.objects.all().delete()
+    SurveyResponse.objects.all().delete()
     NumberingSystem.objects.all().delete()
     bulk_round(survey_round, 10, moldova_answers)
     with django_assert_num_queries(len(one.captured_queries)):

@@ -18,8 +18,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from surveys import services
-from surveys.models import Attachment, NumberingSystem, Response, ResponseRevision, ResponseStatus
+from surveys.models import Attachment, NumberingSystem, ResponseRevision, ResponseStatus, SurveyResponse
+from surveys.responses.attachments import attachment_add
+from surveys.review.workflow import response_accept, response_publish, response_submit
 
 ROUND_SLUG = "application-numbering-2012"
 EDITION_SLUG = "application-numbering-2012"
@@ -147,19 +148,19 @@ def _cells():
 def office_a_data(office_a_respondent, make_response, moldova_answers):
     user = office_a_respondent
     draft = make_response(user, {"q1a": ["patents"], "q1b": "1978"}, label="Patents")
-    draft_attachment = services.attachment_add(
+    draft_attachment = attachment_add(
         response=draft, question_id="q14d", upload=SimpleUploadedFile("draft.pdf", b"%PDF-draft"), user=user
     )
     submitted = make_response(user, moldova_answers, label="Trademarks")
-    submitted_attachment = services.attachment_add(
+    submitted_attachment = attachment_add(
         response=submitted, question_id="q14d", upload=SimpleUploadedFile("Example 2.pdf", b"%PDF-md"), user=user
     )
     # Handed in and published: read-only for the office, visible to the public.
     from tests.conftest import _approver_of, _secretariat_user
 
-    services.response_submit(response=submitted, user=_approver_of("MD"))
-    services.response_accept(response=submitted, user=_secretariat_user())
-    services.response_publish(response=submitted, user=_secretariat_user())
+    response_submit(response=submitted, user=_approver_of("MD"))
+    response_accept(response=submitted, user=_secretariat_user())
+    response_publish(response=submitted, user=_secretariat_user())
     fresh_system = NumberingSystem.objects.create(office_id="MD", label="Industrial designs", created_by=user)
     draft.refresh_from_db()
     submitted.refresh_from_db()
@@ -178,14 +179,14 @@ def snapshot() -> dict:
     """Everything a request to these URLs could change."""
     return {
         "responses": list(
-            Response.objects.order_by("pk").values(
+            SurveyResponse.objects.order_by("pk").values(
                 "pk",
                 "numbering_system_id",
                 "sequence",
                 "status",
                 "version",
                 "answers",
-                "stashed_answers",
+                "set_aside_answers",
                 "submitted_at",
             )
         ),
@@ -236,7 +237,7 @@ def test_permission_matrix(request, office_a_data, case_name, persona, expected,
     elif expected in (TO_DETAIL, TO_EDIT):
         assert page.status_code == 302
         response = (
-            Response.objects.get(numbering_system=data.fresh_system)
+            SurveyResponse.objects.get(numbering_system=data.fresh_system)
             if case.target == "started"
             else getattr(data, case.target)
         )
@@ -255,7 +256,7 @@ def test_permission_matrix(request, office_a_data, case_name, persona, expected,
         assert after == before
         return
     if case_name == "edit of draft (POST)":
-        draft = Response.objects.get(pk=data.draft.pk)
+        draft = SurveyResponse.objects.get(pk=data.draft.pk)
         assert draft.version == data.draft.version + 1
         assert draft.answers["q1b"] == "2001"
         assert draft.answers["q2a"] == ["year", "serial"]
@@ -264,7 +265,7 @@ def test_permission_matrix(request, office_a_data, case_name, persona, expected,
         assert not data.draft_attachment.file.storage.exists(data.draft_attachment.file.name)
         assert after["responses"] == before["responses"]
     elif case_name == "start response (POST)":
-        started = Response.objects.get(numbering_system=data.fresh_system)
+        started = SurveyResponse.objects.get(numbering_system=data.fresh_system)
         assert (started.public_key, started.status, started.version) == ("md-003", ResponseStatus.DRAFT, 1)
         assert after["responses"][:2] == before["responses"]
     else:
@@ -299,7 +300,7 @@ def test_secretariat_cannot_start_a_response_for_an_office(office_a_data, secret
     assert page.status_code != 200
     assert "/edit/" not in page.get("Location", "")
     assert snapshot() == before
-    assert not Response.objects.filter(numbering_system=office_a_data.fresh_system).exists()
+    assert not SurveyResponse.objects.filter(numbering_system=office_a_data.fresh_system).exists()
 
 
 def test_office_b_dashboard_does_not_show_office_a(office_a_data, office_b_respondent):
@@ -343,7 +344,7 @@ def test_office_b_cannot_post_to_office_a_with_its_own_valid_version(
         )
         assert page.status_code in (403, 404)
     assert snapshot() == before
-    after = Response.objects.get(pk=draft.pk)
+    after = SurveyResponse.objects.get(pk=draft.pk)
     assert (after.version, after.answers, after.status) == (draft.version, draft.answers, draft.status)
 
 
@@ -363,4 +364,4 @@ def test_attachment_token_of_another_office_is_useless(office_a_data, office_b_r
     assert page.status_code == 302  # office B's own draft is saved…
     assert Attachment.objects.filter(pk=office_a_data.draft_attachment.pk).exists()  # …office A's file is not touched
     assert snapshot()["attachments"] == before["attachments"]
-    assert Response.objects.get(pk=ep.pk).answers == {"q1a": ["patents"]}
+    assert SurveyResponse.objects.get(pk=ep.pk).answers == {"q1a": ["patents"]}

@@ -10,8 +10,8 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from surveys.demo import EPO_PATENTS
-from surveys.engine import evaluate
-from surveys.models import Invitation, Membership, NumberingSystem, Response, ResponseStatus
+from surveys.models import Invitation, Membership, NumberingSystem, ResponseStatus, SurveyResponse
+from surveys.questionnaire.engine import evaluate
 from surveys.reports import tables
 from surveys.reports.charts import Bar, Chart, bar_chart_svg
 
@@ -120,7 +120,7 @@ def build_report_round(survey_round, make_response, office_a, office_b, moldova_
 
     Moldova's response is its second (an empty draft is its first), as in 2012: "MD 2/2".
     """
-    from surveys.services import response_accept
+    from surveys.review.workflow import response_accept
 
     for code in ("KR", "JP", "FR", "CN"):
         Invitation.objects.create(round=survey_round, office_id=code)
@@ -335,7 +335,7 @@ def test_examples_table_in_handbook_726_manner(client, report_round, secretariat
 
 @pytest.mark.django_db
 def test_compliance_matrix_verdicts_reasons_and_flags(client, report_round, secretariat_reviewer, moldova_answers):
-    from surveys.compliance import compliance_for_answers
+    from surveys.responses.compliance import compliance_for_answers
 
     client.force_login(secretariat_reviewer)
     html = client.get(report_url()).content.decode()
@@ -401,8 +401,8 @@ def bulk_round(survey_round, n: int, answers: dict) -> None:
 
     offices = list(Office.objects.order_by("code")[:n])
     systems = NumberingSystem.objects.bulk_create(NumberingSystem(office=o, label="Patents") for o in offices)
-    Response.objects.bulk_create(
-        Response(
+    SurveyResponse.objects.bulk_create(
+        SurveyResponse(
             round=survey_round,
             office=o,
             numbering_system=s,
@@ -431,7 +431,7 @@ def test_report_page_query_count_does_not_grow_with_responses(
     with CaptureQueriesContext(connection) as one:
         page = client.get(url)
     assert len(rows_of(page.content.decode(), "q5")) == 1
-    Response.objects.all().delete()
+    SurveyResponse.objects.all().delete()
     NumberingSystem.objects.all().delete()
     bulk_round(survey_round, 10, moldova_answers)
     with django_assert_num_queries(len(one.captured_queries)):

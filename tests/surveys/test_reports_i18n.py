@@ -22,7 +22,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from standards.st13 import RULES
-from surveys.edition import tr
+from surveys.questionnaire.edition import tr
 from surveys.reports import exporters, tables
 from surveys.reports.tables import Scope
 from tests.surveys.test_reports import build_report_round, report_url, rows_of, totals_of

@@ -2,8 +2,10 @@
 
 import pytest
 
-from surveys import services
-from surveys.models import NumberingSystem, Response, ResponseRevision
+from surveys.errors import NotAllowed, ResponseConflict, ResponseInvalid, WorkflowError
+from surveys.models import NumberingSystem, ResponseRevision, SurveyResponse
+from surveys.responses.services import numbering_system_create, response_save_draft, response_start
+from surveys.review.workflow import response_submit
 
 pytestmark = pytest.mark.django_db
 
@@ -16,32 +18,30 @@ def test_draft_save_keeps_invalid_input_and_records_a_revision(make_response, of
     assert revisions == [(1, "created", []), (2, "draft saved", ["q1a", "q1b"])]
 
 
-def test_answers_that_stop_applying_are_stashed_and_come_back(make_response, office_a_respondent):
+def test_answers_that_stop_applying_are_set_aside_and_come_back(make_response, office_a_respondent):
     response = make_response(office_a_respondent, {"q4a": "fixed", "q2a": ["serial"], "q4b": {"serial": 6}})
-    services.response_save_draft(
+    response_save_draft(
         response=response, answers={"q4a": "variable", "q2a": ["serial"]}, user=office_a_respondent, expected_version=2
     )
     response.refresh_from_db()
     assert "q4b" not in response.answers
-    assert response.stashed_answers == {"q4b": {"serial": 6}}
+    assert response.set_aside_answers == {"q4b": {"serial": 6}}
     # The form did not send q4b again; switching the gate back brings the answer back into view.
-    services.response_save_draft(
+    response_save_draft(
         response=response,
-        answers={"q4a": "fixed", "q2a": ["serial"], **response.stashed_answers},
+        answers={"q4a": "fixed", "q2a": ["serial"], **response.set_aside_answers},
         user=office_a_respondent,
         expected_version=3,
     )
     response.refresh_from_db()
-    assert response.answers["q4b"] == {"serial": 6} and response.stashed_answers == {}
+    assert response.answers["q4b"] == {"serial": 6} and response.set_aside_answers == {}
 
 
 def test_stale_version_is_refused_and_nothing_is_written(make_response, office_a_respondent, office_a_approver):
     response = make_response(office_a_respondent, {"q1b": "1992"})
-    services.response_save_draft(response=response, answers={"q1b": "1993"}, user=office_a_approver, expected_version=2)
-    with pytest.raises(services.ResponseConflict, match="Nothing was overwritten"):
-        services.response_save_draft(
-            response=response, answers={"q1b": "1994"}, user=office_a_respondent, expected_version=2
-        )
+    response_save_draft(response=response, answers={"q1b": "1993"}, user=office_a_approver, expected_version=2)
+    with pytest.raises(ResponseConflict, match="Nothing was overwritten"):
+        response_save_draft(response=response, answers={"q1b": "1994"}, user=office_a_respondent, expected_version=2)
     response.refresh_from_db()
     assert response.answers == {"q1b": "1993"} and response.version == 3
     assert ResponseRevision.objects.filter(response=response).count() == 3
@@ -49,31 +49,29 @@ def test_stale_version_is_refused_and_nothing_is_written(make_response, office_a
 
 def test_submit_requires_a_valid_response(make_response, office_a_respondent, office_a_approver, moldova_answers):
     response = make_response(office_a_respondent, {"q1a": ["trademarks"]})
-    with pytest.raises(services.ResponseInvalid) as exc:
-        services.response_submit(response=response, user=office_a_approver)
+    with pytest.raises(ResponseInvalid) as exc:
+        response_submit(response=response, user=office_a_approver)
     assert "q1b" in exc.value.evaluation.errors
     response.refresh_from_db()
     assert response.status == "draft" and response.submitted_at is None
-    services.response_save_draft(
+    response_save_draft(
         response=response, answers=moldova_answers, user=office_a_respondent, expected_version=response.version
     )
-    with pytest.raises(services.PermissionDenied, match="approver"):
-        services.response_submit(response=response, user=office_a_respondent)
-    services.response_submit(response=response, user=office_a_approver)
+    with pytest.raises(NotAllowed, match="approver"):
+        response_submit(response=response, user=office_a_respondent)
+    response_submit(response=response, user=office_a_approver)
     response.refresh_from_db()
     assert response.status == "submitted" and response.submitted_at is not None
-    with pytest.raises(services.WorkflowError, match="can no longer be changed"):
-        services.response_save_draft(
-            response=response, answers={}, user=office_a_respondent, expected_version=response.version
-        )
+    with pytest.raises(WorkflowError, match="can no longer be changed"):
+        response_save_draft(response=response, answers={}, user=office_a_respondent, expected_version=response.version)
 
 
 def test_other_offices_cannot_change_a_response(make_response, office_a_respondent, office_b_respondent):
     response = make_response(office_a_respondent, {"q1b": "1992"})
-    with pytest.raises(services.PermissionDenied):
-        services.response_save_draft(response=response, answers={}, user=office_b_respondent, expected_version=2)
-    with pytest.raises(services.PermissionDenied):
-        services.response_submit(response=response, user=office_b_respondent)
+    with pytest.raises(NotAllowed):
+        response_save_draft(response=response, answers={}, user=office_b_respondent, expected_version=2)
+    with pytest.raises(NotAllowed):
+        response_submit(response=response, user=office_b_respondent)
     response.refresh_from_db()
     assert response.answers == {"q1b": "1992"}
 
@@ -87,29 +85,27 @@ def test_responses_are_numbered_per_office_and_round(make_response, office_a_res
 
 def test_starting_twice_returns_the_same_response(survey_round, office_a_respondent):
     system = NumberingSystem.objects.create(office_id="MD", label="Trademarks")
-    one = services.response_start(survey_round=survey_round, numbering_system=system, user=office_a_respondent)
-    two = services.response_start(survey_round=survey_round, numbering_system=system, user=office_a_respondent)
-    assert one.pk == two.pk and Response.objects.count() == 1
+    one = response_start(survey_round=survey_round, numbering_system=system, user=office_a_respondent)
+    two = response_start(survey_round=survey_round, numbering_system=system, user=office_a_respondent)
+    assert one.pk == two.pk and SurveyResponse.objects.count() == 1
 
 
 def test_closed_round_cannot_be_started(survey_round, office_a_respondent):
     survey_round.status = "closed"
     survey_round.save()
     system = NumberingSystem.objects.create(office_id="MD", label="Trademarks")
-    with pytest.raises(services.WorkflowError, match="closed"):
-        services.response_start(survey_round=survey_round, numbering_system=system, user=office_a_respondent)
+    with pytest.raises(WorkflowError, match="closed"):
+        response_start(survey_round=survey_round, numbering_system=system, user=office_a_respondent)
 
 
 def test_numbering_system_labels_are_unique_per_office(reference_data, office_a_respondent):
-    services.numbering_system_create(
-        office=office_a_respondent.membership.office, label="Trademarks", user=office_a_respondent
-    )
-    with pytest.raises(services.WorkflowError, match="already has a numbering system"):
-        services.numbering_system_create(
+    numbering_system_create(office=office_a_respondent.membership.office, label="Trademarks", user=office_a_respondent)
+    with pytest.raises(WorkflowError, match="already has a numbering system"):
+        numbering_system_create(
             office=office_a_respondent.membership.office, label=" Trademarks ", user=office_a_respondent
         )
-    with pytest.raises(services.WorkflowError, match="already has a numbering system"):
-        services.numbering_system_create(
+    with pytest.raises(WorkflowError, match="already has a numbering system"):
+        numbering_system_create(
             office=office_a_respondent.membership.office, label="TRADEMARKS", user=office_a_respondent
         )
     assert NumberingSystem.objects.filter(office_id="MD").count() == 1

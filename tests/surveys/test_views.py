@@ -12,9 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from surveys import services
-from surveys.engine import evaluate
-from surveys.models import Attachment, NumberingSystem, Response, ResponseRevision, ResponseStatus
+from surveys.models import Attachment, NumberingSystem, ResponseRevision, ResponseStatus, SurveyResponse
+from surveys.questionnaire.engine import evaluate
+from surveys.responses.attachments import attachment_add
+from surveys.responses.services import response_save_draft
+from surveys.review.workflow import response_accept, response_publish, response_submit
 
 ROUND_SLUG = "application-numbering-2012"
 EDITION_SLUG = "application-numbering-2012"
@@ -30,16 +32,16 @@ def public_url(key: str) -> str:
     return reverse("surveys:public_response_detail", args=[EDITION_SLUG, key])
 
 
-def edit_url(response: Response) -> str:
+def edit_url(response: SurveyResponse) -> str:
     return reverse("surveys:response_edit", args=[response.pk])
 
 
-def detail_url(response: Response) -> str:
+def detail_url(response: SurveyResponse) -> str:
     return reverse("surveys:response_detail", args=[response.pk])
 
 
 def form_data(edition_row, answers: dict, *, version: int, action: str = "save") -> dict:
-    """The POST body the questionnaire form sends for these answers (see surveys/answers.py)."""
+    """The POST body the questionnaire form sends for these answers (see surveys/questionnaire/form_fields.py)."""
     by_id = edition_row.structure.by_id
     data: dict = {"version": str(version), "action": action}
     for qid, value in answers.items():
@@ -165,14 +167,14 @@ def test_public_page_appears_only_once_published(
 ):
     draft, _ = moldova_pair
     assert client.get(public_url("md-001")).status_code == 404
-    services.response_save_draft(
+    response_save_draft(
         response=draft, answers=moldova_answers, user=office_a_respondent, expected_version=draft.version
     )
-    services.response_submit(response=draft, user=office_a_approver)
+    response_submit(response=draft, user=office_a_approver)
     assert client.get(public_url("md-001")).status_code == 404  # submitted, not yet reviewed
-    services.response_accept(response=draft, user=secretariat_reviewer)
+    response_accept(response=draft, user=secretariat_reviewer)
     assert client.get(public_url("md-001")).status_code == 404  # accepted, not yet published
-    services.response_publish(response=draft, user=secretariat_reviewer)
+    response_publish(response=draft, user=secretariat_reviewer)
     page = client.get(public_url("md-001"))
     assert page.status_code == 200
     assert "Response 1 of 2 submitted by Republic of Moldova in 2012" in page.content.decode()
@@ -195,9 +197,9 @@ def test_demo_load_publishes_moldova(client, edition):
     # The demo's draft (md-001) stays private.
     assert client.get(public_url("md-001")).status_code == 404
     # Running it again changes nothing.
-    before = Response.objects.count()
+    before = SurveyResponse.objects.count()
     demo_load()
-    assert Response.objects.count() == before
+    assert SurveyResponse.objects.count() == before
 
 
 # --- 4. the editing flow --------------------------------------------------------------
@@ -225,7 +227,7 @@ def test_office_editing_flow(edition, survey_round, office_a_respondent, office_
 
     # Start the response → the edit page.
     page = client.post(reverse("surveys:response_start", args=[ROUND_SLUG, system.pk]))
-    response = Response.objects.get(numbering_system=system, round=survey_round)
+    response = SurveyResponse.objects.get(numbering_system=system, round=survey_round)
     assert page.status_code == 302
     assert page["Location"] == edit_url(response)
     assert (response.status, response.version, response.sequence) == (ResponseStatus.DRAFT, 1, 1)
@@ -297,7 +299,7 @@ def test_form_data_round_trips_moldova_answers(edition, moldova_answers):
     """The helper above posts exactly what the form would: the parser gives Moldova's answers back."""
     from django.http import QueryDict
 
-    from surveys.answers import answers_from_form
+    from surveys.questionnaire.form_fields import answers_from_form
 
     qd = QueryDict(mutable=True)
     for key, value in form_data(edition, moldova_answers, version=1).items():
@@ -327,9 +329,9 @@ def test_crafted_answers_to_hidden_questions_are_not_stored_as_answers(
     assert response.answers["q4a"] == "fixed"
     assert "q5b" not in response.answers
     assert "q4c" not in response.answers
-    # Kept aside, never lost…
-    assert response.stashed_answers.get("q5b") == {"trademarks": {"code": "70"}}
-    assert "q4c" in response.stashed_answers
+    # Set aside, never lost…
+    assert response.set_aside_answers.get("q5b") == {"trademarks": {"code": "70"}}
+    assert "q4c" in response.set_aside_answers
     # …and never reported as answered.
     evaluation = evaluate(edition.structure, response.answers)
     assert evaluation.state("q5b") == "not_applicable"
@@ -338,9 +340,9 @@ def test_crafted_answers_to_hidden_questions_are_not_stored_as_answers(
 
     # Once published, the public page does not show the hidden answer.
     reviewer = make_secretariat()
-    services.response_submit(response=response, user=make_approver())
-    services.response_accept(response=response, user=reviewer)
-    services.response_publish(response=response, user=reviewer)
+    response_submit(response=response, user=make_approver())
+    response_accept(response=response, user=reviewer)
+    response_publish(response=response, user=reviewer)
     public = Client().get(public_url(response.public_key)).content.decode()
     assert escape(text_of(edition, "q5b")) not in public
 
@@ -493,7 +495,7 @@ def test_attachment_name_cleaning_in_the_service(office_a_respondent, make_respo
     response = make_response(office_a_respondent, label="Trademarks")
     upload = SimpleUploadedFile("x.pdf", b"%PDF")
     upload.name = "..\\..\\windows\\evil.pdf"
-    attachment = services.attachment_add(response=response, question_id="q14d", upload=upload, user=office_a_respondent)
+    attachment = attachment_add(response=response, question_id="q14d", upload=upload, user=office_a_respondent)
     assert attachment.original_name == "evil.pdf"
 
 
@@ -501,7 +503,7 @@ def test_attachment_removed_from_the_edit_form(
     edition, office_a_respondent, make_response, moldova_answers, django_capture_on_commit_callbacks
 ):
     response = make_response(office_a_respondent, moldova_answers, label="Trademarks")
-    attachment = services.attachment_add(
+    attachment = attachment_add(
         response=response, question_id="q14d", upload=SimpleUploadedFile("a.pdf", b"%PDF"), user=office_a_respondent
     )
     stored = Path(attachment.file.path)

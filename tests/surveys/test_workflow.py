@@ -7,8 +7,11 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from surveys import services
-from surveys.models import Invitation, NumberingSystem, Response, ResponseEvent, ReviewComment, SurveyRound
+from surveys.errors import NotAllowed, ResponseConflict, ResponseInvalid, WorkflowError
+from surveys.models import Invitation, NumberingSystem, ResponseEvent, ReviewComment, SurveyResponse, SurveyRound
+from surveys.responses.services import response_save_draft, response_start
+from surveys.review.rounds import round_create
+from surveys.review.workflow import WORKFLOW_ACTIONS, response_accept, response_reopen, response_return, response_submit
 from tests.surveys.test_views import form_data
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +53,7 @@ def test_a_whole_round(
     system = NumberingSystem.objects.create(office_id="MD", label="Trademarks")
     respondent = logged_in(office_a_respondent)
     page = respondent.post(reverse("surveys:response_start", args=[survey_round.slug, system.pk]))
-    response = Response.objects.get(round=survey_round)
+    response = SurveyResponse.objects.get(round=survey_round)
     wrong = {**moldova_answers, "q4b": {"serial": 7}}
     respondent.post(reverse("surveys:response_edit", args=[response.pk]), form_data(edition, wrong, version=1))
     approver = logged_in(office_a_approver)
@@ -142,19 +145,19 @@ def test_workflow_permission_matrix(request, persona, action, allowed, make_resp
     approver = request.getfixturevalue("office_a_approver")
     # Bring the response into the state the action starts from.
     if action in ("return", "accept", "publish", "reopen"):
-        services.response_submit(response=response, user=approver)
+        response_submit(response=response, user=approver)
     if action in ("publish", "reopen"):
-        services.response_accept(response=response, user=reviewer)
+        response_accept(response=response, user=reviewer)
     before = (response.status, response.version, ResponseEvent.objects.count())
     kwargs = {"comment": "Please check."} if action in ("return", "reopen") else {}
     if allowed:
-        services.WORKFLOW_ACTIONS[action](response=response, user=user, **kwargs)
+        WORKFLOW_ACTIONS[action](response=response, user=user, **kwargs)
         response.refresh_from_db()
         assert response.version == before[1] + 1
         assert ResponseEvent.objects.filter(response=response).last().actor == user
     else:
-        with pytest.raises(services.PermissionDenied):
-            services.WORKFLOW_ACTIONS[action](response=response, user=user, **kwargs)
+        with pytest.raises(NotAllowed):
+            WORKFLOW_ACTIONS[action](response=response, user=user, **kwargs)
         response.refresh_from_db()
         assert (response.status, response.version, ResponseEvent.objects.count()) == before
 
@@ -192,13 +195,13 @@ def test_round_pages_are_for_the_secretariat(request, name, persona, expected, s
 
 def test_illegal_transitions_say_why(make_response, moldova_answers, secretariat_reviewer, office_a_approver):
     response = make_response(office_a_approver, moldova_answers)
-    with pytest.raises(services.WorkflowError, match="A response that is draft cannot be accepted"):
-        services.response_accept(response=response, user=secretariat_reviewer)
-    services.response_submit(response=response, user=office_a_approver)
-    with pytest.raises(services.WorkflowError, match="Say what the office should change"):
-        services.response_return(response=response, user=secretariat_reviewer)
-    with pytest.raises(services.ResponseConflict):
-        services.response_accept(response=response, user=secretariat_reviewer, expected_version=response.version - 1)
+    with pytest.raises(WorkflowError, match="A response that is draft cannot be accepted"):
+        response_accept(response=response, user=secretariat_reviewer)
+    response_submit(response=response, user=office_a_approver)
+    with pytest.raises(WorkflowError, match="Say what the office should change"):
+        response_return(response=response, user=secretariat_reviewer)
+    with pytest.raises(ResponseConflict):
+        response_accept(response=response, user=secretariat_reviewer, expected_version=response.version - 1)
     response.refresh_from_db()
     assert response.status == "submitted"
 
@@ -207,11 +210,11 @@ def test_reopened_response_is_editable_and_nothing_is_lost(
     make_response, moldova_answers, secretariat_reviewer, office_a_respondent
 ):
     response = make_response(office_a_respondent, moldova_answers, publish=True)
-    services.response_reopen(response=response, user=secretariat_reviewer, comment="q14b: give the full date.")
+    response_reopen(response=response, user=secretariat_reviewer, comment="q14b: give the full date.")
     response.refresh_from_db()
     assert response.status == "returned" and response.answers == moldova_answers
     assert response.revisions.count() == response.version  # one revision per version, none lost
-    services.response_save_draft(
+    response_save_draft(
         response=response,
         answers={**moldova_answers, "q14b": "01/01/1992"},
         user=office_a_respondent,
@@ -223,25 +226,23 @@ def test_next_round_is_prefilled_and_sections_must_be_confirmed(
     edition, survey_round, office_a_respondent, office_a_approver, secretariat_reviewer, make_response, moldova_answers
 ):
     first = make_response(office_a_respondent, moldova_answers, publish=True)
-    next_round = services.round_create(
+    next_round = round_create(
         edition=edition, title="2027", slug="r-2027", year=2027, opens_on=date(2027, 1, 1), closes_on=date(2027, 6, 30),
         office_codes=["MD"], user=secretariat_reviewer,
     )  # fmt: skip
-    second = services.response_start(
-        survey_round=next_round, numbering_system=first.numbering_system, user=office_a_respondent
-    )
+    second = response_start(survey_round=next_round, numbering_system=first.numbering_system, user=office_a_respondent)
     assert second.prefilled_from == first and second.answers == moldova_answers
     assert second.revisions.get().note.startswith("created, pre-filled from md-001")
-    with pytest.raises(services.ResponseInvalid) as exc:
-        services.response_submit(response=second, user=office_a_approver)
+    with pytest.raises(ResponseInvalid) as exc:
+        response_submit(response=second, user=office_a_approver)
     assert len(exc.value.unconfirmed) == len(edition.structure.sections)
     # The office changes one answer and confirms every section.
     changed = {**moldova_answers, "q14b": "1992-03-15"}
-    services.response_save_draft(
+    response_save_draft(
         response=second, answers=changed, user=office_a_respondent, expected_version=second.version,
         confirmed_sections=[s.id for s in edition.structure.sections],
     )  # fmt: skip
-    services.response_submit(response=second, user=office_a_approver)
+    response_submit(response=second, user=office_a_approver)
     page = logged_in(secretariat_reviewer).get(reverse("surveys:response_review", args=[second.pk]))
     content = page.content.decode()
     assert "Changed since the last round" in content

@@ -21,7 +21,7 @@ from django.test import Client
 from django.test.utils import override_settings, setup_test_environment, teardown_test_environment
 
 from surveys.demo import EPO_PATENTS, MOLDOVA_TRADEMARKS
-from surveys.engine import evaluate
+from surveys.questionnaire.engine import evaluate
 
 
 def _variants(n: int) -> list[dict[str, Any]]:
@@ -68,8 +68,8 @@ class Command(BaseCommand):
     def handle(self, *args, responses, requests, **options):
         import json
 
-        from surveys.edition import Edition
-        from surveys.loading import EDITIONS_DIR
+        from surveys.questionnaire.edition import Edition
+        from surveys.questionnaire.loading import EDITIONS_DIR
 
         edition = Edition(json.loads((EDITIONS_DIR / "application-numbering-2012.json").read_text(encoding="utf-8")))
         docs = _variants(responses)
@@ -97,7 +97,7 @@ class Command(BaseCommand):
     def _pages(self, requests: int) -> tuple[float, float]:
         from standards.services import offices_load, standards_load
         from surveys.demo import demo_load
-        from surveys.loading import EDITIONS_DIR, edition_load
+        from surveys.questionnaire.loading import EDITIONS_DIR, edition_load
 
         offices_load()
         standards_load()

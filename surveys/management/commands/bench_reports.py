@@ -125,7 +125,7 @@ class Command(BaseCommand):
 
     def _run(self, sizes: list[int], repeat: int) -> list[dict[str, Any]]:
         from standards.services import offices_load, standards_load
-        from surveys.loading import edition_load
+        from surveys.questionnaire.loading import edition_load
 
         offices_load()
         standards_load()
@@ -193,7 +193,7 @@ def _synthetic_round(edition: Any, size: int) -> Any:
     """A published round of `size` responses spread over all ST.3 offices (bulk-created)."""
     from standards.models import Office
     from surveys.demo import EPO_PATENTS, MOLDOVA_TRADEMARKS
-    from surveys.models import NumberingSystem, Response, ResponseStatus, SurveyRound
+    from surveys.models import NumberingSystem, ResponseStatus, SurveyResponse, SurveyRound
 
     survey_round = SurveyRound.objects.create(
         edition=edition,
@@ -219,7 +219,7 @@ def _synthetic_round(edition: Any, size: int) -> Any:
         if "q14a" in answers:
             answers["q14a"][0]["office_name"] = system.office.name
         responses.append(
-            Response(
+            SurveyResponse(
                 round=survey_round,
                 office_id=system.office_id,
                 numbering_system=system,
@@ -228,7 +228,7 @@ def _synthetic_round(edition: Any, size: int) -> Any:
                 answers=answers,
             )
         )
-    Response.objects.bulk_create(responses, batch_size=1000)
+    SurveyResponse.objects.bulk_create(responses, batch_size=1000)
     return survey_round
 
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from surveys.backup import export_document
+from surveys.intake.backup import export_document
 
 
 class Command(BaseCommand):

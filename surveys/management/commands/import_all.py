@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.backup import BackupError, import_document
+from surveys.intake.backup import BackupError, import_document
 
 
 class Command(BaseCommand):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from surveys.legacy import LegacyImportError, PageImport, import_page, read_file
+from surveys.intake.published_pages import PageImport, PageImportError, import_page, read_file
 from surveys.models import SurveyRound
 
 
@@ -33,7 +33,7 @@ class Command(BaseCommand):
             path = Path(name)
             try:
                 text = read_file(path)
-            except LegacyImportError as exc:
+            except PageImportError as exc:
                 result = PageImport(source=path.name, problems=[str(exc)])
             else:
                 result = import_page(text, survey_round=survey_round, source=path.name, dry_run=dry_run)

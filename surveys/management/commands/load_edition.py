@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.edition import DefinitionError
-from surveys.loading import EDITIONS_DIR, edition_load
+from surveys.questionnaire.edition import DefinitionError
+from surveys.questionnaire.loading import EDITIONS_DIR, edition_load
 
 
 class Command(BaseCommand):

@@ -1,0 +1,444 @@
+"""The ST.13 number checker's form: which numbering structure, which numbers.
+
+A structure comes either from a published response (its stored answers) or from a short
+description, which is turned into answers to questions q1a–q11c exactly as a response
+would store them, so that ``standards.structure.structure_from_answers`` reads both the
+same way.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from standards import checkdigits, profiles
+from standards.models import Office
+from standards.numbers import DEFAULT_LIMIT
+from standards.profiles import Profile
+from standards.structure import SEPARATOR_CHARACTERS, NumberingStructure, structure_from_answers
+from standards.translation import localize
+from surveys.models import SurveyResponse
+from surveys.questionnaire.edition import Text, tr
+from surveys.questionnaire.loading import EDITIONS_DIR
+
+EDITION_FILE = EDITIONS_DIR / "application-numbering-2012.json"
+PART_ROWS = 6
+_LENGTH = re.compile(r"^\s*(\d{1,2})\s*(?:[-–]\s*(\d{1,2})\s*)?$")
+
+
+@cache
+def _edition_texts(question_id: str) -> tuple[tuple[str, Text], ...]:
+    """(code, label in every language) of a question of the 2012 edition."""
+    definition = json.loads(EDITION_FILE.read_text(encoding="utf-8"))
+    for section in definition["sections"]:
+        for question in section["questions"]:
+            if question["id"] == question_id:
+                return tuple((c["code"], c["label"]) for c in question["choices"])
+    raise KeyError(question_id)
+
+
+def _edition_choices(question_id: str) -> tuple[tuple[str, str], ...]:
+    """(code, label) of a question of the 2012 edition, worded as the questionnaire words
+    them in the reader's language."""
+    language = get_language() or "en"
+    return tuple((code, tr(label, language)) for code, label in _edition_texts(question_id))
+
+
+# Short names for the parts: the q2a codes people see in the form and the results.
+PART_NAMES = {
+    "type": gettext_lazy("type code"),
+    "year": gettext_lazy("year"),
+    "serial": gettext_lazy("serial number"),
+    "internal": gettext_lazy("code for internal use"),
+    "control": gettext_lazy("check digit"),
+    "other": gettext_lazy("other part"),
+}
+SEPARATOR_NAMES = {
+    "slash": gettext_lazy("slash “/”"),
+    "hyphen": gettext_lazy("hyphen “-”"),
+    "space": gettext_lazy("space"),
+    "dot": gettext_lazy("dot “.”"),
+    "comma": gettext_lazy("comma “,”"),
+}
+
+
+class PublishedResponseField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: SurveyResponse) -> str:
+        return f"{obj.office_id} – {obj.numbering_system.label} ({obj.public_key}, {obj.round.year})"
+
+
+def published_systems():
+    """Every published response, as the selector lists them (one query, whatever the number)."""
+    return (
+        SurveyResponse.objects.public().for_listing().order_by("office_id", "numbering_system__label", "-round__year")
+    )
+
+
+def numbered_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, text) of the non-blank lines people pasted."""
+    return [(i, line) for i, line in enumerate(text.splitlines(), start=1) if line.strip()]
+
+
+def profile_choices() -> list[tuple[str, str]]:
+    """(key, "DE – Germany (DPMA) – …") of the built-in profiles, in the reader's language."""
+    return [(p.key, f"{p.office} – {localize(p.name)}") for p in profiles.PROFILES]
+
+
+class CheckerForm(forms.Form):
+    source = forms.ChoiceField(
+        label=gettext_lazy("Numbering system"),
+        choices=[
+            ("auto", gettext_lazy("From the ST.3 code in front of each number")),
+            ("profile", gettext_lazy("A documented numbering system")),
+            ("response", gettext_lazy("A published numbering system")),
+            ("structure", gettext_lazy("A structure I describe")),
+        ],
+        initial="auto",
+        widget=forms.RadioSelect,
+    )
+    profile = forms.ChoiceField(
+        label=gettext_lazy("Documented numbering system"),
+        required=False,
+        help_text=gettext_lazy(
+            "Built-in profiles of offices whose numbering is documented in public sources (each names its sources)."
+        ),
+    )
+    response = PublishedResponseField(
+        label=gettext_lazy("Office and numbering system"),
+        queryset=SurveyResponse.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Choose a published response…"),
+        help_text=gettext_lazy(
+            "Responses published by the International Bureau: ST.3 code – the office's name for the system."
+        ),
+    )
+    year_digits = forms.ChoiceField(
+        label=gettext_lazy("Digits of the year"),
+        choices=[("", "—"), ("2", gettext_lazy("2 digits")), ("4", gettext_lazy("4 digits"))],
+        required=False,
+    )
+    separators = forms.MultipleChoiceField(
+        label=gettext_lazy("Separators between the parts"),
+        choices=list(SEPARATOR_NAMES.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("None ticked: the number is written without separators."),
+    )
+    check_digit = forms.ChoiceField(label=gettext_lazy("Check digit computed by"), required=False)
+    control_position = forms.ChoiceField(
+        label=gettext_lazy("Position of the check digit"),
+        choices=[
+            ("separate", gettext_lazy("After the number, set apart (e.g. “.7”)")),
+            ("serial_last", gettext_lazy("Last position of the serial number (ST.13 (f))")),
+        ],
+        initial="separate",
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    type_codes_st13 = forms.BooleanField(
+        label=gettext_lazy(
+            "The type code is already an ST.13 code (10 patents, 11 PCT national phase, 20 utility models …)"
+        ),
+        required=False,
+    )
+    type_code = forms.CharField(
+        label=gettext_lazy("Type code written for the type of IPR below"),
+        max_length=9,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "short"}),
+        help_text=gettext_lazy("E.g. 1 for CNIPA invention patents; it maps to the ST.13 type of that IPR (q5b)."),
+    )
+    numbers = forms.CharField(
+        label=gettext_lazy("Application numbers, one per line"),
+        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false", "autocomplete": "off"}),
+        error_messages={"required": gettext_lazy("Paste at least one application number.")},
+    )
+    office = forms.CharField(
+        label=gettext_lazy("ST.3 office code"),
+        max_length=2,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "short", "autocapitalize": "characters"}),
+        help_text=gettext_lazy("Optional: the office the numbers belong to, when they are written without it."),
+    )
+    ipr_type = forms.ChoiceField(
+        label=gettext_lazy("Type of IPR"),
+        required=False,
+        help_text=gettext_lazy(
+            "Needed when the system numbers several types of IPR and the number does not show which."
+        ),
+    )
+    errors_only = forms.BooleanField(
+        label=gettext_lazy("Show (and download) only the numbers with errors"), required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["response"].queryset = published_systems()
+        self.fields["profile"].choices = [("", _("Choose a numbering system…")), *profile_choices()]
+        self.fields["numbers"].help_text = _(
+            "As the office writes them, with or without the ST.3 code in front. At most %(limit)s."
+        ) % {"limit": number_format(DEFAULT_LIMIT, force_grouping=True)}
+        self.fields["check_digit"].choices = [
+            ("", _("No check digit, or not verified")),
+            *((code, localize(name)) for code, name in checkdigits.choices()),
+            ("other", _("Another method (not verified)")),
+        ]
+        self.fields["ipr_type"].choices = [("", "—"), *_edition_choices("q1a")]
+        parts = [("", "—"), *((code, PART_NAMES[code]) for code, _ in _edition_choices("q2a"))]
+        for i in range(1, PART_ROWS + 1):
+            self.fields[f"part_{i}"] = forms.ChoiceField(
+                label=_("Part %(number)s") % {"number": i}, choices=parts, required=False
+            )
+            self.fields[f"length_{i}"] = forms.CharField(
+                label=_("Characters of part %(number)s") % {"number": i},
+                max_length=7,
+                required=False,
+                widget=forms.TextInput(attrs={"class": "short", "inputmode": "numeric", "placeholder": _("e.g. 6")}),
+            )
+
+    @property
+    def part_rows(self) -> list[tuple[int, forms.BoundField, forms.BoundField]]:
+        return [(i, self[f"part_{i}"], self[f"length_{i}"]) for i in range(1, PART_ROWS + 1)]
+
+    # -- cleaning --------------------------------------------------------------------
+
+    def clean_numbers(self) -> list[tuple[int, str]]:
+        lines = numbered_lines(self.cleaned_data["numbers"])
+        if not lines:
+            raise ValidationError(_("Paste at least one application number."), code="empty")
+        if len(lines) > DEFAULT_LIMIT:
+            raise ValidationError(
+                _(
+                    "You pasted %(count)s numbers; at most %(limit)s can be checked at once. "
+                    "Nothing was checked: split the list and check it in parts."
+                )
+                % {
+                    "count": number_format(len(lines), force_grouping=True),
+                    "limit": number_format(DEFAULT_LIMIT, force_grouping=True),
+                },
+                code="too_many",
+            )
+        return lines
+
+    def clean_office(self) -> Office | None:
+        code = self.cleaned_data["office"].strip().upper()
+        if not code:
+            return None
+        office = Office.objects.filter(pk=code).first()
+        if office is None:
+            raise ValidationError(_("“%(code)s” is not an ST.3 office code.") % {"code": code}, code="unknown_office")
+        return office
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("source") == "response":
+            self._clean_response(data)
+        elif data.get("source") == "structure":
+            data["answers"] = self._answers(data)
+        elif data.get("source") == "profile":
+            self._clean_profile(data)
+        return data
+
+    def _clean_profile(self, data: dict[str, Any]) -> None:
+        key = data.get("profile")
+        if not key:
+            self.add_error("profile", ValidationError(_("Choose a numbering system."), code="required"))
+            return
+        profile = profiles.by_key(key)
+        office = data.get("office")
+        if office is not None and profile.office != "WO" and office.pk != profile.office:
+            self.add_error(
+                "office",
+                ValidationError(
+                    _("“%(label)s” is a numbering system of %(owner)s, not of %(office)s.")
+                    % {"label": localize(profile.name), "owner": profile.office, "office": office.pk},
+                    code="other_office",
+                ),
+            )
+        data["profile_object"] = profile
+
+    def _clean_response(self, data: dict[str, Any]) -> None:
+        response = data.get("response")
+        if response is None:
+            if "response" not in self.errors:
+                self.add_error("response", ValidationError(_("Choose a numbering system."), code="required"))
+            return
+        office = data.get("office")
+        if office is not None and office.pk != response.office_id:
+            self.add_error(
+                "office",
+                ValidationError(
+                    _("“%(label)s” is a numbering system of %(owner)s, not of %(office)s.")
+                    % {"label": response.numbering_system.label, "owner": response.office_id, "office": office.pk},
+                    code="other_office",
+                ),
+            )
+        covered = response.answers.get("q1a") or []
+        wanted = data.get("ipr_type")
+        if wanted and isinstance(covered, list) and wanted not in covered:
+            labels = dict(_edition_choices("q1a"))
+            self.add_error(
+                "ipr_type",
+                ValidationError(
+                    _("This numbering system does not number %(wanted)s (it numbers: %(covered)s).")
+                    % {
+                        "wanted": labels[wanted].lower(),
+                        "covered": ", ".join(labels.get(c, c).lower() for c in covered),
+                    },
+                    code="not_covered",
+                ),
+            )
+        data["answers"] = response.answers
+
+    def _parts(self, data: dict[str, Any]) -> list[tuple[str, int, int]] | None:
+        """(part, minimum, maximum) from left to right; None (with errors added) if unusable."""
+        rows: list[tuple[str, int, int]] = []
+        ok = True
+        for i in range(1, PART_ROWS + 1):
+            part, raw = data.get(f"part_{i}") or "", (data.get(f"length_{i}") or "").strip()
+            if not part:
+                if raw:
+                    self.add_error(
+                        f"part_{i}", ValidationError(_("Choose the part this length is for."), code="no_part")
+                    )
+                    ok = False
+                continue
+            if any(p == part for p, _, _ in rows):
+                self.add_error(
+                    f"part_{i}",
+                    ValidationError(
+                        _("The %(part)s is already listed.") % {"part": PART_NAMES[part]}, code="duplicate"
+                    ),
+                )
+                ok = False
+                continue
+            if not raw and part == "year" and data.get("year_digits"):
+                raw = data["year_digits"]
+            m = _LENGTH.match(raw)
+            if not m:
+                message = (
+                    _("Give the number of characters, e.g. 6, or a range, e.g. 1-7.")
+                    if raw
+                    else _("How many characters does the %(part)s have?") % {"part": PART_NAMES[part]}
+                )
+                self.add_error(f"length_{i}", ValidationError(message, code="bad_length"))
+                ok = False
+                continue
+            lo, hi = int(m[1]), int(m[2] or m[1])
+            if not 1 <= lo <= hi:
+                self.add_error(
+                    f"length_{i}",
+                    ValidationError(_("The length must be at least 1, minimum first."), code="bad_length"),
+                )
+                ok = False
+                continue
+            rows.append((part, lo, hi))
+        if ok and not rows:
+            self.add_error("part_1", ValidationError(_("Describe at least one part of the number."), code="no_parts"))
+        return rows if ok and rows else None
+
+    def _answers(self, data: dict[str, Any]) -> dict[str, Any] | None:
+        rows = self._parts(data)
+        if rows is None:
+            return None
+        parts = [p for p, _, _ in rows]
+        lengths = {p: (lo, hi) for p, lo, hi in rows}
+        problems = []
+        digits = data.get("year_digits") or ""
+        if "year" in lengths:
+            lo, hi = lengths["year"]
+            if lo != hi or lo not in (2, 4):
+                problems.append(("year_digits", _("A year has 2 or 4 digits (q6b).")))
+            elif digits and int(digits) != lo:
+                problems.append(
+                    (
+                        "year_digits",
+                        _("The year part has %(length)s characters but %(digits)s digits are chosen.")
+                        % {"length": lo, "digits": digits},
+                    )
+                )
+            digits = str(lo)
+        elif digits:
+            problems.append(("year_digits", _("Add a year part, or leave the digits of the year empty.")))
+        algorithm = data.get("check_digit") or ""
+        position = data.get("control_position") or ""
+        if algorithm and "control" not in lengths:
+            problems.append(("check_digit", _("Add a check-digit part to the number, or choose no check digit.")))
+        if "control" in lengths and not position:
+            problems.append(("control_position", _("Say where the check digit is.")))
+        if data.get("type_codes_st13") and "type" not in lengths:
+            problems.append(("type_codes_st13", _("Add a type-code part, or untick this.")))
+        code = (data.get("type_code") or "").strip()
+        if code and "type" not in lengths:
+            problems.append(("type_code", _("Add a type-code part, or leave the type code empty.")))
+        elif code and not data.get("ipr_type"):
+            problems.append(("type_code", _("Choose the type of IPR this code stands for (below).")))
+        for name, message in problems:
+            self.add_error(name, ValidationError(message, code="inconsistent"))
+        if problems:
+            return None
+
+        fixed = all(lo == hi for lo, hi in lengths.values())
+        yes = {True: "yes", False: "no"}
+        answers: dict[str, Any] = {
+            "q2a": parts,
+            # An explicit order: "st13" would fold the optional parts into the serial.
+            "q3a": "other",
+            "q3b": parts,
+            "q4a": "fixed" if fixed else "variable",
+            "q5a": yes["type" in lengths],
+            "q6a": yes["year" in lengths],
+            "q7a": yes["serial" in lengths],
+            "q8a": yes["internal" in lengths],
+            "q9a": yes["control" in lengths],
+            "q10a": "no",
+            "q11a": yes[bool(data.get("separators"))],
+        }
+        if fixed:
+            answers["q4b"] = {p: lo for p, (lo, _) in lengths.items()}
+        else:
+            answers["q4c"] = {p: {"min": lo, "max": hi} for p, (lo, hi) in lengths.items()}
+        if data.get("ipr_type"):
+            answers["q1a"] = [data["ipr_type"]]
+        if data.get("type_codes_st13"):
+            answers["q5c"] = "yes"
+        if code:
+            answers["q5b"] = {data["ipr_type"]: {"code": code}}
+        if "year" in lengths:
+            answers.update({"q6b": digits, "q6c": "gregorian"})
+        if "serial" in lengths:
+            lo, hi = lengths["serial"]
+            answers["q7b"] = "fixed" if lo == hi else "variable"
+        if "internal" in lengths:
+            answers["q8c"] = "serial_first_two"
+        if "control" in lengths:
+            answers["q9b"] = position
+            if algorithm:
+                answers["q9c"] = algorithm
+        if data.get("separators"):
+            answers["q11b"] = [code for code in SEPARATOR_CHARACTERS if code in data["separators"]]
+            answers["q11c"] = "no"
+        return answers
+
+    # -- results ---------------------------------------------------------------------
+
+    def structure(self) -> NumberingStructure:
+        return structure_from_answers(self.cleaned_data["answers"])
+
+    def chosen_profile(self) -> Profile | None:
+        return self.cleaned_data.get("profile_object") if self.cleaned_data.get("source") == "profile" else None
+
+    def office_code(self) -> str | None:
+        office = self.cleaned_data.get("office")
+        if office is not None:
+            return office.pk
+        response = self.cleaned_data.get("response") if self.cleaned_data.get("source") == "response" else None
+        return response.office_id if response is not None else None

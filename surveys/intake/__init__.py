@@ -1,0 +1,1 @@
+"""Data coming in from outside the forms: spreadsheets, published pages, backups."""

@@ -1,0 +1,1178 @@
+"""Import of responses from their published pages.
+
+Two formats are read:
+
+* the plain text of a 2012 published response (``seeds/questionnaire-response-md-002.en.txt``:
+  the survey tool's page with its navigation, introduction, section titles in upper
+  case, help examples and, under each "Question N", the lettered questions and answers);
+* the HTML of this product's own public response page (``surveys/public_response.html``),
+  whose markup says what each paragraph is.
+
+Reading happens in three steps, none of which touches the database:
+
+1. the page becomes a list of lines (``Line``), each with the kind the markup gives it
+   (HTML) or none (plain text);
+2. the lines are grouped into questions as the page shows them (``Block``: "Question 4"
+   + "b)" + the answer lines), skipping page furniture (navigation, introduction,
+   section titles and reminders, help examples, "(cont'd)" reminders);
+3. each block is matched to a question of the round's edition by its number and letter
+   — never by its wording, which differs between 2012 and the edition — and its answer
+   lines are turned into a typed value (choice codes, part lengths, grids, partial
+   dates). Choice labels are matched by their normalised wording, helped by a small
+   table of the 2012 wordings that differ from the edition's (``CHOICE_WORDINGS_2012``).
+
+The answers must then pass the branching engine exactly as a saved response would.
+Only a page that reads completely is written, by ``published_response_record``, in one
+transaction; anything it could not read is reported with its line number.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
+from html.parser import HTMLParser
+from pathlib import Path, PurePath
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
+
+from standards.models import Office
+from surveys.errors import WorkflowError
+from surveys.intake.recording import invitation_lock, response_overwrite_for_office, response_record_for_office
+from surveys.models import (
+    Attachment,
+    NumberingSystem,
+    ResponseStatus,
+    SurveyResponse,
+    SurveyRound,
+)
+from surveys.questionnaire.conditions import applicable_questions
+from surveys.questionnaire.edition import Edition, Question, tr
+from surveys.questionnaire.engine import evaluate, parse_partial_date
+from surveys.responses.attachments import ALLOWED_ATTACHMENT_TYPES
+
+# A published page is a few hundred kilobytes at most; anything far larger is not one.
+MAX_PAGE_BYTES = 5 * 1024 * 1024
+PLACEHOLDER_NOTE = "placeholder"
+DEFAULT_LABEL = "Imported response {n}"
+
+# --- the 2012 wordings that differ from the edition's ----------------------------------
+# Keyed by question ID; the wordings are compared after normalisation (see ``norm``), so
+# case, brackets, quotes and punctuation do not matter. Wordings equal to the edition's
+# labels need no entry.
+CHOICE_WORDINGS_2012: dict[str, dict[str, str]] = {
+    # Q4 a) and Q7 b): the 2012 pages print "Fixed"/"Variable"; the edition says "Fixed length".
+    "q4a": {"Fixed": "fixed", "Variable": "variable"},
+    "q7b": {"Fixed": "fixed", "Variable": "variable"},
+    # Q3 a): the 2012 section reminder words the ST.13 order as 'type' 'year' 'serial number'.
+    "q3a": {"'type' 'year' 'serial number'": "st13"},
+    # Q2 a) parts, also used for part names in Q3 b) and Q4 b)/c): Example 5 of 2012 names
+    # them "code for the type of IP right", "year designation", "serial number".
+    "q2a": {
+        "Code for the type of IP right": "type",
+        "Type of IPR": "type",
+        "Year": "year",
+        "Control number": "control",
+        "Check digit": "control",
+    },
+    "q6b": {"2": "2", "4": "4"},
+    "q6c": {"Gregorian": "gregorian"},
+}
+
+# Grid column headers as the 2012 pages print them (Q14 a: the header runs over two lines).
+COLUMN_WORDINGS_2012: dict[str, dict[str, str]] = {
+    "q14a": {
+        "Country or Organization (name of Office/Organization)": "office_name",
+        "Country or Organization": "office_name",
+        "Recommended presentation in abbreviated form as a priority application number": "priority_presentation",
+    },
+}
+
+# Header of the column that names the row in grids with one row per IPR type (Q5 b).
+ROW_KEY_HEADERS = ("Type of IPR", "Type of IP right", "Type of IP rights")
+
+# Instructions printed among the answer lines of a question (not answers).
+INSTRUCTIONS_2012: dict[str, tuple[str, ...]] = {
+    "q14c": ("In addition to providing information on the type",),
+}
+
+# "from 1992" (Q1 b): words a page may put before a date.
+DATE_PREFIXES = ("from", "since")
+
+# Section titles as the 2012 pages print them: the paragraphs under them are reminders.
+SECTION_TITLES_2012 = (
+    "TYPES OF INTELLECTUAL PROPERTY RIGHTS (IPRs) COVERED BY THIS COPY OF THE QUESTIONNAIRE",
+    "PARTS OF APPLICATION NUMBERS",
+    "ORDERING OF PARTS",
+    "LENGTH (FIXED / VARIABLE)",
+    "CODES FOR TYPE OF IPR",
+    "YEAR DESIGNATION",
+    "SERIAL NUMBER",
+    "CODE FOR INTERNAL USE",
+    "CONTROL NUMBER (CHECK DIGIT)",
+    "OTHER INFORMATION",
+    "SEPARATORS",
+    "NUMBERING OF PRIORITY APPLICATIONS",
+    "COMPLIANCE WITH WIPO STANDARD ST.13",
+    "EXAMPLES OF APPLICATION NUMBERS AND PRIORITY APPLICATION NUMBERS",
+)
+
+# What a page prints for a question left unanswered (this product's own pages).
+NO_ANSWER = frozenset({"not answered", "not applicable"})
+
+HEADING_RE = re.compile(r"^Response\s+(\d+)\s+of\s+(\d+)\s+submitted\s+by\s+(.+?)\s+in\s+(\d{4})$")
+META_RE = re.compile(r"^Numbering system:\s*(?P<label>.+?)\s*·\s*Office:\s*(?P<code>[A-Z]{2})\b")
+QUESTION_RE = re.compile(r"^Question\s+(\d+)$")
+CONTINUED_RE = re.compile(r"^Question\s+(\d+)\s*\(cont[’']?d\)(.*)$", re.IGNORECASE)
+EXAMPLE_RE = re.compile(r"^Example\s+\d+\s*:?$")
+LETTERED_RE = re.compile(r"^([a-z])\)\s*(.*)$", re.DOTALL)
+BULLET_RE = re.compile(r"^[•◦▪‣*]\s*")
+LENGTH_RE = re.compile(
+    r"^(?P<label>.+?)\s*:?\s*(?P<lo>\d+)(?:\s*[–—-]\s*(?P<hi>\d+))?\s*(?:characters?|digits?|chars?)?\.?$",
+    re.IGNORECASE,
+)
+POSITION_RE = re.compile(r"^\d+\s*[.)]\s*")
+ATTACHMENT_RE = re.compile(
+    r"^[^\\/:*?\"<>|\n]+\.(?:" + "|".join(s.lstrip(".") for s in ALLOWED_ATTACHMENT_TYPES) + r")$", re.IGNORECASE
+)
+
+
+class PageImportError(Exception):
+    """A page that cannot be imported; the message says why."""
+
+
+def norm(text: str) -> str:
+    """Wording for comparison: compatibility forms folded, case folded, punctuation dropped."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(re.sub(r"[\W_]+", " ", text).split())
+
+
+# --- step 1: lines ----------------------------------------------------------------------
+
+
+@dataclass
+class Line:
+    """One paragraph of the page. ``kind`` comes from HTML markup; plain text has none."""
+
+    number: int
+    text: str
+    kind: str | None = None  # section, reminder, qheading, question, answer, bullet, attachment, state, table
+    qid: str | None = None  # the question ID the markup names, if any
+    headers: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+
+
+def lines_from_text(text: str) -> list[Line]:
+    lines = []
+    for number, raw in enumerate(text.replace("\u00a0", " ").splitlines(), start=1):
+        stripped = raw.strip()
+        if stripped:
+            lines.append(Line(number, stripped))
+    return lines
+
+
+_VOID = frozenset({"br", "img", "input", "meta", "link", "hr", "wbr", "source", "col", "area", "base"})
+_BLOCKS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dt", "dd", "pre", "caption", "blockquote"})
+_SKIP_TAGS = frozenset(
+    {"script", "style", "template", "nav", "header", "footer", "details", "form", "noscript", "button", "select"}
+)
+# Parts of this product's pages that are not the response: the ST.13 evaluation card,
+# review comments, messages, hidden helper text.
+_SKIP_CLASSES = frozenset(
+    {"compliance", "question-comments", "comment-box", "comments", "warning", "messages", "visually-hidden", "qid"}
+)
+
+
+class _PageParser(HTMLParser):
+    def __init__(self, only_main: bool) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[Line] = []
+        self.stack: list[tuple[str, bool, dict[str, str]]] = []  # tag, skipped, attributes
+        self.skipping = 0
+        self.in_main = not only_main
+        self.block: dict[str, Any] | None = None
+        self.table: dict[str, Any] | None = None
+        self.cell: list[str] | None = None
+        self.row: list[str] | None = None
+        self.row_all_th = True
+
+    # The question ID of the nearest enclosing element that names one (div.doc-item).
+    def _data_question(self) -> str | None:
+        for _, _, attrs in reversed(self.stack):
+            if attrs.get("data-question"):
+                return attrs["data-question"]
+        return None
+
+    def _flush(self) -> None:
+        block, self.block = self.block, None
+        if block is None:
+            return
+        text = "".join(block["parts"])
+        text = "\n".join(" ".join(part.split()) for part in text.replace("\u00a0", " ").split("\n")).strip()
+        if text:
+            self.lines.append(Line(block["line"], text, block["kind"], block["qid"]))
+
+    def _open_block(self, kind: str | None) -> None:
+        self._flush()
+        self.block = {"parts": [], "kind": kind, "line": self.getpos()[0], "qid": self._data_question()}
+
+    def handle_starttag(self, tag: str, attrs_list: list[tuple[str, str | None]]) -> None:
+        attrs = {k: v or "" for k, v in attrs_list}
+        classes = set(attrs.get("class", "").split())
+        if tag == "main":
+            self.in_main = True
+        if tag == "br":
+            target = self.cell if self.cell is not None else (self.block["parts"] if self.block else None)
+            if target is not None:
+                target.append("\n")
+            return
+        if tag in _VOID:
+            return
+        skipped = tag in _SKIP_TAGS or bool(classes & _SKIP_CLASSES) or "hidden" in attrs
+        self.stack.append((tag, skipped, attrs))
+        if skipped:
+            self.skipping += 1
+        if self.skipping or not self.in_main:
+            return
+        if tag == "table":
+            self._flush()
+            self.table = {"line": self.getpos()[0], "headers": (), "rows": [], "in_head": False}
+        elif self.table is not None:
+            if tag == "thead":
+                self.table["in_head"] = True
+            elif tag == "tr":
+                self.row, self.row_all_th = [], True
+            elif tag in ("th", "td"):
+                self.cell = []
+                self.row_all_th = self.row_all_th and tag == "th"
+        elif tag in _BLOCKS:
+            self._open_block(self._kind(tag, classes))
+
+    def _kind(self, tag: str, classes: set[str]) -> str | None:
+        if tag == "li":
+            return "bullet"
+        if tag == "h2":
+            return "section"
+        if tag == "h3" and "q-heading" in classes:
+            return "qheading"
+        if tag != "p":
+            return None
+        if "q-text" in classes:
+            return "question"
+        if "reminder" in classes:
+            return "reminder"
+        if "attachment" in classes:
+            return "attachment"
+        if "state-label" in classes:
+            return "state"
+        if "answer" in classes:
+            return "answer"
+        return None
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        # Close up to the matching element; stray end tags are ignored.
+        if not any(t == tag for t, _, _ in self.stack):
+            return
+        while self.stack:
+            open_tag, skipped, attrs = self.stack.pop()
+            if skipped:
+                self.skipping -= 1
+            if not self.skipping and self.in_main:
+                self._close(open_tag)
+            if open_tag == tag:
+                break
+        if tag == "main":
+            self._flush()
+            self.in_main = False
+
+    def _close(self, tag: str) -> None:
+        if self.table is not None:
+            if tag in ("th", "td") and self.cell is not None and self.row is not None:
+                self.row.append(" ".join("".join(self.cell).replace("\u00a0", " ").split()))
+                self.cell = None
+            elif tag == "tr" and self.row is not None:
+                table = self.table
+                if table["in_head"] or (self.row_all_th and not table["rows"] and not table["headers"]):
+                    table["headers"] = tuple(self.row)
+                else:
+                    table["rows"].append(tuple(self.row))
+                self.row = None
+            elif tag == "thead":
+                self.table["in_head"] = False
+            elif tag == "table":
+                table, self.table = self.table, None
+                self.lines.append(
+                    Line(table["line"], "", "table", None, headers=table["headers"], rows=tuple(table["rows"]))
+                )
+            return
+        if tag in _BLOCKS or tag in ("div", "section", "article", "ul", "ol", "body"):
+            self._flush()
+
+    def handle_data(self, data: str) -> None:
+        if self.skipping or not self.in_main:
+            return
+        if self.cell is not None:
+            self.cell.append(data)
+            return
+        if self.table is not None:
+            return
+        if self.block is None:
+            if not data.strip():
+                return
+            self._open_block(None)
+        self.block["parts"].append(data)
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+
+def lines_from_html(text: str) -> list[Line]:
+    parser = _PageParser(only_main=bool(re.search(r"<main\b", text, re.IGNORECASE)))
+    parser.feed(text)
+    parser.close()
+    return parser.lines
+
+
+def looks_like_html(text: str, name: str = "") -> bool:
+    if PurePath(name).suffix.lower() in (".html", ".htm", ".xhtml"):
+        return True
+    return bool(re.search(r"<(?:!doctype\s+html|html|body|main|article)\b", text[:4096], re.IGNORECASE))
+
+
+# --- step 2: questions as the page shows them ------------------------------------------
+
+
+@dataclass
+class Block:
+    number: int
+    letter: str | None
+    text: str
+    line: int
+    qid: str | None
+    answer: list[Line] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"Question {self.number} {self.letter})" if self.letter else f"Question {self.number}"
+
+
+@dataclass(frozen=True)
+class Unmapped:
+    line: int
+    text: str
+    reason: str
+
+    def __str__(self) -> str:
+        text = self.text if len(self.text) <= 100 else self.text[:97] + "…"
+        return f"line {self.line}: {text!r} — {self.reason}"
+
+
+@dataclass
+class Page:
+    source: str
+    format: str
+    sequence: int | None = None
+    total: int | None = None
+    office_name: str | None = None
+    year: int | None = None
+    heading_line: int | None = None
+    label: str | None = None
+    office_code: str | None = None
+    blocks: list[Block] = field(default_factory=list)
+    unmapped: list[Unmapped] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _section_titles(edition: Edition) -> frozenset[str]:
+    return frozenset(norm(t) for t in (*SECTION_TITLES_2012, *(tr(s.title) for s in edition.sections)))
+
+
+def _is_section_title(text: str, titles: frozenset[str]) -> bool:
+    # The 2012 pages print section titles in capitals ("IPRs" aside); requiring that keeps
+    # an answer such as "serial number" (Q3 b) from being taken for the SERIAL NUMBER title.
+    letters = re.sub(r"IPRs", "IPR", text)
+    return letters == letters.upper() and norm(text) in titles
+
+
+def read_page(text: str, edition: Edition, *, source: str) -> Page:
+    """The page's heading and its questions with their answer lines (no database)."""
+    html = looks_like_html(text, source)
+    lines = lines_from_html(text) if html else lines_from_text(text)
+    page = Page(source=source, format="html" if html else "text")
+    titles = _section_titles(edition)
+    texts_by_number: dict[int, set[str]] = {}
+    for q in edition.questions:
+        texts_by_number.setdefault(q.number, set()).add(norm(tr(q.text)))
+
+    state = "preamble"  # preamble · section · example · number · answer
+    number: int | None = None
+    current: Block | None = None
+
+    def start(letter: str | None, text: str, line: Line) -> Block:
+        block = Block(number, letter, text, line.number, line.qid)
+        page.blocks.append(block)
+        return block
+
+    for line in lines:
+        t, kind = line.text, line.kind
+        if kind == "table":
+            if state == "answer" and current is not None:
+                current.answer.append(line)
+            elif state != "preamble":
+                page.unmapped.append(Unmapped(line.number, "(table)", "a table outside any question"))
+            continue
+        m = HEADING_RE.match(t) if kind in (None, "section") else None
+        if m:
+            if page.sequence is None:
+                page.sequence, page.total = int(m[1]), int(m[2])
+                page.office_name, page.year, page.heading_line = m[3].strip(), int(m[4]), line.number
+            elif (page.sequence, page.total, page.office_name) != (int(m[1]), int(m[2]), m[3].strip()):
+                page.problems.append(f"line {line.number}: a second, different heading “{t}”")
+            continue
+        m = META_RE.match(t) if kind is None else None
+        if m and state == "preamble":
+            page.label, page.office_code = m["label"].strip(), m["code"]
+            continue
+        m = CONTINUED_RE.match(t) if kind in (None, "qheading") else None
+        if m:
+            number, state, current = int(m[1]), "number", None
+            continue
+        m = QUESTION_RE.match(t) if kind in (None, "qheading") else None
+        if m:
+            number, state, current = int(m[1]), "number", None
+            continue
+        if kind == "qheading":
+            page.unmapped.append(Unmapped(line.number, t, "a question heading without a question number"))
+            continue
+        if kind == "section" or (kind is None and _is_section_title(t, titles)):
+            state, current = ("preamble" if number is None else "section"), None
+            continue
+        if kind == "reminder" or (kind is None and EXAMPLE_RE.match(t)):
+            if kind is None:
+                state, current = ("preamble" if number is None else "example"), None
+            continue
+        if state == "preamble" or number is None:
+            continue
+        if kind == "question":
+            m = LETTERED_RE.match(t)
+            current = start(m[1], m[2].strip(), line) if m else start(None, t, line)
+            state = "answer"
+            continue
+        if kind is None and state in ("number", "answer", "example"):
+            m = LETTERED_RE.match(t)
+            if m:
+                current, state = start(m[1], m[2].strip(), line), "answer"
+                continue
+        if state in ("section", "example"):
+            continue
+        if state == "number":
+            if kind is None:
+                current, state = start(None, t, line), "answer"
+            else:
+                page.unmapped.append(Unmapped(line.number, t, f"an answer before any question of Question {number}"))
+            continue
+        # state == "answer"
+        if kind is None and current is not None and current.answer and _unlettered_question(t, number, texts_by_number):
+            current = start(None, t, line)
+            continue
+        if current is not None:
+            current.answer.append(line)
+    return page
+
+
+def _unlettered_question(text: str, number: int | None, texts: Mapping[int, set[str]]) -> bool:
+    # Follow-ups without a letter ("Please indicate the order of parts:" under Q3 in 2012)
+    # are told from answers by their wording: the edition's own text, or a sentence of a
+    # few words ending like a question.
+    if norm(text) in texts.get(number or 0, ()):
+        return True
+    return len(text.split()) >= 3 and text.rstrip().endswith((":", "?")) and not BULLET_RE.match(text)
+
+
+# --- step 3: answers ---------------------------------------------------------------------
+
+
+@dataclass
+class MappedPage:
+    page: Page
+    answers: dict[str, Any] = field(default_factory=dict)
+    attachments: list[tuple[str, str]] = field(default_factory=list)  # (question ID, file name)
+    lines_of: dict[str, int] = field(default_factory=dict)  # question ID → line of its question
+    unmapped: list[Unmapped] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    unreadable: set[str] = field(default_factory=set)  # question IDs with an answer that could not be read
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _label(q: Question) -> str:
+    return f"Question {q.number} {q.letter}) ({q.id})" if q.letter else f"Question {q.number} ({q.id})"
+
+
+class _Reader:
+    """Turns the answer lines of one question into the value the edition stores."""
+
+    def __init__(self, edition: Edition) -> None:
+        self.edition = edition
+        self.choices: dict[str, dict[str, str]] = {}
+
+    def choice_map(self, q: Question) -> dict[str, str]:
+        cached = self.choices.get(q.id)
+        if cached is None:
+            cached = {norm(q.choice_label(code)): code for code in q.choice_codes}
+            for wording, code in CHOICE_WORDINGS_2012.get(q.id, {}).items():
+                cached.setdefault(norm(wording), code)
+            self.choices[q.id] = cached
+        return cached
+
+    def choice(self, q: Question, text: str) -> str | None:
+        return self.choice_map(q).get(norm(BULLET_RE.sub("", text)))
+
+    def columns(self, q: Question) -> dict[str, str]:
+        mapping = {norm(tr(c.label)): c.id for c in q.columns}
+        for wording, column in COLUMN_WORDINGS_2012.get(q.id, {}).items():
+            mapping.setdefault(norm(wording), column)
+        return mapping
+
+
+def _meaningful(lines: Iterable[Line]) -> list[Line]:
+    """The answer lines, without what a page prints for "no answer"."""
+    kept = []
+    for line in lines:
+        is_answer = line.kind != "state" and line.text.strip() and norm(line.text) not in NO_ANSWER
+        if line.kind == "table" or is_answer:
+            kept.append(line)
+    return kept
+
+
+def _strip_after_words(text: str, words: int) -> str:
+    """What follows the first ``words`` words of ``text`` (closing brackets and colons dropped)."""
+    matches = list(re.finditer(r"[^\W_]+", unicodedata.normalize("NFKC", text)))
+    if len(matches) < words:
+        return ""
+    rest = unicodedata.normalize("NFKC", text)[matches[words - 1].end() :]
+    return re.sub(r"^[\s)\]:]+", "", rest).strip()
+
+
+def _prefix_match(text: str, options: Mapping[str, str]) -> tuple[str, str] | None:
+    """(option value, rest of the line) for the longest option the line starts with."""
+    key = norm(text)
+    for option in sorted(options, key=len, reverse=True):
+        if key == option:
+            return options[option], ""
+        if key.startswith(option + " "):
+            return options[option], _strip_after_words(text, len(option.split()))
+    return None
+
+
+class _QuestionReader:
+    def __init__(self, reader: _Reader, q: Question, block: Block, result: MappedPage) -> None:
+        self.reader, self.q, self.block, self.result = reader, q, block, result
+        self.edition = reader.edition
+
+    def problem(self, line: Line, message: str) -> None:
+        self.result.unreadable.add(self.q.id)
+        self.result.problems.append(f"line {line.number}: {_label(self.q)}: {message}")
+        self.result.unmapped.append(Unmapped(line.number, line.text or "(table)", message))
+
+    def leftover(self, lines: Iterable[Line], why: str) -> None:
+        for line in lines:
+            self.result.unmapped.append(Unmapped(line.number, line.text or "(table)", why))
+
+    def read(self) -> Any:
+        lines = _meaningful(self.block.answer)
+        return getattr(self, f"r_{self.q.type}")(lines)
+
+    def _choices_listed(self, q: Question) -> str:
+        return ", ".join(q.choice_label(c) for c in q.choice_codes)
+
+    def r_multi(self, lines: list[Line]) -> Any:
+        codes: list[str] = []
+        for line in lines:
+            code = self.reader.choice(self.q, line.text)
+            if code is None:
+                self.problem(line, f"“{line.text}” is not one of the choices ({self._choices_listed(self.q)})")
+            elif code not in codes:
+                codes.append(code)
+        return codes or None
+
+    def _one(self, lines: list[Line]) -> Line | None:
+        if not lines:
+            return None
+        self.leftover(lines[1:], f"after the answer to {_label(self.q)}, which takes one line")
+        return lines[0]
+
+    def r_single(self, lines: list[Line]) -> Any:
+        line = self._one(lines)
+        if line is None:
+            return None
+        code = self.reader.choice(self.q, line.text)
+        if code is None:
+            self.problem(line, f"“{line.text}” is not one of the choices ({self._choices_listed(self.q)})")
+        return code
+
+    r_yesno = r_single
+
+    def r_text(self, lines: list[Line]) -> Any:
+        kept = []
+        for line in lines:
+            if self.q.attachment and (
+                line.kind == "attachment" or (line.kind is None and ATTACHMENT_RE.match(line.text))
+            ):
+                self.result.attachments.append((self.q.id, line.text.strip()))
+            elif line.kind == "table":
+                self.leftover([line], f"a table under {_label(self.q)}, which takes text")
+            else:
+                kept.append(line.text)
+        text = "\n".join(kept).strip()
+        return text or None
+
+    def r_partial_date(self, lines: list[Line]) -> Any:
+        line = self._one(lines)
+        if line is None:
+            return None
+        raw = line.text.strip()
+        if self.q.answer_format:
+            before, _, after = tr(self.q.answer_format).partition("{value}")
+            pattern = re.escape(before.strip()) + r"\s*(.+?)\s*" + re.escape(after.strip()) + "$"
+            m = re.match(pattern, raw, re.IGNORECASE)
+            raw = m[1] if m else raw
+        for prefix in DATE_PREFIXES:
+            if raw.lower().startswith(prefix + " "):
+                raw = raw[len(prefix) :].strip()
+        value = parse_partial_date(raw)
+        if value is None:
+            self.problem(line, f"“{line.text}” is not a year (yyyy) or a date (dd/mm/yyyy)")
+        return value
+
+    def r_int(self, lines: list[Line]) -> Any:
+        line = self._one(lines)
+        if line is None:
+            return None
+        if not re.fullmatch(r"\d+", line.text.strip()):
+            self.problem(line, f"“{line.text}” is not a whole number")
+            return None
+        return int(line.text.strip())
+
+    def _part(self, line: Line, text: str) -> str | None:
+        source = self.edition.by_id[self.q.parts_from]
+        code = self.reader.choice(source, text)
+        if code is None:
+            self.problem(line, f"“{text}” is not one of the parts of {source.id} ({self._choices_listed(source)})")
+        return code
+
+    def r_part_lengths(self, lines: list[Line]) -> Any:
+        value: dict[str, Any] = {}
+        for line in lines:
+            m = LENGTH_RE.match(BULLET_RE.sub("", line.text))
+            if not m:
+                self.problem(line, f"“{line.text}” does not read as a part and its number of characters")
+                continue
+            part = self._part(line, m["label"])
+            if part is None:
+                continue
+            lo, hi = int(m["lo"]), int(m["hi"] or m["lo"])
+            if self.q.range:
+                value[part] = {"min": lo, "max": hi}
+            elif lo != hi:
+                self.problem(line, f"a range ({lo}–{hi}) where a fixed number of characters is expected")
+            else:
+                value[part] = lo
+        return value or None
+
+    def r_order(self, lines: list[Line]) -> Any:
+        parts: list[str] = []
+        for line in lines:
+            text = POSITION_RE.sub("", BULLET_RE.sub("", line.text))
+            items = re.findall(r"\[([^\]]+)\]", text) if "[" in text else [text]
+            for item in items:
+                part = self._part(line, item)
+                if part is not None:
+                    parts.append(part)
+        return parts or None
+
+    # -- grids -----------------------------------------------------------------------
+
+    def r_grid(self, lines: list[Line]) -> Any:
+        tables = [line for line in lines if line.kind == "table"]
+        others = [line for line in lines if line.kind != "table"]
+        if tables:
+            self.leftover(tables[1:], f"a second table under {_label(self.q)}")
+            self.leftover(others, f"text beside the table of {_label(self.q)}")
+            return self._grid_table(tables[0])
+        return self._grid_lines(others)
+
+    def _row_key_headers(self) -> set[str]:
+        return {norm(h) for h in ROW_KEY_HEADERS}
+
+    def _grid_table(self, table: Line) -> Any:
+        columns = self.reader.columns(self.q)
+        if not any(h.strip() for h in table.headers):
+            # A one-row grid printed as label/value pairs (Q14 c).
+            row: dict[str, str] = {}
+            for cells in table.rows:
+                if not cells:
+                    continue
+                column = columns.get(norm(cells[0]))
+                if column is None:
+                    self.problem(table, f"“{cells[0]}” is not a column of the table")
+                    continue
+                value = " ".join(cells[1:]).strip()
+                if value:
+                    row[column] = value
+            return self._shape([row] if row else [])
+        header_ids: list[str | None] = []
+        for header in table.headers:
+            key = norm(header)
+            if self.q.rows_from and key in self._row_key_headers():
+                header_ids.append("")
+            elif key in columns:
+                header_ids.append(columns[key])
+            else:
+                self.problem(table, f"“{header}” is not a column of the table")
+                return None
+        rows = []
+        for cells in table.rows:
+            row = {column: cell.strip() for column, cell in zip(header_ids, cells, strict=False) if cell.strip()}
+            if len(cells) > len(header_ids):
+                self.problem(table, f"a row has {len(cells)} cells for {len(header_ids)} columns")
+            if row:
+                rows.append(row)
+        return self._shape(rows)
+
+    def _shape(self, rows: list[dict[str, str]]) -> Any:
+        """List-of-rows grids as stored; grids with a row per IPR type keyed by its code."""
+        if not self.q.rows_from:
+            rows = [{k: v for k, v in row.items() if k} for row in rows]
+            return [row for row in rows if row] or None
+        source = self.edition.by_id[self.q.rows_from]
+        keyed: dict[str, dict[str, str]] = {}
+        for row in rows:
+            name = row.get("", "")
+            code = self.reader.choice(source, name)
+            if code is None:
+                self.problem(Line(self.block.line, name), f"“{name}” is not one of the types of {source.id} for a row")
+                continue
+            keyed[code] = {k: v for k, v in row.items() if k}
+        return keyed or None
+
+    def _grid_lines(self, lines: list[Line]) -> Any:
+        """A grid printed as paragraphs: a header followed by its value(s), or "header value"."""
+        columns = self.reader.columns(self.q)
+        if self.q.rows_from:
+            return self._keyed_lines(lines, columns)
+        instructions = [norm(i) for i in INSTRUCTIONS_2012.get(self.q.id, ())]
+        values: dict[str, list[str]] = {}
+        current: str | None = None
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            matched = None
+            if i + 1 < len(lines) and lines[i + 1].kind is None:
+                joined = norm(f"{line.text} {lines[i + 1].text}")
+                if joined in columns:
+                    matched, consumed, rest = columns[joined], 2, ""
+            if matched is None:
+                found = _prefix_match(line.text, columns)
+                if found:
+                    (matched, rest), consumed = found, 1
+            if matched is not None:
+                values.setdefault(matched, [])
+                if rest:
+                    values[matched].append(rest)
+                    current = None
+                else:
+                    current = matched
+                i += consumed
+                continue
+            if any(norm(line.text).startswith(instruction) for instruction in instructions):
+                i += 1
+                continue
+            if current is not None:
+                values[current].append(line.text)
+            else:
+                self.leftover([line], f"not a column or a value of the table of {_label(self.q)}")
+            i += 1
+        counts = {len(v) for v in values.values() if v}
+        if len(counts) > 1:
+            self.problem(
+                Line(self.block.line, self.block.text),
+                "the columns of the table have different numbers of entries "
+                f"({', '.join(f'{k}: {len(v)}' for k, v in values.items())}): the rows cannot be told apart",
+            )
+            return None
+        n = max(counts, default=0)
+        rows = [{column: v[i] for column, v in values.items() if i < len(v)} for i in range(n)]
+        return self._shape(rows)
+
+    def _keyed_lines(self, lines: list[Line], columns: Mapping[str, str]) -> Any:
+        # "Patents for inventions 10": the row's IPR type, then the cell of the one column.
+        source = self.edition.by_id[self.q.rows_from]
+        names = dict(self.reader.choice_map(source))
+        headers = self._row_key_headers() | set(columns)
+        if len(self.q.columns) != 1:
+            self.leftover(lines, f"{_label(self.q)} can only be read from a table")
+            return None
+        column = self.q.columns[0].id
+        keyed: dict[str, dict[str, str]] = {}
+        for line in lines:
+            if norm(line.text) in headers:
+                continue
+            found = _prefix_match(BULLET_RE.sub("", line.text), names)
+            if found is None or not found[1]:
+                self.problem(line, f"“{line.text}” does not read as a type of IPR followed by its {column}")
+                continue
+            keyed[found[0]] = {column: found[1]}
+        return keyed or None
+
+
+def map_page(page: Page, edition: Edition) -> MappedPage:
+    """The page's answers keyed by question ID, checked by the engine (no database)."""
+    result = MappedPage(page=page, unmapped=list(page.unmapped), problems=list(page.problems))
+    reader = _Reader(edition)
+    by_letter = {(q.number, q.letter): q for q in edition.questions if q.letter}
+    position = {q.id: i for i, q in enumerate(edition.questions)}
+    last_of_number: dict[int, int] = {}
+
+    if page.sequence is None:
+        result.problems.append("no heading “Response n of m submitted by … in yyyy” found: is this a response page?")
+    elif not 1 <= page.sequence <= page.total:
+        result.problems.append(
+            f"line {page.heading_line}: “Response {page.sequence} of {page.total}” is not a possible number"
+        )
+    if not page.blocks:
+        result.problems.append("no questions found (no “Question 1” heading): is this a response page?")
+
+    for block in page.blocks:
+        q: Question | None
+        if block.letter:
+            q = by_letter.get((block.number, block.letter))
+        else:
+            # A follow-up without a letter is the next question of that number that the
+            # answers so far make applicable.
+            applicable = set(applicable_questions(edition, result.answers))
+            after = last_of_number.get(block.number, -1)
+            q = next(
+                (
+                    c
+                    for i, c in enumerate(edition.questions)
+                    if c.number == block.number and i > after and c.id in applicable and c.id not in result.answers
+                ),
+                None,
+            )
+        if q is None:
+            result.problems.append(f"line {block.line}: {block.label} is not a question of the edition {edition.slug}")
+            result.unmapped.append(Unmapped(block.line, block.text, f"{block.label} is not in the edition"))
+            result.unmapped.extend(
+                Unmapped(a.number, a.text or "(table)", "answer to an unknown question") for a in block.answer
+            )
+            continue
+        if block.qid and block.qid != q.id:
+            result.problems.append(
+                f"line {block.line}: the page marks {block.label} as {block.qid}, but it is {q.id} in the edition"
+            )
+            continue
+        if q.id in result.answers or q.id in result.lines_of:
+            result.problems.append(
+                f"line {block.line}: {_label(q)} appears twice (first on line {result.lines_of[q.id]})"
+            )
+            continue
+        result.lines_of[q.id] = block.line
+        last_of_number[block.number] = position[q.id]
+        value = _QuestionReader(reader, q, block, result).read()
+        if value is not None:
+            result.answers[q.id] = value
+
+    if result.problems and not result.answers:
+        return result
+    _check(result, edition)
+    return result
+
+
+def _check(result: MappedPage, edition: Edition) -> None:
+    """The engine's verdict: the imported answers must be those of a valid response."""
+    evaluation = evaluate(edition, result.answers)
+    for qid in evaluation.set_aside:
+        q = edition.by_id[qid]
+        result.problems.append(
+            f"line {result.lines_of.get(qid, '?')}: {_label(q)} is answered, but the other answers make it not "
+            "applicable (the page and the questionnaire's branching disagree)"
+        )
+    for qid, _ in result.attachments:
+        if not evaluation.is_applicable(qid):
+            result.problems.append(f"{_label(edition.by_id[qid])} has an attachment but does not apply")
+    missing = []
+    last = max((edition.by_id[qid].number for qid in result.lines_of), default=0)
+    for qid, issues in evaluation.errors.items():
+        q = edition.by_id[qid]
+        for issue in issues:
+            if issue.code != "required":
+                result.problems.append(f"line {result.lines_of.get(qid, '?')}: {_label(q)}: {issue.message}")
+            elif qid in result.lines_of:
+                # Shown on the page, but with nothing we could read (reported above if unreadable).
+                if qid not in result.unreadable:
+                    result.problems.append(f"line {result.lines_of[qid]}: {_label(q)}: the page gives no answer")
+            else:
+                missing.append(qid)
+    if missing:
+        listed = ", ".join(_label(edition.by_id[qid]) for qid in missing)
+        hint = ""
+        if all(edition.by_id[qid].number >= last for qid in missing):
+            hint = f" — the page stops after Question {last}: is it complete (truncated?)"
+        result.problems.append(f"no answer found for required question(s) {listed}{hint}")
+    result.warnings = [f"{w.question_id}: {w.message}" for w in evaluation.warnings]
+    if not result.problems:
+        result.answers = dict(evaluation.answers)
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def _is_placeholder(response: SurveyResponse) -> bool:
+    return (
+        response.status == ResponseStatus.DRAFT
+        and not response.answers
+        and not response.set_aside_answers
+        and response.version == 1
+        and response.revisions.filter(version=1, note__startswith=PLACEHOLDER_NOTE).exists()
+    )
+
+
+@transaction.atomic
+def published_response_record(
+    *,
+    survey_round: SurveyRound,
+    office: Office,
+    sequence: int,
+    total: int,
+    label: str | None,
+    answers: Mapping[str, Any],
+    attachments: Iterable[tuple[str, str]] = (),
+    source: str,
+    user: User | None = None,
+) -> tuple[SurveyResponse, list[str]]:
+    """Record a published response read from a page: its numbering system, the response
+    (status published, answers as given — the caller has them checked by the engine), a
+    revision noting the source, and its attachments, known by name only.
+
+    "Response n of m": the response takes sequence n. The office's other responses of the
+    round that the page counts (1 … m) and that do not exist yet are created as empty
+    drafts ("placeholders"), so that the public heading reads "n of m" as published;
+    importing one of them later fills its placeholder. Returns the response and a list
+    of what was created or changed besides it. The responses are written by the services
+    the spreadsheet import uses.
+    """
+    if not 1 <= sequence <= total:
+        raise PageImportError(f"“Response {sequence} of {total}” is not a possible number")
+    notes: list[str] = []
+    try:
+        # Held until the end: the placeholders below take their numbers under the same lock.
+        _, invited = invitation_lock(survey_round=survey_round, office=office, user=user, invite=True)
+        if invited:
+            notes.append(f"invited {office.code} to the round “{survey_round}”")
+        existing = {
+            r.sequence: r
+            for r in SurveyResponse.objects.filter(round=survey_round, office=office).select_related("numbering_system")
+        }
+        note = f"imported from {source}"
+        # The page is the round's history: the round may be closed, the office not yet invited.
+        record = partial(
+            response_record_for_office,
+            survey_round=survey_round,
+            office=office,
+            user=user,
+            invite=True,
+            require_open_round=False,
+        )
+        response = existing.get(sequence)
+        if response is None:
+            wanted_label = label or DEFAULT_LABEL.format(n=sequence)
+            if not NumberingSystem.objects.filter(office=office, label__iexact=wanted_label).exists():
+                notes.append(f"created numbering system “{wanted_label}”")
+            response = record(
+                numbering_system_label=wanted_label,
+                answers=answers,
+                note=note,
+                status=ResponseStatus.PUBLISHED,
+                sequence=sequence,
+            )
+        elif _is_placeholder(response):
+            notes.append(f"filled the placeholder of response {sequence}")
+            system = response.numbering_system
+            # A placeholder's system has a made-up name: the page's label replaces it, unless
+            # the office has a system of that name (from an earlier round), which then takes
+            # the response.
+            if (
+                label
+                and system.label.lower() != label.lower()
+                and not NumberingSystem.objects.filter(office=office, label__iexact=label).exists()
+            ):
+                notes.append(f"renamed numbering system “{system.label}” to “{label}”")
+                system.label = label
+                system.save(update_fields=["label"])
+            response, _ = response_overwrite_for_office(
+                response=response,
+                answers=answers,
+                user=user,
+                note=note,
+                status=ResponseStatus.PUBLISHED,
+                numbering_system_label=label,
+            )
+            if response.numbering_system_id != system.pk and not system.responses.exists():
+                system.delete()
+        else:
+            raise PageImportError(
+                f"{office.code} already has response {sequence} in the round “{survey_round}” "
+                f"(“{response.numbering_system.label}”, {response.get_status_display().lower()}); "
+                "nothing was overwritten"
+            )
+        Attachment.objects.bulk_create(
+            Attachment(
+                response=response,
+                question_id=qid,
+                token=secrets.token_hex(16),
+                original_name=name[:200],
+                uploaded_by=user,
+            )
+            for qid, name in attachments
+        )
+        for k in range(1, total + 1):
+            if k == sequence or k in existing:
+                continue
+            placeholder = record(
+                numbering_system_label=DEFAULT_LABEL.format(n=k),
+                answers={},
+                note=f"{PLACEHOLDER_NOTE}: response {k} of {total} named on {source}, not imported",
+                sequence=k,
+            )
+            notes.append(
+                f"created an empty draft for response {k} of {total} (“{placeholder.numbering_system.label}”), "
+                "not on the page"
+            )
+    except WorkflowError as exc:
+        raise PageImportError(str(exc)) from None
+    count = SurveyResponse.objects.filter(round=survey_round, office=office).count()
+    if count != total:
+        notes.append(f"the round now holds {count} responses of {office.code}; the page counts {total}")
+    return response, notes
+
+
+# --- a whole page --------------------------------------------------------------------------
+
+
+@dataclass
+class PageImport:
+    """What became of one page: its answers, what could not be read, what was written."""
+
+    source: str
+    mapped: MappedPage | None = None
+    office: Office | None = None
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    response_id: int | None = None
+    public_key: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def unmapped(self) -> list[Unmapped]:
+        return sorted(self.mapped.unmapped, key=lambda u: u.line) if self.mapped else []
+
+
+def read_file(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise PageImportError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if size > MAX_PAGE_BYTES:
+        raise PageImportError(f"{path.name} is {size:,} bytes: larger than any published page")
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PageImportError(f"{path.name} is not UTF-8 text (byte {exc.start})") from None
+    except OSError as exc:
+        raise PageImportError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def find_office(page: Page) -> Office:
+    """The office the page names: its ST.3 code (this product's pages) or its name."""
+    by_code = None
+    if page.office_code:
+        by_code = Office.objects.filter(pk=page.office_code).first()
+        if by_code is None:
+            raise PageImportError(f"the page names office code {page.office_code}, which is not in ST.3")
+    name = page.office_name or ""
+    by_name = None
+    if re.fullmatch(r"[A-Z]{2}", name):
+        by_name = Office.objects.filter(pk=name).first()
+    if by_name is None and name:
+        by_name = Office.objects.filter(name__iexact=name).first()
+        if by_name is None:
+            wanted = norm(name)
+            by_name = next((o for o in Office.objects.all() if norm(o.name) == wanted), None)
+    if by_code and by_name and by_code.pk != by_name.pk:
+        raise PageImportError(f"the heading names {name} but the page gives the office code {by_code.code}")
+    office = by_code or by_name
+    if office is None:
+        raise PageImportError(f"no office called “{name}” in the ST.3 list (give the ST.3 name or code)")
+    return office
+
+
+def import_page(
+    text: str, *, survey_round: SurveyRound, source: str, dry_run: bool = False, user: User | None = None
+) -> PageImport:
+    """Read one page into the round; nothing is written if anything fails (or on a dry run)."""
+    result = PageImport(source=source)
+    edition = survey_round.edition.structure
+    page = read_page(text, edition, source=source)
+    result.mapped = mapped = map_page(page, edition)
+    result.problems.extend(mapped.problems)
+    if page.year is not None and page.year != survey_round.year:
+        result.problems.append(
+            f"line {page.heading_line}: the response was submitted in {page.year}, "
+            f"but the round “{survey_round}” is for {survey_round.year}"
+        )
+    if page.sequence is not None:
+        try:
+            result.office = find_office(page)
+        except PageImportError as exc:
+            result.problems.append(str(exc))
+    if result.problems:
+        return result
+    try:
+        with transaction.atomic():
+            response, notes = published_response_record(
+                survey_round=survey_round,
+                office=result.office,
+                sequence=page.sequence,
+                total=page.total,
+                label=page.label,
+                answers=mapped.answers,
+                attachments=mapped.attachments,
+                source=source,
+                user=user,
+            )
+            result.notes = notes
+            result.response_id = None if dry_run else response.pk
+            result.public_key = response.public_key
+            if dry_run:
+                transaction.set_rollback(True)
+    except PageImportError as exc:
+        result.problems.append(str(exc))
+    except IntegrityError as exc:
+        # Another import of the same office and round got there first.
+        result.problems.append(f"could not record the response: {exc}")
+    return result

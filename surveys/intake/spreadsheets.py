@@ -1,0 +1,610 @@
+"""Spreadsheet rows → responses, through the branching engine.
+
+The International Bureau imports responses on behalf of offices (a transcribed paper
+reply, the results of an earlier survey). One row is one response; the same layout is
+what the admin exports, so an exported file can be corrected and imported again.
+
+Columns
+-------
+=================  ====================================================  =========================
+round              the survey round's slug                               application-numbering-2012
+office             the office's ST.3 code                                MD
+numbering_system   the numbering system's label (letter case ignored)    Trademarks
+sequence           n in “Response n of m”; empty: the next free number   2
+status             written on export, ignored on import (the workflow    published
+                   state changes only through the review workflow)
+q1a … q14d         one column per question ID, in edition order          (see below)
+=================  ====================================================  =========================
+
+Row numbers are those the spreadsheet shows: the header is row 1, the first response is
+row 2. Entirely empty rows are skipped.
+
+Cells
+-----
+Export writes exactly this and import reads it back. An empty cell is an unanswered
+question. Choice codes are the edition's codes, never labels (rewording a label must not
+change data); letter case is ignored on import ("Yes" reads as ``yes``).
+
+================  ==============================================  ==================================
+multi             the choice codes, joined by "; "                patents; trademarks
+single, yesno     the choice code                                 fixed · yes
+text              the text as written                             Numbers restart each year.
+partial_date      a year, or day/month/year                       1992 · 15/03/1992
+int               the number                                      7
+part_lengths      part=characters, joined by "; "                 serial=6; year=4
+                  (minimum–maximum questions: part=min-max)       serial=4-6
+order             the part codes in order, joined by "; "         year; serial
+grid by IPR type  type=value, joined by "; " (one-column grids)   patents=10; trademarks=70
+other grids       a JSON list of objects, one per table row       [{"code": "1", "meaning": "PCT"}]
+================  ==============================================  ==================================
+
+Two escapes keep every answer exact:
+
+- Text that a spreadsheet program would run as a formula (starting with ``=``, ``+``,
+  ``-``, ``@``, or a tab) is written after an apostrophe, as is text that itself starts
+  with an apostrophe; import removes that one leading apostrophe.
+- A grid-by-type value that contains ";" or surrounding spaces is written as a JSON
+  object (``{"patents": {"code": "1; 2"}}``); import reads both forms.
+
+From spreadsheet programs, import also takes what they make of typed values: a number
+where a code or a year was typed (``2``, ``1992``), a date cell for a date, TRUE/FALSE
+for a yes/no question.
+
+What import checks
+------------------
+Every cell is decoded first (unknown choice codes, malformed cells, wrong types, unknown
+columns, unknown office or round); then the answers go through the branching engine:
+only applicable questions are validated, and answers to questions that do not apply are
+set aside (``set_aside_answers``), never stored as applicable. Questions left unanswered
+are allowed: an imported response is a draft the office can complete. Each problem names
+the row, the column (the question ID) and the reason; a file with any problem writes
+nothing (the admin import runs in one transaction).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from standards.models import Office
+from standards.validators import validate_st3_code
+from surveys.errors import (
+    NotAllowed,
+    OfficeNotInvited,
+    ResponseExists,
+    ResponseNotEditable,
+    RoundClosed,
+    SequenceUnavailable,
+    WorkflowError,
+)
+from surveys.intake.recording import response_overwrite_for_office, response_record_for_office
+from surveys.models import (
+    NumberingSystem,
+    QuestionnaireEdition,
+    SurveyResponse,
+    SurveyRound,
+    is_secretariat,
+)
+from surveys.questionnaire.edition import Edition, Question
+from surveys.questionnaire.engine import evaluate, format_partial_date, parse_partial_date
+from surveys.questionnaire.evaluation import Evaluation
+
+ROUND, OFFICE, SYSTEM, SEQUENCE, STATUS = "round", "office", "numbering_system", "sequence", "status"
+FIXED_COLUMNS = (ROUND, OFFICE, SYSTEM, SEQUENCE, STATUS)
+SEPARATOR = "; "
+IMPORT_NOTE = "imported"
+# Starts of text that spreadsheet programs evaluate as a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+MAX_LABEL_LENGTH = NumberingSystem._meta.get_field("label").max_length
+
+
+# --- problems -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One reason a row cannot be imported: where (row, column) and why."""
+
+    row: int | None
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"Row {self.row}, column {self.column}" if self.row is not None else f"Column {self.column}"
+        return f"{where}: {self.message}"
+
+
+class ImportInvalid(WorkflowError):
+    """A row (or the whole sheet) cannot be imported; ``problems`` says where and why."""
+
+    def __init__(self, problems: Sequence[RowProblem]):
+        self.problems = list(problems)
+        super().__init__(" · ".join(str(p) for p in self.problems))
+
+    def at_row(self, row: int) -> ImportInvalid:
+        return ImportInvalid([replace(p, row=row) if p.row is None else p for p in self.problems])
+
+    def as_validation_error(self) -> ValidationError:
+        """Column → messages, as import-export shows them beside the row."""
+        by_column: dict[str, list[str]] = {}
+        for p in self.problems:
+            by_column.setdefault(p.column, []).append(p.message)
+        return ValidationError(by_column)
+
+
+class CellError(ValueError):
+    """A cell that cannot be read as an answer to its question; the message says why."""
+
+
+# --- cells: encoding ------------------------------------------------------------------
+
+
+def guard_text(text: str) -> str:
+    """Text as written to a cell: never something a spreadsheet would run as a formula."""
+    return f"'{text}" if text.startswith((*FORMULA_STARTS, "'")) else text
+
+
+def unguard_text(text: str) -> str:
+    return text[1:] if text.startswith("'") else text
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _length_text(length: Any) -> str:
+    if isinstance(length, dict):
+        low, high = length.get("min"), length.get("max")
+        return f"{low}" if low == high else f"{low}-{high}"
+    return str(length)
+
+
+def _plain_cell(text: Any) -> bool:
+    """Whether a grid-by-type cell survives the "type=value; …" form unchanged."""
+    return isinstance(text, str) and text == text.strip() and text != "" and ";" not in text and "\n" not in text
+
+
+def encode_answer(q: Question, value: Any) -> str | int:
+    """A stored answer as one cell (see the module docstring); "" for no answer.
+
+    Drafts may hold answers that are not valid yet (a year typed as "19x2"): those are
+    written as they are, so an export never fails and an import reports them.
+    """
+    if value is None:
+        return ""
+    t = q.type
+    if t in ("multi", "order"):
+        return SEPARATOR.join(map(str, value)) if isinstance(value, list) else _json(value)
+    if t in ("single", "yesno"):
+        return str(value)
+    if t == "text":
+        return guard_text(value) if isinstance(value, str) else _json(value)
+    if t == "partial_date":
+        return format_partial_date(value) if isinstance(value, str) else str(value)
+    if t == "int":
+        return value if _is_int(value) else str(value)
+    if t == "part_lengths" and isinstance(value, dict):
+        return SEPARATOR.join(f"{part}={_length_text(length)}" for part, length in value.items())
+    if t == "grid" and q.rows_from and len(q.columns) == 1 and isinstance(value, dict):
+        column = q.columns[0].id
+        cells = [(key, row.get(column) if isinstance(row, dict) else None) for key, row in value.items()]
+        if all(isinstance(row, dict) and set(row) <= {column} for row in value.values()) and all(
+            _plain_cell(cell) for _, cell in cells
+        ):
+            return SEPARATOR.join(f"{key}={cell}" for key, cell in cells)
+    return _json(value)
+
+
+# --- cells: decoding ------------------------------------------------------------------
+
+
+def cell_text(cell: Any) -> str:
+    """What a person typed, as text: spreadsheet numbers become their digits."""
+    if cell is None:
+        return ""
+    if isinstance(cell, str):
+        return cell
+    if isinstance(cell, bool):
+        raise CellError("a TRUE/FALSE cell; write the code instead.")
+    if isinstance(cell, int):
+        return str(cell)
+    if isinstance(cell, float):
+        return str(int(cell)) if cell.is_integer() else str(cell)
+    if isinstance(cell, datetime | date):
+        raise CellError("a date cell where text or a code is expected.")
+    raise CellError(f"a cell of an unexpected kind ({type(cell).__name__}).")
+
+
+def is_blank(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and cell.strip() == "")
+
+
+def _split(text: str) -> list[str]:
+    return [item.strip() for item in text.split(";") if item.strip()]
+
+
+def _codes(items: list[str], allowed: Sequence[str], what: str) -> list[str]:
+    by_lower = {code.lower(): code for code in allowed}
+    unknown = [item for item in items if item.lower() not in by_lower]
+    if unknown:
+        raise CellError(f"unknown {what} {', '.join(map(repr, unknown))}; the codes are: {', '.join(allowed)}.")
+    codes = [by_lower[item.lower()] for item in items]
+    repeated = sorted({c for c in codes if codes.count(c) > 1})
+    if repeated:
+        raise CellError(f"{', '.join(map(repr, repeated))} listed twice.")
+    return codes
+
+
+def _whole_number(text: str, what: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise CellError(f"{what}: {text.strip()!r} is not a whole number.") from None
+
+
+def _pairs(text: str, example: str) -> list[tuple[str, str]]:
+    pairs = []
+    for item in _split(text):
+        key, sep, rest = item.partition("=")
+        if not sep or not key.strip():
+            raise CellError(f"{item!r} is not of the form {example}.")
+        pairs.append((key.strip(), rest.strip()))
+    return pairs
+
+
+def _json_cell(text: str, expected: type, example: str) -> Any:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CellError(f"not valid JSON ({exc.msg} at character {exc.pos + 1}); write it like {example}.") from None
+    if not isinstance(value, expected):
+        raise CellError(f"a JSON {'list' if expected is list else 'object'} is expected, like {example}.")
+    return value
+
+
+def _grid_row(row: Any, columns: Sequence[str], where: str) -> dict[str, str]:
+    if not isinstance(row, dict) or not all(isinstance(v, str) for v in row.values()):
+        raise CellError(f"{where} must be an object of text cells.")
+    unknown = sorted(set(row) - set(columns))
+    if unknown:
+        raise CellError(
+            f"{where}: unknown column(s) {', '.join(map(repr, unknown))}; the columns are: {', '.join(columns)}."
+        )
+    return row
+
+
+def decode_answer(edition: Edition, q: Question, cell: Any) -> Any:
+    """One cell → the answer as the engine stores it; CellError says what is wrong."""
+    t = q.type
+    if t == "yesno" and isinstance(cell, bool):
+        return "yes" if cell else "no"
+    if t == "partial_date" and isinstance(cell, datetime | date):
+        return (cell.date() if isinstance(cell, datetime) else cell).isoformat()
+    text = cell_text(cell)
+    if t == "text":
+        return unguard_text(text)
+    text = text.strip()
+    if t == "multi":
+        return _codes(_split(text), q.choice_codes, "choice")
+    if t in ("single", "yesno"):
+        return _codes([text], q.choice_codes, "choice")[0]
+    if t == "partial_date":
+        parsed = parse_partial_date(text)
+        if parsed is None:
+            raise CellError(f"{text!r} is not a year (yyyy) or a date (dd/mm/yyyy).")
+        return parsed
+    if t == "int":
+        return _whole_number(text, "the answer")
+    source = edition.by_id[q.parts_from or q.rows_from] if (q.parts_from or q.rows_from) else None
+    parts = source.choice_codes if source else ()
+    if t == "part_lengths":
+        pairs = _pairs(text, "part=characters (e.g. serial=6)" if not q.range else "part=min-max (e.g. serial=4-6)")
+        codes = _codes([key for key, _ in pairs], parts, f"part (from {source.id})")
+        result: dict[str, Any] = {}
+        for code, (_, raw) in zip(codes, pairs, strict=True):
+            if q.range:
+                low, sep, high = raw.partition("-")
+                low_n = _whole_number(low, code)
+                result[code] = {"min": low_n, "max": _whole_number(high, code) if sep else low_n}
+            else:
+                result[code] = _whole_number(raw, code)
+        return result
+    if t == "order":
+        return _codes(_split(text), parts, f"part (from {source.id})")
+    if t == "grid":
+        columns = [c.id for c in q.columns]
+        if q.rows_from:
+            example = f"{parts[0]}={columns[0]} value" if len(columns) == 1 else f'{{"{parts[0]}": {{...}}}}'
+            if text.startswith("{") or len(columns) != 1:
+                rows = _json_cell(text, dict, example)
+            else:
+                rows = {key: {columns[0]: value} for key, value in _pairs(text, "type=value (e.g. patents=10)")}
+            keys = _codes(list(rows), parts, f"type (from {source.id})")
+            return {key: _grid_row(row, columns, f"row {key!r}") for key, row in zip(keys, rows.values(), strict=True)}
+        example = "[" + _json(dict.fromkeys(columns, "…")) + "]"
+        rows = _json_cell(text, list, example)
+        return [_grid_row(row, columns, f"table row {i}") for i, row in enumerate(rows, start=1)]
+    raise CellError(f"questions of type {t!r} cannot be imported.")
+
+
+# --- reading a sheet ------------------------------------------------------------------
+
+
+@dataclass
+class ParsedRow:
+    number: int
+    survey_round: SurveyRound
+    office: Office
+    label: str
+    sequence: int | None
+    answers: dict[str, Any]
+
+
+class SheetReader:
+    """Reads the rows of one sheet; round, office and edition look-ups are made once per value."""
+
+    def __init__(self, headers: Sequence[Any]):
+        self.headers = list(headers)
+        self.names = {h: (str(h).strip() if h is not None else "") for h in self.headers}
+        editions = list(QuestionnaireEdition.objects.order_by("-year", "slug"))
+        self.structures: dict[int, Edition] = {e.pk: e.structure for e in editions}
+        self.edition_slugs = {e.pk: e.slug for e in editions}
+        self.known_ids: dict[str, Question] = {}
+        for structure in self.structures.values():
+            for q in structure.questions:
+                self.known_ids.setdefault(q.id, q)
+        self._rounds: dict[str, SurveyRound | None] = {}
+        self._offices: dict[str, Office | None] = {}
+        self._seen: dict[tuple[int, str, str], int] = {}
+        counts: dict[str, int] = {}
+        for header in self.headers:
+            name = str(header).strip() if header is not None else ""
+            if name:
+                counts[name] = counts.get(name, 0) + 1
+        self.header_problems = [
+            RowProblem(1, name, "this column appears more than once; keep one.") for name, n in counts.items() if n > 1
+        ]
+
+    def _round(self, slug: str) -> SurveyRound | None:
+        if slug not in self._rounds:
+            self._rounds[slug] = SurveyRound.objects.filter(slug=slug).first()
+        return self._rounds[slug]
+
+    def _office(self, code: str) -> Office | None:
+        if code not in self._offices:
+            self._offices[code] = Office.objects.filter(code=code).first()
+        return self._offices[code]
+
+    def _structure(self, survey_round: SurveyRound) -> Edition:
+        if survey_round.edition_id not in self.structures:
+            self.structures[survey_round.edition_id] = survey_round.edition.structure
+        return self.structures[survey_round.edition_id]
+
+    def _cell(self, row: Mapping[Any, Any], column: str) -> Any:
+        for header, name in self.names.items():
+            if name == column:
+                return row.get(header)
+        return None
+
+    def read(self, row: Mapping[Any, Any], number: int) -> ParsedRow | None:
+        """The row's target and answers, or None for an empty row; ImportInvalid lists every problem."""
+        if all(is_blank(v) for v in row.values()):
+            return None
+        problems: list[RowProblem] = []
+
+        def problem(column: str, message: str) -> None:
+            problems.append(RowProblem(number, column, message))
+
+        def text_of(column: str) -> str:
+            try:
+                return cell_text(self._cell(row, column)).strip()
+            except CellError as exc:
+                problem(column, str(exc))
+                return ""
+
+        survey_round = office = None
+        slug = text_of(ROUND)
+        if not slug:
+            problem(ROUND, "empty; give the survey round's slug (e.g. application-numbering-2012).")
+        else:
+            survey_round = self._round(slug)
+            if survey_round is None:
+                problem(ROUND, f"no survey round has the slug {slug!r}.")
+        code = text_of(OFFICE)
+        if not code:
+            problem(OFFICE, "empty; give the office's ST.3 code (e.g. MD).")
+        else:
+            try:
+                validate_st3_code(code)
+            except ValidationError as exc:
+                problem(OFFICE, " ".join(exc.messages))
+            else:
+                office = self._office(code)
+                if office is None:
+                    problem(OFFICE, f"no office has the ST.3 code {code!r}.")
+        try:
+            label = unguard_text(cell_text(self._cell(row, SYSTEM))).strip()
+        except CellError as exc:
+            problem(SYSTEM, str(exc))
+            label = ""
+        else:
+            if not label:
+                problem(SYSTEM, "empty; give the numbering system's label (e.g. Trademarks).")
+            elif len(label) > MAX_LABEL_LENGTH:
+                problem(SYSTEM, f"at most {MAX_LABEL_LENGTH} characters (this label has {len(label)}).")
+        sequence = None
+        raw_sequence = text_of(SEQUENCE)
+        if raw_sequence:
+            try:
+                sequence = _whole_number(raw_sequence, "the sequence")
+            except CellError as exc:
+                problem(SEQUENCE, str(exc))
+            else:
+                if sequence < 1:
+                    problem(SEQUENCE, "the sequence starts at 1.")
+
+        structure = self._structure(survey_round) if survey_round else None
+        answers: dict[str, Any] = {}
+        for header, column in self.names.items():
+            if column in FIXED_COLUMNS:
+                continue
+            value = row.get(header)
+            if is_blank(value):
+                continue
+            if column not in self.known_ids:
+                shown = column or "(no header)"
+                problem(shown, "unknown column: neither a question ID nor one of " + ", ".join(FIXED_COLUMNS) + ".")
+                continue
+            if structure is not None and column not in structure.by_id:
+                problem(column, f"not a question of the edition {self.edition_slugs.get(survey_round.edition_id)!r}.")
+                continue
+            edition = structure or next(s for s in self.structures.values() if column in s.by_id)
+            try:
+                answers[column] = decode_answer(edition, edition.by_id[column], value)
+            except CellError as exc:
+                problem(column, str(exc))
+
+        if survey_round and office and label:
+            key = (survey_round.pk, office.pk, label.lower())
+            if key in self._seen:
+                problem(SYSTEM, f"row {self._seen[key]} already imports this response ({office.pk}, “{label}”).")
+            else:
+                self._seen[key] = number
+        if problems:
+            raise ImportInvalid(problems)
+        return ParsedRow(number, survey_round, office, label, sequence, answers)
+
+
+# --- writing --------------------------------------------------------------------------
+
+
+@dataclass
+class ImportOutcome:
+    response: SurveyResponse
+    action: str  # created · updated · unchanged
+    evaluation: Evaluation
+    # The response as it was before the import (None when it was created): for previews.
+    original: SurveyResponse | None = None
+
+
+def _engine_problems(evaluation: Evaluation) -> list[RowProblem]:
+    # Unanswered questions are allowed (an imported draft is completed by the office);
+    # everything else the engine objects to is a reason to refuse the row.
+    problems = [RowProblem(None, qid, "not a question of this edition.") for qid in evaluation.unknown]
+    for qid, issues in evaluation.errors.items():
+        problems += [RowProblem(None, qid, issue.message) for issue in issues if issue.code != "required"]
+    return problems
+
+
+# Which column a refusal of the shared services is about.
+COLUMN_OF_REFUSAL: dict[type[WorkflowError], str] = {
+    RoundClosed: ROUND,
+    OfficeNotInvited: OFFICE,
+    SequenceUnavailable: SEQUENCE,
+    ResponseExists: SYSTEM,
+    ResponseNotEditable: STATUS,
+}
+
+
+def _row_problem(exc: WorkflowError) -> RowProblem:
+    # Problems read "Row 2, column round: the round … is closed.": the service's sentence
+    # continues after the column, so an ordinary capitalised first word is lowered
+    # (an ST.3 code such as "FR" stays as it is).
+    text = str(exc)
+    first = text.split(" ", 1)[0]
+    if first[1:].islower():
+        text = text[:1].lower() + text[1:]
+    return RowProblem(None, COLUMN_OF_REFUSAL.get(type(exc), SYSTEM), text)
+
+
+@transaction.atomic
+def response_import(
+    *,
+    survey_round: SurveyRound,
+    office: Office,
+    label: str,
+    answers: Mapping[str, Any],
+    user: User,
+    sequence: int | None = None,
+) -> ImportOutcome:
+    """Create or overwrite an office's response from imported answers, as the secretariat.
+
+    The writing is that of ``response_record_for_office`` and ``response_overwrite_for_office``
+    (the branching engine decides what applies; answers to questions that do not apply,
+    and earlier answers that no longer apply, are set aside; every write records a
+    revision noted "imported"). Only draft or returned responses are overwritten. Raises
+    ImportInvalid (column and reason) or NotAllowed; writes nothing then.
+    """
+    if not is_secretariat(user):
+        raise NotAllowed("Only the International Bureau (secretariat) can import responses.")
+    evaluation = evaluate(survey_round.edition.structure, answers, with_warnings=False)
+    problems = _engine_problems(evaluation)
+    if problems:
+        raise ImportInvalid(problems)
+    # Locked here (the service locks it again) so that ``original`` is what is overwritten.
+    existing = (
+        SurveyResponse.objects.select_for_update(of=("self",))
+        .filter(round=survey_round, numbering_system__office=office, numbering_system__label__iexact=label.strip())
+        .first()
+    )
+    try:
+        if existing is None:
+            response = response_record_for_office(
+                survey_round=survey_round,
+                office=office,
+                numbering_system_label=label,
+                answers=answers,
+                user=user,
+                note=IMPORT_NOTE,
+                sequence=sequence,
+            )
+            return ImportOutcome(response=response, action="created", evaluation=evaluation)
+        original = copy.deepcopy(existing)
+        response, written = response_overwrite_for_office(
+            response=existing, answers=answers, user=user, note=IMPORT_NOTE, sequence=sequence
+        )
+    except NotAllowed:
+        raise
+    except WorkflowError as exc:
+        raise ImportInvalid([_row_problem(exc)]) from None
+    return ImportOutcome(
+        response=response, action="updated" if written else "unchanged", evaluation=evaluation, original=original
+    )
+
+
+def import_row(reader: SheetReader, row: Mapping[Any, Any], *, number: int, user: User) -> ImportOutcome | None:
+    """Read one sheet row and write its response; None for an empty row.
+
+    Raises ImportInvalid with every problem of the row, each naming the row and column.
+    """
+    parsed = reader.read(row, number)
+    if parsed is None:
+        return None
+    try:
+        return response_import(
+            survey_round=parsed.survey_round,
+            office=parsed.office,
+            label=parsed.label,
+            answers=parsed.answers,
+            user=user,
+            sequence=parsed.sequence,
+        )
+    except ImportInvalid as exc:
+        raise exc.at_row(number) from None
+    except IntegrityError:
+        # Someone created the same response between our look-up and our insert.
+        raise ImportInvalid(
+            [RowProblem(number, SYSTEM, "this response was created by someone else meanwhile; import again.")]
+        ) from None

@@ -1,0 +1,45 @@
+"""Every model of the app, importable from ``surveys.models`` (one app label, ``surveys``).
+
+The models live in one module per subject; this package only gathers them.
+"""
+
+from surveys.models.accounts import SECRETARIAT_GROUP, Membership, SignInFailure, is_secretariat, office_of
+from surveys.models.editions import QuestionnaireEdition
+from surveys.models.responses import (
+    EDITABLE_STATUSES,
+    PUBLIC_STATUSES,
+    Attachment,
+    NumberingSystem,
+    NumberingSystemQuerySet,
+    ResponseRevision,
+    ResponseStatus,
+    SurveyResponse,
+    SurveyResponseQuerySet,
+    attachment_path,
+)
+from surveys.models.review import ResponseEvent, ReviewComment
+from surveys.models.rounds import Invitation, RoundQuerySet, SurveyRound
+
+__all__ = [
+    "EDITABLE_STATUSES",
+    "PUBLIC_STATUSES",
+    "SECRETARIAT_GROUP",
+    "Attachment",
+    "Invitation",
+    "Membership",
+    "NumberingSystem",
+    "NumberingSystemQuerySet",
+    "QuestionnaireEdition",
+    "SurveyResponse",
+    "ResponseEvent",
+    "SurveyResponseQuerySet",
+    "ResponseRevision",
+    "ResponseStatus",
+    "ReviewComment",
+    "RoundQuerySet",
+    "SignInFailure",
+    "SurveyRound",
+    "attachment_path",
+    "is_secretariat",
+    "office_of",
+]

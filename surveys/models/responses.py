@@ -1,0 +1,191 @@
+"""Numbering systems, responses, their revisions and attachments."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from standards.models import Office
+from surveys.models.accounts import is_secretariat, office_of
+from surveys.models.rounds import SurveyRound
+
+
+class NumberingSystemQuerySet(models.QuerySet):
+    def visible_to(self, user: User | AnonymousUser) -> NumberingSystemQuerySet:
+        if is_secretariat(user):
+            return self
+        office = office_of(user)
+        if office is None:
+            return self.none()
+        return self.filter(office=office)
+
+
+class NumberingSystem(models.Model):
+    """One of an office's application numbering systems; it persists across rounds."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="numbering_systems")
+    label = models.CharField(max_length=200, help_text="How the office refers to it, e.g. “Trademarks”.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = NumberingSystemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["office_id", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint("office", Lower("label"), name="numbering_system_label_unique_per_office")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id}: {self.label}"
+
+
+class ResponseStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    RETURNED = "returned", "Returned"
+    ACCEPTED = "accepted", "Accepted"
+    PUBLISHED = "published", "Published"
+
+
+EDITABLE_STATUSES = (ResponseStatus.DRAFT, ResponseStatus.RETURNED)
+# Only what the International Bureau has reviewed and published is shown to the public.
+PUBLIC_STATUSES = (ResponseStatus.PUBLISHED,)
+
+
+class SurveyResponseQuerySet(models.QuerySet):
+    def visible_to(self, user: User | AnonymousUser) -> SurveyResponseQuerySet:
+        if is_secretariat(user):
+            return self
+        office = office_of(user)
+        if office is None:
+            return self.none()
+        return self.filter(office=office)
+
+    def public(self) -> SurveyResponseQuerySet:
+        return self.filter(status__in=PUBLIC_STATUSES)
+
+    def for_round(self, survey_round: SurveyRound) -> SurveyResponseQuerySet:
+        return self.filter(round=survey_round)
+
+    def with_related(self) -> SurveyResponseQuerySet:
+        return self.select_related("round__edition", "office", "numbering_system", "updated_by")
+
+    def for_listing(self) -> SurveyResponseQuerySet:
+        """Related rows for list pages, without the (large) edition definition."""
+        return self.select_related("round", "office", "numbering_system", "updated_by")
+
+
+class SurveyResponse(models.Model):
+    """An office's answers for one numbering system in one round."""
+
+    round = models.ForeignKey(SurveyRound, on_delete=models.PROTECT, related_name="responses")
+    # Denormalised from the numbering system so that "n of m" and scoping are one-table queries.
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="responses")
+    numbering_system = models.ForeignKey(NumberingSystem, on_delete=models.PROTECT, related_name="responses")
+    sequence = models.PositiveSmallIntegerField(help_text="n in “Response n of m” for this office and round.")
+    status = models.CharField(max_length=12, choices=ResponseStatus.choices, default=ResponseStatus.DRAFT)
+    # Answers of applicable questions only, keyed by question ID.
+    answers = models.JSONField(default=dict, blank=True)
+    # Answers the office gave to questions that no longer apply: set aside, never shown as answered.
+    set_aside_answers = models.JSONField(default=dict, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    # The accepted response of an earlier round this one was pre-filled from.
+    prefilled_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Sections the office has confirmed as still correct after pre-filling.
+    confirmed_sections = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = SurveyResponseQuerySet.as_manager()
+
+    class Meta:
+        # Pages, the admin and the API documentation call it a response.
+        verbose_name = "response"
+        ordering = ["round_id", "office_id", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "numbering_system"], name="response_once_per_system_and_round"),
+            models.UniqueConstraint(fields=["round", "office", "sequence"], name="response_sequence_unique_per_office"),
+            models.CheckConstraint(condition=Q(status__in=ResponseStatus.values), name="response_status_known"),
+            models.CheckConstraint(condition=Q(sequence__gte=1), name="response_sequence_positive"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="response_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.public_key} ({self.round})"
+
+    @property
+    def public_key(self) -> str:
+        """The key used in public URLs, e.g. “md-002”."""
+        return f"{self.office_id.lower()}-{self.sequence:03d}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in PUBLIC_STATUSES
+
+
+class ResponseRevision(models.Model):
+    """A snapshot of a response after each save: who, when, and which answers changed."""
+
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    status = models.CharField(max_length=12, choices=ResponseStatus.choices)
+    answers = models.JSONField(default=dict)
+    set_aside_answers = models.JSONField(default=dict)
+    changed = models.JSONField(default=list, help_text="Question IDs whose answer changed in this save.")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["response_id", "version"]
+        constraints = [models.UniqueConstraint(fields=["response", "version"], name="revision_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.response} version {self.version}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # The stored name is ours, never the uploader's: no path tricks can reach the disk.
+    return f"attachments/{instance.response_id}/{instance.token}"
+
+
+class Attachment(models.Model):
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="attachments")
+    question_id = models.CharField(max_length=40)
+    token = models.CharField(max_length=32, unique=True)
+    original_name = models.CharField(max_length=200)
+    # Empty for attachments known only by name (e.g. imported from a published page).
+    file = models.FileField(upload_to=attachment_path, max_length=200, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    content_type = models.CharField(max_length=100, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,57 @@
+"""Survey rounds and the offices invited to them."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from standards.models import Office
+from surveys.models.editions import QuestionnaireEdition
+
+
+class RoundQuerySet(models.QuerySet):
+    def open(self) -> RoundQuerySet:
+        return self.filter(status=SurveyRound.Status.OPEN)
+
+
+class SurveyRound(models.Model):
+    """An edition run over a period for a set of invited offices."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    edition = models.ForeignKey(QuestionnaireEdition, on_delete=models.PROTECT, related_name="rounds")
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    year = models.PositiveSmallIntegerField(help_text="The year shown in “submitted by … in YEAR”.")
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    invited_offices = models.ManyToManyField(Office, through="Invitation", related_name="rounds")
+
+    objects = RoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opens_on", "slug"]
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_on__gte=models.F("opens_on")), name="round_closes_after_opening"),
+            models.CheckConstraint(condition=Q(status__in=["open", "closed"]), name="round_status_known"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Invitation(models.Model):
+    round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="invitations")
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="invitations")
+    invited_at = models.DateTimeField(auto_now_add=True)
+    reminders_sent = models.PositiveIntegerField(default=0)
+    last_reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "office"], name="invitation_once_per_office")]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} in {self.round}"

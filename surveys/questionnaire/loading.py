@@ -1,0 +1,83 @@
+"""Loading questionnaire editions from their definition files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from django.db import transaction
+
+from surveys.models import QuestionnaireEdition
+from surveys.questionnaire.edition import DefinitionError, Edition, tr
+
+EDITIONS_DIR = Path(__file__).resolve().parent.parent / "editions"
+
+
+def read_definition(path: Path) -> dict:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DefinitionError(f"{path}: no such file") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DefinitionError(f"{path.name}: not valid UTF-8 JSON ({exc})") from None
+    Edition(data)  # validates, raising DefinitionError with the place and the reason
+    return data
+
+
+def _english_only(node):
+    """The definition without translations: text objects keep only their English entry."""
+    if isinstance(node, dict):
+        if "en" in node and all(isinstance(k, str) and len(k) == 2 and isinstance(v, str) for k, v in node.items()):
+            return {"en": node["en"]}
+        return {k: _english_only(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_english_only(v) for v in node]
+    return node
+
+
+def checksum(definition: dict) -> str:
+    """What offices were asked: structure and English texts. Translations are not part of
+    it, so they can be added or corrected after offices have answered."""
+    canonical = json.dumps(_english_only(definition), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def edition_load(path: Path) -> tuple[QuestionnaireEdition, str]:
+    """Load a definition file; returns the edition and what happened (created/unchanged/updated).
+
+    A loaded edition is the record of what offices were asked, so its content can only
+    change before anyone has answered it.
+    """
+    definition = read_definition(path)
+    digest = checksum(definition)
+    fields = {
+        "version": definition["version"],
+        "title": tr(definition["title"]),
+        "year": definition["year"],
+        "definition": definition,
+        "checksum": digest,
+    }
+    existing = QuestionnaireEdition.objects.select_for_update().filter(slug=definition["slug"]).first()
+    if existing is None:
+        return QuestionnaireEdition.objects.create(slug=definition["slug"], **fields), "created"
+    if existing.checksum == digest:
+        if existing.definition == definition:
+            return existing, "unchanged"
+        existing.definition = definition
+        existing.save(update_fields=["definition"])
+        return existing, "translations updated"
+    if existing.rounds.filter(responses__isnull=False).exists():
+        raise DefinitionError(
+            f"{definition['slug']}: the edition already has responses, so its content cannot change; "
+            "publish the changed questionnaire under a new slug."
+        )
+    if existing.version == definition["version"]:
+        raise DefinitionError(
+            f"{definition['slug']}: the content differs from the loaded version {existing.version}; raise the version."
+        )
+    for key, value in fields.items():
+        setattr(existing, key, value)
+    existing.save()
+    return existing, "updated"

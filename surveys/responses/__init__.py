@@ -1,0 +1,1 @@
+"""An office's responses: drafting, attachments, revisions and how they read."""

@@ -1,0 +1,432 @@
+"""Pages about a response, assembled in Python: the response as published (sections,
+"Question N" headings, answers), the questionnaire form, the response page and its
+history.
+
+Templates only loop over what these functions return; none of them count, branch on
+answers or format values themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import get_language, gettext, override
+from django.utils.translation import gettext_lazy as _
+
+from surveys.models import QuestionnaireEdition, SurveyResponse
+from surveys.questionnaire.edition import Edition, LocalText, Question, Section, base_language, tr_text
+from surveys.questionnaire.engine import evaluate
+from surveys.questionnaire.evaluation import Evaluation, Issue, chosen
+from surveys.questionnaire.form_fields import field_name, form_values
+from surveys.responses import selectors
+from surveys.responses.compliance import compliance_for_answers
+from surveys.responses.diff import compare
+from surveys.responses.display import STATE_LABELS, Display, display_answer
+
+SECTION_STATE_LABELS = {"complete": _("Complete"), "incomplete": _("Incomplete"), "has_errors": _("Has errors")}
+
+
+def question_heading(number: int) -> str:
+    return gettext("Question %(number)s") % {"number": number}
+
+
+def continued_heading(number: int) -> str:
+    return gettext("Question %(number)s (cont'd)") % {"number": number}
+
+
+@dataclass
+class ItemView:
+    question: Question
+    letter_label: str
+    text: LocalText
+    heading: str | None
+    continuation: LocalText | None
+    state: str
+    display: Display | None
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    attachments: list[Any] = field(default_factory=list)
+    comments: list[Any] = field(default_factory=list)
+
+    @property
+    def state_label(self) -> str:
+        return str(STATE_LABELS[self.state])
+
+
+@dataclass
+class SectionView:
+    section: Section
+    title: LocalText
+    reminder: LocalText
+    items: list[ItemView]
+
+
+def response_document(
+    edition: Edition,
+    evaluation: Evaluation,
+    *,
+    include_not_applicable: bool = False,
+    attachments: list[Any] = (),
+    comments: Mapping[str, list[Any]] | None = None,
+    language: str = "en",
+) -> list[SectionView]:
+    """The response as published: sections, "Question N" headings, "(cont'd)" lines, answers."""
+    with override(base_language(language)):
+        return _response_document(
+            edition,
+            evaluation,
+            include_not_applicable=include_not_applicable,
+            attachments=attachments,
+            comments=comments,
+            language=language,
+        )
+
+
+def _response_document(
+    edition: Edition,
+    evaluation: Evaluation,
+    *,
+    include_not_applicable: bool,
+    attachments: list[Any],
+    comments: Mapping[str, list[Any]] | None,
+    language: str,
+) -> list[SectionView]:
+    sections = []
+    attachments_by_q: dict[str, list[Any]] = {}
+    for a in attachments:
+        attachments_by_q.setdefault(a.question_id, []).append(a)
+    warnings_by_q: dict[str, list[Issue]] = {}
+    for w in evaluation.warnings:
+        warnings_by_q.setdefault(w.question_id, []).append(w)
+    for section in edition.sections:
+        items = []
+        shown_numbers: set[int] = set()
+        for q in section.questions:
+            state = evaluation.state(q.id)
+            if state == "not_applicable" and not include_not_applicable:
+                continue
+            applicable = state != "not_applicable"
+            heading = None
+            continuation = None
+            if applicable and q.continuation and q.number in shown_numbers:
+                heading = continued_heading(q.number)
+                continuation = tr_text(q.continuation, language)
+            elif q.number not in shown_numbers:
+                heading = question_heading(q.number)
+            if applicable or include_not_applicable:
+                shown_numbers.add(q.number)
+            value = evaluation.answers.get(q.id)
+            items.append(
+                ItemView(
+                    question=q,
+                    letter_label=f"{q.letter})" if q.letter else "",
+                    text=tr_text(q.text, language),
+                    heading=heading,
+                    continuation=continuation,
+                    state=state,
+                    display=display_answer(edition, q, value, language) if state == "answered" else None,
+                    errors=evaluation.errors.get(q.id, []),
+                    warnings=warnings_by_q.get(q.id, []),
+                    attachments=attachments_by_q.get(q.id, []) if state != "not_applicable" else [],
+                    comments=(comments or {}).get(q.id, []),
+                )
+            )
+        sections.append(
+            SectionView(
+                section=section,
+                title=tr_text(section.title, language),
+                reminder=tr_text(section.reminder, language),
+                items=items,
+            )
+        )
+    return sections
+
+
+# --- the pages of a response ----------------------------------------------------------
+
+
+def page_language() -> str:
+    """The language of the page being built ("en", "fr", "es"): edition texts follow it."""
+    return base_language(get_language() or settings.LANGUAGE_CODE)
+
+
+def edition_title(edition_row: QuestionnaireEdition, language: str):
+    # The stored title is the English one; the definition carries the translations.
+    return tr_text(edition_row.definition.get("title") or {"en": edition_row.title}, language)
+
+
+def response_page(
+    response: SurveyResponse, *, include_not_applicable: bool, with_comments: bool = False, language: str = "en"
+) -> dict:
+    """The response page (the office's and the secretariat's, or the public one)."""
+    edition = response.round.edition.structure
+    evaluation = evaluate(edition, response.answers)
+    total = selectors.response_count_for_office(response)
+    attachments = list(response.attachments.all())
+    comments = selectors.comments_by_question(response) if with_comments else {}
+    return {
+        "response": response,
+        "edition": edition,
+        "evaluation": evaluation,
+        "compliance": compliance_for_answers(response.answers),
+        "general_comments": comments.get("", []),
+        "document": response_document(
+            edition,
+            evaluation,
+            include_not_applicable=include_not_applicable,
+            attachments=attachments,
+            comments=comments,
+            language=language,
+        ),
+        "edition_title": tr_text(edition.title, language),
+        "heading": gettext("Response %(number)s of %(total)s submitted by %(office)s in %(year)s")
+        % {"number": response.sequence, "total": total, "office": response.office.name, "year": response.round.year},
+    }
+
+
+def history_page(response: SurveyResponse, a: str | None, b: str | None, *, language: str = "en") -> dict:
+    """The response's revisions, and two of them (versions ``a`` and ``b``) compared."""
+    revisions = list(response.revisions.select_related("author").order_by("version"))
+    by_version = {r.version: r for r in revisions}
+
+    def pick(raw: str | None, default):
+        try:
+            return by_version[int(raw)]
+        except (TypeError, ValueError, KeyError):
+            return default
+
+    newest = revisions[-1] if revisions else None
+    older = pick(a, revisions[-2] if len(revisions) > 1 else newest)
+    newer = pick(b, newest)
+    rows = (
+        compare(
+            response.round.edition.structure,
+            older.answers,
+            older.set_aside_answers,
+            newer.answers,
+            newer.set_aside_answers,
+            language=language,
+        )
+        if older and newer
+        else []
+    )
+    return {"response": response, "revisions": revisions, "older": older, "newer": newer, "rows": rows}
+
+
+# --- the questionnaire form -----------------------------------------------------------
+
+
+@dataclass
+class FieldRow:
+    """One input row of a composite question (a part, a grid row)."""
+
+    key: str
+    label: str
+    cells: list[dict[str, Any]]
+    visible: bool = True
+
+
+@dataclass
+class FormItem:
+    question: Question
+    text: LocalText
+    letter_label: str
+    heading: str
+    # "Question 4 (cont'd)" and the reminder of the earlier answer that follows it.
+    continuation_heading: str
+    continuation: LocalText
+    applicable: bool
+    value: Any
+    errors: list[Issue]
+    warnings: list[Issue]
+    choices: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[FieldRow] = field(default_factory=list)
+    columns: list[LocalText] = field(default_factory=list)
+    examples: list[ExampleView] = field(default_factory=list)
+    help: LocalText = field(default_factory=LocalText)
+    widget: str = ""
+    comments: list[Any] = field(default_factory=list)
+
+    @property
+    def error_ids(self) -> str:
+        return " ".join(f"err-{self.question.id}-{i}" for i, _ in enumerate(self.errors))
+
+
+@dataclass
+class ExampleView:
+    number: int
+    title: LocalText
+    body: list[LocalText]
+
+
+def _examples(edition: Edition, numbers: tuple[int, ...], language: str) -> list[ExampleView]:
+    return [
+        ExampleView(
+            n, tr_text(edition.examples[n].title, language), [tr_text(b, language) for b in edition.examples[n].body]
+        )
+        for n in numbers
+    ]
+
+
+@dataclass
+class FormSection:
+    section: Section
+    title: LocalText
+    reminder: LocalText
+    items: list[FormItem]
+    state: str
+    required_left: int
+    examples: list[ExampleView] = field(default_factory=list)
+    # None when the response was not pre-filled from an earlier round.
+    confirmed: bool | None = None
+
+    @property
+    def state_label(self) -> str:
+        return str(SECTION_STATE_LABELS[self.state])
+
+    @property
+    def anchor(self) -> str:
+        return f"section-{self.section.id}"
+
+
+def questionnaire_form(
+    edition: Edition,
+    answers: Mapping[str, Any],
+    evaluation: Evaluation,
+    *,
+    show_errors: bool,
+    comments: Mapping[str, list[Any]] | None = None,
+    confirmed: list[str] | None = None,
+    language: str = "en",
+) -> list[FormSection]:
+    """Everything the form template needs: every question (hidden ones flagged), values, errors."""
+    with override(base_language(language)):
+        return _questionnaire_form(
+            edition,
+            answers,
+            evaluation,
+            show_errors=show_errors,
+            comments=comments,
+            confirmed=confirmed,
+            language=language,
+        )
+
+
+def _cell(name: str, label: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    return {"name": name, "label": label, "value": values.get(name, "")}
+
+
+def _questionnaire_form(
+    edition: Edition,
+    answers: Mapping[str, Any],
+    evaluation: Evaluation,
+    *,
+    show_errors: bool,
+    comments: Mapping[str, list[Any]] | None,
+    confirmed: list[str] | None,
+    language: str,
+) -> list[FormSection]:
+    values = form_values(edition, answers)
+    warnings_by_q: dict[str, list[Issue]] = {}
+    for w in evaluation.warnings:
+        warnings_by_q.setdefault(w.question_id, []).append(w)
+    sections = []
+    for section in edition.sections:
+        items = []
+        numbers_seen: set[int] = set()
+        for q in section.questions:
+            applicable = evaluation.is_applicable(q.id)
+            first_of_number = q.number not in numbers_seen
+            numbers_seen.add(q.number)
+            errors = (
+                evaluation.errors.get(q.id, [])
+                if show_errors
+                else [e for e in evaluation.errors.get(q.id, []) if e.code != "required"]
+            )
+            item = FormItem(
+                question=q,
+                text=tr_text(q.text, language),
+                letter_label=f"{q.letter})" if q.letter else "",
+                heading=question_heading(q.number) if first_of_number else "",
+                continuation_heading=continued_heading(q.number) if q.continuation else "",
+                continuation=tr_text(q.continuation, language),
+                applicable=applicable,
+                value=values.get(q.id, [] if q.type == "multi" else ""),
+                errors=errors if applicable else [],
+                warnings=warnings_by_q.get(q.id, []),
+                # An example already shown at the top of the section is not repeated here.
+                examples=_examples(edition, tuple(n for n in q.examples if n not in section.examples), language),
+                help=tr_text(q.help, language),
+                widget="input" if q.id.endswith("_other") else "textarea",
+                comments=(comments or {}).get(q.id, []),
+            )
+            if q.type in ("multi", "single", "yesno"):
+                selected = values.get(q.id, [])
+                selected = selected if isinstance(selected, list) else [selected]
+                item.choices = [
+                    {
+                        "code": code,
+                        "label": q.choice_text(code, language),
+                        "checked": code in selected,
+                        "id": f"id_{q.id}-{code}",
+                    }
+                    for code in q.choice_codes
+                ]
+            source_id = q.parts_from or q.rows_from
+            if source_id:
+                source = edition.by_id[source_id]
+                picked = set(chosen(answers, source_id))
+                for code in source.choice_codes:
+                    if q.type == "part_lengths" and q.range:
+                        cells = [
+                            _cell(field_name(q.id, code, "min"), gettext("Minimum"), values),
+                            _cell(field_name(q.id, code, "max"), gettext("Maximum"), values),
+                        ]
+                    elif q.type == "grid":
+                        cells = [
+                            _cell(field_name(q.id, code, c.id), tr_text(c.label, language), values) for c in q.columns
+                        ]
+                    else:
+                        label = gettext("Position") if q.type == "order" else gettext("Characters")
+                        cells = [_cell(field_name(q.id, code), label, values)]
+                    item.rows.append(
+                        FieldRow(
+                            key=code, label=source.choice_text(code, language), cells=cells, visible=code in picked
+                        )
+                    )
+            elif q.type == "grid":
+                item.columns = [tr_text(c.label, language) for c in q.columns]
+                existing = answers.get(q.id) if isinstance(answers.get(q.id), list) else []
+                count = len(existing) + 1
+                if q.max_rows:
+                    count = min(count, q.max_rows)
+                count = max(count, q.min_rows, 1)
+                for i in range(count):
+                    cells = [_cell(field_name(q.id, i, c.id), tr_text(c.label, language), values) for c in q.columns]
+                    item.rows.append(
+                        FieldRow(key=str(i), label=gettext("Row %(number)s") % {"number": i + 1}, cells=cells)
+                    )
+            items.append(item)
+        applicable_items = [i for i in items if i.applicable]
+        left = sum(1 for i in applicable_items if i.question.id in evaluation.required_unanswered)
+        has_errors = any(
+            evaluation.errors.get(i.question.id) and any(e.code != "required" for e in evaluation.errors[i.question.id])
+            for i in applicable_items
+        )
+        state = "has_errors" if has_errors else ("incomplete" if left else "complete")
+        sections.append(
+            FormSection(
+                section=section,
+                title=tr_text(section.title, language),
+                reminder=tr_text(section.reminder, language),
+                items=items,
+                state=state,
+                required_left=left,
+                examples=_examples(edition, section.examples, language),
+                confirmed=None if confirmed is None else section.id in confirmed,
+            )
+        )
+    return sections

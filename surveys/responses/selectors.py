@@ -1,0 +1,75 @@
+"""Read-only queries about responses, shared by the pages, the API and the reports.
+
+They return querysets, rows and counts; pages are assembled by the presenters.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.db.models import Count, Prefetch
+
+from surveys.models import NumberingSystem, SurveyResponse, SurveyRound, office_of
+
+
+def office_dashboard(user: User) -> dict:
+    """The signed-in office's numbering systems, each with its responses (a fixed number of queries)."""
+    office = office_of(user)
+    if office is None:
+        return {"office": None, "systems": [], "rounds": []}
+    responses = SurveyResponse.objects.select_related("round", "updated_by").order_by("-round__opens_on")
+    systems = (
+        NumberingSystem.objects.filter(office=office)
+        .prefetch_related(Prefetch("responses", queryset=responses))
+        .order_by("created_at", "id")
+    )
+    rounds = list(SurveyRound.objects.open().filter(invitations__office=office).select_related("edition"))
+    rows = []
+    for system in systems:
+        by_round = {r.round_id: r for r in system.responses.all()}
+        rows.append(
+            {
+                "system": system,
+                "responses": list(system.responses.all()),
+                "open_rounds": [(rnd, by_round.get(rnd.pk)) for rnd in rounds],
+            }
+        )
+    return {"office": office, "systems": rows, "rounds": rounds}
+
+
+def response_totals(survey_round: SurveyRound) -> dict[str, int]:
+    """Responses per office in a round: m in "Response n of m"."""
+    rows = SurveyResponse.objects.filter(round=survey_round).values("office_id").annotate(n=Count("id"))
+    return {row["office_id"]: row["n"] for row in rows}
+
+
+def response_count_for_office(response: SurveyResponse) -> int:
+    return SurveyResponse.objects.filter(round_id=response.round_id, office_id=response.office_id).count()
+
+
+def public_response(edition_slug: str, office_code: str, sequence: int) -> SurveyResponse | None:
+    """The public response with that key, from the latest round of the edition that has one."""
+    return (
+        SurveyResponse.objects.public()
+        .with_related()
+        .filter(round__edition__slug=edition_slug, office_id=office_code.upper(), sequence=sequence)
+        .order_by("-round__opens_on")
+        .first()
+    )
+
+
+def public_responses(edition_slug: str | None = None):
+    qs = SurveyResponse.objects.public().for_listing().order_by("office_id", "sequence")
+    if edition_slug:
+        qs = qs.filter(round__edition__slug=edition_slug)
+    return qs
+
+
+def visible_response(user: User, pk: int) -> SurveyResponse | None:
+    return SurveyResponse.objects.visible_to(user).with_related().filter(pk=pk).first()
+
+
+def comments_by_question(response: SurveyResponse) -> dict[str, list]:
+    result: dict[str, list] = {}
+    for comment in response.comments.select_related("author"):
+        result.setdefault(comment.question_id, []).append(comment)
+    return result

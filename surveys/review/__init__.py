@@ -1,0 +1,1 @@
+"""The International Bureau's side: survey rounds, the review workflow, comments, e-mails."""

@@ -1,0 +1,42 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class RoundForm(forms.Form):
+    edition = forms.ModelChoiceField(queryset=None, label=_("Questionnaire edition"), empty_label=None)
+    title = forms.CharField(
+        max_length=200,
+        label=_("Title"),
+        help_text=_("Shown to offices, e.g. “Questionnaire on application numbering (2027)”."),
+    )
+    slug = forms.SlugField(
+        max_length=80, label=_("Short name"), help_text=_("Used in addresses, e.g. application-numbering-2027.")
+    )
+    year = forms.IntegerField(min_value=1900, max_value=2100, label=_("Year of the survey"))
+    opens_on = forms.DateField(label=_("Opens on"), widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = forms.DateField(label=_("Closes on"), widget=forms.DateInput(attrs={"type": "date"}))
+    offices = forms.CharField(
+        label=_("Invited offices"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("ST.3 codes separated by commas or spaces, e.g. “MD, EP, CN”."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from surveys.models import QuestionnaireEdition
+
+        self.fields["edition"].queryset = QuestionnaireEdition.objects.all()
+
+    def office_codes(self) -> list[str]:
+        return [c for c in self.cleaned_data["offices"].replace(",", " ").split() if c]
+
+
+class ReviewForm(forms.Form):
+    action = forms.ChoiceField(choices=[(a, a) for a in ("return", "accept", "publish", "reopen")])
+    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    version = forms.IntegerField(required=False)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    question_id = forms.CharField(required=False, max_length=40)

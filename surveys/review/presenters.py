@@ -1,0 +1,134 @@
+"""The secretariat's pages, assembled in Python: the round dashboard (and its CSV rows)
+and the review page of a response."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from surveys.models import SurveyResponse, SurveyRound
+from surveys.questionnaire.engine import evaluate
+from surveys.responses import selectors as response_selectors
+from surveys.responses.compliance import compliance_for_answers, example_checks
+from surveys.responses.diff import compare
+from surveys.responses.presenters import response_document
+from surveys.review import selectors
+from surveys.review.workflow import allowed_actions
+
+DASHBOARD_STATES = ("not_started", "draft", "submitted", "returned", "accepted", "published")
+
+
+DASHBOARD_STATE_LABELS = {
+    "not_started": _("Not started"),
+    "draft": _("Draft"),
+    "submitted": _("Submitted"),
+    "returned": _("Returned"),
+    "accepted": _("Accepted"),
+    "published": _("Published"),
+}
+
+
+def round_dashboard(survey_round: SurveyRound, *, state: str = "", search: str = "") -> dict:
+    """The round dashboard: its rows filtered by state and search text, and the counts per state."""
+    progress = selectors.round_progress(survey_round)
+    rows = progress.rows
+    counts = dict.fromkeys(DASHBOARD_STATES, 0)
+    for row in rows:
+        counts[row["state"]] += 1
+    shown = rows
+    if state in counts:
+        shown = [r for r in shown if r["state"] == state]
+    if search.strip():
+        needle = search.strip().lower()
+        shown = [
+            r
+            for r in shown
+            if needle == r["office"].code.lower() or needle in r["office"].name.lower() or needle in r["system"].lower()
+        ]
+    return {
+        "rows": shown,
+        "all_rows": len(rows),
+        "counts": [(s, str(DASHBOARD_STATE_LABELS[s]), counts[s]) for s in DASHBOARD_STATES],
+        "offices_invited": progress.offices_invited,
+        "offices_answered": progress.offices_answered,
+    }
+
+
+def round_dashboard_csv_rows(rows: list[dict]):
+    yield [
+        gettext("ST.3 code"),
+        gettext("Office"),
+        gettext("Numbering system"),
+        gettext("Response"),
+        gettext("State"),
+        gettext("Last change (UTC)"),
+        gettext("Reminders sent"),
+    ]
+    for row in rows:
+        response = row["response"]
+        yield [
+            row["office"].code,
+            row["office"].name,
+            row["system"],
+            response.public_key if response else "",
+            str(DASHBOARD_STATE_LABELS[row["state"]]),
+            response.updated_at.strftime("%Y-%m-%d %H:%M") if response else "",
+            row["invitation"].reminders_sent,
+        ]
+
+
+def review_page(response: SurveyResponse, user: User, *, language: str = "en") -> dict:
+
+    edition = response.round.edition.structure
+    evaluation = evaluate(edition, response.answers)
+    comments = response_selectors.comments_by_question(response)
+    returned = selectors.revision_at_last_return(response)
+    since_return = (
+        compare(
+            edition,
+            returned.answers,
+            returned.set_aside_answers,
+            response.answers,
+            response.set_aside_answers,
+            language=language,
+        )
+        if returned
+        else None
+    )
+    previous = response.prefilled_from
+    since_last_round = (
+        compare(
+            edition,
+            previous.answers,
+            previous.set_aside_answers,
+            response.answers,
+            response.set_aside_answers,
+            language=language,
+        )
+        if previous
+        else None
+    )
+    return {
+        "response": response,
+        "edition": edition,
+        "evaluation": evaluation,
+        "document": response_document(
+            edition,
+            evaluation,
+            include_not_applicable=True,
+            attachments=list(response.attachments.all()),
+            comments=comments,
+            language=language,
+        ),
+        "general_comments": comments.get("", []),
+        "compliance": compliance_for_answers(response.answers),
+        "example_checks": example_checks(response.answers, response.office_id),
+        "actions": allowed_actions(response, user),
+        "since_return": since_return,
+        "returned_revision": returned,
+        "since_last_round": since_last_round,
+        "previous": previous,
+        "events": list(response.events.select_related("actor")),
+        "total": response_selectors.response_count_for_office(response),
+    }

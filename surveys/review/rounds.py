@@ -1,0 +1,70 @@
+"""Survey rounds: opening one for a set of offices, and reminding those that have not answered."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from standards.models import Office
+from surveys.errors import NotAllowed, WorkflowError
+from surveys.models import Invitation, SurveyRound, is_secretariat
+from surveys.review import notifications
+from surveys.review.selectors import offices_waiting
+
+
+@transaction.atomic
+def round_create(
+    *,
+    edition,
+    title: str,
+    slug: str,
+    year: int,
+    opens_on,
+    closes_on,
+    office_codes: list[str],
+    user: User,
+) -> SurveyRound:
+    """Open a round of an edition for the invited offices (ST.3 codes)."""
+    if not is_secretariat(user):
+        raise NotAllowed(_("Only the International Bureau (secretariat) runs survey rounds."))
+    if closes_on < opens_on:
+        raise WorkflowError(_("The round must close on or after the day it opens."))
+    if SurveyRound.objects.filter(slug=slug).exists():
+        raise WorkflowError(_("A round with the short name “%(slug)s” already exists.") % {"slug": slug})
+    codes = sorted({c.strip().upper() for c in office_codes if c.strip()})
+    known = set(Office.objects.filter(code__in=codes).values_list("code", flat=True))
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise WorkflowError(_("Not ST.3 office codes: %(codes)s.") % {"codes": ", ".join(unknown)})
+    if not codes:
+        raise WorkflowError(_("Invite at least one office."))
+    survey_round = SurveyRound.objects.create(
+        edition=edition, title=title.strip(), slug=slug, year=year, opens_on=opens_on, closes_on=closes_on
+    )
+    Invitation.objects.bulk_create([Invitation(round=survey_round, office_id=c) for c in codes])
+    return survey_round
+
+
+@transaction.atomic
+def round_send_reminders(*, survey_round: SurveyRound, user: User, office_codes: list[str] | None = None) -> int:
+    """E-mail the invited offices that have not submitted every response; returns how many were reminded."""
+    if not is_secretariat(user):
+        raise NotAllowed(_("Only the International Bureau (secretariat) sends reminders."))
+    if survey_round.status != SurveyRound.Status.OPEN:
+        raise WorkflowError(_("The round is closed: no reminders are sent for it."))
+    waiting = offices_waiting(survey_round)
+    if office_codes is not None:
+        waiting = [c for c in waiting if c in set(office_codes)]
+    invitations = list(
+        Invitation.objects.select_for_update().filter(round=survey_round, office_id__in=waiting).select_related("round")
+    )
+    now = timezone.now()
+    for invitation in invitations:
+        invitation.reminders_sent += 1
+        invitation.last_reminded_at = now
+    Invitation.objects.bulk_update(invitations, ["reminders_sent", "last_reminded_at"])
+    for invitation in invitations:
+        transaction.on_commit(lambda inv=invitation: notifications.reminder(inv))
+    return len(invitations)

@@ -1,0 +1,183 @@
+"""The secretariat's pages: survey rounds, their dashboard and reminders, the review of a
+response, comments. Thin: scoped fetch → parse → service → render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from surveys.errors import NotAllowed, ResponseConflict, WorkflowError
+from surveys.models import SurveyRound, is_secretariat
+from surveys.responses.display import status_label
+from surveys.responses.presenters import page_language
+from surveys.responses.selectors import visible_response
+from surveys.review import presenters
+from surveys.review.forms import CommentForm, ReviewForm, RoundForm
+from surveys.review.rounds import round_create, round_send_reminders
+from surveys.review.selectors import rounds_overview
+from surveys.review.workflow import WORKFLOW_ACTIONS, comment_add
+
+
+def _require_secretariat(request: HttpRequest) -> None:
+    if not is_secretariat(request.user):
+        raise PermissionDenied(_("Only the International Bureau (secretariat) can open this page."))
+
+
+@login_required
+def round_list(request: HttpRequest) -> HttpResponse:
+    _require_secretariat(request)
+    rounds = rounds_overview()
+    return render(request, "surveys/round_list.html", {"rounds": rounds})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_new(request: HttpRequest) -> HttpResponse:
+    _require_secretariat(request)
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            survey_round = round_create(
+                edition=data["edition"],
+                title=data["title"],
+                slug=data["slug"],
+                year=data["year"],
+                opens_on=data["opens_on"],
+                closes_on=data["closes_on"],
+                office_codes=form.office_codes(),
+                user=request.user,
+            )
+        except WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            invited = survey_round.invitations.count()
+            messages.success(
+                request,
+                ngettext(
+                    "Round “%(title)s” opened for %(count)s office.",
+                    "Round “%(title)s” opened for %(count)s offices.",
+                    invited,
+                )
+                % {"title": survey_round.title, "count": invited},
+            )
+            return redirect("surveys:round_dashboard", slug=survey_round.slug)
+    return render(request, "surveys/round_form.html", {"form": form})
+
+
+@login_required
+def round_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    _require_secretariat(request)
+    survey_round = get_object_or_404(SurveyRound.objects.select_related("edition"), slug=slug)
+    state, search = request.GET.get("state", ""), request.GET.get("q", "")
+    data = presenters.round_dashboard(survey_round, state=state, search=search)
+    if request.GET.get("format") == "csv":
+        return _csv_response(f"{survey_round.slug}-status.csv", presenters.round_dashboard_csv_rows(data["rows"]))
+    return render(
+        request,
+        "surveys/round_dashboard.html",
+        {"round": survey_round, "state": state, "q": search, **data},
+    )
+
+
+def _csv_response(filename: str, rows) -> HttpResponse:
+    import csv
+
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # lets spreadsheet programs detect UTF-8
+    writer = csv.writer(response)
+    for row in rows:
+        writer.writerow(row)
+    return response
+
+
+@login_required
+@require_POST
+def round_remind(request: HttpRequest, slug: str) -> HttpResponse:
+    _require_secretariat(request)
+    survey_round = get_object_or_404(SurveyRound, slug=slug)
+    codes = request.POST.getlist("office") or None
+    try:
+        sent = round_send_reminders(survey_round=survey_round, user=request.user, office_codes=codes)
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            ngettext("Reminder sent to %(count)s office.", "Reminder sent to %(count)s offices.", sent)
+            % {"count": sent},
+        )
+    return redirect("surveys:round_dashboard", slug=slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def response_review(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_secretariat(request)
+    response = visible_response(request.user, pk)
+    if response is None:
+        raise Http404(_("No such response."))
+    status = 200
+    if request.method == "POST":
+        form = ReviewForm(request.POST)
+        if form.is_valid():
+            action = form.cleaned_data["action"]
+            question_comments = {
+                key.removeprefix("comment."): value
+                for key, value in request.POST.items()
+                if key.startswith("comment.") and value.strip()
+            }
+            kwargs = {"comment": form.cleaned_data["comment"] or ""} if action in ("return", "accept", "reopen") else {}
+            if action == "return":
+                kwargs["question_comments"] = question_comments
+            try:
+                WORKFLOW_ACTIONS[action](
+                    response=response, user=request.user, expected_version=form.cleaned_data["version"], **kwargs
+                )
+            except NotAllowed as exc:
+                raise PermissionDenied(str(exc)) from None
+            except WorkflowError as exc:
+                messages.error(request, str(exc))
+                status = 409 if isinstance(exc, ResponseConflict) else 400
+            else:
+                messages.success(request, f"{response.public_key}: {status_label(response.status).lower()}.")
+                return redirect("surveys:response_review", pk=response.pk)
+        else:
+            messages.error(request, _("Choose a review action."))
+            status = 400
+    context = presenters.review_page(response, request.user, language=page_language())
+    return render(request, "surveys/response_review.html", context, status=status)
+
+
+@login_required
+@require_POST
+def response_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    response = visible_response(request.user, pk)
+    if response is None:
+        raise Http404(_("No such response."))
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comment_add(
+                response=response,
+                user=request.user,
+                body=form.cleaned_data["body"],
+                question_id=form.cleaned_data["question_id"] or "",
+            )
+        except NotAllowed as exc:
+            raise PermissionDenied(str(exc)) from None
+        except WorkflowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Comment added."))
+    else:
+        messages.error(request, _("The comment is empty."))
+    target = "surveys:response_review" if is_secretariat(request.user) else "surveys:response_detail"
+    return redirect(target, pk=response.pk)

@@ -1,0 +1,223 @@
+"""The review workflow: submit, return, accept, publish, reopen, and review comments.
+
+One transition function takes every step (who may, from which states, what is recorded,
+who is told); the five named services are what the web, the admin and the API call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from standards.models import Office
+from surveys.errors import NotAllowed, ResponseConflict, ResponseInvalid, WorkflowError
+from surveys.models import (
+    EDITABLE_STATUSES,
+    Membership,
+    ResponseEvent,
+    ResponseStatus,
+    ReviewComment,
+    SurveyResponse,
+    is_secretariat,
+    office_of,
+)
+from surveys.questionnaire.engine import evaluate
+from surveys.responses.display import action_words, status_words
+from surveys.responses.services import can_edit_office, revision_record, unconfirmed_sections
+from surveys.review import notifications
+
+# action → (states it may start from, state it leads to, who may take it)
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "submit": (EDITABLE_STATUSES, ResponseStatus.SUBMITTED, "approver"),
+    "return": ((ResponseStatus.SUBMITTED,), ResponseStatus.RETURNED, "secretariat"),
+    "accept": ((ResponseStatus.SUBMITTED,), ResponseStatus.ACCEPTED, "secretariat"),
+    "publish": ((ResponseStatus.ACCEPTED,), ResponseStatus.PUBLISHED, "secretariat"),
+    "reopen": ((ResponseStatus.ACCEPTED, ResponseStatus.PUBLISHED), ResponseStatus.RETURNED, "secretariat"),
+}
+
+
+ROLE_WORDS = {
+    "approver": gettext_lazy("an approver of the office"),
+    "secretariat": gettext_lazy("the International Bureau (secretariat)"),
+}
+
+
+# The refusal as one sentence per role, so that translations need not assemble it.
+ROLE_REFUSALS = {
+    "approver": gettext_lazy("Only an approver of the office can do this."),
+    "secretariat": gettext_lazy("Only the International Bureau (secretariat) can do this."),
+}
+
+
+def is_office_approver(user: User, office: Office) -> bool:
+    membership = getattr(user, "_wipostad_membership", None) if user.is_authenticated else None
+    if membership is None and user.is_authenticated:
+        office_of(user)  # caches the membership on the user
+        membership = getattr(user, "_wipostad_membership", None)
+    return bool(membership) and membership.office_id == office.pk and membership.role == Membership.Role.APPROVER
+
+
+def _may(user: User, role: str, response: SurveyResponse) -> bool:
+    if role == "secretariat":
+        return is_secretariat(user)
+    return is_office_approver(user, response.office)
+
+
+def allowed_actions(response: SurveyResponse, user: User) -> list[str]:
+    """The workflow steps this user may take on the response now (for buttons and the API)."""
+    return [
+        action
+        for action, (sources, _, role) in TRANSITIONS.items()
+        if response.status in sources and _may(user, role, response)
+    ]
+
+
+@transaction.atomic
+def _transition(
+    *,
+    response: SurveyResponse,
+    user: User,
+    action: str,
+    comment: str = "",
+    question_comments: Mapping[str, str] | None = None,
+    expected_version: int | None = None,
+) -> SurveyResponse:
+    sources, target, role = TRANSITIONS[action]
+    locked = (
+        SurveyResponse.objects.select_for_update(of=("self",))
+        .select_related("round__edition", "office", "updated_by")
+        .get(pk=response.pk)
+    )
+    if not _may(user, role, locked):
+        raise NotAllowed(str(ROLE_REFUSALS[role]))
+    if locked.status not in sources:
+        raise WorkflowError(
+            _("A response that is %(status)s cannot be %(action)s.")
+            % {"status": status_words(locked.status), "action": action_words(action)}
+        )
+    if expected_version is not None and locked.version != expected_version:
+        raise ResponseConflict(locked, expected_version)
+    question_comments = {q: c.strip() for q, c in (question_comments or {}).items() if c and c.strip()}
+    edition = locked.round.edition.structure
+    unknown = [q for q in question_comments if q not in edition.by_id]
+    if unknown:
+        raise WorkflowError(_("Unknown question ID(s): %(ids)s.") % {"ids": ", ".join(unknown)})
+    if action == "submit":
+        evaluation = evaluate(edition, locked.answers)
+        missing = unconfirmed_sections(locked)
+        if not evaluation.is_valid or missing:
+            raise ResponseInvalid(evaluation, unconfirmed=missing)
+    if action == "return" and not (comment.strip() or question_comments):
+        raise WorkflowError(_("Say what the office should change: add a comment, on the response or on a question."))
+
+    before = {**locked.set_aside_answers, **locked.answers}
+    from_status = locked.status
+    now = timezone.now()
+    locked.status = target
+    stamp = {"submit": "submitted_at", "accept": "accepted_at", "publish": "published_at"}.get(action)
+    fields = ["status", "version", "updated_by", "updated_at"]
+    if stamp:
+        setattr(locked, stamp, now)
+        fields.append(stamp)
+    locked.version = F("version") + 1
+    locked.updated_by = user
+    locked.save(update_fields=fields)
+    locked.refresh_from_db(fields=["version", "updated_at"])
+    revision_record(locked, user, before, ResponseEvent.Action(action).label.lower())
+    ResponseEvent.objects.create(
+        response=locked,
+        action=action,
+        from_status=from_status,
+        to_status=target,
+        actor=user,
+        comment=comment.strip(),
+        version=locked.version,
+    )
+    comments = (
+        [ReviewComment(response=locked, question_id="", author=user, body=comment.strip(), version=locked.version)]
+        if comment.strip() and action != "submit"
+        else []
+    )
+    comments += [
+        ReviewComment(response=locked, question_id=qid, author=user, body=body, version=locked.version)
+        for qid, body in question_comments.items()
+    ]
+    ReviewComment.objects.bulk_create(comments)
+    transaction.on_commit(lambda: notifications.response_changed(locked, action, comment.strip()))
+    for key in ("status", "version", "updated_at", "updated_by_id", "submitted_at", "accepted_at", "published_at"):
+        response.__dict__[key] = getattr(locked, key)
+    return locked
+
+
+def response_submit(*, response: SurveyResponse, user: User, expected_version: int | None = None) -> SurveyResponse:
+    """The office's approver hands the response to the International Bureau."""
+    return _transition(response=response, user=user, action="submit", expected_version=expected_version)
+
+
+def response_return(
+    *,
+    response: SurveyResponse,
+    user: User,
+    comment: str = "",
+    question_comments: Mapping[str, str] | None = None,
+    expected_version: int | None = None,
+) -> SurveyResponse:
+    """The secretariat sends a submitted response back to the office, saying what to change."""
+    return _transition(
+        response=response,
+        user=user,
+        action="return",
+        comment=comment,
+        question_comments=question_comments,
+        expected_version=expected_version,
+    )
+
+
+def response_accept(
+    *, response: SurveyResponse, user: User, comment: str = "", expected_version: int | None = None
+) -> SurveyResponse:
+    return _transition(
+        response=response, user=user, action="accept", comment=comment, expected_version=expected_version
+    )
+
+
+def response_publish(*, response: SurveyResponse, user: User, expected_version: int | None = None) -> SurveyResponse:
+    return _transition(response=response, user=user, action="publish", expected_version=expected_version)
+
+
+def response_reopen(
+    *, response: SurveyResponse, user: User, comment: str = "", expected_version: int | None = None
+) -> SurveyResponse:
+    """The secretariat opens an accepted or published response to the office again."""
+    return _transition(
+        response=response, user=user, action="reopen", comment=comment, expected_version=expected_version
+    )
+
+
+WORKFLOW_ACTIONS = {
+    "submit": response_submit,
+    "return": response_return,
+    "accept": response_accept,
+    "publish": response_publish,
+    "reopen": response_reopen,
+}
+
+
+@transaction.atomic
+def comment_add(*, response: SurveyResponse, user: User, body: str, question_id: str = "") -> ReviewComment:
+    """A comment by the secretariat or by the office, on the response or on one question."""
+    if not (is_secretariat(user) or can_edit_office(user, response.office)):
+        raise NotAllowed(_("Only the office and the International Bureau can comment on this response."))
+    if not body.strip():
+        raise WorkflowError(_("The comment is empty."))
+    if question_id and question_id not in response.round.edition.structure.by_id:
+        raise WorkflowError(_("Unknown question ID %(id)s.") % {"id": question_id})
+    return ReviewComment.objects.create(
+        response=response, question_id=question_id, author=user, body=body.strip(), version=response.version
+    )
