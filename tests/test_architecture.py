@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("surveys", "standards")
 # The questionnaire modules that work on data alone (loading.py stores editions).
-PURE_QUESTIONNAIRE = ("conditions", "consistency", "edition", "engine", "evaluation", "form_fields")
+PURE_QUESTIONNAIRE = ("conditions", "consistency", "edition", "engine", "evaluation", "form_fields", "texts")
 
 
 @cache

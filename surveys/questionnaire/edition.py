@@ -13,63 +13,20 @@ from typing import Any
 from django.utils.translation import gettext, override
 
 from standards import checkdigits
+from surveys.questionnaire.texts import LocalText, Text, base_language, tr_text
+
+# The texts of an edition are read through this module too (``tr``, ``tr_marked``).
+from surveys.questionnaire.texts import tr as tr
+from surveys.questionnaire.texts import tr_marked as tr_marked
 
 QUESTION_TYPES = frozenset({"multi", "single", "yesno", "text", "partial_date", "int", "part_lengths", "order", "grid"})
 YESNO_CODES = ("yes", "no")
 CATALOGUES = {"check_digits": lambda: set(checkdigits.CATALOGUE)}
 CONDITION_OPERATORS = frozenset({"eq", "in", "has", "answered", "all", "any", "not"})
 
-Text = Mapping[str, str]
-
 
 class DefinitionError(ValueError):
     """The definition file is not well formed; the message names the place and the reason."""
-
-
-def base_language(language: str | None) -> str:
-    """ "fr" for "fr", "fr-ch" or "fr_CA": the definition file keys texts by two-letter codes."""
-    return (language or "en").replace("_", "-").split("-")[0].lower()
-
-
-def tr(text: Text | None, language: str = "en") -> str:
-    """The text in the language asked for, falling back to English."""
-    if not text:
-        return ""
-    return text.get(base_language(language)) or text.get("en", "")
-
-
-def tr_marked(text: Text | None, language: str = "en") -> tuple[str, bool]:
-    """The text in the language asked for, and whether English was shown instead because
-    the translation is missing (pages mark such texts, so a reader knows it is not theirs)."""
-    if not text:
-        return "", False
-    language = base_language(language)
-    translated = text.get(language)
-    if translated:
-        return translated, False
-    english = text.get("en", "")
-    return english, bool(english) and language != "en"
-
-
-class LocalText(str):
-    """An edition text in the reader's language. ``fallback`` is True when it is the English
-    text standing in for a missing translation. Still a plain string for everything else
-    (comparisons, truncation, exports)."""
-
-    fallback: bool
-
-    def __new__(cls, value: str = "", fallback: bool = False) -> LocalText:
-        obj = super().__new__(cls, value)
-        obj.fallback = fallback
-        return obj
-
-    def __reduce__(self):
-        return (LocalText, (str(self), self.fallback))
-
-
-def tr_text(text: Text | None, language: str = "en") -> LocalText:
-    """``tr_marked`` as one string that remembers whether it is a fallback."""
-    return LocalText(*tr_marked(text, language))
 
 
 YESNO_ENGLISH = {"yes": "Yes", "no": "No"}
