@@ -53,7 +53,8 @@ from surveys.models import (
 )
 from surveys.questionnaire.conditions import applicable_questions
 from surveys.questionnaire.edition import Edition, Question, tr
-from surveys.questionnaire.engine import evaluate, parse_partial_date
+from surveys.questionnaire.engine import evaluate
+from surveys.questionnaire.types.partial_date import parse_partial_date
 from surveys.responses.attachments import ALLOWED_ATTACHMENT_TYPES
 
 # A published page is a few hundred kilobytes at most; anything far larger is not one.

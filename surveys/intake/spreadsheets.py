@@ -94,8 +94,9 @@ from surveys.models import (
     is_secretariat,
 )
 from surveys.questionnaire.edition import Edition, Question
-from surveys.questionnaire.engine import evaluate, format_partial_date, parse_partial_date
+from surveys.questionnaire.engine import evaluate
 from surveys.questionnaire.evaluation import Evaluation
+from surveys.questionnaire.types.partial_date import format_partial_date, parse_partial_date
 
 ROUND, OFFICE, SYSTEM, SEQUENCE, STATUS = "round", "office", "numbering_system", "sequence", "status"
 FIXED_COLUMNS = (ROUND, OFFICE, SYSTEM, SEQUENCE, STATUS)

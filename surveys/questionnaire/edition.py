@@ -18,8 +18,12 @@ from surveys.questionnaire.texts import LocalText, Text, base_language, tr_text
 # The texts of an edition are read through this module too (``tr``, ``tr_marked``).
 from surveys.questionnaire.texts import tr as tr
 from surveys.questionnaire.texts import tr_marked as tr_marked
+from surveys.questionnaire.types.registry import KNOWN
+from surveys.questionnaire.types.registry import get as question_type
 
-QUESTION_TYPES = frozenset({"multi", "single", "yesno", "text", "partial_date", "int", "part_lengths", "order", "grid"})
+# The names of the registered question types (surveys/questionnaire/types/), as they are
+# when asked: a type registered later is known from then on.
+QUESTION_TYPES = KNOWN
 YESNO_CODES = ("yes", "no")
 CATALOGUES = {"check_digits": lambda: set(checkdigits.CATALOGUE)}
 CONDITION_OPERATORS = frozenset({"eq", "in", "has", "answered", "all", "any", "not"})
@@ -297,33 +301,17 @@ class _Checker:
         for key in ("help", "continuation", "answer_format"):
             self.text(f"{where}.{key}", q.get(key), optional=True)
         self.example_refs(where, q.get("examples"), known_examples)
-        if qtype in ("multi", "single"):
-            choices = q.get("choices") or []
-            codes = [c.get("code") for c in choices]
-            if not codes or len(set(codes)) != len(codes) or not all(isinstance(c, str) and c for c in codes):
-                self.fail(where, "choices need unique, non-empty codes")
-            for c in choices:
-                self.text(f"{where}.choices[{c['code']}]", c.get("label"))
-            catalogue = q.get("catalogue")
-            if catalogue is not None:
-                if catalogue not in CATALOGUES:
-                    self.fail(where, f"unknown catalogue {catalogue!r}")
-                unknown = [c for c in codes if c != "other" and c not in CATALOGUES[catalogue]()]
-                if unknown:
-                    self.fail(where, f"choices {unknown} are not in the {catalogue} catalogue")
-        if qtype in ("part_lengths", "order"):
-            self.source(where, q.get("parts_from"), "parts_from")
-        if qtype == "grid":
-            columns = q.get("columns") or []
-            ids = [c.get("id") for c in columns]
-            if not ids or len(set(ids)) != len(ids):
-                self.fail(where, "a grid needs columns with unique ids")
-            for c in columns:
-                self.text(f"{where}.columns[{c['id']}]", c.get("label"))
-            if q.get("rows_from") is not None:
-                self.source(where, q.get("rows_from"), "rows_from")
+        question_type(qtype).check_definition(self, where, q)
         self.condition(where, q.get("condition"))
         self.seen[qid] = q
+
+    def catalogue(self, where: str, catalogue: Any, codes: list[str]) -> None:
+        """Choices drawn from a catalogue of the standards app must exist in it ("other" aside)."""
+        if catalogue not in CATALOGUES:
+            self.fail(where, f"unknown catalogue {catalogue!r}")
+        unknown = [c for c in codes if c != "other" and c not in CATALOGUES[catalogue]()]
+        if unknown:
+            self.fail(where, f"choices {unknown} are not in the {catalogue} catalogue")
 
     def source(self, where: str, ref: Any, key: str) -> None:
         src = self.seen.get(ref)

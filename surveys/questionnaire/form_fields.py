@@ -10,8 +10,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from surveys.questionnaire.edition import Edition, Question
-from surveys.questionnaire.engine import MAX_GRID_ROWS, format_partial_date, parse_partial_date
 from surveys.questionnaire.evaluation import is_empty
+from surveys.questionnaire.types.grid import MAX_GRID_ROWS
+from surveys.questionnaire.types.partial_date import format_partial_date, parse_partial_date
 
 
 def _int_or_raw(raw: str) -> int | str:

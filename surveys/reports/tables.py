@@ -26,8 +26,9 @@ from django.utils import timezone
 from standards.st13 import RULES, ComplianceReport, Verdict
 from surveys.models import Attachment, ResponseStatus, SurveyResponse, SurveyRound, is_secretariat
 from surveys.questionnaire.edition import Edition, Question, Text, tr
-from surveys.questionnaire.engine import evaluate, format_partial_date
+from surveys.questionnaire.engine import evaluate
 from surveys.questionnaire.evaluation import Evaluation
+from surveys.questionnaire.types.partial_date import format_partial_date
 from surveys.reports.charts import Bar, Chart
 from surveys.responses import selectors
 from surveys.responses.compliance import compliance_for_answers

@@ -14,7 +14,7 @@ from django.utils.translation import gettext, ngettext, override, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from surveys.questionnaire.edition import Edition, LocalText, Question, base_language, tr_text
-from surveys.questionnaire.engine import format_partial_date
+from surveys.questionnaire.types.partial_date import format_partial_date
 
 # Labels read in pages, in the language of the page (lazy: looked up when shown). The
 # model's own choice labels stay English (they are data for the admin and the API).
