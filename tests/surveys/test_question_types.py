@@ -252,6 +252,8 @@ def test_the_office_answers_a_colour_question_in_its_form(client, office_a_respo
 
     page = client.get(url).content.decode()
     assert '<input type="color" name="c1b" id="id_c1b" value="">' in page
+    # The branching script reads a colour as the built-in one-field types: from its field.
+    assert 'data-question="c1b" data-value="field" hidden' in page
 
     saved = client.post(url, {"version": str(response.version), "action": "save", "c1a": "yes", "c1b": "#1F6FEB"})
     assert saved.status_code == 302
