@@ -224,89 +224,122 @@ class SheetReader:
         """The row's target and answers, or None for an empty row; ImportInvalid lists every problem."""
         if all(is_blank(v) for v in row.values()):
             return None
-        problems: list[RowProblem] = []
+        cells = _RowCells(self, row, number)
+        survey_round = cells.survey_round()
+        office = cells.office()
+        label = cells.label()
+        sequence = cells.sequence()
+        answers = cells.answers(survey_round)
+        if survey_round and office and label:
+            cells.check_once(survey_round, office, label)
+        if cells.problems:
+            raise ImportInvalid(cells.problems)
+        return ParsedRow(number, survey_round, office, label, sequence, answers)
 
-        def problem(column: str, message: str) -> None:
-            problems.append(RowProblem(number, column, message))
 
-        def text_of(column: str) -> str:
-            try:
-                return cell_text(self._cell(row, column)).strip()
-            except CellError as exc:
-                problem(column, str(exc))
-                return ""
+class _RowCells:
+    """The cells of one row read in turn, each problem noted with its column."""
 
-        survey_round = office = None
-        slug = text_of(ROUND)
-        if not slug:
-            problem(ROUND, "empty; give the survey round's slug (e.g. application-numbering-2012).")
-        else:
-            survey_round = self._round(slug)
-            if survey_round is None:
-                problem(ROUND, f"no survey round has the slug {slug!r}.")
-        code = text_of(OFFICE)
-        if not code:
-            problem(OFFICE, "empty; give the office's ST.3 code (e.g. MD).")
-        else:
-            try:
-                validate_st3_code(code)
-            except ValidationError as exc:
-                problem(OFFICE, " ".join(exc.messages))
-            else:
-                office = self._office(code)
-                if office is None:
-                    problem(OFFICE, f"no office has the ST.3 code {code!r}.")
+    def __init__(self, reader: SheetReader, row: Mapping[Any, Any], number: int) -> None:
+        self.reader, self.row, self.number = reader, row, number
+        self.problems: list[RowProblem] = []
+
+    def problem(self, column: str, message: str) -> None:
+        self.problems.append(RowProblem(self.number, column, message))
+
+    def text_of(self, column: str) -> str:
         try:
-            label = unguard_text(cell_text(self._cell(row, SYSTEM))).strip()
+            return cell_text(self.reader._cell(self.row, column)).strip()
         except CellError as exc:
-            problem(SYSTEM, str(exc))
-            label = ""
-        else:
-            if not label:
-                problem(SYSTEM, "empty; give the numbering system's label (e.g. Trademarks).")
-            elif len(label) > MAX_LABEL_LENGTH:
-                problem(SYSTEM, f"at most {MAX_LABEL_LENGTH} characters (this label has {len(label)}).")
-        sequence = None
-        raw_sequence = text_of(SEQUENCE)
-        if raw_sequence:
-            try:
-                sequence = whole_number(raw_sequence, "the sequence")
-            except CellError as exc:
-                problem(SEQUENCE, str(exc))
-            else:
-                if sequence < 1:
-                    problem(SEQUENCE, "the sequence starts at 1.")
+            self.problem(column, str(exc))
+            return ""
 
-        structure = self._structure(survey_round) if survey_round else None
+    def survey_round(self) -> SurveyRound | None:
+        slug = self.text_of(ROUND)
+        if not slug:
+            self.problem(ROUND, "empty; give the survey round's slug (e.g. application-numbering-2012).")
+            return None
+        survey_round = self.reader._round(slug)
+        if survey_round is None:
+            self.problem(ROUND, f"no survey round has the slug {slug!r}.")
+        return survey_round
+
+    def office(self) -> Office | None:
+        code = self.text_of(OFFICE)
+        if not code:
+            self.problem(OFFICE, "empty; give the office's ST.3 code (e.g. MD).")
+            return None
+        try:
+            validate_st3_code(code)
+        except ValidationError as exc:
+            self.problem(OFFICE, " ".join(exc.messages))
+            return None
+        office = self.reader._office(code)
+        if office is None:
+            self.problem(OFFICE, f"no office has the ST.3 code {code!r}.")
+        return office
+
+    def label(self) -> str:
+        try:
+            label = unguard_text(cell_text(self.reader._cell(self.row, SYSTEM))).strip()
+        except CellError as exc:
+            self.problem(SYSTEM, str(exc))
+            return ""
+        if not label:
+            self.problem(SYSTEM, "empty; give the numbering system's label (e.g. Trademarks).")
+        elif len(label) > MAX_LABEL_LENGTH:
+            self.problem(SYSTEM, f"at most {MAX_LABEL_LENGTH} characters (this label has {len(label)}).")
+        return label
+
+    def sequence(self) -> int | None:
+        raw = self.text_of(SEQUENCE)
+        if not raw:
+            return None
+        try:
+            sequence = whole_number(raw, "the sequence")
+        except CellError as exc:
+            self.problem(SEQUENCE, str(exc))
+            return None
+        if sequence < 1:
+            self.problem(SEQUENCE, "the sequence starts at 1.")
+        return sequence
+
+    def answers(self, survey_round: SurveyRound | None) -> dict[str, Any]:
+        structure = self.reader._structure(survey_round) if survey_round else None
         answers: dict[str, Any] = {}
-        for header, column in self.names.items():
-            if column in FIXED_COLUMNS:
+        for header, column in self.reader.names.items():
+            value = self.row.get(header)
+            if column in FIXED_COLUMNS or is_blank(value):
                 continue
-            value = row.get(header)
-            if is_blank(value):
+            edition = self.edition_of(column, structure, survey_round)
+            if edition is None:
                 continue
-            if column not in self.known_ids:
-                shown = column or "(no header)"
-                problem(shown, "unknown column: neither a question ID nor one of " + ", ".join(FIXED_COLUMNS) + ".")
-                continue
-            if structure is not None and column not in structure.by_id:
-                problem(column, f"not a question of the edition {self.edition_slugs.get(survey_round.edition_id)!r}.")
-                continue
-            edition = structure or next(s for s in self.structures.values() if column in s.by_id)
             try:
                 answers[column] = decode_answer(edition, edition.by_id[column], value)
             except CellError as exc:
-                problem(column, str(exc))
+                self.problem(column, str(exc))
+        return answers
 
-        if survey_round and office and label:
-            key = (survey_round.pk, office.pk, label.lower())
-            if key in self._seen:
-                problem(SYSTEM, f"row {self._seen[key]} already imports this response ({office.pk}, “{label}”).")
-            else:
-                self._seen[key] = number
-        if problems:
-            raise ImportInvalid(problems)
-        return ParsedRow(number, survey_round, office, label, sequence, answers)
+    def edition_of(self, column: str, structure: Edition | None, survey_round: SurveyRound | None) -> Edition | None:
+        """The edition whose question the column is: the round's, or any (the round is unknown)."""
+        if column not in self.reader.known_ids:
+            shown = column or "(no header)"
+            self.problem(shown, "unknown column: neither a question ID nor one of " + ", ".join(FIXED_COLUMNS) + ".")
+            return None
+        if structure is not None and column not in structure.by_id:
+            slug = self.reader.edition_slugs.get(survey_round.edition_id)
+            self.problem(column, f"not a question of the edition {slug!r}.")
+            return None
+        return structure or next(s for s in self.reader.structures.values() if column in s.by_id)
+
+    def check_once(self, survey_round: SurveyRound, office: Office, label: str) -> None:
+        """A response may be imported once per sheet."""
+        key = (survey_round.pk, office.pk, label.lower())
+        seen = self.reader._seen
+        if key in seen:
+            self.problem(SYSTEM, f"row {seen[key]} already imports this response ({office.pk}, “{label}”).")
+        else:
+            seen[key] = self.number
 
 
 # --- writing --------------------------------------------------------------------------
