@@ -383,86 +383,131 @@ def read_page(text: str, edition: Edition, *, source: str) -> Page:
     """The page's heading and its questions with their answer lines (no database)."""
     html = looks_like_html(text, source)
     lines = lines_from_html(text) if html else lines_from_text(text)
-    page = Page(source=source, format="html" if html else "text")
-    titles = _section_titles(edition)
-    texts_by_number: dict[int, set[str]] = {}
-    for q in edition.questions:
-        texts_by_number.setdefault(q.number, set()).add(norm(tr(q.text)))
+    walker = _PageWalker(Page(source=source, format="html" if html else "text"), edition)
+    for line in lines:
+        walker.take(line)
+    return walker.page
 
-    state = "preamble"  # preamble · section · example · number · answer
-    number: int | None = None
-    current: Block | None = None
 
-    def start(letter: str | None, text: str, line: Line) -> Block:
-        block = Block(number, letter, text, line.number, line.qid)
-        page.blocks.append(block)
+class _PageWalker:
+    """Groups the lines of a page into questions, line by line (step 2).
+
+    ``state`` says where the walk is: before the first question (preamble), under a
+    section title or a help example (section, example), after a "Question N" heading
+    (number), or in the answer of a question (answer).
+    """
+
+    def __init__(self, page: Page, edition: Edition) -> None:
+        self.page = page
+        self.titles = _section_titles(edition)
+        self.texts_by_number: dict[int, set[str]] = {}
+        for q in edition.questions:
+            self.texts_by_number.setdefault(q.number, set()).add(norm(tr(q.text)))
+        self.state = "preamble"
+        self.number: int | None = None
+        self.current: Block | None = None
+
+    def take(self, line: Line) -> None:
+        steps = (self._table, self._heading, self._meta, self._question_number, self._furniture, self._question)
+        if not any(step(line) for step in steps):
+            self._answer(line)
+
+    def _start(self, letter: str | None, text: str, line: Line) -> Block:
+        block = Block(self.number, letter, text, line.number, line.qid)
+        self.page.blocks.append(block)
+        self.current, self.state = block, "answer"
         return block
 
-    for line in lines:
-        t, kind = line.text, line.kind
-        if kind == "table":
-            if state == "answer" and current is not None:
-                current.answer.append(line)
-            elif state != "preamble":
-                page.unmapped.append(Unmapped(line.number, "(table)", "a table outside any question"))
-            continue
-        m = HEADING_RE.match(t) if kind in (None, "section") else None
+    def _table(self, line: Line) -> bool:
+        if line.kind != "table":
+            return False
+        if self.state == "answer" and self.current is not None:
+            self.current.answer.append(line)
+        elif self.state != "preamble":
+            self.page.unmapped.append(Unmapped(line.number, "(table)", "a table outside any question"))
+        return True
+
+    def _heading(self, line: Line) -> bool:
+        """ "Response n of m submitted by … in yyyy"."""
+        m = HEADING_RE.match(line.text) if line.kind in (None, "section") else None
+        if not m:
+            return False
+        page = self.page
+        if page.sequence is None:
+            page.sequence, page.total = int(m[1]), int(m[2])
+            page.office_name, page.year, page.heading_line = m[3].strip(), int(m[4]), line.number
+        elif (page.sequence, page.total, page.office_name) != (int(m[1]), int(m[2]), m[3].strip()):
+            page.problems.append(f"line {line.number}: a second, different heading “{line.text}”")
+        return True
+
+    def _meta(self, line: Line) -> bool:
+        """ "Numbering system: … · Office: XX" (this product's pages)."""
+        m = META_RE.match(line.text) if line.kind is None else None
+        if not (m and self.state == "preamble"):
+            return False
+        self.page.label, self.page.office_code = m["label"].strip(), m["code"]
+        return True
+
+    def _question_number(self, line: Line) -> bool:
+        """ "Question N" or "Question N (cont'd) …"."""
+        if line.kind not in (None, "qheading"):
+            return False
+        m = CONTINUED_RE.match(line.text) or QUESTION_RE.match(line.text)
         if m:
-            if page.sequence is None:
-                page.sequence, page.total = int(m[1]), int(m[2])
-                page.office_name, page.year, page.heading_line = m[3].strip(), int(m[4]), line.number
-            elif (page.sequence, page.total, page.office_name) != (int(m[1]), int(m[2]), m[3].strip()):
-                page.problems.append(f"line {line.number}: a second, different heading “{t}”")
-            continue
-        m = META_RE.match(t) if kind is None else None
-        if m and state == "preamble":
-            page.label, page.office_code = m["label"].strip(), m["code"]
-            continue
-        m = CONTINUED_RE.match(t) if kind in (None, "qheading") else None
-        if m:
-            number, state, current = int(m[1]), "number", None
-            continue
-        m = QUESTION_RE.match(t) if kind in (None, "qheading") else None
-        if m:
-            number, state, current = int(m[1]), "number", None
-            continue
-        if kind == "qheading":
-            page.unmapped.append(Unmapped(line.number, t, "a question heading without a question number"))
-            continue
-        if kind == "section" or (kind is None and _is_section_title(t, titles)):
-            state, current = ("preamble" if number is None else "section"), None
-            continue
-        if kind == "reminder" or (kind is None and EXAMPLE_RE.match(t)):
+            self.number, self.state, self.current = int(m[1]), "number", None
+            return True
+        if line.kind == "qheading":
+            self.page.unmapped.append(Unmapped(line.number, line.text, "a question heading without a question number"))
+            return True
+        return False
+
+    def _furniture(self, line: Line) -> bool:
+        """Section titles and reminders, help examples: not part of any answer."""
+        kind = line.kind
+        if kind == "section" or (kind is None and _is_section_title(line.text, self.titles)):
+            self.state, self.current = ("preamble" if self.number is None else "section"), None
+            return True
+        if kind == "reminder" or (kind is None and EXAMPLE_RE.match(line.text)):
             if kind is None:
-                state, current = ("preamble" if number is None else "example"), None
-            continue
-        if state == "preamble" or number is None:
-            continue
-        if kind == "question":
-            m = LETTERED_RE.match(t)
-            current = start(m[1], m[2].strip(), line) if m else start(None, t, line)
-            state = "answer"
-            continue
-        if kind is None and state in ("number", "answer", "example"):
-            m = LETTERED_RE.match(t)
+                self.state, self.current = ("preamble" if self.number is None else "example"), None
+            return True
+        return False
+
+    def _question(self, line: Line) -> bool:
+        """A question ("b) …"), or a line of the preamble (skipped)."""
+        if self.state == "preamble" or self.number is None:
+            return True
+        m = LETTERED_RE.match(line.text)
+        if line.kind == "question":
             if m:
-                current, state = start(m[1], m[2].strip(), line), "answer"
-                continue
-        if state in ("section", "example"):
-            continue
-        if state == "number":
-            if kind is None:
-                current, state = start(None, t, line), "answer"
+                self._start(m[1], m[2].strip(), line)
             else:
-                page.unmapped.append(Unmapped(line.number, t, f"an answer before any question of Question {number}"))
-            continue
-        # state == "answer"
-        if kind is None and current is not None and current.answer and _unlettered_question(t, number, texts_by_number):
-            current = start(None, t, line)
-            continue
-        if current is not None:
+                self._start(None, line.text, line)
+            return True
+        if line.kind is None and self.state in ("number", "answer", "example") and m:
+            self._start(m[1], m[2].strip(), line)
+            return True
+        return False
+
+    def _answer(self, line: Line) -> None:
+        if self.state in ("section", "example"):
+            return
+        if self.state == "number":
+            if line.kind is None:
+                self._start(None, line.text, line)
+            else:
+                self.page.unmapped.append(
+                    Unmapped(line.number, line.text, f"an answer before any question of Question {self.number}")
+                )
+            return
+        current = self.current
+        if line.kind is None and current is not None and current.answer and self._unlettered(line.text):
+            self._start(None, line.text, line)
+        elif current is not None:
             current.answer.append(line)
-    return page
+
+    def _unlettered(self, text: str) -> bool:
+        return _unlettered_question(text, self.number, self.texts_by_number)
 
 
 def _unlettered_question(text: str, number: int | None, texts: Mapping[int, set[str]]) -> bool:
@@ -589,64 +634,92 @@ class _QuestionReader:
 def map_page(page: Page, edition: Edition) -> MappedPage:
     """The page's answers keyed by question ID, checked by the engine (no database)."""
     result = MappedPage(page=page, unmapped=list(page.unmapped), problems=list(page.problems))
-    reader = _Reader(edition)
-    by_letter = {(q.number, q.letter): q for q in edition.questions if q.letter}
-    position = {q.id: i for i, q in enumerate(edition.questions)}
-    last_of_number: dict[int, int] = {}
-
-    if page.sequence is None:
-        result.problems.append("no heading “Response n of m submitted by … in yyyy” found: is this a response page?")
-    elif not 1 <= page.sequence <= page.total:
-        result.problems.append(
-            f"line {page.heading_line}: “Response {page.sequence} of {page.total}” is not a possible number"
-        )
-    if not page.blocks:
-        result.problems.append("no questions found (no “Question 1” heading): is this a response page?")
-
+    result.problems += _page_problems(page)
+    matcher = _BlockMatcher(edition, result)
     for block in page.blocks:
-        q: Question | None
-        if block.letter:
-            q = by_letter.get((block.number, block.letter))
-        else:
-            # A follow-up without a letter is the next question of that number that the
-            # answers so far make applicable.
-            applicable = set(applicable_questions(edition, result.answers))
-            after = last_of_number.get(block.number, -1)
-            q = next(
-                (
-                    c
-                    for i, c in enumerate(edition.questions)
-                    if c.number == block.number and i > after and c.id in applicable and c.id not in result.answers
-                ),
-                None,
-            )
-        if q is None:
-            result.problems.append(f"line {block.line}: {block.label} is not a question of the edition {edition.slug}")
-            result.unmapped.append(Unmapped(block.line, block.text, f"{block.label} is not in the edition"))
-            result.unmapped.extend(
-                Unmapped(a.number, a.text or "(table)", "answer to an unknown question") for a in block.answer
-            )
-            continue
-        if block.qid and block.qid != q.id:
-            result.problems.append(
-                f"line {block.line}: the page marks {block.label} as {block.qid}, but it is {q.id} in the edition"
-            )
-            continue
-        if q.id in result.answers or q.id in result.lines_of:
-            result.problems.append(
-                f"line {block.line}: {_label(q)} appears twice (first on line {result.lines_of[q.id]})"
-            )
-            continue
-        result.lines_of[q.id] = block.line
-        last_of_number[block.number] = position[q.id]
-        value = _QuestionReader(reader, q, block, result).read()
-        if value is not None:
-            result.answers[q.id] = value
-
+        matcher.read(block)
     if result.problems and not result.answers:
         return result
     _check(result, edition)
     return result
+
+
+def _page_problems(page: Page) -> list[str]:
+    """What makes a page no response page at all (no heading, no questions)."""
+    problems = []
+    if page.sequence is None:
+        problems.append("no heading “Response n of m submitted by … in yyyy” found: is this a response page?")
+    elif not 1 <= page.sequence <= page.total:
+        numbers = f"“Response {page.sequence} of {page.total}”"
+        problems.append(f"line {page.heading_line}: {numbers} is not a possible number")
+    if not page.blocks:
+        problems.append("no questions found (no “Question 1” heading): is this a response page?")
+    return problems
+
+
+class _BlockMatcher:
+    """Matches the questions of a page to those of the edition and has them read."""
+
+    def __init__(self, edition: Edition, result: MappedPage) -> None:
+        self.edition, self.result = edition, result
+        self.reader = _Reader(edition)
+        self.by_letter = {(q.number, q.letter): q for q in edition.questions if q.letter}
+        self.position = {q.id: i for i, q in enumerate(edition.questions)}
+        self.last_of_number: dict[int, int] = {}
+
+    def read(self, block: Block) -> None:
+        q = self.question_of(block)
+        if q is None or not self.takes(block, q):
+            return
+        result = self.result
+        result.lines_of[q.id] = block.line
+        self.last_of_number[block.number] = self.position[q.id]
+        value = _QuestionReader(self.reader, q, block, result).read()
+        if value is not None:
+            result.answers[q.id] = value
+
+    def question_of(self, block: Block) -> Question | None:
+        q = self.by_letter.get((block.number, block.letter)) if block.letter else self.follow_up(block)
+        if q is None:
+            result = self.result
+            result.problems.append(
+                f"line {block.line}: {block.label} is not a question of the edition {self.edition.slug}"
+            )
+            result.unmapped.append(Unmapped(block.line, block.text, f"{block.label} is not in the edition"))
+            result.unmapped.extend(
+                Unmapped(a.number, a.text or "(table)", "answer to an unknown question") for a in block.answer
+            )
+        return q
+
+    def follow_up(self, block: Block) -> Question | None:
+        # A follow-up without a letter is the next question of that number that the
+        # answers so far make applicable.
+        answers = self.result.answers
+        applicable = set(applicable_questions(self.edition, answers))
+        after = self.last_of_number.get(block.number, -1)
+        return next(
+            (
+                c
+                for i, c in enumerate(self.edition.questions)
+                if c.number == block.number and i > after and c.id in applicable and c.id not in answers
+            ),
+            None,
+        )
+
+    def takes(self, block: Block, q: Question) -> bool:
+        """Whether the block may answer q: the page's markup agrees, and q is not answered yet."""
+        result = self.result
+        if block.qid and block.qid != q.id:
+            result.problems.append(
+                f"line {block.line}: the page marks {block.label} as {block.qid}, but it is {q.id} in the edition"
+            )
+            return False
+        if q.id in result.answers or q.id in result.lines_of:
+            result.problems.append(
+                f"line {block.line}: {_label(q)} appears twice (first on line {result.lines_of[q.id]})"
+            )
+            return False
+        return True
 
 
 def _check(result: MappedPage, edition: Edition) -> None:
@@ -661,28 +734,36 @@ def _check(result: MappedPage, edition: Edition) -> None:
     for qid, _ in result.attachments:
         if not evaluation.is_applicable(qid):
             result.problems.append(f"{_label(edition.by_id[qid])} has an attachment but does not apply")
-    missing = []
-    last = max((edition.by_id[qid].number for qid in result.lines_of), default=0)
-    for qid, issues in evaluation.errors.items():
-        q = edition.by_id[qid]
-        for issue in issues:
-            if issue.code != "required":
-                result.problems.append(f"line {result.lines_of.get(qid, '?')}: {_label(q)}: {issue.message}")
-            elif qid in result.lines_of:
-                # Shown on the page, but with nothing we could read (reported above if unreadable).
-                if qid not in result.unreadable:
-                    result.problems.append(f"line {result.lines_of[qid]}: {_label(q)}: the page gives no answer")
-            else:
-                missing.append(qid)
+    missing = [qid for qid, issues in evaluation.errors.items() if _error_problems(result, edition, qid, issues)]
     if missing:
-        listed = ", ".join(_label(edition.by_id[qid]) for qid in missing)
-        hint = ""
-        if all(edition.by_id[qid].number >= last for qid in missing):
-            hint = f" — the page stops after Question {last}: is it complete (truncated?)"
-        result.problems.append(f"no answer found for required question(s) {listed}{hint}")
+        result.problems.append(_missing_problem(result, edition, missing))
     result.warnings = [f"{w.question_id}: {w.message}" for w in evaluation.warnings]
     if not result.problems:
         result.answers = dict(evaluation.answers)
+
+
+def _error_problems(result: MappedPage, edition: Edition, qid: str, issues: list[Any]) -> bool:
+    """Report the engine's errors on a question; True when it is required and not on the page."""
+    q = edition.by_id[qid]
+    missing = False
+    for issue in issues:
+        if issue.code != "required":
+            result.problems.append(f"line {result.lines_of.get(qid, '?')}: {_label(q)}: {issue.message}")
+        elif qid not in result.lines_of:
+            missing = True
+        elif qid not in result.unreadable:
+            # Shown on the page, but with nothing we could read (reported above if unreadable).
+            result.problems.append(f"line {result.lines_of[qid]}: {_label(q)}: the page gives no answer")
+    return missing
+
+
+def _missing_problem(result: MappedPage, edition: Edition, missing: list[str]) -> str:
+    listed = ", ".join(_label(edition.by_id[qid]) for qid in missing)
+    last = max((edition.by_id[qid].number for qid in result.lines_of), default=0)
+    hint = ""
+    if all(edition.by_id[qid].number >= last for qid in missing):
+        hint = f" — the page stops after Question {last}: is it complete (truncated?)"
+    return f"no answer found for required question(s) {listed}{hint}"
 
 
 # --- writing -----------------------------------------------------------------------------
