@@ -160,6 +160,9 @@ class Command(BaseCommand):
                 "DJANGO_ALLOWED_HOSTS": HOST,
                 "DJANGO_SQLITE_PATH": str(Path(tmp) / "load.sqlite3"),
                 "DJANGO_STATIC_ROOT": str(Path(tmp) / "static"),
+                # Hashed names as in production, without the compressed copies, which
+                # would take collectstatic a minute and do not change what is measured.
+                "DJANGO_STATIC_COMPRESS": "0",
                 "DJANGO_MEDIA_ROOT": str(Path(tmp) / "uploads"),
                 "DJANGO_LOG_LEVEL": "WARNING",
             }
