@@ -573,6 +573,36 @@ def test_status_labels_and_workflow_messages_are_translated(
     assert "No iniciada" in dashboard and ">Rondas de la encuesta</a>" in dashboard
 
 
+def test_statuses_steps_rounds_and_roles_are_labelled_once_on_the_models():
+    from surveys.models import Membership, ResponseEvent, ResponseStatus, SurveyRound
+    from surveys.responses import display
+    from surveys.review.presenters import dashboard_state_label
+
+    with translation.override("fr"):
+        assert display.status_label("submitted") == str(ResponseStatus.SUBMITTED.label) == "Soumise"
+        assert display.event_label("return") == str(ResponseEvent.Action.RETURN.label) == "Renvoyée à l'office"
+        assert display.round_status_label("closed") == str(SurveyRound.Status.CLOSED.label) == "Clos"
+        assert str(Membership.Role.APPROVER.label) == "Approbateur"
+        assert dashboard_state_label("not_started") == "Non commencée" and dashboard_state_label("draft") == "Brouillon"
+        assert display.status_label("no-such-status") == "no-such-status"
+    with translation.override("es"):
+        assert display.status_words("accepted") == "aceptada" and display.action_words("reopen") == "reabierta"
+        assert str(Membership.Role.RESPONDENT.label) == "Encuestado"
+    assert display.status_label("published") == "Published" and str(Membership.Role.RESPONDENT.label) == "Respondent"
+
+
+@pytest.mark.django_db
+def test_revision_notes_are_stored_in_english_whatever_the_language(
+    edition, office_a_respondent, make_response, secretariat_reviewer, moldova_answers
+):
+    from surveys.review import workflow
+
+    response = make_response(office_a_respondent, moldova_answers, submit=True)
+    with translation.override("fr"):
+        workflow.response_return(response=response, user=secretariat_reviewer, comment="Voir q4b.")
+    assert response.revisions.order_by("-version").first().note == "returned to the office"
+
+
 @pytest.mark.django_db
 def test_error_pages_in_french(client, edition):
     _in(client, "fr")

@@ -2,7 +2,8 @@
 the status of a response, a workflow step, a round's status — in the reader's language.
 
 Also used by the admin, the reports and the services' messages ("This response is
-submitted …"), so it depends on nothing but the questionnaire.
+submitted …"), so it depends on nothing but the questionnaire and the models' choices,
+whose labels are the one definition of each status, workflow step and round status.
 """
 
 from __future__ import annotations
@@ -10,48 +11,35 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.utils.translation import gettext, ngettext, override, pgettext_lazy
+from django.db import models
+from django.utils.translation import gettext, ngettext, override
 from django.utils.translation import gettext_lazy as _
 
+from surveys.models import ResponseEvent, ResponseStatus, SurveyRound
 from surveys.questionnaire.edition import Edition, LocalText, Question, base_language, tr_text
 from surveys.questionnaire.engine import format_partial_date
 
-# Labels read in pages, in the language of the page (lazy: looked up when shown). The
-# model's own choice labels stay English (they are data for the admin and the API).
+# The states of a question, read in pages in the language of the page (lazy: looked up
+# when shown).
 STATE_LABELS = {"answered": _("Answered"), "not_answered": _("Not answered"), "not_applicable": _("Not applicable")}
 
 
-STATUS_LABELS = {
-    "draft": _("Draft"),
-    "submitted": _("Submitted"),
-    "returned": _("Returned"),
-    "accepted": _("Accepted"),
-    "published": _("Published"),
-}
-
-
-# What happened to a response, as its workflow timeline says it.
-EVENT_LABELS = {
-    "submit": _("Submitted"),
-    "return": _("Returned to the office"),
-    "accept": _("Accepted"),
-    "publish": _("Published"),
-    "reopen": _("Reopened"),
-}
-
-
-ROUND_STATUS_LABELS = {"open": pgettext_lazy("survey round", "Open"), "closed": pgettext_lazy("survey round", "Closed")}
+def _choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """The label of a stored value in the active language; an unknown value as it is."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
 
 
 def status_label(status: str) -> str:
     """A response status as pages show it ("Submitted"), in the active language."""
-    label = STATUS_LABELS.get(status)
-    return str(label) if label is not None else status
+    return _choice_label(ResponseStatus, status)
 
 
 def event_label(action: str) -> str:
-    label = EVENT_LABELS.get(action)
-    return str(label) if label is not None else action
+    """What happened to a response, as its workflow timeline says it ("Returned to the office")."""
+    return _choice_label(ResponseEvent.Action, action)
 
 
 def status_words(status: str) -> str:
@@ -66,8 +54,7 @@ def action_words(action: str) -> str:
 
 
 def round_status_label(status: str) -> str:
-    label = ROUND_STATUS_LABELS.get(status)
-    return str(label) if label is not None else status
+    return _choice_label(SurveyRound.Status, status)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -39,12 +39,6 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "accept": ((ResponseStatus.SUBMITTED,), ResponseStatus.ACCEPTED, "secretariat"),
     "publish": ((ResponseStatus.ACCEPTED,), ResponseStatus.PUBLISHED, "secretariat"),
     "reopen": ((ResponseStatus.ACCEPTED, ResponseStatus.PUBLISHED), ResponseStatus.RETURNED, "secretariat"),
-}
-
-
-ROLE_WORDS = {
-    "approver": gettext_lazy("an approver of the office"),
-    "secretariat": gettext_lazy("the International Bureau (secretariat)"),
 }
 
 
@@ -129,7 +123,11 @@ def _transition(
     locked.updated_by = user
     locked.save(update_fields=fields)
     locked.refresh_from_db(fields=["version", "updated_at"])
-    revision_record(locked, user, before, ResponseEvent.Action(action).label.lower())
+    # Revision notes are stored in the source's English whatever the reader's language;
+    # the history page shows them translated.
+    with translation.override(None):
+        note = str(ResponseEvent.Action(action).label).lower()
+    revision_record(locked, user, before, note)
     ResponseEvent.objects.create(
         response=locked,
         action=action,
