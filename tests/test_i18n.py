@@ -601,6 +601,14 @@ def test_revision_notes_are_stored_in_english_whatever_the_language(
     with translation.override("fr"):
         workflow.response_return(response=response, user=secretariat_reviewer, comment="Voir q4b.")
     assert response.revisions.order_by("-version").first().note == "returned to the office"
+    from surveys.templatetags.wipostad import revision_note
+
+    with translation.override("fr"):
+        assert revision_note("returned to the office") == "renvoyée à l'office"
+        assert revision_note("draft saved") == "brouillon enregistré"
+        assert revision_note("created, pre-filled from md-001 (2012)") == "created, pre-filled from md-001 (2012)"
+    with translation.override("es"):
+        assert revision_note("submitted") == "presentada" and revision_note("reopened") == "reabierta"
 
 
 @pytest.mark.django_db

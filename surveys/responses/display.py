@@ -2,8 +2,9 @@
 the status of a response, a workflow step, a round's status — in the reader's language.
 
 Also used by the admin, the reports and the services' messages ("This response is
-submitted …"), so it depends on nothing but the questionnaire and the models' choices,
-whose labels are the one definition of each status, workflow step and round status.
+submitted …"), so it depends on nothing but the questionnaire, ST.13's verdicts and the
+models' choices, whose labels are the one definition of each status, workflow step and
+round status.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext, ngettext, override
 from django.utils.translation import gettext_lazy as _
 
+from standards.st13 import Verdict
 from surveys.models import ResponseEvent, ResponseStatus, SurveyRound
 from surveys.questionnaire.edition import Edition, LocalText, Question, base_language, tr_text
 from surveys.questionnaire.engine import format_partial_date
@@ -22,6 +24,21 @@ from surveys.questionnaire.engine import format_partial_date
 # The states of a question, read in pages in the language of the page (lazy: looked up
 # when shown).
 STATE_LABELS = {"answered": _("Answered"), "not_answered": _("Not answered"), "not_applicable": _("Not applicable")}
+
+
+# ST.13 compliance verdicts (standards.st13.Verdict), as pages and reports show them.
+VERDICT_LABELS = {
+    Verdict.COMPLIES: _("Complies"),
+    Verdict.DEVIATES: _("Deviates"),
+    Verdict.NOT_APPLICABLE: _("Not applicable"),
+    Verdict.UNKNOWN: _("Unknown (answer missing)"),
+}
+
+
+def verdict_label(verdict: str) -> str:
+    """An ST.13 compliance verdict ("complies") in the active language."""
+    label = VERDICT_LABELS.get(verdict)
+    return str(label) if label is not None else str(verdict)
 
 
 def _choice_label(choices: type[models.TextChoices], value: str) -> str:
@@ -51,6 +68,22 @@ def status_words(status: str) -> str:
 def action_words(action: str) -> str:
     """A workflow step inside a sentence ("… cannot be returned to the office")."""
     return event_label(action).lower()
+
+
+def step_note(action: str) -> str:
+    """The note a workflow step leaves on the revision it takes ("returned to the office"):
+    stored in English, the source's words, whatever the reader's language."""
+    with override(None):
+        return action_words(action)
+
+
+def revision_note_label(note: str) -> str:
+    """A stored revision note in the reader's language: the workflow's steps as the
+    timeline words them; other notes as they were written."""
+    for action in ResponseEvent.Action:
+        if note == step_note(action):
+            return action_words(action)
+    return note
 
 
 def round_status_label(status: str) -> str:

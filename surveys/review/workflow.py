@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,7 +28,7 @@ from surveys.models import (
     office_of,
 )
 from surveys.questionnaire.engine import evaluate
-from surveys.responses.display import action_words, status_words
+from surveys.responses.display import action_words, status_words, step_note
 from surveys.responses.services import can_edit_office, revision_record, unconfirmed_sections
 from surveys.review import notifications
 
@@ -123,11 +123,7 @@ def _transition(
     locked.updated_by = user
     locked.save(update_fields=fields)
     locked.refresh_from_db(fields=["version", "updated_at"])
-    # Revision notes are stored in the source's English whatever the reader's language;
-    # the history page shows them translated.
-    with translation.override(None):
-        note = str(ResponseEvent.Action(action).label).lower()
-    revision_record(locked, user, before, note)
+    revision_record(locked, user, before, step_note(action))
     ResponseEvent.objects.create(
         response=locked,
         action=action,
