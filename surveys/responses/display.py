@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.utils.translation import gettext, ngettext, override
+from django.utils.translation import gettext, ngettext, override, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from standards.st13 import Verdict
@@ -35,9 +35,13 @@ VERDICT_LABELS = {
 }
 
 
-def verdict_label(verdict: str) -> str:
+# The report tables' verdict cells and totals rows are narrow: there "unknown" stands alone.
+VERDICT_SHORT_LABELS = {**VERDICT_LABELS, Verdict.UNKNOWN: pgettext_lazy("ST.13 verdict", "Unknown")}
+
+
+def verdict_label(verdict: str, *, short: bool = False) -> str:
     """An ST.13 compliance verdict ("complies") in the active language."""
-    label = VERDICT_LABELS.get(verdict)
+    label = (VERDICT_SHORT_LABELS if short else VERDICT_LABELS).get(verdict)
     return str(label) if label is not None else str(verdict)
 
 
