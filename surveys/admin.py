@@ -138,7 +138,7 @@ def answers_table(edition: Edition, answers: dict[str, Any], set_aside: dict[str
             else:
                 answer = _display_html(display_answer(edition, q, evaluation.answers[q.id]))
         elif set_aside and q.id in set_aside:
-            answer = format_html("<em>kept aside:</em> {}", encode_answer(q, set_aside[q.id]))
+            answer = format_html("<em>set aside:</em> {}", encode_answer(q, set_aside[q.id]))
         else:
             answer = ""
         rows.append((q.id, tr(q.text), STATE_LABELS[state], answer))

@@ -77,7 +77,10 @@ class Check:
 
     @property
     def summary(self) -> str:
-        return _("%(valid)s valid, %(invalid)s with errors") % {
+        # "valid" agrees with its number in French and Spanish; "with errors" stays plural.
+        return ngettext(
+            "%(valid)s valid, %(invalid)s with errors", "%(valid)s valid, %(invalid)s with errors", self.valid
+        ) % {
             "valid": _count(self.valid),
             "invalid": _count(self.invalid),
         }

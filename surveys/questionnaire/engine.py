@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from surveys.questionnaire.conditions import applicable_questions
@@ -196,10 +196,18 @@ class _Validator:
             rows = value
             problems = []
             if len(rows) < q.min_rows:
-                problems.append(("too_few_rows", _("Fill in at least %(n)s row(s).") % {"n": q.min_rows}))
+                problems.append(
+                    (
+                        "too_few_rows",
+                        ngettext("Fill in at least %(n)s row.", "Fill in at least %(n)s rows.", q.min_rows)
+                        % {"n": q.min_rows},
+                    )
+                )
             limit = min(q.max_rows or MAX_GRID_ROWS, MAX_GRID_ROWS)
             if len(rows) > limit:
-                problems.append(("too_many_rows", _("At most %(n)s row(s).") % {"n": limit}))
+                problems.append(
+                    ("too_many_rows", ngettext("At most %(n)s row.", "At most %(n)s rows.", limit) % {"n": limit})
+                )
         for i, row in enumerate(rows, start=1):
             if not isinstance(row, dict) or not all(isinstance(v, str) for v in row.values()):
                 problems.append(("bad_row", _("Row %(row)s is not a set of text cells.") % {"row": i}))

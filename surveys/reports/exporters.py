@@ -17,8 +17,9 @@ from dataclasses import dataclass, replace
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
-from surveys.reports.tables import Kind, Report, Scope, Table, label
+from surveys.reports.tables import Kind, Report, Scope, Table
 
 BOM = "\ufeff"  # Excel reads a CSV as UTF-8 only when it starts with a byte order mark
 
@@ -46,7 +47,8 @@ def _tables(report: Report, table_id: str | None) -> list[Table]:
 
 def csv_rows(table: Table, language: str = "en") -> Iterator[list[str | int]]:
     """Header, data rows, totals rows; a verdict column is followed by its reasons."""
-    reason = label("reason", language)
+    with translation.override(language):
+        reason = gettext("Reason")
     header: list[str | int] = []
     for column in table.columns:
         header.append(column.flat_label)
@@ -235,7 +237,7 @@ def print_html(report: Report, table_id: str | None) -> str:
         "single_table": bool(table_id),
         # The running header and page numbers are CSS `content` in @page margin boxes.
         "css_handbook": css_string(report.handbook),
-        "css_page_counter": css_counters(label("page_counter", report.language)),
+        "css_page_counter": css_counters(report.page_counter),
     }
     # The template's own words follow the report's language, wherever this is called from.
     with translation.override(report.language):

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from surveys.models import SurveyResponse, SurveyRound
 from surveys.questionnaire.engine import evaluate
 from surveys.responses import selectors as response_selectors
 from surveys.responses.compliance import compliance_for_answers, example_checks
 from surveys.responses.diff import compare
+from surveys.responses.display import status_label
 from surveys.responses.presenters import response_document
 from surveys.review import selectors
 from surveys.review.workflow import allowed_actions
@@ -19,14 +19,9 @@ from surveys.review.workflow import allowed_actions
 DASHBOARD_STATES = ("not_started", "draft", "submitted", "returned", "accepted", "published")
 
 
-DASHBOARD_STATE_LABELS = {
-    "not_started": _("Not started"),
-    "draft": _("Draft"),
-    "submitted": _("Submitted"),
-    "returned": _("Returned"),
-    "accepted": _("Accepted"),
-    "published": _("Published"),
-}
+def dashboard_state_label(state: str) -> str:
+    """An office's state in the round: "Not started", or the status of its response."""
+    return gettext("Not started") if state == "not_started" else status_label(state)
 
 
 def round_dashboard(survey_round: SurveyRound, *, state: str = "", search: str = "") -> dict:
@@ -49,7 +44,7 @@ def round_dashboard(survey_round: SurveyRound, *, state: str = "", search: str =
     return {
         "rows": shown,
         "all_rows": len(rows),
-        "counts": [(s, str(DASHBOARD_STATE_LABELS[s]), counts[s]) for s in DASHBOARD_STATES],
+        "counts": [(s, dashboard_state_label(s), counts[s]) for s in DASHBOARD_STATES],
         "offices_invited": progress.offices_invited,
         "offices_answered": progress.offices_answered,
     }
@@ -72,7 +67,7 @@ def round_dashboard_csv_rows(rows: list[dict]):
             row["office"].name,
             row["system"],
             response.public_key if response else "",
-            str(DASHBOARD_STATE_LABELS[row["state"]]),
+            dashboard_state_label(row["state"]),
             response.updated_at.strftime("%Y-%m-%d %H:%M") if response else "",
             row["invitation"].reminders_sent,
         ]
