@@ -23,6 +23,7 @@ from surveys.review.forms import CommentForm, ReviewForm, RoundForm
 from surveys.review.rounds import round_create, round_send_reminders
 from surveys.review.selectors import round_rows, rounds_overview
 from surveys.review.workflow import WORKFLOW_ACTIONS, comment_add
+from surveys.table_files import csv_download
 
 
 def _require_secretariat(request: HttpRequest) -> None:
@@ -78,7 +79,7 @@ def round_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     survey_round = get_object_or_404(SurveyRound.objects.select_related("edition"), slug=slug)
     rows = RoundDashboardFilter(request.GET, queryset=round_rows(survey_round)).qs
     if request.GET.get("format") == "csv":
-        return _csv_response(f"{survey_round.slug}-status.csv", presenters.round_dashboard_csv_rows(rows))
+        return csv_download(presenters.round_dashboard_csv_rows(rows), f"{survey_round.slug}-status.csv")
     state, search = request.GET.get("state", ""), request.GET.get("q", "")
     data = presenters.round_dashboard(survey_round, rows)
     return render(
@@ -86,18 +87,6 @@ def round_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "surveys/round_dashboard.html",
         {"round": survey_round, "state": state, "q": search, **data},
     )
-
-
-def _csv_response(filename: str, rows) -> HttpResponse:
-    import csv
-
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # lets spreadsheet programs detect UTF-8
-    writer = csv.writer(response)
-    for row in rows:
-        writer.writerow(row)
-    return response
 
 
 @login_required
