@@ -122,3 +122,8 @@ def test_every_csv_and_xlsx_file_passes_each_cell_through_the_writer(
     with zipfile.ZipFile(io.BytesIO(reviewer.get(report_url(format="csv")).content)) as archive:
         assert all(_all_marked(_csv_cells(archive.read(name))) for name in archive.namelist())
     assert _all_marked(_xlsx_cells(reviewer.get(report_url(format="xlsx")).content))
+
+    admin = request.getfixturevalue("admin_client")
+    for fmt, cells in (("0", _csv_cells), ("1", _xlsx_cells)):
+        exported = admin.post(reverse("admin:surveys_surveyresponse_export"), {"format": fmt, "resource": "0"})
+        assert _all_marked(cells(exported.content)), fmt
