@@ -190,13 +190,13 @@ def test_xlsx_sheets_and_headers_in_french(report_round, edition):
 def test_csv_headers_in_spanish(report_round, edition):
     q1a = edition.structure.by_id["q1a"]
     client = client_in("es")
-    q1 = list(csv.reader(io.StringIO(download(client, format="csv", table="q1").content.decode("utf-8-sig"))))
-    english = list(csv.reader(io.StringIO(download(Client(), format="csv", table="q1").content.decode("utf-8-sig"))))
+    q1 = list(csv.reader(io.StringIO(download(client, format="csv", table="q1").getvalue().decode("utf-8-sig"))))
+    english = list(csv.reader(io.StringIO(download(Client(), format="csv", table="q1").getvalue().decode("utf-8-sig"))))
     assert q1[0][0] == "Respuesta"
     assert q1[0][1] == f"1a) {q1a.choice_label(q1a.choice_codes[0], 'es')}"
     assert q1[-1][0] == "Total" and q1[-1][1:] == english[-1][1:]
     compliance = list(
-        csv.reader(io.StringIO(download(client, format="csv", table="compliance").content.decode("utf-8-sig")))
+        csv.reader(io.StringIO(download(client, format="csv", table="compliance").getvalue().decode("utf-8-sig")))
     )
     assert compliance[0][0] == "Respuesta"
     header = compliance[0]
@@ -215,7 +215,7 @@ def test_csv_headers_in_spanish(report_round, edition):
         "Desconocido",
         "Por verificar",
     ]
-    participation = download(client, format="csv", table="participation").content.decode("utf-8-sig")
+    participation = download(client, format="csv", table="participation").getvalue().decode("utf-8-sig")
     assert participation.splitlines()[0] == "Código ST.3,Oficina,Respuestas"
 
 
