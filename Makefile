@@ -77,6 +77,7 @@ bench: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py bench_reports
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py bench_engine
 
-# Load test: gunicorn with production settings on loopback, 30 seconds per target.
+# Load test: gunicorn with production settings on loopback, loaded by Locust (headless),
+# 30 seconds per target.
 load: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py load_test --seconds $${LOAD_SECONDS:-30}

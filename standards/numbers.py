@@ -499,27 +499,11 @@ class _Reader:
     # -- reading ---------------------------------------------------------------------
 
     def read(self, text: str, given: str | None, ipr_type: str | None) -> ParsedNumber:
-        number = normalize(text)
         result = _Result(input=text, office_code=given, assumptions=list(self.setup_assumptions))
-        if not number:
-            return result.fail(_("no number given"))
-        if len(number) > MAX_LENGTH:
-            return result.fail(
-                _(
-                    "the line has %(length)s characters; an application number has at most %(limit)s",
-                    length=len(number),
-                    limit=MAX_LENGTH,
-                )
-            )
-        if number[:1] in "PpWw" and looks_like_pct(number):
-            return result.fail(
-                _(
-                    "%(number)s is an international application under the PCT, not a number of this "
-                    "numbering system: check it against the PCT profile (WO)",
-                    number=number,
-                )
-            )
-
+        number = normalize(text)
+        refusal = self._refusal(number)
+        if refusal is not None:
+            return result.fail(refusal)
         found, rest = self._prefix(number, given)
         if found is not None and given is not None and found != given:
             return result.fail(
@@ -532,7 +516,6 @@ class _Reader:
         result.office_code = office = given or found
         if not rest:
             return result.fail(_("no number after the office code %(code)s", code=found))
-
         tokens = self._tokens(rest)
         if isinstance(tokens, Text):
             return result.fail(tokens)
@@ -541,6 +524,37 @@ class _Reader:
             return result.fail(layout)
         values = self._office_values(split, layout)
         result.parts = tuple((p, values[p]) for p, _v in split.parts)
+        self._say_how_it_was_read(split, layout, result)
+
+        self._check_characters(values, ipr_type, result)
+        check = None if result.errors else self._check_digit(split.parts, values, layout, result)
+        if result.errors:
+            return result.build()
+        self._present(office, rest, split, layout, values, result)
+        self._convert(values, check, ipr_type, f"{office} " if office else "", result)
+        return result.build()
+
+    @staticmethod
+    def _refusal(number: str) -> Text | None:
+        """Why the text cannot be an application number of a national system at all."""
+        if not number:
+            return _("no number given")
+        if len(number) > MAX_LENGTH:
+            return _(
+                "the line has %(length)s characters; an application number has at most %(limit)s",
+                length=len(number),
+                limit=MAX_LENGTH,
+            )
+        if number[:1] in "PpWw" and looks_like_pct(number):
+            return _(
+                "%(number)s is an international application under the PCT, not a number of this "
+                "numbering system: check it against the PCT profile (WO)",
+                number=number,
+            )
+        return None
+
+    @staticmethod
+    def _say_how_it_was_read(split: _Split, layout: _Layout, result: _Result) -> None:
         if layout.database:
             result.assumptions.append(
                 _(
@@ -557,15 +571,11 @@ class _Reader:
                 )
             )
 
-        self._check_characters(values, ipr_type, result)
-        if result.errors:
-            return result.build()
-        check = self._check_digit(split.parts, values, layout, result)
-        if result.errors:
-            return result.build()
-
-        # The number fits the structure: present it as the office does. ST.13 (a): the
-        # ST.3 code precedes the number, separated by one space.
+    def _present(
+        self, office: str | None, rest: str, split: _Split, layout: _Layout, values: dict[str, str], result: _Result
+    ) -> None:
+        """The number fits the structure: present it as the office does. ST.13 (a): the
+        ST.3 code precedes the number, separated by one space."""
         if office is None:
             result.assumptions.append(
                 _("no ST.3 office code was given or found: the presentations show the number without it")
@@ -585,8 +595,6 @@ class _Reader:
                     "the priority form shown follows the application number"
                 )
             )
-        self._convert(values, check, ipr_type, prefix, result)
-        return result.build()
 
     def _prefix(self, number: str, given: str | None) -> tuple[str | None, str]:
         """The ST.3 code in front of the number (if any) and the rest."""
@@ -709,57 +717,33 @@ class _Reader:
     def _readings(
         self, chars: str, cuts: tuple[tuple[int, str], ...], layout: _Layout, *, check_characters: bool
     ) -> list[tuple[int, ...]]:
-        """Up to two ways of cutting ``chars`` into the parts of the layout: each part
-        within its length range; a separator either between two parts or, inside the
-        serial number, grouping its digits by threes from the right."""
-        order, ranges, n = layout.order, layout.ranges, len(chars)
-        cut_positions = [k for k, _ch in cuts]
+        """Up to two ways of cutting ``chars`` into the parts of the layout (the end of
+        each part): each part within its length range; a separator either between two
+        parts or, inside the serial number, grouping its digits by threes from the right."""
         cut_chars = dict(cuts)
-        memo: dict[tuple[int, int], list[tuple[int, ...]]] = {}
+
+        def fits(part: str, a: int, b: int) -> bool:
+            inner = [k for k in cut_chars if a < k < b]
+            if inner and not _grouped(part, a, b, inner, cut_chars, self.grouping):
+                return False
+            return not check_characters or self._plausible(part, chars[a:b])
+
         if layout.fixed:
-            # One possible reading: check it directly.
-            ends = []
-            for lo, _hi in ranges:
-                ends.append((ends[-1] if ends else 0) + lo)
-            if not ends or ends[-1] != n:
-                return []
-            starts = (0, *ends[:-1])
-            for part, a, b in zip(order, starts, ends, strict=True):
-                inner = [k for k in cut_positions if a < k < b]
-                if inner and not _grouped(part, a, b, inner, cut_chars, self.grouping):
-                    return []
-                if check_characters and not self._plausible(part, chars[a:b]):
-                    return []
+            return self._fixed_reading(len(chars), layout, fits)
+        return _cuttings(len(chars), layout.order, layout.ranges, fits)
+
+    @staticmethod
+    def _fixed_reading(n: int, layout: _Layout, fits: Any) -> list[tuple[int, ...]]:
+        """Fixed lengths allow one reading only: check it directly."""
+        ends: list[int] = []
+        for lo, _hi in layout.ranges:
+            ends.append((ends[-1] if ends else 0) + lo)
+        if not ends or ends[-1] != n:
+            return []
+        starts = (0, *ends[:-1])
+        if all(fits(part, a, b) for part, a, b in zip(layout.order, starts, ends, strict=True)):
             return [tuple(ends)]
-
-        def inside_ok(part: str, a: int, b: int) -> bool:
-            inner = [k for k in cut_positions if a < k < b]
-            return not inner or _grouped(part, a, b, inner, cut_chars, self.grouping)
-
-        def ways(k: int, pos: int) -> list[tuple[int, ...]]:
-            if k == len(order):
-                return [()] if pos == n else []
-            if (k, pos) in memo:
-                return memo[(k, pos)]
-            lo, hi = ranges[k]
-            longest = n - pos if hi is None else min(hi, n - pos)
-            found: list[tuple[int, ...]] = []
-            for length in range(lo, longest + 1):
-                end = pos + length
-                if not inside_ok(order[k], pos, end):
-                    continue
-                if check_characters and not self._plausible(order[k], chars[pos:end]):
-                    continue
-                for tail in ways(k + 1, end):
-                    found.append((end, *tail))
-                    if len(found) >= 2:
-                        break
-                if len(found) >= 2:
-                    break
-            memo[(k, pos)] = found
-            return found
-
-        return ways(0, 0)
+        return []
 
     def _plausible(self, part: str, value: str) -> bool:
         if part in (PART_YEAR, PART_SERIAL):
@@ -1405,6 +1389,31 @@ class _Reader:
 
 
 # -- type codes ------------------------------------------------------------------------
+
+
+def _cuttings(
+    n: int, order: tuple[str, ...], ranges: tuple[tuple[int, int | None], ...], fits: Any
+) -> list[tuple[int, ...]]:
+    """Up to two ways of cutting n characters into parts of the given length ranges,
+    where ``fits(part, start, end)`` accepts each piece; the ends of the parts."""
+    memo: dict[tuple[int, int], list[tuple[int, ...]]] = {}
+
+    def ways(k: int, pos: int) -> list[tuple[int, ...]]:
+        if k == len(order):
+            return [()] if pos == n else []
+        if (k, pos) not in memo:
+            lo, hi = ranges[k]
+            longest = n - pos if hi is None else min(hi, n - pos)
+            found: list[tuple[int, ...]] = []
+            for end in range(pos + lo, pos + longest + 1):
+                if fits(order[k], pos, end):
+                    found.extend((end, *tail) for tail in ways(k + 1, end)[: 2 - len(found)])
+                if len(found) >= 2:
+                    break
+            memo[(k, pos)] = found
+        return memo[(k, pos)]
+
+    return ways(0, 0)
 
 
 def _grouped(part: str, a: int, b: int, inner: list[int], cut_chars: dict[int, str], grouping: frozenset) -> bool:

@@ -204,6 +204,49 @@ _DPMA_SECTION = Trim(
     _("the examining section written after the check digit (-NN) is an annotation of the file, not part of the number"),
 )
 
+
+def _cn_profile(key: str, name: Text, *, year: int, serial: int, examples: tuple[str, ...]) -> Profile:
+    """CNIPA numbers: year, type digit, serial, and a check character after a dot; the
+    12-digit form since October 2003, the 8-digit one before."""
+    return Profile(
+        key=key,
+        office="CN",
+        name=name,
+        answers=_answers(
+            ipr=["patents", "pct_national", "utility_models", "industrial_designs"],
+            order=["year", "type", "serial", "control"],
+            lengths={"year": year, "type": 1, "serial": serial, "control": 1},
+            separators=["space", "dot"],
+            check="cn_mod11",
+        ),
+        type_codes=_CN_TYPES,
+        sources=(_CNIPA,),
+        examples=examples,
+    )
+
+
+_JPO_NUMBER_MARK = Trim(r"\s*号$", _("号 (number) after the number is a label, not part of it"))
+
+
+def _jp_era_profile(key: str, name: Text, calendar: str, era_mark: Trim, example: str) -> Profile:
+    """JPO numbers before 2000: the year of an imperial era (two digits), a hyphen, six digits."""
+    return Profile(
+        key=key,
+        office="JP",
+        name=name,
+        answers=_answers(
+            ipr=["patents"],
+            order=["year", "serial"],
+            lengths={"year": 2, "serial": 6},
+            separators=["hyphen"],
+            calendar=calendar,
+        ),
+        trims=(era_mark, _JPO_NUMBER_MARK),
+        sources=(_EPO_JAPAN,),
+        examples=(example,),
+    )
+
+
 PROFILES: tuple[Profile, ...] = (
     Profile(
         key="ep",
@@ -225,34 +268,18 @@ PROFILES: tuple[Profile, ...] = (
         ),
         examples=("EP 84 300 001.9", "EP 04257544.9", "EP 17928462.5"),
     ),
-    Profile(
-        key="cn",
-        office="CN",
-        name=_("China (CNIPA) – applications since October 2003 (12 digits and check character)"),
-        answers=_answers(
-            ipr=["patents", "pct_national", "utility_models", "industrial_designs"],
-            order=["year", "type", "serial", "control"],
-            lengths={"year": 4, "type": 1, "serial": 7, "control": 1},
-            separators=["space", "dot"],
-            check="cn_mod11",
-        ),
-        type_codes=_CN_TYPES,
-        sources=(_CNIPA,),
+    _cn_profile(
+        "cn",
+        _("China (CNIPA) – applications since October 2003 (12 digits and check character)"),
+        year=4,
+        serial=7,
         examples=("CN 201710601862.3", "CN 201010596747.X", "CN 200580011009.1"),
     ),
-    Profile(
-        key="cn-1985",
-        office="CN",
-        name=_("China – applications before October 2003 (8 digits and check character)"),
-        answers=_answers(
-            ipr=["patents", "pct_national", "utility_models", "industrial_designs"],
-            order=["year", "type", "serial", "control"],
-            lengths={"year": 2, "type": 1, "serial": 5, "control": 1},
-            separators=["space", "dot"],
-            check="cn_mod11",
-        ),
-        type_codes=_CN_TYPES,
-        sources=(_CNIPA,),
+    _cn_profile(
+        "cn-1985",
+        _("China – applications before October 2003 (8 digits and check character)"),
+        year=2,
+        serial=5,
         examples=("CN 97101765.4", "CN 95115608.X"),
     ),
     Profile(
@@ -394,46 +421,24 @@ PROFILES: tuple[Profile, ...] = (
         ),
         trims=(
             Trim(r"^特願\s*", _("特願 (patent application) in front of the number is a label, not part of it")),
-            Trim(r"\s*号$", _("号 (number) after the number is a label, not part of it")),
+            _JPO_NUMBER_MARK,
         ),
         sources=(_EPO_JAPAN,),
         examples=("JP 2006-119595", "JP 2016-563421"),
     ),
-    Profile(
-        key="jp-heisei",
-        office="JP",
-        name=_("Japan (JPO) – patent applications 1989–1999 (year of the Heisei era)"),
-        answers=_answers(
-            ipr=["patents"],
-            order=["year", "serial"],
-            lengths={"year": 2, "serial": 6},
-            separators=["hyphen"],
-            calendar="Japanese era Heisei",
-        ),
-        trims=(
-            Trim(r"^(?:特願)?\s*(?:平成?|H)\s*(?=[0-9])", _("平 or H in front of the year marks the Heisei era")),
-            Trim(r"\s*号$", _("号 (number) after the number is a label, not part of it")),
-        ),
-        sources=(_EPO_JAPAN,),
-        examples=("JP H11-349082",),
+    _jp_era_profile(
+        "jp-heisei",
+        _("Japan (JPO) – patent applications 1989–1999 (year of the Heisei era)"),
+        "Japanese era Heisei",
+        Trim(r"^(?:特願)?\s*(?:平成?|H)\s*(?=[0-9])", _("平 or H in front of the year marks the Heisei era")),
+        "JP H11-349082",
     ),
-    Profile(
-        key="jp-showa",
-        office="JP",
-        name=_("Japan (JPO) – patent applications until 1989 (year of the Shōwa era)"),
-        answers=_answers(
-            ipr=["patents"],
-            order=["year", "serial"],
-            lengths={"year": 2, "serial": 6},
-            separators=["hyphen"],
-            calendar="Japanese era Showa",
-        ),
-        trims=(
-            Trim(r"^(?:特願)?\s*(?:昭和?|S)\s*(?=[0-9])", _("昭 or S in front of the year marks the Shōwa era")),
-            Trim(r"\s*号$", _("号 (number) after the number is a label, not part of it")),
-        ),
-        sources=(_EPO_JAPAN,),
-        examples=("JP S63-123456",),
+    _jp_era_profile(
+        "jp-showa",
+        _("Japan (JPO) – patent applications until 1989 (year of the Shōwa era)"),
+        "Japanese era Showa",
+        Trim(r"^(?:特願)?\s*(?:昭和?|S)\s*(?=[0-9])", _("昭 or S in front of the year marks the Shōwa era")),
+        "JP S63-123456",
     ),
     Profile(
         key="at",

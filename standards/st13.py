@@ -346,6 +346,11 @@ def _composition(s: NumberingStructure) -> RuleResult:
     return result(Verdict.DEVIATES, f"{in_order}, but with {sizes}; ST.13 recommends 2+4+9 = 15.")
 
 
+def _code_in_range(ipr: str, code: str) -> bool:
+    lo, hi = TYPE_CODE_RANGES.get(ipr, _OFFICE_USE)
+    return _two_digits(code) and lo <= int(code) <= hi
+
+
 def _declared_codes_disagree(s: NumberingStructure) -> bool:
     """Whether the office's word on its type codes (q5c) contradicts the codes it gives
     (q5b), checked against the ST.13 (b) table: "yes" with a code outside its range, or
@@ -366,48 +371,17 @@ def _declared_codes_disagree(s: NumberingStructure) -> bool:
     return complete and all(fitting)
 
 
-def _type_of_ipr(s: NumberingStructure) -> RuleResult:
-    # ST.13 (b): the type code is indispensable; two numerals (letters could be taken for
-    # an ST.3 office code), from the category table for the kind of IPR.
-    result = _Rule(s, "b")
-    present, fields = _presence(s, "has_type_code", PART_TYPE)
-    if present is None:
-        return result(Verdict.UNKNOWN, "Whether the number has a type code is not answered (q5a).")
-    if not present:
-        return result(
-            Verdict.DEVIATES,
-            f"The number has no code for the type of IPR {result.ids(*fields)}; "
-            "ST.13 makes a two-digit type code indispensable.",
-        )
-    # The length of the type part: q4b for a fixed-length number, q4c for a variable one.
-    length_fields: tuple[str, ...] = ()
-    if (length := s.length_of(PART_TYPE)) is not None:
-        length_fields = ("lengths",)
-        if length != 2:
-            return result(
-                Verdict.DEVIATES,
-                f"The type code has {length} characters {result.ids('lengths')}; ST.13 recommends two digits.",
-            )
-    elif s.length_ranges and PART_TYPE in s.length_ranges:
-        length_fields = ("length_ranges",)
-        lo, hi = s.length_ranges[PART_TYPE]
-        if (lo, hi) != (2, 2):
-            size = f"{lo} to {hi}" if lo != hi else str(lo)
-            return result(
-                Verdict.DEVIATES,
-                f"The type code has {size} characters {result.ids('length_ranges')}; ST.13 recommends two digits.",
-            )
-    # The codes themselves (q5b), one for each IPR type of q1a; a blank one is not given.
-    codes = dict(s.type_codes or {})
-    for ipr in s.ipr_types or ():
-        codes.setdefault(ipr, "")
-    given = {ipr: code for ipr, code in codes.items() if code}
+def _declared_codes(
+    result: _Rule, codes: dict[str, str], given: dict[str, str], length_fields: tuple[str, ...]
+) -> RuleResult | None:
+    """The verdict the codes given (q5b) decide on their own: a deviation for any code
+    outside its ST.13 range, compliance when every type has a code in range."""
     offending: list[str] = []
     for ipr, code in given.items():
         bounds = TYPE_CODE_RANGES.get(ipr, _OFFICE_USE)
         if not _two_digits(code):
             offending.append(f'"{code}" for {_IPR_NAMES.get(ipr, ipr)}, where ST.13 has two digits')
-        elif not bounds[0] <= int(code) <= bounds[1]:
+        elif not _code_in_range(ipr, code):
             note = " (90-99 belong to the International Bureau)" if int(code) >= 90 else ""
             offending.append(f'"{code}" for {_IPR_NAMES.get(ipr, ipr)}, where ST.13 has {_range_text(bounds)}{note}')
     if offending:
@@ -423,6 +397,55 @@ def _type_of_ipr(s: NumberingStructure) -> RuleResult:
             f"Type code{plural} {listed} {result.ids(*length_fields, 'type_codes')}: "
             "two digits within the ST.13 ranges.",
         )
+    return None
+
+
+def _type_code_length(s: NumberingStructure, result: _Rule) -> tuple[tuple[str, ...], RuleResult | None]:
+    """The length of the type part (q4b for a fixed-length number, q4c for a variable
+    one): the fields it came from, and a deviation when it is not two characters."""
+    if (length := s.length_of(PART_TYPE)) is not None:
+        if length != 2:
+            return ("lengths",), result(
+                Verdict.DEVIATES,
+                f"The type code has {length} characters {result.ids('lengths')}; ST.13 recommends two digits.",
+            )
+        return ("lengths",), None
+    if s.length_ranges and PART_TYPE in s.length_ranges:
+        lo, hi = s.length_ranges[PART_TYPE]
+        if (lo, hi) != (2, 2):
+            size = f"{lo} to {hi}" if lo != hi else str(lo)
+            return ("length_ranges",), result(
+                Verdict.DEVIATES,
+                f"The type code has {size} characters {result.ids('length_ranges')}; ST.13 recommends two digits.",
+            )
+        return ("length_ranges",), None
+    return (), None
+
+
+def _type_of_ipr(s: NumberingStructure) -> RuleResult:
+    # ST.13 (b): the type code is indispensable; two numerals (letters could be taken for
+    # an ST.3 office code), from the category table for the kind of IPR.
+    result = _Rule(s, "b")
+    present, fields = _presence(s, "has_type_code", PART_TYPE)
+    if present is None:
+        return result(Verdict.UNKNOWN, "Whether the number has a type code is not answered (q5a).")
+    if not present:
+        return result(
+            Verdict.DEVIATES,
+            f"The number has no code for the type of IPR {result.ids(*fields)}; "
+            "ST.13 makes a two-digit type code indispensable.",
+        )
+    length_fields, too_long = _type_code_length(s, result)
+    if too_long is not None:
+        return too_long
+    # The codes themselves (q5b), one for each IPR type of q1a; a blank one is not given.
+    codes = dict(s.type_codes or {})
+    for ipr in s.ipr_types or ():
+        codes.setdefault(ipr, "")
+    given = {ipr: code for ipr, code in codes.items() if code}
+    judged = _declared_codes(result, codes, given, length_fields)
+    if judged is not None:
+        return judged
     # The codes are the evidence: when they are all given, they decide even against q5c
     # (an office may answer "no" while its codes happen to sit in the ST.13 ranges).
     # Without a complete list of codes, the office's own statement (q5c) decides.

@@ -118,66 +118,111 @@ def structure_from_answers(answers: Mapping[str, Any]) -> NumberingStructure:
             values[name] = value
             sources[name] = qids
 
+    def put_choice(name: str, qid: str, mapping: Mapping[str, Any] | None = None) -> None:
+        raw = a.get(qid)
+        if mapping is not None:
+            put(name, mapping.get(raw) if isinstance(raw, str) else None, qid)
+        else:
+            put(name, raw if isinstance(raw, str) else None, qid)
+
     put("ipr_types", _codes(a.get("q1a")), "q1a")
     parts = _codes(a.get("q2a"))
     put("parts", parts, "q2a")
-    if a.get("q3a") == "st13" and parts is not None:
+    if a.get("q3a") == "st13":
         # "[type][year][serial]" as ST.13 recommends; optional parts live inside the serial.
-        put("order", tuple(p for p in ST13_ORDER if p in parts), "q3a")
+        put("order", tuple(p for p in ST13_ORDER if p in parts) if parts is not None else None, "q3a")
     elif a.get("q3a") == "other":
         put("order", _codes(a.get("q3b")), "q3a", "q3b")
-    put("fixed_length", {"fixed": True, "variable": False}.get(a.get("q4a")), "q4a")
-    if isinstance(a.get("q4b"), dict):
-        lengths = {k: _int(v) for k, v in a["q4b"].items()}
-        if all(v is not None for v in lengths.values()):
-            put("lengths", lengths, "q4b")
-    if isinstance(a.get("q4c"), dict):
-        ranges = {}
-        for k, v in a["q4c"].items():
-            lo, hi = (_int(v.get("min")), _int(v.get("max"))) if isinstance(v, dict) else (None, None)
-            if lo is None or hi is None:
-                ranges = None
-                break
-            ranges[k] = (lo, hi)
-        put("length_ranges", ranges, "q4c")
-    put("has_type_code", _yes(a.get("q5a")), "q5a")
-    if isinstance(a.get("q5b"), dict):
-        codes = {k: str(v.get("code", "")).strip() for k, v in a["q5b"].items() if isinstance(v, dict)}
-        put("type_codes", codes, "q5b")
-    put("type_codes_st13", a.get("q5c") if isinstance(a.get("q5c"), str) else None, "q5c")
-    put("has_year", _yes(a.get("q6a")), "q6a")
-    put("year_digits", {"2": 2, "4": 4}.get(a.get("q6b")), "q6b")
-    put("calendar", a.get("q6c") if isinstance(a.get("q6c"), str) else None, "q6c")
-    if a.get("q6c") == "other" and isinstance(a.get("q6c_other"), str) and a["q6c_other"].strip():
-        put("calendar_other", a["q6c_other"].strip(), "q6c_other")
-    put("has_serial", _yes(a.get("q7a")), "q7a")
-    put("serial_fixed", {"fixed": True, "variable": False}.get(a.get("q7b")), "q7b")
-    put("sequential", _yes(a.get("q7c")), "q7c")
-    put("gaps", _yes(a.get("q7d")), "q7d")
-    put("leading_zeros_omitted", _yes(a.get("q7e")), "q7e")
-    put("annual_restart", _yes(a.get("q7f")), "q7f")
-    put("has_internal_code", _yes(a.get("q8a")), "q8a")
-    if isinstance(a.get("q8b"), list):
-        rows = tuple(
-            (str(r.get("code", "")).strip(), str(r.get("meaning", "")).strip()) for r in a["q8b"] if isinstance(r, dict)
-        )
-        put("internal_codes", rows, "q8b")
-    put("internal_position", a.get("q8c") if isinstance(a.get("q8c"), str) else None, "q8c")
-    put("has_control", _yes(a.get("q9a")), "q9a")
-    put("control_position", a.get("q9b") if isinstance(a.get("q9b"), str) else None, "q9b")
-    put("check_digit", a.get("q9c") if isinstance(a.get("q9c"), str) else None, "q9c")
-    put("has_other_information", _yes(a.get("q10a")), "q10a")
+    put_choice("fixed_length", "q4a", {"fixed": True, "variable": False})
+    put("lengths", _lengths(a.get("q4b")), "q4b")
+    put("length_ranges", _length_ranges(a.get("q4c")), "q4c")
+    for name, qid in _YES_NO_FIELDS:
+        put(name, _yes(a.get(qid)), qid)
+    put("type_codes", _type_codes(a.get("q5b")), "q5b")
+    put_choice("type_codes_st13", "q5c")
+    put_choice("year_digits", "q6b", {"2": 2, "4": 4})
+    put_choice("calendar", "q6c")
+    put("calendar_other", _calendar_named(a), "q6c_other")
+    put_choice("serial_fixed", "q7b", {"fixed": True, "variable": False})
+    put("internal_codes", _internal_codes(a.get("q8b")), "q8b")
+    put_choice("internal_position", "q8c")
+    put_choice("control_position", "q9b")
+    put_choice("check_digit", "q9c")
     uses_separators = _yes(a.get("q11a"))
     if uses_separators is False:
         put("separators", (), "q11a")
     elif uses_separators:
-        chosen = _codes(a.get("q11b"))
-        if chosen is not None:
-            chars = [SEPARATOR_CHARACTERS[c] for c in chosen if c in SEPARATOR_CHARACTERS]
-            if "other" in chosen and isinstance(a.get("q11b_other"), str):
-                chars.extend(ch for ch in a["q11b_other"] if not ch.isalnum() and not ch.isspace())
-            put("separators", tuple(dict.fromkeys(chars)), "q11a", "q11b")
-    put("separators_in_machine_form", _yes(a.get("q11c")), "q11c")
-    put("priority_same_format", _yes(a.get("q12a")), "q12a")
-    put("declared_conformant", _yes(a.get("q13a")), "q13a")
+        put("separators", _separators(a.get("q11b"), a.get("q11b_other")), "q11a", "q11b")
     return NumberingStructure(**values, sources=sources)
+
+
+# Yes/no questions read as booleans: (field, question ID).
+_YES_NO_FIELDS = (
+    ("has_type_code", "q5a"),
+    ("has_year", "q6a"),
+    ("has_serial", "q7a"),
+    ("sequential", "q7c"),
+    ("gaps", "q7d"),
+    ("leading_zeros_omitted", "q7e"),
+    ("annual_restart", "q7f"),
+    ("has_internal_code", "q8a"),
+    ("has_control", "q9a"),
+    ("has_other_information", "q10a"),
+    ("separators_in_machine_form", "q11c"),
+    ("priority_same_format", "q12a"),
+    ("declared_conformant", "q13a"),
+)
+
+
+def _calendar_named(a: Mapping[str, Any]) -> str | None:
+    """q6c_other: the other calendar in the office's words."""
+    named = a.get("q6c_other") if a.get("q6c") == "other" else None
+    return named.strip() or None if isinstance(named, str) else None
+
+
+def _lengths(value: Any) -> dict[str, int] | None:
+    """q4b: part → number of characters, when every one is a whole number."""
+    if not isinstance(value, dict):
+        return None
+    lengths = {k: _int(v) for k, v in value.items()}
+    return lengths if all(v is not None for v in lengths.values()) else None
+
+
+def _length_ranges(value: Any) -> dict[str, tuple[int, int]] | None:
+    """q4c: part → (minimum, maximum), when every one has both."""
+    if not isinstance(value, dict):
+        return None
+    ranges = {}
+    for k, v in value.items():
+        lo, hi = (_int(v.get("min")), _int(v.get("max"))) if isinstance(v, dict) else (None, None)
+        if lo is None or hi is None:
+            return None
+        ranges[k] = (lo, hi)
+    return ranges
+
+
+def _type_codes(value: Any) -> dict[str, str] | None:
+    """q5b: IPR type → the code written for it."""
+    if not isinstance(value, dict):
+        return None
+    return {k: str(v.get("code", "")).strip() for k, v in value.items() if isinstance(v, dict)}
+
+
+def _internal_codes(value: Any) -> tuple[tuple[str, str], ...] | None:
+    """q8b: (code, meaning) rows."""
+    if not isinstance(value, list):
+        return None
+    return tuple(
+        (str(r.get("code", "")).strip(), str(r.get("meaning", "")).strip()) for r in value if isinstance(r, dict)
+    )
+
+
+def _separators(chosen: Any, other: Any) -> tuple[str, ...] | None:
+    """q11b (and q11b_other): the separator characters, in order, without repeats."""
+    codes = _codes(chosen)
+    if codes is None:
+        return None
+    chars = [SEPARATOR_CHARACTERS[c] for c in codes if c in SEPARATOR_CHARACTERS]
+    if "other" in codes and isinstance(other, str):
+        chars.extend(ch for ch in other if not ch.isalnum() and not ch.isspace())
+    return tuple(dict.fromkeys(chars))

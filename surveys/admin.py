@@ -21,11 +21,13 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from import_export.admin import ImportExportModelAdmin
+from import_export.formats import base_formats
 from import_export.forms import ExportForm
 
 from standards import admin as standards_admin
@@ -53,8 +55,48 @@ from surveys.questionnaire.engine import evaluate
 from surveys.responses.display import STATE_LABELS, Display, display_answer
 from surveys.responses.services import numbering_system_create
 from surveys.review.workflow import WORKFLOW_ACTIONS, comment_add
+from surveys.table_files import csv_bytes, table_xlsx
 
 SPREADSHEET_FORMATS = standards_admin.SPREADSHEET_FORMATS
+
+
+# --- exports, written like every other CSV and XLSX file (surveys.table_files) ---------
+
+
+class CsvExport(base_formats.CSV):
+    """UTF-8 with a byte-order mark, so that spreadsheet programs read names such as
+    “Côte d'Ivoire” right; imports read files with or without it."""
+
+    def export_data(self, dataset: Any, **kwargs: Any) -> bytes:
+        return csv_bytes([dataset.headers, *dataset] if dataset.headers else dataset)
+
+
+class XlsxExport(base_formats.XLSX):
+    """One sheet as import-export has always written it: header in bold and frozen,
+    columns as wide as their longest value, multi-line values wrapped."""
+
+    # The sheet's name when the data has no title (import-export gives none).
+    UNTITLED = "Tablib Dataset"
+
+    def export_data(self, dataset: Any, **kwargs: Any) -> bytes:
+        return table_xlsx(dataset.title or self.UNTITLED, dataset.headers or [], list(dataset))
+
+
+class SpreadsheetExports:
+    """The admin's exports, CSV or XLSX (in the order of the import formats), written by
+    surveys.table_files."""
+
+    export_formats = [CsvExport, XlsxExport]
+
+    def get_export_data(self, file_format: Any, request: HttpRequest, queryset: QuerySet, **kwargs: Any) -> bytes:
+        # As import-export's own: numbers and dates stay native in a binary file (XLSX),
+        # become text in CSV; import-export tells binary formats by their exact class.
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        data = self.get_data_for_export(request, queryset, force_native_type=file_format.is_binary(), **kwargs)
+        return file_format.export_data(data)
+
+
 EVERYTHING = frozenset({"view", "add", "change", "delete"})
 MANAGE = frozenset({"view", "add", "change"})
 VIEW = frozenset({"view"})
@@ -138,7 +180,7 @@ def answers_table(edition: Edition, answers: dict[str, Any], set_aside: dict[str
             else:
                 answer = _display_html(display_answer(edition, q, evaluation.answers[q.id]))
         elif set_aside and q.id in set_aside:
-            answer = format_html("<em>kept aside:</em> {}", encode_answer(q, set_aside[q.id]))
+            answer = format_html("<em>set aside:</em> {}", encode_answer(q, set_aside[q.id]))
         else:
             answer = ""
         rows.append((q.id, tr(q.text), STATE_LABELS[state], answer))
@@ -258,11 +300,12 @@ class MembershipAdmin(SecretariatAccess, admin.ModelAdmin):
 
 
 @admin.register(NumberingSystem)
-class NumberingSystemAdmin(SecretariatAccess, standards_admin.ProblemListMixin, ImportExportModelAdmin):
+class NumberingSystemAdmin(
+    SecretariatAccess, SpreadsheetExports, standards_admin.ProblemListMixin, ImportExportModelAdmin
+):
     secretariat_may = MANAGE
     resource_classes = [NumberingSystemResource]
     import_formats = SPREADSHEET_FORMATS
-    export_formats = SPREADSHEET_FORMATS
     list_display = ("label", "office", "response_count", "created_at", "created_by")
     search_fields = ("label", "office__code", "office__name")
     list_select_related = ("office", "created_by")
@@ -347,10 +390,11 @@ COMMENTED_STEPS = frozenset({"return", "accept", "reopen"})
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(SecretariatAccess, ReadOnly, standards_admin.ProblemListMixin, ImportExportModelAdmin):
+class SurveyResponseAdmin(
+    SecretariatAccess, ReadOnly, SpreadsheetExports, standards_admin.ProblemListMixin, ImportExportModelAdmin
+):
     resource_classes = [ResponseResource]
     import_formats = SPREADSHEET_FORMATS
-    export_formats = SPREADSHEET_FORMATS
     # Every column, always: the file is meant to be corrected and imported back.
     export_form_class = ExportForm
     action_form = WorkflowActionForm
@@ -602,7 +646,7 @@ admin.site.unregister(Standard)
 
 
 @admin.register(Office)
-class OfficeAdmin(SecretariatAccess, standards_admin.OfficeAdmin):
+class OfficeAdmin(SecretariatAccess, SpreadsheetExports, standards_admin.OfficeAdmin):
     secretariat_may = MANAGE
 
 

@@ -66,6 +66,22 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _message_catalogues(request):
+    """The French and Spanish catalogues compiled (pure Python) before the first test, so
+    that any subset of the suite reads pages, reports and exports in those languages
+    without `make translations` first."""
+    if not request.config.pluginmanager.hasplugin("django"):
+        return
+    from django.conf import settings
+    from django.utils.translation.reloader import translation_file_changed
+
+    from surveys.management.commands.compile_translations import compile_stale
+
+    for mo_path in compile_stale([Path(p) for p in settings.LOCALE_PATHS]):
+        translation_file_changed(sender=None, file_path=mo_path)  # forget catalogues read before
+
+
 @pytest.fixture(autouse=True)
 def _media_root(request, tmp_path):
     # Pure-Python tests may run without the Django plugin.

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_filters",
     "import_export",
     "standards",
     "surveys",
@@ -150,14 +151,18 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", str(BASE_DIR / "var" / "static")))
+# Hashed file names need `collectstatic` first; off for development and tests. Compressed
+# copies (gzip, Brotli) are made by `collectstatic` too, which takes a minute or more for
+# the API documentation's files: DJANGO_STATIC_COMPRESS=0 skips them (throw-away servers).
+if not env_bool("DJANGO_STATIC_MANIFEST", not DEBUG):
+    _STATIC_BACKEND = "django.contrib.staticfiles.storage.StaticFilesStorage"
+elif env_bool("DJANGO_STATIC_COMPRESS", True):
+    _STATIC_BACKEND = "whitenoise.storage.CompressedManifestStaticFilesStorage"
+else:
+    _STATIC_BACKEND = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        # Hashed file names need `collectstatic` first; off for development and tests.
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if env_bool("DJANGO_STATIC_MANIFEST", not DEBUG)
-        else "django.contrib.staticfiles.storage.StaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": _STATIC_BACKEND},
 }
 
 # Uploaded attachments live outside the static tree and are only ever served by a

@@ -30,7 +30,7 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.throttling import SimpleRateThrottle
 
 from standards import profiles
-from standards.models import Office, OfficeKind, Standard
+from standards.models import Office, Standard
 from standards.numbers import Verdict, parse_numbers
 from standards.structure import structure_from_answers
 from standards.translation import localize
@@ -38,7 +38,6 @@ from surveys.errors import NotAllowed, ResponseConflict, ResponseInvalid, Workfl
 from surveys.models import (
     NumberingSystem,
     QuestionnaireEdition,
-    ResponseStatus,
     ReviewComment,
     SurveyResponse,
     SurveyRound,
@@ -51,7 +50,7 @@ from surveys.responses.services import numbering_system_create, response_save_dr
 from surveys.review.workflow import WORKFLOW_ACTIONS
 
 from . import serializers as s
-from .filters import FilterParam, ParamFilterBackend
+from .filters import FilterBackend, NumberingSystemFilter, OfficeFilter, ResponseFilter, RoundFilter
 from .permissions import readable_numbering_systems, readable_responses, readable_rounds
 
 # --- turning domain errors into HTTP answers -------------------------------------------
@@ -187,8 +186,8 @@ class OfficeViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Office.objects.order_by("code")
     lookup_field = "code"
     lookup_value_regex = "[A-Za-z]{2}"
-    filter_backends = [ParamFilterBackend, SearchFilter]
-    filter_params = (FilterParam("kind", "kind", "Kind of office.", choices=tuple(OfficeKind.values)),)
+    filter_backends = [FilterBackend, SearchFilter]
+    filterset_class = OfficeFilter
     search_fields = ["code", "name"]
 
     def get_object(self) -> Office:
@@ -239,11 +238,8 @@ class EditionViewSet(SlugLookup, viewsets.ReadOnlyModelViewSet):
 class RoundViewSet(SlugLookup, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.RoundSerializer
     lookup_field = "slug"
-    filter_backends = [ParamFilterBackend]
-    filter_params = (
-        FilterParam("status", "status", "Open or closed.", choices=tuple(SurveyRound.Status.values)),
-        FilterParam("edition", "edition__slug", "Slug of the questionnaire edition."),
-    )
+    filter_backends = [FilterBackend]
+    filterset_class = RoundFilter
 
     def get_queryset(self) -> QuerySet[SurveyRound]:
         rounds = readable_rounds(self.request.user).select_related("edition").defer("edition__definition")
@@ -302,8 +298,8 @@ class NumberingSystemViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = s.NumberingSystemSerializer
-    filter_backends = [ParamFilterBackend]
-    filter_params = (FilterParam("office", "office_id", "ST.3 code of the office.", clean=str.upper),)
+    filter_backends = [FilterBackend]
+    filterset_class = NumberingSystemFilter
 
     def get_queryset(self) -> QuerySet[NumberingSystem]:
         return readable_numbering_systems(self.request.user).select_related("office").order_by("office_id", "id")
@@ -412,15 +408,8 @@ class ResponseViewSet(
 ):
     serializer_class = s.ResponseSerializer
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
-    filter_backends = [ParamFilterBackend]
-    filter_params = (
-        FilterParam("round", "round__slug", "Slug of the round."),
-        FilterParam("office", "office_id", "ST.3 code of the office.", clean=str.upper),
-        FilterParam("status", "status", "Workflow status.", choices=tuple(ResponseStatus.values)),
-        FilterParam(
-            "numbering_system", "numbering_system_id", "ID of the numbering system.", clean=int, schema_type="integer"
-        ),
-    )
+    filter_backends = [FilterBackend]
+    filterset_class = ResponseFilter
 
     def _with_details(self, responses: QuerySet[SurveyResponse]) -> QuerySet[SurveyResponse]:
         related: list[Any] = ["attachments"]

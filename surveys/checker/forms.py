@@ -92,6 +92,60 @@ def profile_choices() -> list[tuple[str, str]]:
     return [(p.key, f"{p.office} – {localize(p.name)}") for p in profiles.PROFILES]
 
 
+def described_answers(data: dict[str, Any], parts: list[str], lengths: dict[str, tuple[int, int]]) -> dict[str, Any]:
+    """A structure described on the checker, as the answers to q1a-q11c a response would
+    store (checked consistent by the form)."""
+    fixed = all(lo == hi for lo, hi in lengths.values())
+    yes = {True: "yes", False: "no"}
+    answers: dict[str, Any] = {
+        "q2a": parts,
+        # An explicit order: "st13" would fold the optional parts into the serial.
+        "q3a": "other",
+        "q3b": parts,
+        "q4a": "fixed" if fixed else "variable",
+        "q5a": yes["type" in lengths],
+        "q6a": yes["year" in lengths],
+        "q7a": yes["serial" in lengths],
+        "q8a": yes["internal" in lengths],
+        "q9a": yes["control" in lengths],
+        "q10a": "no",
+        "q11a": yes[bool(data.get("separators"))],
+    }
+    if fixed:
+        answers["q4b"] = {p: lo for p, (lo, _) in lengths.items()}
+    else:
+        answers["q4c"] = {p: {"min": lo, "max": hi} for p, (lo, hi) in lengths.items()}
+    if data.get("ipr_type"):
+        answers["q1a"] = [data["ipr_type"]]
+    if data.get("type_codes_st13"):
+        answers["q5c"] = "yes"
+    code = (data.get("type_code") or "").strip()
+    if code:
+        answers["q5b"] = {data["ipr_type"]: {"code": code}}
+    answers.update(_part_answers(data, lengths))
+    if data.get("separators"):
+        answers["q11b"] = [c for c in SEPARATOR_CHARACTERS if c in data["separators"]]
+        answers["q11c"] = "no"
+    return answers
+
+
+def _part_answers(data: dict[str, Any], lengths: dict[str, tuple[int, int]]) -> dict[str, Any]:
+    """The follow-up answers of the parts described (year, serial, internal code, check digit)."""
+    answers: dict[str, Any] = {}
+    if "year" in lengths:
+        answers.update({"q6b": str(lengths["year"][0]), "q6c": "gregorian"})
+    if "serial" in lengths:
+        lo, hi = lengths["serial"]
+        answers["q7b"] = "fixed" if lo == hi else "variable"
+    if "internal" in lengths:
+        answers["q8c"] = "serial_first_two"
+    if "control" in lengths:
+        answers["q9b"] = data.get("control_position") or ""
+        if data.get("check_digit"):
+            answers["q9c"] = data["check_digit"]
+    return answers
+
+
 class CheckerForm(forms.Form):
     source = forms.ChoiceField(
         label=gettext_lazy("Numbering system"),
@@ -349,30 +403,38 @@ class CheckerForm(forms.Form):
         rows = self._parts(data)
         if rows is None:
             return None
-        parts = [p for p, _, _ in rows]
         lengths = {p: (lo, hi) for p, lo, hi in rows}
-        problems = []
+        problems = self._year_problems(data, lengths) + self._other_problems(data, lengths)
+        for name, message in problems:
+            self.add_error(name, ValidationError(message, code="inconsistent"))
+        if problems:
+            return None
+        return described_answers(data, [p for p, _, _ in rows], lengths)
+
+    @staticmethod
+    def _year_problems(data: dict[str, Any], lengths: dict[str, tuple[int, int]]) -> list[tuple[str, str]]:
         digits = data.get("year_digits") or ""
-        if "year" in lengths:
-            lo, hi = lengths["year"]
-            if lo != hi or lo not in (2, 4):
-                problems.append(("year_digits", _("A year has 2 or 4 digits (q6b).")))
-            elif digits and int(digits) != lo:
-                problems.append(
-                    (
-                        "year_digits",
-                        _("The year part has %(length)s characters but %(digits)s digits are chosen.")
-                        % {"length": lo, "digits": digits},
-                    )
+        if "year" not in lengths:
+            return [("year_digits", _("Add a year part, or leave the digits of the year empty."))] if digits else []
+        lo, hi = lengths["year"]
+        if lo != hi or lo not in (2, 4):
+            return [("year_digits", _("A year has 2 or 4 digits (q6b)."))]
+        if digits and int(digits) != lo:
+            return [
+                (
+                    "year_digits",
+                    _("The year part has %(length)s characters but %(digits)s digits are chosen.")
+                    % {"length": lo, "digits": digits},
                 )
-            digits = str(lo)
-        elif digits:
-            problems.append(("year_digits", _("Add a year part, or leave the digits of the year empty.")))
-        algorithm = data.get("check_digit") or ""
-        position = data.get("control_position") or ""
-        if algorithm and "control" not in lengths:
+            ]
+        return []
+
+    @staticmethod
+    def _other_problems(data: dict[str, Any], lengths: dict[str, tuple[int, int]]) -> list[tuple[str, str]]:
+        problems = []
+        if data.get("check_digit") and "control" not in lengths:
             problems.append(("check_digit", _("Add a check-digit part to the number, or choose no check digit.")))
-        if "control" in lengths and not position:
+        if "control" in lengths and not data.get("control_position"):
             problems.append(("control_position", _("Say where the check digit is.")))
         if data.get("type_codes_st13") and "type" not in lengths:
             problems.append(("type_codes_st13", _("Add a type-code part, or untick this.")))
@@ -381,52 +443,7 @@ class CheckerForm(forms.Form):
             problems.append(("type_code", _("Add a type-code part, or leave the type code empty.")))
         elif code and not data.get("ipr_type"):
             problems.append(("type_code", _("Choose the type of IPR this code stands for (below).")))
-        for name, message in problems:
-            self.add_error(name, ValidationError(message, code="inconsistent"))
-        if problems:
-            return None
-
-        fixed = all(lo == hi for lo, hi in lengths.values())
-        yes = {True: "yes", False: "no"}
-        answers: dict[str, Any] = {
-            "q2a": parts,
-            # An explicit order: "st13" would fold the optional parts into the serial.
-            "q3a": "other",
-            "q3b": parts,
-            "q4a": "fixed" if fixed else "variable",
-            "q5a": yes["type" in lengths],
-            "q6a": yes["year" in lengths],
-            "q7a": yes["serial" in lengths],
-            "q8a": yes["internal" in lengths],
-            "q9a": yes["control" in lengths],
-            "q10a": "no",
-            "q11a": yes[bool(data.get("separators"))],
-        }
-        if fixed:
-            answers["q4b"] = {p: lo for p, (lo, _) in lengths.items()}
-        else:
-            answers["q4c"] = {p: {"min": lo, "max": hi} for p, (lo, hi) in lengths.items()}
-        if data.get("ipr_type"):
-            answers["q1a"] = [data["ipr_type"]]
-        if data.get("type_codes_st13"):
-            answers["q5c"] = "yes"
-        if code:
-            answers["q5b"] = {data["ipr_type"]: {"code": code}}
-        if "year" in lengths:
-            answers.update({"q6b": digits, "q6c": "gregorian"})
-        if "serial" in lengths:
-            lo, hi = lengths["serial"]
-            answers["q7b"] = "fixed" if lo == hi else "variable"
-        if "internal" in lengths:
-            answers["q8c"] = "serial_first_two"
-        if "control" in lengths:
-            answers["q9b"] = position
-            if algorithm:
-                answers["q9c"] = algorithm
-        if data.get("separators"):
-            answers["q11b"] = [code for code in SEPARATOR_CHARACTERS if code in data["separators"]]
-            answers["q11c"] = "no"
-        return answers
+        return problems
 
     # -- results ---------------------------------------------------------------------
 

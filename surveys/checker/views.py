@@ -3,9 +3,8 @@ structure (a published response's, or one described on the spot), as a table and
 
 from __future__ import annotations
 
-import csv
 import html
-import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponse
@@ -22,6 +21,7 @@ from standards.numbers import CheckDigit, ParsedNumber, Verdict, parse_numbers
 from standards.structure import NumberingStructure
 from standards.translation import localize
 from surveys.checker.forms import PART_NAMES, CheckerForm
+from surveys.table_files import csv_download
 
 CSV_COLUMNS = (
     "line",
@@ -77,7 +77,10 @@ class Check:
 
     @property
     def summary(self) -> str:
-        return _("%(valid)s valid, %(invalid)s with errors") % {
+        # "valid" agrees with its number in French and Spanish; "with errors" stays plural.
+        return ngettext(
+            "%(valid)s valid, %(invalid)s with errors", "%(valid)s valid, %(invalid)s with errors", self.valid
+        ) % {
             "valid": _count(self.valid),
             "invalid": _count(self.invalid),
         }
@@ -292,37 +295,28 @@ def table_body(rows: list[Row]) -> SafeString:
     return mark_safe("\n".join(out))  # noqa: S308 — every value above is escaped
 
 
-def csv_response(check: Check) -> HttpResponse:
-    buffer = io.StringIO()
-    # A byte-order mark, so that spreadsheet programs read the file as UTF-8.
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+def csv_rows(check: Check) -> Iterator[list[str | int]]:
+    yield list(CSV_COLUMNS)
     for row in check.rows:
         n = row.number
-        writer.writerow(
-            [
-                row.line,
-                n.input,
-                n.office_code or "",
-                n.profile or "",
-                " ".join(f"{code}={value}" for code, value in n.parts),
-                n.st13 or "",
-                n.st13_display or "",
-                n.st13_partial or "",
-                n.office_display or "",
-                n.priority or "",
-                "yes" if n.ok else "no",
-                str(n.verdict),
-                str(n.check_digit),
-                localize(n.reason) if n.reason is not None else "",
-                "; ".join(localize(e) for e in n.errors),
-                "; ".join(localize(a) for a in n.assumptions),
-            ]
-        )
-    response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="st13-check.csv"'
-    return response
+        yield [
+            row.line,
+            n.input,
+            n.office_code or "",
+            n.profile or "",
+            " ".join(f"{code}={value}" for code, value in n.parts),
+            n.st13 or "",
+            n.st13_display or "",
+            n.st13_partial or "",
+            n.office_display or "",
+            n.priority or "",
+            "yes" if n.ok else "no",
+            str(n.verdict),
+            str(n.check_digit),
+            localize(n.reason) if n.reason is not None else "",
+            "; ".join(localize(e) for e in n.errors),
+            "; ".join(localize(a) for a in n.assumptions),
+        ]
 
 
 @require_http_methods(["GET", "POST"])
@@ -340,7 +334,7 @@ def checker(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             check = run_check(form)
             if "download" in request.POST:
-                return csv_response(check)
+                return csv_download(csv_rows(check), "st13-check.csv")
             context["check"] = check
             context["table_body"] = table_body(check.rows)
         else:

@@ -96,41 +96,16 @@ def export_document() -> str:
 
 
 def import_document(text: str) -> dict[str, int]:
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BackupError(f"not a wipostad export: invalid JSON ({exc})") from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise BackupError("not a wipostad export (the “format” field is missing or different)")
-    if document.get("version") not in READABLE_VERSIONS:
-        raise BackupError(
-            f"export version {document.get('version')!r} is not supported "
-            f"(expected one of {', '.join(map(str, READABLE_VERSIONS))})"
-        )
-    document = _upgraded(document)
+    document = _upgraded(_readable_document(text))
     models = _models()
     occupied = [m._meta.label for m in models if m._default_manager.exists()]
     if occupied:
         raise BackupError(
             "the database is not empty (" + ", ".join(occupied) + "); restore into a freshly migrated database"
         )
-    counts: dict[str, int] = {}
     with transaction.atomic():
         with connection.constraint_checks_disabled():
-            deferred = []
-            try:
-                for item in serializers.deserialize(
-                    "python", document.get("objects", []), handle_forward_references=True
-                ):
-                    item.save()
-                    if item.deferred_fields:
-                        deferred.append(item)
-                    label = item.object._meta.label_lower
-                    counts[label] = counts.get(label, 0) + 1
-                for item in deferred:
-                    item.save_deferred_fields()
-            except Exception as exc:  # the serializer raises several types for bad rows
-                raise BackupError(f"the export could not be restored: {exc}") from None
+            counts = _restore_rows(document.get("objects", []))
         try:
             connection.check_constraints(table_names=[m._meta.db_table for m in models])
         except IntegrityError as exc:
@@ -142,4 +117,40 @@ def import_document(text: str) -> dict[str, int]:
     expected = document.get("counts") or {}
     if expected and expected != {k: counts.get(k, 0) for k in expected}:
         raise BackupError(f"restored counts {counts} differ from the export's {expected}")
+    return counts
+
+
+def _readable_document(text: str) -> dict[str, Any]:
+    """The export's JSON document, refused with the reason when it is not one this
+    version can read."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BackupError(f"not a wipostad export: invalid JSON ({exc})") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise BackupError("not a wipostad export (the “format” field is missing or different)")
+    if document.get("version") not in READABLE_VERSIONS:
+        raise BackupError(
+            f"export version {document.get('version')!r} is not supported "
+            f"(expected one of {', '.join(map(str, READABLE_VERSIONS))})"
+        )
+    return document
+
+
+def _restore_rows(objects: list[dict[str, Any]]) -> dict[str, int]:
+    """Save every row (references to rows further on are filled in afterwards); the
+    number of rows per model."""
+    counts: dict[str, int] = {}
+    deferred = []
+    try:
+        for item in serializers.deserialize("python", objects, handle_forward_references=True):
+            item.save()
+            if item.deferred_fields:
+                deferred.append(item)
+            label = item.object._meta.label_lower
+            counts[label] = counts.get(label, 0) + 1
+        for item in deferred:
+            item.save_deferred_fields()
+    except Exception as exc:  # the serializer raises several types for bad rows
+        raise BackupError(f"the export could not be restored: {exc}") from None
     return counts

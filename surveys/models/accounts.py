@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from standards.models import Office
 
@@ -40,8 +41,8 @@ class Membership(models.Model):
     """Which office a user answers for, and in which role."""
 
     class Role(models.TextChoices):
-        RESPONDENT = "respondent", "Respondent"
-        APPROVER = "approver", "Approver"
+        RESPONDENT = "respondent", _("Respondent")
+        APPROVER = "approver", _("Approver")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="memberships")

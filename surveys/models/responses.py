@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from standards.models import Office
 from surveys.models.accounts import is_secretariat, office_of
@@ -46,11 +47,13 @@ class NumberingSystem(models.Model):
 
 
 class ResponseStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
-    RETURNED = "returned", "Returned"
-    ACCEPTED = "accepted", "Accepted"
-    PUBLISHED = "published", "Published"
+    # The labels are the words every page, report, export and the admin show, in the
+    # reader's language (lazy: looked up when shown).
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    ACCEPTED = "accepted", _("Accepted")
+    PUBLISHED = "published", _("Published")
 
 
 EDITABLE_STATUSES = (ResponseStatus.DRAFT, ResponseStatus.RETURNED)

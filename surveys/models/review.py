@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from surveys.models.responses import ResponseStatus, SurveyResponse
 
@@ -13,11 +14,12 @@ class ResponseEvent(models.Model):
     """One workflow step: who moved the response from which state to which, and why."""
 
     class Action(models.TextChoices):
-        SUBMIT = "submit", "Submitted"
-        RETURN = "return", "Returned to the office"
-        ACCEPT = "accept", "Accepted"
-        PUBLISH = "publish", "Published"
-        REOPEN = "reopen", "Reopened"
+        # As the workflow timeline says it, in the reader's language.
+        SUBMIT = "submit", _("Submitted")
+        RETURN = "return", _("Returned to the office")
+        ACCEPT = "accept", _("Accepted")
+        PUBLISH = "publish", _("Published")
+        REOPEN = "reopen", _("Reopened")
 
     response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=10, choices=Action.choices)

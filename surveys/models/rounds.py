@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import pgettext_lazy
 
 from standards.models import Office
 from surveys.models.editions import QuestionnaireEdition
@@ -18,8 +19,8 @@ class SurveyRound(models.Model):
     """An edition run over a period for a set of invited offices."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        OPEN = "open", pgettext_lazy("survey round", "Open")
+        CLOSED = "closed", pgettext_lazy("survey round", "Closed")
 
     edition = models.ForeignKey(QuestionnaireEdition, on_delete=models.PROTECT, related_name="rounds")
     slug = models.SlugField(max_length=80, unique=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from surveys.questionnaire.edition import Edition
 from surveys.questionnaire.evaluation import Evaluation, Issue, chosen
@@ -106,9 +106,12 @@ def consistency_warnings(edition: Edition, evaluation: Evaluation, office_code: 
                     Issue(
                         "q14a",
                         "example_length",
-                        _(
+                        ngettext(
+                            "Example %(row)s “%(example)s” has %(length)s character without separators; "
+                            "q4b adds up to %(expected)s.",
                             "Example %(row)s “%(example)s” has %(length)s characters without separators; "
-                            "q4b adds up to %(expected)s."
+                            "q4b adds up to %(expected)s.",
+                            len(bare),
                         )
                         % {"row": i, "example": example.strip(), "length": len(bare), "expected": expected},
                     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import ngettext
 
 WIDTH = 640
 LABEL_WIDTH = 250  # room for two lines of ~40 characters at 11 px
@@ -81,7 +82,7 @@ def bar_chart_svg(chart: Chart) -> SafeString:
         )
         y += row_height + ROW_GAP
     height = y + 4
-    total = chart.total_text or f"{chart.total} responses"
+    total = chart.total_text or ngettext("%(n)s response", "%(n)s responses", chart.total) % {"n": chart.total}
     axis = f'<line x1="{BAR_LEFT}" y1="{TOP - 4}" x2="{BAR_LEFT}" y2="{height - 6}" stroke="#56606b" stroke-width="1"/>'
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="bar-chart" role="img" aria-labelledby="{title_id}" '

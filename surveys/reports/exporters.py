@@ -6,7 +6,6 @@ reads answers or counts, so a figure cannot differ between formats.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -17,15 +16,15 @@ from dataclasses import dataclass, replace
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
-from surveys.reports.tables import Kind, Report, Scope, Table, label
-
-BOM = "\ufeff"  # Excel reads a CSV as UTF-8 only when it starts with a byte order mark
+from surveys.reports.tables import Kind, Report, Scope, Table
+from surveys.table_files import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, Style, Styled, XlsxBook, csv_bytes, csv_chunks
 
 
 @dataclass(frozen=True)
 class Export:
-    content: bytes
+    content: bytes | Iterator[bytes]  # pieces when the file is streamed
     content_type: str
     filename: str
 
@@ -46,7 +45,8 @@ def _tables(report: Report, table_id: str | None) -> list[Table]:
 
 def csv_rows(table: Table, language: str = "en") -> Iterator[list[str | int]]:
     """Header, data rows, totals rows; a verdict column is followed by its reasons."""
-    reason = label("reason", language)
+    with translation.override(language):
+        reason = gettext("Reason")
     header: list[str | int] = []
     for column in table.columns:
         header.append(column.flat_label)
@@ -70,16 +70,14 @@ def csv_rows(table: Table, language: str = "en") -> Iterator[list[str | int]]:
 
 
 def table_csv(table: Table, language: str = "en") -> bytes:
-    buffer = io.StringIO()
-    buffer.write(BOM)
-    csv.writer(buffer, lineterminator="\r\n").writerows(csv_rows(table, language))
-    return buffer.getvalue().encode("utf-8")
+    return csv_bytes(csv_rows(table, language))
 
 
 def export_csv(report: Report, table_id: str | None) -> Export:
     if table_id:
-        content = table_csv(report.table(table_id), report.language)
-        return Export(content, "text/csv; charset=utf-8", filename(report, "csv", table_id))
+        # One table: streamed as its rows are written.
+        chunks = csv_chunks(csv_rows(report.table(table_id), report.language))
+        return Export(chunks, CSV_CONTENT_TYPE, filename(report, "csv", table_id))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for i, table in enumerate(report.tables, start=1):
@@ -92,71 +90,43 @@ def export_csv(report: Report, table_id: str | None) -> Export:
 XLSX_WIDTHS = {Kind.KEY: 11, Kind.MARK: 9, Kind.VALUE: 24, Kind.COUNT: 11, Kind.VERDICT: 14}
 
 
+TITLE = Style(bold=True, size=13)
+HEADER = Style(bold=True, fill="EEF2F6", wrap=True, vertical="top")
+TOTALS = Style(bold=True, fill="EEF2F6")
+WRAP = Style(wrap=True, vertical="top")
+CENTER = Style(horizontal="center", vertical="top")
+
+
 def export_xlsx(report: Report, table_id: str | None) -> Export:
-    # Write-only mode streams rows to the file: memory and time stay linear in the rows.
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    bold = Font(bold=True)
-    title_font = Font(bold=True, size=13)
-    header_fill = PatternFill("solid", fgColor="EEF2F6")
-    wrap = Alignment(wrap_text=True, vertical="top")
-    center = Alignment(horizontal="center", vertical="top")
-
-    workbook = Workbook(write_only=True)
+    book = XlsxBook()
     for table in _tables(report, table_id):
-        sheet = workbook.create_sheet(table.sheet_name[:31])
-        for i, column in enumerate(table.columns, start=1):
-            sheet.column_dimensions[_column_letter(i)].width = XLSX_WIDTHS[column.kind]
-
-        def styled(value, *, font=None, fill=None, alignment=None, sheet=sheet) -> WriteOnlyCell:
-            cell = WriteOnlyCell(sheet, value=value)
-            if font:
-                cell.font = font
-            if fill:
-                cell.fill = fill
-            if alignment:
-                cell.alignment = alignment
-            return cell
-
-        sheet.append([styled(table.title, font=title_font)])
+        sheet = book.sheet(table.sheet_name[:31], widths=[XLSX_WIDTHS[column.kind] for column in table.columns])
+        sheet.append([Styled(table.title, TITLE)])
         sheet.append([f"{report.title} — {report.scope_label}"])
         groups, labels = header_lines(table)
         if groups:
-            sheet.append([styled(g, font=bold, fill=header_fill, alignment=wrap) for g in groups])
-        sheet.append([styled(text, font=bold, fill=header_fill, alignment=wrap) for text in labels])
+            sheet.append([Styled(g, HEADER) for g in groups])
+        sheet.append([Styled(text, HEADER) for text in labels])
         for row in table.rows:
-            out = []
+            out: list = []
             for column, cell in zip(table.columns, row.cells, strict=True):
                 if cell.note:
-                    xl = styled(cell.value, alignment=wrap)
-                    xl.comment = Comment(cell.note, "wipostad", width=320, height=120)
-                    out.append(xl)
+                    out.append(Styled(cell.value, WRAP, note=cell.note))
                 elif column.kind == Kind.MARK:
-                    out.append(styled(cell.value, alignment=center))
+                    out.append(Styled(cell.value, CENTER))
                 elif isinstance(cell.value, str) and "\n" in cell.value:
-                    out.append(styled(cell.value, alignment=wrap))
+                    out.append(Styled(cell.value, WRAP))
                 else:
                     out.append(cell.value)
             sheet.append(out)
         for totals in table.totals:
-            sheet.append(
-                [
-                    styled(totals.label if i == 0 else value, font=bold, fill=header_fill)
-                    for i, value in enumerate(totals.values)
-                ]
-            )
+            sheet.append([Styled(totals.label if i == 0 else value, TOTALS) for i, value in enumerate(totals.values)])
         texts = [*table.notes, table.legend] if table.legend else table.notes
         if texts:
             sheet.append([])
             for text in texts:
                 sheet.append([text])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Export(buffer.getvalue(), content_type, filename(report, "xlsx", table_id))
+    return Export(book.to_bytes(), XLSX_CONTENT_TYPE, filename(report, "xlsx", table_id))
 
 
 def header_lines(table: Table) -> tuple[list[str], list[str]]:
@@ -175,12 +145,6 @@ def header_lines(table: Table) -> tuple[list[str], list[str]]:
             groups.extend([head.text] + [""] * (head.colspan - 1))
             labels.extend(next(bottom).text for _ in range(head.colspan))
     return groups, labels
-
-
-def _column_letter(index: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(index)
 
 
 # --- JSON ------------------------------------------------------------------------------
@@ -235,7 +199,7 @@ def print_html(report: Report, table_id: str | None) -> str:
         "single_table": bool(table_id),
         # The running header and page numbers are CSS `content` in @page margin boxes.
         "css_handbook": css_string(report.handbook),
-        "css_page_counter": css_counters(label("page_counter", report.language)),
+        "css_page_counter": css_counters(report.page_counter),
     }
     # The template's own words follow the report's language, wherever this is called from.
     with translation.override(report.language):

@@ -21,185 +21,44 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from standards.st13 import RULES, ComplianceReport, Verdict
 from surveys.models import Attachment, ResponseStatus, SurveyResponse, SurveyRound, is_secretariat
 from surveys.questionnaire import types as question_types
-from surveys.questionnaire.edition import Edition, Question, Text, tr
+from surveys.questionnaire.edition import Edition, Question, tr
 from surveys.questionnaire.engine import evaluate
 from surveys.questionnaire.evaluation import Evaluation
 from surveys.questionnaire.types.partial_date import format_partial_date
 from surveys.reports.charts import Bar, Chart
 from surveys.responses import selectors
 from surveys.responses.compliance import compliance_for_answers
-from surveys.responses.display import display_answer
+from surveys.responses.display import display_answer, verdict_label
 
-# The report's own wording (headings, legends, sheet names) in the three languages; question
-# and choice labels come from the edition. ST.13 rule titles and reasons come from
-# standards.st13 in English, as on the other pages: the compliance legends say so.
-LABELS: dict[str, Text] = {
-    "response": {"en": "Response", "fr": "Réponse", "es": "Respuesta"},
-    "st3_code": {"en": "ST.3 code", "fr": "Code ST.3", "es": "Código ST.3"},
-    "office": {"en": "Office", "fr": "Office", "es": "Oficina"},
-    "responses": {"en": "Responses", "fr": "Réponses", "es": "Respuestas"},
-    "total": {"en": "Total", "fr": "Total", "es": "Total"},
-    "participation": {"en": "Participating offices", "fr": "Offices participants", "es": "Oficinas participantes"},
-    "question": {"en": "Question {number}", "fr": "Question {number}", "es": "Pregunta {number}"},
-    "section_results": {"en": "Survey results", "fr": "Résultats de l'enquête", "es": "Resultados de la encuesta"},
-    "section_examples": {
-        "en": "Examples of application numbers and priority application numbers",
-        "fr": "Exemples de numéros de demande et de numéros de demande prioritaire",
-        "es": "Ejemplos de números de solicitud y de números de solicitud de prioridad",
-    },
-    "section_compliance": {
-        "en": "Compliance with WIPO Standard ST.13",
-        "fr": "Conformité à la norme ST.13 de l'OMPI",
-        "es": "Conformidad con la Norma ST.13 de la OMPI",
-    },
-    "running_head": {"en": "Part {part} — {title}", "fr": "Partie {part} — {title}", "es": "Parte {part} — {title}"},
-    "examples": {
-        "en": "Examples of application numbers and of their presentation as priority application numbers",
-        "fr": "Exemples de numéros de demande et de leur présentation en tant que numéros de demande prioritaire",
-        "es": "Ejemplos de números de solicitud y de su presentación como números de solicitud de prioridad",
-    },
-    "ipr_types": {"en": "Types of IPRs", "fr": "Types de DPI", "es": "Tipos de DPI"},
-    "example": {
-        "en": "Example of application number",
-        "fr": "Exemple de numéro de demande",
-        "es": "Ejemplo de número de solicitud",
-    },
-    "priority": {
-        "en": "Recommended presentation as a priority application number",
-        "fr": "Présentation recommandée en tant que numéro de demande prioritaire",
-        "es": "Presentación recomendada como número de solicitud de prioridad",
-    },
-    "in_use_since": {"en": "In use since", "fr": "Utilisé depuis", "es": "En uso desde"},
-    "remarks": {"en": "Remarks", "fr": "Observations", "es": "Observaciones"},
-    "further_remarks": {"en": "Further remarks", "fr": "Autres observations", "es": "Otras observaciones"},
-    "attachment": {"en": "Attached file: {name}", "fr": "Fichier joint : {name}", "es": "Archivo adjunto: {name}"},
-    "compliance": {
-        "en": "ST.13 compliance matrix",
-        "fr": "Matrice de conformité à la norme ST.13",
-        "es": "Matriz de conformidad con la Norma ST.13",
-    },
-    "compliance_reasons": {
-        "en": "ST.13 compliance: the reason for every verdict",
-        "fr": "Conformité à la norme ST.13 : le motif de chaque verdict",
-        "es": "Conformidad con la Norma ST.13: el motivo de cada dictamen",
-    },
-    "overall": {"en": "Overall", "fr": "Ensemble", "es": "Conjunto"},
-    "declared": {
-        "en": "Declared conformant (q13a)",
-        "fr": "Déclaré conforme (q13a)",
-        "es": "Declarado conforme (q13a)",
-    },
-    "disagreement": {
-        "en": "Declaration disagrees",
-        "fr": "Déclaration divergente",
-        "es": "Declaración discrepante",
-    },
-    "flag": {"en": "Review", "fr": "À vérifier", "es": "Por verificar"},
-    "rule": {"en": "Rule", "fr": "Règle", "es": "Regla"},
-    "verdict": {"en": "Verdict", "fr": "Verdict", "es": "Dictamen"},
-    "reason": {"en": "Reason", "fr": "Motif", "es": "Motivo"},
-    # The verdict words: the same as the compliance pages' (message catalogues).
-    "complies": {"en": "Complies", "fr": "Conforme", "es": "Conforme"},
-    "deviates": {"en": "Deviates", "fr": "Non conforme", "es": "No conforme"},
-    "not_applicable": {"en": "Not applicable", "fr": "Sans objet", "es": "No aplicable"},
-    "unknown": {"en": "Unknown", "fr": "Inconnu", "es": "Desconocido"},
-    "legend_results": {
-        "en": "✓ ticked · — the question did not apply to this numbering system · blank: not answered. "
-        "The totals row counts the responses with a tick or an answer in each column.",
-        "fr": "✓ coché · — la question ne s'appliquait pas à ce système de numérotation · vide : sans réponse. "
-        "La ligne des totaux compte les réponses cochées ou renseignées dans chaque colonne.",
-        "es": "✓ marcado · — la pregunta no se aplicaba a este sistema de numeración · en blanco: sin respuesta. "
-        "La fila de totales cuenta las respuestas marcadas o cumplimentadas en cada columna.",
-    },
-    "legend_compliance": {
-        "en": "Each verdict is derived from the answers, rule by rule, with WIPO Standard ST.13 sections (a) to (g); "
-        "the reasons are listed in the next table. “Review” marks a response whose own declaration (q13a) "
-        "contradicts the evaluation. The rule titles and reasons are given in English, as on the other pages.",
-        "fr": "Chaque verdict est déduit des réponses, règle par règle, selon les sections a) à g) de la norme ST.13 "
-        "de l'OMPI ; les motifs figurent dans le tableau suivant. « À vérifier » signale une réponse dont la "
-        "propre déclaration (q13a) contredit l'évaluation. Les intitulés des règles et les motifs sont donnés "
-        "en anglais, comme sur les autres pages.",
-        "es": "Cada dictamen se deriva de las respuestas, regla por regla, según las secciones a) a g) de la Norma "
-        "ST.13 de la OMPI; los motivos figuran en el cuadro siguiente. «Por verificar» señala una respuesta cuya "
-        "propia declaración (q13a) contradice la evaluación. Los títulos de las reglas y los motivos se indican "
-        "en inglés, como en las demás páginas.",
-    },
-    "legend_reasons": {
-        "en": "The rule titles and reasons come from WIPO Standard ST.13 and are given in English, "
-        "as on the other pages.",
-        "fr": "Les intitulés des règles et les motifs proviennent de la norme ST.13 de l'OMPI et sont donnés "
-        "en anglais, comme sur les autres pages.",
-        "es": "Los títulos de las reglas y los motivos proceden de la Norma ST.13 de la OMPI y se indican "
-        "en inglés, como en las demás páginas.",
-    },
-    "participation_sentence": {
-        "en": "{offices} submitted {responses}.",
-        "fr": "{offices} ont soumis {responses}.",
-        "es": "{offices} presentaron {responses}.",
-    },
-    "participation_sentence_one": {
-        "en": "{offices} submitted {responses}.",
-        "fr": "{offices} a soumis {responses}.",
-        "es": "{offices} presentó {responses}.",
-    },
-    "office_count": {"en": "{n} office", "fr": "{n} office", "es": "{n} oficina"},
-    "office_count_plural": {"en": "{n} offices", "fr": "{n} offices", "es": "{n} oficinas"},
-    "response_count": {"en": "{n} response", "fr": "{n} réponse", "es": "{n} respuesta"},
-    "response_count_plural": {"en": "{n} responses", "fr": "{n} réponses", "es": "{n} respuestas"},
-    "scope_published": {"en": "published responses", "fr": "réponses publiées", "es": "respuestas publicadas"},
-    "scope_reviewed": {
-        "en": "accepted and published responses",
-        "fr": "réponses acceptées et publiées",
-        "es": "respuestas aceptadas y publicadas",
-    },
-    "scope_with_submitted": {
-        "en": "submitted, accepted and published responses",
-        "fr": "réponses soumises, acceptées et publiées",
-        "es": "respuestas presentadas, aceptadas y publicadas",
-    },
-    "chart_title": {
-        "en": "{question}: responses per choice",
-        "fr": "{question} : réponses par option",
-        "es": "{question}: respuestas por opción",
-    },
-    "chart_total": {"en": "{n} responses", "fr": "{n} réponses", "es": "{n} respuestas"},
-    "handbook": {
-        "en": "WIPO Handbook on Industrial Property Information and Documentation",
-        "fr": "Manuel de l'OMPI sur l'information et la documentation en matière de propriété industrielle",
-        "es": "Manual de la OMPI de información y documentación en materia de propiedad industrial",
-    },
-    "page_counter": {"en": "Page {page} of {pages}", "fr": "Page {page} sur {pages}", "es": "Página {page} de {pages}"},
-    # Worksheet names (XLSX): at most 31 characters, none of : \ / ? * [ ].
-    "sheet_participation": {"en": "Participation", "fr": "Participation", "es": "Participación"},
-    "sheet_question": {"en": "Q{number}", "fr": "Q{number}", "es": "P{number}"},
-    "sheet_examples": {"en": "Examples", "fr": "Exemples", "es": "Ejemplos"},
-    "sheet_compliance": {"en": "ST.13 compliance", "fr": "Conformité ST.13", "es": "Conformidad ST.13"},
-    "sheet_compliance_reasons": {"en": "ST.13 reasons", "fr": "Motifs ST.13", "es": "Motivos ST.13"},
-}
+# The report's own wording (headings, legends, sheet names) comes from the message
+# catalogues, in the language the report is built in (build_report); question and choice
+# labels come from the edition. ST.13 rule titles and reasons come from standards.st13 in
+# English, as on the other pages: the compliance legends say so.
+HANDBOOK = _("WIPO Handbook on Industrial Property Information and Documentation")
 
 
-def label(key: str, language: str = "en", **values: Any) -> str:
-    text = tr(LABELS[key], language)
-    return text.format(**values) if values else text
+def _office_count(n: int) -> str:
+    return ngettext("%(n)s office", "%(n)s offices", n) % {"n": n}
 
 
-def _count(n: int, key: str, language: str) -> str:
-    return label(key if n == 1 else f"{key}_plural", language, n=n)
+def _response_count(n: int) -> str:
+    return ngettext("%(n)s response", "%(n)s responses", n) % {"n": n}
 
 
 def participation_sentence(offices: int, responses: int, language: str) -> str:
-    """e.g. "2 offices submitted 3 responses." (the verb agrees with one office in French and Spanish)."""
-    return label(
-        "participation_sentence_one" if offices == 1 else "participation_sentence",
-        language,
-        offices=_count(offices, "office_count", language),
-        responses=_count(responses, "response_count", language),
-    )
+    """e.g. "2 offices submitted 3 responses." (the verb agrees with the offices in French and Spanish)."""
+    with translation.override(language):
+        return ngettext("%(offices)s submitted %(responses)s.", "%(offices)s submitted %(responses)s.", offices) % {
+            "offices": _office_count(offices),
+            "responses": _response_count(responses),
+        }
 
 
 # --- who sees what ---------------------------------------------------------------------
@@ -209,6 +68,13 @@ class Scope(StrEnum):
     PUBLISHED = "published"
     REVIEWED = "reviewed"
     WITH_SUBMITTED = "with_submitted"
+
+
+SCOPE_LABELS = {
+    Scope.PUBLISHED: _("published responses"),
+    Scope.REVIEWED: _("accepted and published responses"),
+    Scope.WITH_SUBMITTED: _("submitted, accepted and published responses"),
+}
 
 
 SCOPE_STATUSES: dict[Scope, tuple[str, ...]] = {
@@ -457,10 +323,18 @@ class Section:
 
     @property
     def running_head(self) -> str:
-        return label("running_head", self.language, part=self.part, title=self.title) if self.part else self.title
+        if not self.part:
+            return self.title
+        with translation.override(self.language):
+            return pgettext("Handbook part", "Part %(part)s — %(title)s") % {"part": self.part, "title": self.title}
 
 
 SECTION_PARTS = {"results": "7.2.5", "examples": "7.2.6", "compliance": ""}
+SECTION_TITLES = {
+    "results": _("Survey results"),
+    "examples": _("Examples of application numbers and priority application numbers"),
+    "compliance": _("Compliance with WIPO Standard ST.13"),
+}
 
 
 @dataclass
@@ -479,7 +353,8 @@ class Report:
 
     @property
     def scope_label(self) -> str:
-        return label(f"scope_{self.scope}", self.language)
+        with translation.override(self.language):
+            return str(SCOPE_LABELS[self.scope])
 
     @property
     def summary(self) -> str:
@@ -488,16 +363,24 @@ class Report:
     @property
     def handbook(self) -> str:
         """The Handbook's name, for running headers (PDF, DOCX)."""
-        return label("handbook", self.language)
+        with translation.override(self.language):
+            return str(HANDBOOK)
+
+    @property
+    def page_counter(self) -> str:
+        """The page numbers of the PDF's running footer, with {page} and {pages} for the counters."""
+        with translation.override(self.language):
+            return gettext("Page %(page)s of %(pages)s") % {"page": "{page}", "pages": "{pages}"}
 
     @property
     def sections(self) -> list[Section]:
         result = []
-        for section_id, part in SECTION_PARTS.items():
-            tables = [t for t in self.tables if t.section == section_id]
-            if tables:
-                title = label(f"section_{section_id}", self.language)
-                result.append(Section(section_id, part, title, tables, self.language))
+        with translation.override(self.language):
+            for section_id, part in SECTION_PARTS.items():
+                tables = [t for t in self.tables if t.section == section_id]
+                if tables:
+                    title = str(SECTION_TITLES[section_id])
+                    result.append(Section(section_id, part, title, tables, self.language))
         return result
 
     def table(self, table_id: str) -> Table:
@@ -582,7 +465,9 @@ def build_report(survey_round: SurveyRound, *, scope: Scope, only: str | None = 
         "compliance": lambda: _compliance(edition, entries, language),
         "compliance_reasons": lambda: _compliance_reasons(entries, language),
     }
-    tables = [builders[i]() for i in ids if only is None or i == only]
+    # The tables' words in the report's language, whatever the request's (an export, a task).
+    with translation.override(language):
+        tables = [builders[i]() for i in ids if only is None or i == only]
     return Report(
         survey_round=survey_round,
         scope=scope,
@@ -600,21 +485,22 @@ def _participation(responses: list[SurveyResponse], language: str) -> Table:
         counts[r.office_id] = counts.get(r.office_id, 0) + 1
         names[r.office_id] = r.office.name
     columns = [
-        Column("st3_code", label("st3_code", language), Kind.KEY),
-        Column("office", label("office", language)),
-        Column("responses", label("responses", language), Kind.COUNT),
+        Column("st3_code", gettext("ST.3 code"), Kind.KEY),
+        Column("office", gettext("Office")),
+        Column("responses", gettext("Responses"), Kind.COUNT),
     ]
     rows = [Row(code, [Cell(code), Cell(names[code]), Cell(n, css="rt-count")]) for code, n in counts.items()]
     offices, total = len(counts), len(responses)
     return Table(
         id="participation",
         section="results",
-        title=label("participation", language),
+        title=gettext("Participating offices"),
         columns=columns,
         rows=rows,
-        totals=[TotalsRow(label("total", language), [None, offices, total])],
+        totals=[TotalsRow(gettext("Total"), [None, offices, total])],
         notes=[participation_sentence(offices, total, language)],
-        sheet_name=label("sheet_participation", language),
+        # Translators: a worksheet name: at most 31 characters, none of : \ / ? * [ ]
+        sheet_name=pgettext("worksheet", "Participation"),
     )
 
 
@@ -632,7 +518,7 @@ def _value_text(edition: Edition, q: Question, value: Any, language: str) -> str
 
 def _question_table(edition: Edition, number: int, entries: list[_Entry], language: str) -> Table:
     questions = [q for q in edition.questions if q.number == number]
-    columns = [Column("response", label("response", language), Kind.KEY)]
+    columns = [Column("response", gettext("Response"), Kind.KEY)]
     # (question, choice code or None) per column after the key column.
     sources: list[tuple[Question, str | None]] = []
     group_q: Question | None = None
@@ -679,27 +565,31 @@ def _question_table(edition: Edition, number: int, entries: list[_Entry], langua
         if sources[i][0] is gate and col.kind == Kind.MARK
     )
     section = edition.section_of(gate.id)
-    title = f"{label('question', language, number=number)} — {tr(section.title, language)}"
+    title = f"{gettext('Question %(number)s') % {'number': number}} — {tr(section.title, language)}"
     return Table(
         id=f"q{number}",
         section="results",
         title=title,
         columns=columns,
         rows=rows,
-        totals=[TotalsRow(label("total", language), [None, *counts])],
-        legend=label("legend_results", language),
+        totals=[TotalsRow(gettext("Total"), [None, *counts])],
+        legend=gettext(
+            "✓ ticked · — the question did not apply to this numbering system · blank: not answered. "
+            "The totals row counts the responses with a tick or an answer in each column."
+        ),
         chart=(
             Chart(
                 f"q{number}",
                 _group_heading(gate, language),
                 bars,
                 len(entries),
-                total_text=label("chart_total", language, n=len(entries)),
+                total_text=_response_count(len(entries)),
             )
             if bars
             else None
         ),
-        sheet_name=label("sheet_question", language, number=number),
+        # Translators: a worksheet name (Q for question): at most 31 characters, none of : \ / ? * [ ]
+        sheet_name=pgettext("worksheet", "Q%(number)s") % {"number": number},
     )
 
 
@@ -713,18 +603,18 @@ NUMBER_COLUMNS = (3, 4)  # in the examples table: the example and its priority p
 def _examples(edition: Edition, entries: list[_Entry], language: str) -> Table:
     q1a, q14c = edition.by_id["q1a"], edition.by_id["q14c"]
     remark_columns = {c.id: tr(c.label, language) for c in q14c.columns}
-    remarks_group = label("remarks", language)
+    remarks_group = gettext("Remarks")
     # The fixed headings of Handbook 7.2.6, in its order; the texts are the edition's own.
     remark_ids = ("ipr_types", "year", "serial_position", "internal_code", "control_number")
     columns = [
-        Column("response", label("response", language), Kind.KEY),
-        Column("office", label("office", language)),
-        Column("ipr_types", label("ipr_types", language)),
-        Column("example", label("example", language)),
-        Column("priority", label("priority", language)),
-        Column("in_use_since", label("in_use_since", language)),
+        Column("response", gettext("Response"), Kind.KEY),
+        Column("office", gettext("Office")),
+        Column("ipr_types", gettext("Types of IPRs")),
+        Column("example", gettext("Example of application number")),
+        Column("priority", gettext("Recommended presentation as a priority application number")),
+        Column("in_use_since", gettext("In use since")),
         *(Column(f"remarks.{rid}", remark_columns[rid], Kind.VALUE, remarks_group, "remarks") for rid in remark_ids),
-        Column("remarks.further", label("further_remarks", language), Kind.VALUE, remarks_group, "remarks"),
+        Column("remarks.further", gettext("Further remarks"), Kind.VALUE, remarks_group, "remarks"),
     ]
     counts = [0] * (len(columns) - 1)
     rows = []
@@ -739,7 +629,10 @@ def _examples(edition: Edition, entries: list[_Entry], language: str) -> Table:
                 text = f"{text}: {a['q1a_other']}"
             types.append(text)
         further = [components.get("description", ""), a.get("q14d", "")]
-        further += [label("attachment", language, name=att.original_name) for att in entry.response.report_attachments]
+        further += [
+            gettext("Attached file: %(name)s") % {"name": att.original_name}
+            for att in entry.response.report_attachments
+        ]
         values = [
             _lines(row.get("office_name", "") for row in examples) or entry.response.office.name,
             _lines(types),
@@ -760,28 +653,31 @@ def _examples(edition: Edition, entries: list[_Entry], language: str) -> Table:
     return Table(
         id="examples",
         section="examples",
-        title=label("examples", language),
+        title=gettext("Examples of application numbers and of their presentation as priority application numbers"),
         columns=columns,
         rows=rows,
-        totals=[TotalsRow(label("total", language), [None, *counts])],
-        sheet_name=label("sheet_examples", language),
+        totals=[TotalsRow(gettext("Total"), [None, *counts])],
+        # Translators: a worksheet name: at most 31 characters, none of : \ / ? * [ ]
+        sheet_name=pgettext("worksheet", "Examples"),
     )
 
 
-def _verdict_cell(verdict: Verdict, note: str, language: str) -> Cell:
-    return Cell(label(str(verdict), language), note=note, css="rt-verdict", chip=f"verdict verdict-{verdict}")
+def _verdict_cell(verdict: Verdict, note: str) -> Cell:
+    return Cell(verdict_label(verdict, short=True), note=note, css="rt-verdict", chip=f"verdict verdict-{verdict}")
 
 
 def _compliance(edition: Edition, entries: list[_Entry], language: str) -> Table:
     q13a = edition.by_id["q13a"]
-    columns = [Column("response", label("response", language), Kind.KEY)]
+    columns = [Column("response", gettext("Response"), Kind.KEY)]
     columns += [Column(f"rule.{r.section}", f"({r.section}) {r.title}", Kind.VERDICT, notes=True) for r in RULES]
     columns += [
-        Column("overall", label("overall", language), Kind.VERDICT, notes=True),
-        Column("declared", label("declared", language)),
-        Column("disagrees", label("disagreement", language)),
+        Column("overall", gettext("Overall"), Kind.VERDICT, notes=True),
+        Column("declared", gettext("Declared conformant (q13a)")),
+        Column("disagrees", gettext("Declaration disagrees")),
     ]
     verdicts = list(Verdict)
+    # “Review”: the response's own declaration contradicts the evaluation.
+    review = pgettext("ST.13 compliance flag", "Review")
     # Totals: one row per verdict, counted over the rule columns and the overall column.
     tallies = {v: [0] * (len(RULES) + 1) for v in verdicts}
     flagged = 0
@@ -790,40 +686,45 @@ def _compliance(edition: Edition, entries: list[_Entry], language: str) -> Table
         report = entry.compliance
         cells = [Cell(entry.label)]
         for i, result in enumerate(report.rules):
-            cells.append(_verdict_cell(result.verdict, result.reason, language))
+            cells.append(_verdict_cell(result.verdict, result.reason))
             tallies[result.verdict][i] += 1
-        cells.append(_verdict_cell(report.overall, report.summary, language))
+        cells.append(_verdict_cell(report.overall, report.summary))
         tallies[report.overall][len(RULES)] += 1
         declared = entry.answers.get("q13a")
         cells.append(Cell(q13a.choice_label(declared, language)) if declared else BLANK)
         if report.disagrees:
             flagged += 1
-            cells.append(Cell(label("flag", language), note=report.summary, css="rt-flag"))
+            cells.append(Cell(review, note=report.summary, css="rt-flag"))
         else:
             cells.append(BLANK)
         rows.append(Row(entry.response.public_key, cells))
-    totals = [TotalsRow(label(str(v), language), [None, *tallies[v], None, None]) for v in verdicts]
-    totals.append(TotalsRow(label("flag", language), [None] * (len(columns) - 1) + [flagged]))
+    totals = [TotalsRow(verdict_label(v, short=True), [None, *tallies[v], None, None]) for v in verdicts]
+    totals.append(TotalsRow(review, [None] * (len(columns) - 1) + [flagged]))
     return Table(
         id="compliance",
         section="compliance",
-        title=label("compliance", language),
+        title=gettext("ST.13 compliance matrix"),
         columns=columns,
         rows=rows,
         totals=totals,
-        legend=label("legend_compliance", language),
-        sheet_name=label("sheet_compliance", language),
+        legend=gettext(
+            "Each verdict is derived from the answers, rule by rule, with WIPO Standard ST.13 sections (a) to (g); "
+            "the reasons are listed in the next table. “Review” marks a response whose own declaration (q13a) "
+            "contradicts the evaluation. The rule titles and reasons are given in English, as on the other pages."
+        ),
+        # Translators: a worksheet name: at most 31 characters, none of : \ / ? * [ ]
+        sheet_name=pgettext("worksheet", "ST.13 compliance"),
     )
 
 
 def _compliance_reasons(entries: list[_Entry], language: str) -> Table:
     columns = [
-        Column("response", label("response", language), Kind.KEY),
-        Column("rule", label("rule", language)),
-        Column("verdict", label("verdict", language), Kind.VERDICT),
-        Column("reason", label("reason", language)),
+        Column("response", gettext("Response"), Kind.KEY),
+        Column("rule", gettext("Rule")),
+        Column("verdict", gettext("Verdict"), Kind.VERDICT),
+        Column("reason", gettext("Reason")),
     ]
-    overall = label("overall", language)
+    overall = gettext("Overall")
     rows = []
     for entry in entries:
         report = entry.compliance
@@ -835,7 +736,7 @@ def _compliance_reasons(entries: list[_Entry], language: str) -> Table:
                     [
                         Cell(entry.label),
                         Cell(f"({result.section}) {result.title}"),
-                        _verdict_cell(result.verdict, "", language),
+                        _verdict_cell(result.verdict, ""),
                         Cell(result.reason),
                     ],
                 )
@@ -843,16 +744,19 @@ def _compliance_reasons(entries: list[_Entry], language: str) -> Table:
         rows.append(
             Row(
                 f"{key}.overall",
-                [Cell(entry.label), Cell(overall), _verdict_cell(report.overall, "", language), Cell(report.summary)],
+                [Cell(entry.label), Cell(overall), _verdict_cell(report.overall, ""), Cell(report.summary)],
             )
         )
     return Table(
         id="compliance_reasons",
         section="compliance",
-        title=label("compliance_reasons", language),
+        title=gettext("ST.13 compliance: the reason for every verdict"),
         columns=columns,
         rows=rows,
-        legend=label("legend_reasons", language),
-        sheet_name=label("sheet_compliance_reasons", language),
+        legend=gettext(
+            "The rule titles and reasons come from WIPO Standard ST.13 and are given in English, as on the other pages."
+        ),
+        # Translators: a worksheet name: at most 31 characters, none of : \ / ? * [ ]
+        sheet_name=pgettext("worksheet", "ST.13 reasons"),
         collapsible=True,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
@@ -60,7 +60,10 @@ def round_report(request: HttpRequest, round_slug: str) -> HttpResponse:
         raise Http404("The report has no table with that name.") from None
     if fmt is not None:
         export = exporters.export(report, fmt, table_id)
-        response = HttpResponse(export.content, content_type=export.content_type)
+        if isinstance(export.content, bytes):
+            response = HttpResponse(export.content, content_type=export.content_type)
+        else:
+            response = StreamingHttpResponse(export.content, content_type=export.content_type)
         response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
         token = request.GET.get("download", "")
         if _TOKEN.match(token):

@@ -21,7 +21,7 @@ CHANGE_LABELS = {
     "added": pgettext_lazy("change to an answer", "Answered"),
     "removed": _("Answer cleared"),
     "changed": _("Changed"),
-    "now_not_applicable": _("No longer applies (answer kept aside)"),
+    "now_not_applicable": _("No longer applies (answer set aside)"),
     "now_applicable": _("Applies again"),
 }
 

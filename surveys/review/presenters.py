@@ -3,15 +3,19 @@ and the review page of a response."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import User
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
+from collections.abc import Iterator
 
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
+from django.utils.translation import gettext
+
+from standards.models import Office
 from surveys.models import SurveyResponse, SurveyRound
 from surveys.questionnaire.engine import evaluate
 from surveys.responses import selectors as response_selectors
 from surveys.responses.compliance import compliance_for_answers, example_checks
 from surveys.responses.diff import compare
+from surveys.responses.display import status_label
 from surveys.responses.presenters import response_document
 from surveys.review import selectors
 from surveys.review.workflow import allowed_actions
@@ -19,43 +23,38 @@ from surveys.review.workflow import allowed_actions
 DASHBOARD_STATES = ("not_started", "draft", "submitted", "returned", "accepted", "published")
 
 
-DASHBOARD_STATE_LABELS = {
-    "not_started": _("Not started"),
-    "draft": _("Draft"),
-    "submitted": _("Submitted"),
-    "returned": _("Returned"),
-    "accepted": _("Accepted"),
-    "published": _("Published"),
-}
+def dashboard_state_label(state: str) -> str:
+    """An office's state in the round: "Not started", or the status of its response."""
+    return gettext("Not started") if state == "not_started" else status_label(state)
 
 
-def round_dashboard(survey_round: SurveyRound, *, state: str = "", search: str = "") -> dict:
-    """The round dashboard: its rows filtered by state and search text, and the counts per state."""
-    progress = selectors.round_progress(survey_round)
-    rows = progress.rows
-    counts = dict.fromkeys(DASHBOARD_STATES, 0)
-    for row in rows:
-        counts[row["state"]] += 1
-    shown = rows
-    if state in counts:
-        shown = [r for r in shown if r["state"] == state]
-    if search.strip():
-        needle = search.strip().lower()
-        shown = [
-            r
-            for r in shown
-            if needle == r["office"].code.lower() or needle in r["office"].name.lower() or needle in r["system"].lower()
-        ]
+def dashboard_row(row: Office) -> dict:
+    """One row of the round dashboard (an office of ``selectors.round_rows``) as the page and
+    the CSV show it."""
+    response = selectors.row_response(row)
     return {
-        "rows": shown,
-        "all_rows": len(rows),
-        "counts": [(s, str(DASHBOARD_STATE_LABELS[s]), counts[s]) for s in DASHBOARD_STATES],
-        "offices_invited": progress.offices_invited,
-        "offices_answered": progress.offices_answered,
+        "office": row,
+        "invitation": row.invitation,
+        "response": response,
+        "state": response.status if response else "not_started",
+        "system": response.numbering_system.label if response else "",
+        "last_change": response.updated_at if response else None,
     }
 
 
-def round_dashboard_csv_rows(rows: list[dict]):
+def round_dashboard(survey_round: SurveyRound, rows: QuerySet[Office]) -> dict:
+    """The round dashboard: the rows shown (filtered by the caller) and the counts per state."""
+    counts = selectors.round_counts(survey_round)
+    return {
+        "rows": [dashboard_row(row) for row in rows],
+        "all_rows": sum(counts[s] for s in DASHBOARD_STATES),
+        "counts": [(s, dashboard_state_label(s), counts[s]) for s in DASHBOARD_STATES],
+        "offices_invited": counts["offices_invited"],
+        "offices_answered": counts["offices_answered"],
+    }
+
+
+def round_dashboard_csv_rows(rows: QuerySet[Office]) -> Iterator[list[str | int]]:
     yield [
         gettext("ST.3 code"),
         gettext("Office"),
@@ -65,14 +64,15 @@ def round_dashboard_csv_rows(rows: list[dict]):
         gettext("Last change (UTC)"),
         gettext("Reminders sent"),
     ]
-    for row in rows:
+    for office in rows.iterator():
+        row = dashboard_row(office)
         response = row["response"]
         yield [
             row["office"].code,
             row["office"].name,
             row["system"],
             response.public_key if response else "",
-            str(DASHBOARD_STATE_LABELS[row["state"]]),
+            dashboard_state_label(row["state"]),
             response.updated_at.strftime("%Y-%m-%d %H:%M") if response else "",
             row["invitation"].reminders_sent,
         ]

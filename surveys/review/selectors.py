@@ -3,11 +3,10 @@ their counts, the state an office was asked to change."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from django.db.models import Count, FilteredRelation, Q, QuerySet
 
-from django.db.models import Count, Q, QuerySet
-
-from surveys.models import ResponseEvent, ResponseRevision, SurveyResponse, SurveyRound
+from standards.models import Office
+from surveys.models import ResponseEvent, ResponseRevision, ResponseStatus, SurveyResponse, SurveyRound
 
 # The states in which an office has handed a response in.
 HANDED_IN = ("submitted", "accepted", "published")
@@ -23,46 +22,49 @@ def offices_waiting(survey_round: SurveyRound) -> list[str]:
     return sorted(code for code in invited if not statuses.get(code) or not statuses[code] <= handed_in)
 
 
-@dataclass
-class RoundProgress:
-    """Where a round stands: one row per invited office and numbering system (a row "not
-    started" for an office with no response), and how many offices answered."""
-
-    rows: list[dict]
-    offices_invited: int
-    offices_answered: int
-
-
-def round_progress(survey_round: SurveyRound) -> RoundProgress:
-    """The round's rows, in a fixed number of queries whatever the number of offices."""
-    invitations = list(survey_round.invitations.select_related("office").order_by("office_id"))
-    responses = list(
-        SurveyResponse.objects.filter(round=survey_round)
-        .select_related("numbering_system", "updated_by")
-        .order_by("office_id", "sequence")
+def _offices_in_round(survey_round: SurveyRound) -> QuerySet[Office]:
+    """Offices joined to their invitation to the round and to each of their responses in it
+    (one row per response, or one row with no response)."""
+    return Office.objects.annotate(
+        invitation=FilteredRelation("invitations", condition=Q(invitations__round=survey_round)),
+        response=FilteredRelation("responses", condition=Q(responses__round=survey_round)),
     )
-    by_office: dict[str, list[SurveyResponse]] = {}
-    for response in responses:
-        by_office.setdefault(response.office_id, []).append(response)
-    rows = []
-    for invitation in invitations:
-        office_responses = by_office.get(invitation.office_id, [])
-        for response in office_responses or [None]:
-            rows.append(
-                {
-                    "office": invitation.office,
-                    "invitation": invitation,
-                    "response": response,
-                    "state": response.status if response else "not_started",
-                    "system": response.numbering_system.label if response else "",
-                    "total": len(office_responses),
-                    "last_change": response.updated_at if response else None,
-                }
-            )
-    return RoundProgress(
-        rows=rows,
-        offices_invited=len(invitations),
-        offices_answered=len({r.office_id for r in responses if r.status in HANDED_IN}),
+
+
+def round_rows(survey_round: SurveyRound) -> QuerySet[Office]:
+    """The round's dashboard rows, one query whatever the number of offices: an invited
+    office once per response it has in the round, or once "not started", carrying
+    ``invitation`` and ``response`` (see ``row_response``)."""
+    return (
+        _offices_in_round(survey_round)
+        .filter(invitation__isnull=False)
+        .select_related("invitation", "response", "response__numbering_system")
+        .order_by("code", "response__sequence")
+    )
+
+
+def row_response(row: Office) -> SurveyResponse | None:
+    # A row without a response has no ``response`` attribute at all (Django sets a
+    # filtered reverse relation only when the join found a row).
+    return getattr(row, "response", None)
+
+
+def round_counts(survey_round: SurveyRound) -> dict[str, int]:
+    """How the round stands, in one query: rows per state ("not_started" and each status)
+    among invited offices, offices invited, and offices that handed in a response."""
+    invited = Q(invitation__isnull=False)
+    return (
+        _offices_in_round(survey_round)
+        .filter(invited | Q(response__isnull=False))
+        .aggregate(
+            offices_invited=Count("code", filter=invited, distinct=True),
+            offices_answered=Count("code", filter=Q(response__status__in=HANDED_IN), distinct=True),
+            not_started=Count("code", filter=invited & Q(response__isnull=True)),
+            **{
+                status: Count("response", filter=invited & Q(response__status=status))
+                for status in ResponseStatus.values
+            },
+        )
     )
 
 

@@ -18,10 +18,12 @@ from surveys.responses.display import status_label
 from surveys.responses.presenters import page_language
 from surveys.responses.selectors import visible_response
 from surveys.review import presenters
+from surveys.review.filters import RoundDashboardFilter
 from surveys.review.forms import CommentForm, ReviewForm, RoundForm
 from surveys.review.rounds import round_create, round_send_reminders
-from surveys.review.selectors import rounds_overview
+from surveys.review.selectors import round_rows, rounds_overview
 from surveys.review.workflow import WORKFLOW_ACTIONS, comment_add
+from surveys.table_files import csv_download
 
 
 def _require_secretariat(request: HttpRequest) -> None:
@@ -75,27 +77,16 @@ def round_new(request: HttpRequest) -> HttpResponse:
 def round_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     _require_secretariat(request)
     survey_round = get_object_or_404(SurveyRound.objects.select_related("edition"), slug=slug)
-    state, search = request.GET.get("state", ""), request.GET.get("q", "")
-    data = presenters.round_dashboard(survey_round, state=state, search=search)
+    rows = RoundDashboardFilter(request.GET, queryset=round_rows(survey_round)).qs
     if request.GET.get("format") == "csv":
-        return _csv_response(f"{survey_round.slug}-status.csv", presenters.round_dashboard_csv_rows(data["rows"]))
+        return csv_download(presenters.round_dashboard_csv_rows(rows), f"{survey_round.slug}-status.csv")
+    state, search = request.GET.get("state", ""), request.GET.get("q", "")
+    data = presenters.round_dashboard(survey_round, rows)
     return render(
         request,
         "surveys/round_dashboard.html",
         {"round": survey_round, "state": state, "q": search, **data},
     )
-
-
-def _csv_response(filename: str, rows) -> HttpResponse:
-    import csv
-
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # lets spreadsheet programs detect UTF-8
-    writer = csv.writer(response)
-    for row in rows:
-        writer.writerow(row)
-    return response
 
 
 @login_required

@@ -28,7 +28,7 @@ from surveys.models import (
     office_of,
 )
 from surveys.questionnaire.engine import evaluate
-from surveys.responses.display import action_words, status_words
+from surveys.responses.display import action_words, status_words, step_note
 from surveys.responses.services import can_edit_office, revision_record, unconfirmed_sections
 from surveys.review import notifications
 
@@ -39,12 +39,6 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "accept": ((ResponseStatus.SUBMITTED,), ResponseStatus.ACCEPTED, "secretariat"),
     "publish": ((ResponseStatus.ACCEPTED,), ResponseStatus.PUBLISHED, "secretariat"),
     "reopen": ((ResponseStatus.ACCEPTED, ResponseStatus.PUBLISHED), ResponseStatus.RETURNED, "secretariat"),
-}
-
-
-ROLE_WORDS = {
-    "approver": gettext_lazy("an approver of the office"),
-    "secretariat": gettext_lazy("the International Bureau (secretariat)"),
 }
 
 
@@ -129,7 +123,7 @@ def _transition(
     locked.updated_by = user
     locked.save(update_fields=fields)
     locked.refresh_from_db(fields=["version", "updated_at"])
-    revision_record(locked, user, before, ResponseEvent.Action(action).label.lower())
+    revision_record(locked, user, before, step_note(action))
     ResponseEvent.objects.create(
         response=locked,
         action=action,

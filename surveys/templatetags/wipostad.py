@@ -12,31 +12,16 @@ from surveys.responses import display
 
 register = template.Library()
 
-VERDICT_LABELS = {
-    "complies": _("Complies"),
-    "deviates": _("Deviates"),
-    "not_applicable": _("Not applicable"),
-    "unknown": _("Unknown (answer missing)"),
-}
-
 # Revision notes are stored as written when the revision was taken (English); the ones
-# the workflow writes are shown in the reader's language, anything else as stored.
-REVISION_NOTES = {
-    "created": _("created"),
-    "draft saved": _("draft saved"),
-    "submitted": _("submitted"),
-    "returned to the office": _("returned to the office"),
-    "accepted": _("accepted"),
-    "published": _("published"),
-    "reopened": _("reopened"),
-}
+# the services and the workflow write are shown in the reader's language, anything else
+# as stored.
+REVISION_NOTES = {"created": _("created"), "draft saved": _("draft saved")}
 
 
 @register.filter
 def verdict_label(verdict: str) -> str:
     """How a compliance verdict reads for people."""
-    label = VERDICT_LABELS.get(str(verdict))
-    return str(label) if label is not None else str(verdict)
+    return display.verdict_label(str(verdict))
 
 
 @register.filter
@@ -59,7 +44,7 @@ def round_status_label(status: str) -> str:
 @register.filter
 def revision_note(note: str) -> str:
     label = REVISION_NOTES.get(str(note))
-    return str(label) if label is not None else note
+    return str(label) if label is not None else display.revision_note_label(str(note))
 
 
 @register.filter(needs_autoescape=True)

@@ -6,6 +6,7 @@ import json
 
 import pytest
 import yaml
+from django.conf import settings
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
@@ -115,3 +116,14 @@ def test_api_root_lists_the_collections(db):
     data = APIClient().get("/api/").json()
     assert set(data) == {"offices", "standards", "editions", "rounds", "numbering-systems", "responses"}
     assert data["responses"] == "http://testserver/api/responses/"
+
+
+def test_schema_follows_the_reader_language_like_the_rest_of_the_api(db):
+    # The models' choice labels are translated lazily: English by default, the reader's
+    # language where one is asked for, as Django REST framework's own texts.
+    assert "`draft` - Draft" in APIClient().get("/api/schema/", {"format": "json"}).content.decode()
+    client = APIClient()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    text = client.get("/api/schema/", {"format": "json"}).content.decode()
+    assert "`draft` - Brouillon" in text and "`open` - Ouvert" in text
+    assert "Un numéro de page de l'ensemble des résultats." in text

@@ -160,6 +160,17 @@ def test_public_response_page_has_no_serious_violations(
 
 @axe_context
 @on_every_screen
+def test_number_checker_with_results_has_no_serious_violations(axe_path, screen, live_server, page, reference_data):
+    page.set_viewport_size(VIEWPORTS[screen])
+    page.goto(f"{live_server.url}/st13/")
+    page.fill("#id_numbers", "DE 10 2007 004 488.9\nUS 29/149,571\nDE 10 2007 004488.3\n99403122.7")
+    page.click("button[name=check]")
+    expect(page.locator("#results")).to_be_focused()
+    _assert_no_blocking(page, axe_path)
+
+
+@axe_context
+@on_every_screen
 def test_round_report_has_no_serious_violations(
     axe_path,
     screen,

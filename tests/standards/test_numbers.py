@@ -490,9 +490,11 @@ def test_ten_thousand_numbers_parse_quickly() -> None:
     for i in range(10_000):
         digits = f"{i % 100:02d}{i:06d}"
         lines.append(f"EP {digits}.{algorithm.compute(digits)}")
-    started = time.perf_counter()
+    # Processor time of this process: other programs running at the same time on the
+    # machine do not count against it, as wall-clock time would.
+    started = time.process_time()
     results = parse_numbers(lines, EPO)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert len(results) == 10_000 and all(r.ok for r in results)
     assert elapsed < 3.0, f"10,000 numbers took {elapsed:.2f} s"
 

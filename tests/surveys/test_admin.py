@@ -316,7 +316,7 @@ def test_response_page_shows_answers_as_a_readable_list(ib_client, make_response
         '<td class="nowrap">Answered</td><td>Trademarks</td>'
     ) in text
     assert '<td class="nowrap">q4b</td>' in text and "Serial number: 6 characters" in text
-    assert '<td class="nowrap">Not applicable</td><td><em>kept aside:</em> serial=4-6</td>' in text
+    assert '<td class="nowrap">Not applicable</td><td><em>set aside:</em> serial=4-6</td>' in text
     assert "19x2 <em>(not valid: Enter a year (yyyy) or a full date (dd/mm/yyyy).)</em>" in text
     assert 'name="_save"' not in content and 'name="answers"' not in content and 'name="status"' not in content
 

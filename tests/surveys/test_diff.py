@@ -30,3 +30,20 @@ def test_cleared_and_reapplied(edition_structure, moldova_answers):
 
 def test_identical_states_have_no_rows(edition_structure, moldova_answers):
     assert compare(edition_structure, moldova_answers, {}, moldova_answers, {}) == []
+
+
+def test_an_answer_that_no_longer_applies_reads_as_set_aside(edition_structure, moldova_answers):
+    from django.utils import translation
+
+    new = {**moldova_answers, "q4a": "variable", "q4c": {"serial": {"min": 5, "max": 6}}}
+    new.pop("q4b")
+    (row,) = [
+        r
+        for r in compare(edition_structure, moldova_answers, {}, new, {"q4b": {"serial": 6}})
+        if r.question.id == "q4b"
+    ]
+    assert row.change_label == "No longer applies (answer set aside)"
+    with translation.override("fr"):
+        assert row.change_label == "Ne s'applique plus (réponse mise de côté)"
+    with translation.override("es"):
+        assert row.change_label == "Ya no se aplica (respuesta guardada aparte)"

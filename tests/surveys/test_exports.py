@@ -197,7 +197,7 @@ def test_downloads_have_types_and_file_names(client, report_round, secretariat_r
 
 @pytest.mark.django_db
 def test_single_table_downloads(client, report_round):
-    rows = list(csv.reader(io.StringIO(download(client, format="csv", table="q2").content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(download(client, format="csv", table="q2").getvalue().decode("utf-8-sig"))))
     assert rows[0] == [
         "Response",
         "2a) Code for the type of IPR",
@@ -235,7 +235,9 @@ def test_csv_and_xlsx_carry_the_reason_of_every_verdict(client, report_round):
     md = next(r for r in data["tables"][0]["rows"] if r["values"][0] == "MD 2/2")
     reason_a = md["notes"]["rule.a"]
     assert reason_a.startswith("(a) ")
-    rows = list(csv.reader(io.StringIO(download(client, format="csv", table="compliance").content.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(io.StringIO(download(client, format="csv", table="compliance").getvalue().decode("utf-8-sig")))
+    )
     assert rows[0][1:3] == ["(a) Composition", "(a) Composition — Reason"]
     md_row = next(r for r in rows if r[0] == "MD 2/2")
     assert md_row[1:3] == ["Deviates", reason_a]

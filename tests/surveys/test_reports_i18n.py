@@ -12,6 +12,7 @@ import json
 import shutil
 import subprocess
 from html import escape
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -77,12 +78,36 @@ def _figures(report: tables.Report) -> list:
 
 @pytest.mark.django_db
 def test_labels_are_complete_in_the_three_languages():
-    for key, text in tables.LABELS.items():
-        assert set(text) == {"en", "fr", "es"}, key
-        assert all(value.strip() for value in text.values()), key
-    assert tables.label("handbook", "fr") == FR_HANDBOOK and tables.label("handbook", "es") == ES_HANDBOOK
+    # The report's own words are gettext messages: each one translated in both catalogues.
+    from tests.test_i18n import catalogue, python_messages
+
+    marked = python_messages(Path(tables.__file__).read_text(encoding="utf-8"))
+    assert len(marked) > 40
+    for language in ("fr", "es"):
+        entries = {(e.msgctxt, e.msgid, e.msgid_plural or None): e for e in catalogue(language)}
+        for key in marked:
+            entry = entries[key]
+            forms = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+            assert forms and all(form.strip() for form in forms), (language, key)
+    with translation.override("fr"):
+        assert str(tables.HANDBOOK) == FR_HANDBOOK
+    with translation.override("es"):
+        assert str(tables.HANDBOOK) == ES_HANDBOOK
     assert tables.participation_sentence(1, 2, "fr") == "1 office a soumis 2 réponses."
     assert tables.participation_sentence(3, 3, "es") == "3 oficinas presentaron 3 respuestas."
+
+
+def test_counts_follow_each_language_plural_rule():
+    assert tables.participation_sentence(1, 1, "en") == "1 office submitted 1 response."
+    assert tables.participation_sentence(0, 0, "en") == "0 offices submitted 0 responses."
+    # In French 0 and 1 are singular.
+    assert tables.participation_sentence(0, 0, "fr") == "0 office a soumis 0 réponse."
+    assert tables.participation_sentence(2, 2, "fr") == "2 offices ont soumis 2 réponses."
+    assert tables.participation_sentence(1, 1, "es") == "1 oficina presentó 1 respuesta."
+    assert tables.participation_sentence(0, 0, "es") == "0 oficinas presentaron 0 respuestas."
+    # Whatever the active language: the report's own.
+    with translation.override("es"):
+        assert tables.participation_sentence(2, 3, "fr") == "2 offices ont soumis 3 réponses."
 
 
 @pytest.mark.django_db
@@ -165,13 +190,13 @@ def test_xlsx_sheets_and_headers_in_french(report_round, edition):
 def test_csv_headers_in_spanish(report_round, edition):
     q1a = edition.structure.by_id["q1a"]
     client = client_in("es")
-    q1 = list(csv.reader(io.StringIO(download(client, format="csv", table="q1").content.decode("utf-8-sig"))))
-    english = list(csv.reader(io.StringIO(download(Client(), format="csv", table="q1").content.decode("utf-8-sig"))))
+    q1 = list(csv.reader(io.StringIO(download(client, format="csv", table="q1").getvalue().decode("utf-8-sig"))))
+    english = list(csv.reader(io.StringIO(download(Client(), format="csv", table="q1").getvalue().decode("utf-8-sig"))))
     assert q1[0][0] == "Respuesta"
     assert q1[0][1] == f"1a) {q1a.choice_label(q1a.choice_codes[0], 'es')}"
     assert q1[-1][0] == "Total" and q1[-1][1:] == english[-1][1:]
     compliance = list(
-        csv.reader(io.StringIO(download(client, format="csv", table="compliance").content.decode("utf-8-sig")))
+        csv.reader(io.StringIO(download(client, format="csv", table="compliance").getvalue().decode("utf-8-sig")))
     )
     assert compliance[0][0] == "Respuesta"
     header = compliance[0]
@@ -190,7 +215,7 @@ def test_csv_headers_in_spanish(report_round, edition):
         "Desconocido",
         "Por verificar",
     ]
-    participation = download(client, format="csv", table="participation").content.decode("utf-8-sig")
+    participation = download(client, format="csv", table="participation").getvalue().decode("utf-8-sig")
     assert participation.splitlines()[0] == "Código ST.3,Oficina,Respuestas"
 
 

@@ -264,7 +264,7 @@ def test_round_dashboard_counts_filters_csv_and_reminders(
     page = client.get(reverse("surveys:round_dashboard", args=[survey_round.slug]), {"state": "draft"})
     assert [r["system"] for r in page.context["rows"]] == ["Patents"]
     csv = client.get(reverse("surveys:round_dashboard", args=[survey_round.slug]), {"format": "csv"})
-    lines = csv.content.decode("utf-8-sig").splitlines()
+    lines = csv.getvalue().decode("utf-8-sig").splitlines()
     assert lines[0].startswith("ST.3 code,Office,Numbering system")
     assert len(lines) == 5 and any(
         line.startswith("MD,Republic of Moldova,Trademarks,md-002,Submitted") for line in lines

@@ -1,15 +1,18 @@
 """A bounded load test on loopback: gunicorn with production settings, a throw-away
-database with the demo data, and a small threaded load generator.
+database with the demo data, and Locust (surveys/loadtest/locustfile.py) generating the
+load, headless, one target after the other.
 
 Targets: a public response page, the office dashboard (signed in), an API list, and —
 as the floor the others are compared with — a static file served by the same server.
 For each: requests per second, median and 99th-percentile latency, and errors (any
 status other than 200, or a failed connection). Exits non-zero when there are errors.
+Nothing is sent anywhere but to the server on 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import re
 import secrets
@@ -18,7 +21,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +30,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 HOST = "127.0.0.1"
+REQUEST_TIMEOUT = 30  # seconds
 
 
 @dataclass
@@ -49,6 +52,10 @@ class Result:
         return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
 
 
+def _median(result: Result) -> float:
+    return statistics.median(result.latencies) if result.latencies else float("nan")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
@@ -56,7 +63,7 @@ def _free_port() -> int:
 
 
 def _request(port: int, method: str, path: str, headers: dict, body: str | None = None):
-    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
     try:
         conn.request(method, path, body=body, headers=headers)
         response = conn.getresponse()
@@ -100,42 +107,47 @@ def sign_in(port: int, username: str, password: str) -> str:
     return f"sessionid={jar['sessionid']}"
 
 
-def hammer(port: int, result: Result, headers: dict, seconds: float, concurrency: int) -> Result:
-    deadline = time.perf_counter() + seconds
-    lock = threading.Lock()
+LOCUSTFILE = Path(__file__).resolve().parents[2] / "loadtest" / "locustfile.py"
 
-    def worker():
-        conn = http.client.HTTPConnection(HOST, port, timeout=30)
-        local, errors = [], 0
-        while time.perf_counter() < deadline:
-            start = time.perf_counter()
-            try:
-                conn.request("GET", result.path, headers=headers)
-                response = conn.getresponse()
-                response.read()
-                ok = response.status == 200
-                if response.getheader("Connection", "").lower() == "close":
-                    conn.close()
-            except (OSError, http.client.HTTPException):
-                ok = False
-                conn.close()
-                conn = http.client.HTTPConnection(HOST, port, timeout=30)
-            if ok:
-                local.append(time.perf_counter() - start)
-            else:
-                errors += 1
-        conn.close()
-        with lock:
-            result.latencies.extend(local)
-            result.errors += errors
 
-    started = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    result.seconds = time.perf_counter() - started
+def run_locust(port: int, result: Result, cookie: str, seconds: float, concurrency: int, work: Path) -> Result:
+    """``concurrency`` Locust users on ``result.path`` for ``seconds``; their latencies and
+    errors into ``result``."""
+    results = work / (re.sub(r"\W+", "-", result.name) + ".json")
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))},
+        "WIPOSTAD_LOAD_PATH": result.path,
+        "WIPOSTAD_LOAD_COOKIE": cookie,
+        "WIPOSTAD_LOAD_RESULTS": str(results),
+    }
+    command = [
+        str(Path(sys.executable).with_name("locust")),
+        "--locustfile",
+        str(LOCUSTFILE),
+        "--headless",
+        "--host",
+        f"http://{HOST}:{port}",
+        "--users",
+        str(concurrency),
+        # Every user starts at once (Locust warns above 100 a second).
+        "--spawn-rate",
+        "100",
+        "--run-time",
+        f"{seconds:g}s",
+        # A request under way when the time is up is waited for and counted.
+        "--stop-timeout",
+        str(REQUEST_TIMEOUT),
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+    ]
+    # Locust exits non-zero when a request failed: the errors are counted below.
+    limit = seconds + REQUEST_TIMEOUT + 90  # start-up, the run, the last requests
+    done = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, timeout=limit)
+    if not results.exists():
+        raise CommandError(f"Locust did not run ({done.returncode}): {(done.stderr or done.stdout)[-2000:]}")
+    measured = json.loads(results.read_text(encoding="utf-8"))
+    result.latencies, result.errors, result.seconds = measured["latencies"], measured["errors"], measured["seconds"]
     return result
 
 
@@ -144,7 +156,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--seconds", type=float, default=30.0, help="per target (default 30)")
-        parser.add_argument("--concurrency", type=int, default=8, help="client threads (default 8)")
+        parser.add_argument("--concurrency", type=int, default=8, help="Locust users (default 8)")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
 
     def handle(self, *args, seconds, concurrency, workers, **options):
@@ -160,6 +172,9 @@ class Command(BaseCommand):
                 "DJANGO_ALLOWED_HOSTS": HOST,
                 "DJANGO_SQLITE_PATH": str(Path(tmp) / "load.sqlite3"),
                 "DJANGO_STATIC_ROOT": str(Path(tmp) / "static"),
+                # Hashed names as in production, without the compressed copies, which
+                # would take collectstatic a minute and do not change what is measured.
+                "DJANGO_STATIC_COMPRESS": "0",
                 "DJANGO_MEDIA_ROOT": str(Path(tmp) / "uploads"),
                 "DJANGO_LOG_LEVEL": "WARNING",
             }
@@ -194,20 +209,16 @@ class Command(BaseCommand):
             try:
                 self._wait_until_up(port, server)
                 cookie = sign_in(port, "md.respondent", "wipostad-demo")
-                plain = {"Host": HOST}
                 targets = [
-                    (Result("static file (floor)", "/static/wipostad/site.css"), plain),
-                    (
-                        Result("public response page", "/surveys/application-numbering-2012/responses/md-002/"),
-                        plain,
-                    ),
-                    (Result("office dashboard (signed in)", "/surveys/"), {**plain, "Cookie": cookie}),
-                    (Result("API list", "/api/offices/"), plain),
+                    (Result("static file (floor)", "/static/wipostad/site.css"), ""),
+                    (Result("public response page", "/surveys/application-numbering-2012/responses/md-002/"), ""),
+                    (Result("office dashboard (signed in)", "/surveys/"), cookie),
+                    (Result("API list", "/api/offices/"), ""),
                 ]
                 results = []
-                for result, headers in targets:
+                for result, session in targets:
                     self.stdout.write(f"  {result.name}: {seconds:g} s, {concurrency} clients …")
-                    results.append(hammer(port, result, headers, seconds, concurrency))
+                    results.append(run_locust(port, result, session, seconds, concurrency, Path(tmp)))
             finally:
                 server.terminate()
                 try:
@@ -247,8 +258,5 @@ class Command(BaseCommand):
         if floor.latencies:
             self.stdout.write(
                 "Median latency relative to the static file: "
-                + ", ".join(
-                    f"{r.name} {statistics.median(r.latencies) / statistics.median(floor.latencies):.1f}×"
-                    for r in results[1:]
-                )
+                + ", ".join(f"{r.name} {_median(r) / statistics.median(floor.latencies):.1f}×" for r in results[1:])
             )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
 
 from surveys.questionnaire.evaluation import is_empty
@@ -83,10 +83,15 @@ def _rows_problems(q: Question, value: Any, edition: Edition, answers: Any) -> t
         return None
     problems = []
     if len(value) < q.min_rows:
-        problems.append(("too_few_rows", _("Fill in at least %(n)s row(s).") % {"n": q.min_rows}))
+        problems.append(
+            (
+                "too_few_rows",
+                ngettext("Fill in at least %(n)s row.", "Fill in at least %(n)s rows.", q.min_rows) % {"n": q.min_rows},
+            )
+        )
     limit = row_limit(q)
     if len(value) > limit:
-        problems.append(("too_many_rows", _("At most %(n)s row(s).") % {"n": limit}))
+        problems.append(("too_many_rows", ngettext("At most %(n)s row.", "At most %(n)s rows.", limit) % {"n": limit}))
     return value, problems
 
 

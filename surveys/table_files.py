@@ -1,0 +1,204 @@
+"""Tables written as files for spreadsheet programs: every CSV and XLSX file of the site.
+
+The ST.13 checker's results, a round's status, the report tables and the admin's exports
+are all written here, and every cell of every one of them passes through ``cell()``: the
+one place that decides how a value is put in a file.
+
+- CSV: UTF-8 with a byte-order mark (spreadsheet programs then read it as UTF-8), CRLF
+  line ends, written row by row: a download is streamed as its rows are produced, in
+  constant memory.
+- XLSX: openpyxl's write-only workbook, rows streamed to the file as they are appended:
+  memory and time stay linear in the rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from django.http import StreamingHttpResponse
+from django.utils import translation
+from django.utils.functional import Promise
+
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BYTE_ORDER_MARK = "\ufeff"
+# Rows are sent in pieces of about this many characters, not one network write per row.
+CSV_CHUNK = 64 * 1024
+
+
+def cell(value: Any) -> Any:
+    """A value as it is written to a cell of a CSV or XLSX file (today: as it is)."""
+    return value
+
+
+# --- CSV -------------------------------------------------------------------------------
+
+
+def csv_chunks(rows: Iterable[Iterable[Any]]) -> Iterator[bytes]:
+    """The CSV file of the rows, in pieces of UTF-8, as the rows come."""
+    buffer = io.StringIO()
+    buffer.write(BYTE_ORDER_MARK)
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([cell(value) for value in row])
+        if buffer.tell() >= CSV_CHUNK:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+def csv_bytes(rows: Iterable[Iterable[Any]]) -> bytes:
+    return b"".join(csv_chunks(rows))
+
+
+def csv_download(rows: Iterable[Iterable[Any]], filename: str) -> StreamingHttpResponse:
+    """A CSV download streamed as its rows are produced (a generator reading the database
+    row by row keeps memory constant)."""
+    response = StreamingHttpResponse(
+        csv_chunks(_in_language(rows, translation.get_language())), content_type=CSV_CONTENT_TYPE
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _in_language(rows: Iterable[Iterable[Any]], language: str | None) -> Iterator[list[Any]]:
+    # The rows are produced while the response is sent, after the view has returned: in
+    # the language of the request all the same. The language is switched for each row
+    # only, never across a yield, so that it cannot leak into whatever the thread runs
+    # while the download waits (or after a download that was not read to the end).
+    iterator = iter(rows)
+    while True:
+        with translation.override(language):
+            try:
+                row = [str(cell) if isinstance(cell, Promise) else cell for cell in next(iterator)]
+            except StopIteration:
+                return
+        yield row
+
+
+# --- XLSX ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a cell looks: bold or a size for its text, a background colour (RGB hex), text
+    wrapped, its alignment."""
+
+    bold: bool = False
+    size: float | None = None
+    fill: str | None = None
+    wrap: bool = False
+    horizontal: str | None = None
+    vertical: str | None = None
+
+
+@dataclass(frozen=True)
+class Styled:
+    """A value written with a style, and possibly a note (a comment on the cell)."""
+
+    value: Any
+    style: Style | None = None
+    note: str = ""
+
+
+NOTE_AUTHOR = "wipostad"
+NOTE_SIZE = (320, 120)  # points: wide enough for a reason of a few lines
+
+
+@cache
+def _openpyxl_style(style: Style) -> dict[str, Any]:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    attributes: dict[str, Any] = {}
+    if style.bold or style.size:
+        attributes["font"] = Font(bold=style.bold, size=style.size)
+    if style.fill:
+        attributes["fill"] = PatternFill("solid", fgColor=style.fill)
+    if style.wrap or style.horizontal or style.vertical:
+        attributes["alignment"] = Alignment(
+            wrap_text=style.wrap or None, horizontal=style.horizontal, vertical=style.vertical
+        )
+    return attributes
+
+
+class XlsxSheet:
+    """One sheet of an XlsxBook; rows are written as they are appended."""
+
+    def __init__(self, sheet: Any) -> None:
+        self._sheet = sheet
+
+    def append(self, row: Iterable[Any]) -> None:
+        """Writes a row: plain values, and Styled ones."""
+        self._sheet.append([self._cell(value) for value in row])
+
+    def _cell(self, value: Any) -> Any:
+        if not isinstance(value, Styled):
+            return cell(value)
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.comments import Comment
+
+        written = WriteOnlyCell(self._sheet, value=cell(value.value))
+        for name, attribute in _openpyxl_style(value.style or Style()).items():
+            setattr(written, name, attribute)
+        if value.note:
+            width, height = NOTE_SIZE
+            written.comment = Comment(value.note, NOTE_AUTHOR, width=width, height=height)
+        return written
+
+
+class XlsxBook:
+    """A write-only workbook: sheets one after the other, each written row by row."""
+
+    def __init__(self) -> None:
+        from openpyxl import Workbook
+
+        self._workbook = Workbook(write_only=True)
+
+    def sheet(self, title: str, *, widths: Sequence[float] = (), freeze_first_row: bool = False) -> XlsxSheet:
+        """A new sheet; its column widths (in characters) and frozen first row are set
+        before any row is written, as a write-only sheet requires."""
+        from openpyxl.utils import get_column_letter
+
+        sheet = self._workbook.create_sheet(title)
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        if freeze_first_row:
+            sheet.freeze_panes = "A2"
+        return XlsxSheet(sheet)
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self._workbook.save(buffer)
+        return buffer.getvalue()
+
+
+# --- tables given as a header and rows (the admin's exports) ---------------------------
+
+
+def table_xlsx(
+    title: str, header: Sequence[Any], rows: Sequence[Sequence[Any]], *, text: Callable[[Any], str] = str
+) -> bytes:
+    """One sheet: the header in bold and frozen, each column as wide as its longest value
+    (as ``text`` writes it), multi-line values wrapped."""
+    widths: list[int] = []
+    for row in [header, *rows]:
+        for index, value in enumerate(row):
+            size = len(text(value))
+            if index < len(widths):
+                widths[index] = max(widths[index], size)
+            else:
+                widths.append(size)
+    book = XlsxBook()
+    sheet = book.sheet(title, widths=widths, freeze_first_row=bool(header))
+    bold, wrap = Style(bold=True), Style(wrap=True)
+    if header:
+        sheet.append([Styled(value, bold) for value in header])
+    for row in rows:
+        sheet.append([Styled(value, wrap) if "\n" in text(value) else value for value in row])
+    return book.to_bytes()
