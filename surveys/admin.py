@@ -45,9 +45,8 @@ from surveys.models import (
     ReviewComment,
     SurveyResponse,
     SurveyRound,
-    is_secretariat,
-    office_of,
 )
+from surveys.permissions import is_secretariat, office_of
 from surveys.questionnaire.edition import Edition, tr
 from surveys.questionnaire.engine import evaluate
 from surveys.responses.display import STATE_LABELS, Display, display_answer

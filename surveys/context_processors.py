@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.translation import get_language
 
-from surveys.models import is_secretariat
+from surveys.permissions import is_secretariat
 from surveys.questionnaire.edition import base_language
 
 

@@ -22,8 +22,8 @@ from surveys.models import (
     QuestionnaireEdition,
     SurveyResponse,
     SurveyRound,
-    is_secretariat,
 )
+from surveys.permissions import is_secretariat
 from surveys.questionnaire.edition import QUESTION_TYPES, Edition, Question, tr
 from surveys.questionnaire.engine import evaluate
 from surveys.questionnaire.evaluation import Evaluation, Issue

@@ -42,9 +42,8 @@ from surveys.models import (
     ReviewComment,
     SurveyResponse,
     SurveyRound,
-    is_secretariat,
-    office_of,
 )
+from surveys.permissions import is_secretariat, office_of
 from surveys.questionnaire.engine import evaluate
 from surveys.responses.compliance import compliance_for_answers, example_checks
 from surveys.responses.services import numbering_system_create, response_save_draft, response_start

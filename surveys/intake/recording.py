@@ -34,8 +34,8 @@ from surveys.models import (
     ResponseStatus,
     SurveyResponse,
     SurveyRound,
-    is_secretariat,
 )
+from surveys.permissions import is_secretariat
 from surveys.questionnaire.edition import Edition
 from surveys.questionnaire.engine import evaluate
 from surveys.questionnaire.evaluation import Evaluation

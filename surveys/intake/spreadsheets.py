@@ -91,8 +91,8 @@ from surveys.models import (
     QuestionnaireEdition,
     SurveyResponse,
     SurveyRound,
-    is_secretariat,
 )
+from surveys.permissions import is_secretariat
 from surveys.questionnaire.edition import Edition, Question
 from surveys.questionnaire.engine import evaluate, format_partial_date, parse_partial_date
 from surveys.questionnaire.evaluation import Evaluation

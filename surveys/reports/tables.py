@@ -24,7 +24,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from standards.st13 import RULES, ComplianceReport, Verdict
-from surveys.models import Attachment, ResponseStatus, SurveyResponse, SurveyRound, is_secretariat
+from surveys.models import Attachment, ResponseStatus, SurveyResponse, SurveyRound
+from surveys.permissions import is_secretariat
 from surveys.questionnaire.edition import Edition, Question, Text, tr
 from surveys.questionnaire.engine import evaluate, format_partial_date
 from surveys.questionnaire.evaluation import Evaluation

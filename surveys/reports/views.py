@@ -10,7 +10,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from surveys.models import SurveyRound, is_secretariat
+from surveys.models import SurveyRound
+from surveys.permissions import is_secretariat
 from surveys.questionnaire.edition import base_language
 from surveys.reports import exporters, tables
 

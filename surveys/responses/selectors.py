@@ -8,7 +8,8 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from django.db.models import Count, Prefetch
 
-from surveys.models import NumberingSystem, SurveyResponse, SurveyRound, office_of
+from surveys.models import NumberingSystem, SurveyResponse, SurveyRound
+from surveys.permissions import office_of
 
 
 def office_dashboard(user: User) -> dict:

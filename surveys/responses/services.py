@@ -25,9 +25,8 @@ from surveys.models import (
     ResponseStatus,
     SurveyResponse,
     SurveyRound,
-    is_secretariat,
-    office_of,
 )
+from surveys.permissions import is_secretariat, office_of
 from surveys.questionnaire.edition import Edition
 from surveys.questionnaire.engine import evaluate
 from surveys.questionnaire.evaluation import Evaluation

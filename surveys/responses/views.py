@@ -18,9 +18,8 @@ from surveys.models import (
     NumberingSystem,
     SurveyResponse,
     SurveyRound,
-    is_secretariat,
-    office_of,
 )
+from surveys.permissions import is_secretariat, office_of
 from surveys.questionnaire.edition import tr_text
 from surveys.questionnaire.engine import evaluate
 from surveys.questionnaire.form_fields import answers_from_form

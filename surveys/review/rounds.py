@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from standards.models import Office
 from surveys.errors import NotAllowed, WorkflowError
-from surveys.models import Invitation, SurveyRound, is_secretariat
+from surveys.models import Invitation, SurveyRound
+from surveys.permissions import is_secretariat
 from surveys.review import notifications
 from surveys.review.selectors import offices_waiting
 

@@ -13,7 +13,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from surveys.errors import NotAllowed, ResponseConflict, WorkflowError
-from surveys.models import SurveyRound, is_secretariat
+from surveys.models import SurveyRound
+from surveys.permissions import is_secretariat
 from surveys.responses.display import status_label
 from surveys.responses.presenters import page_language
 from surveys.responses.selectors import visible_response

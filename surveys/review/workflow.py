@@ -24,9 +24,8 @@ from surveys.models import (
     ResponseStatus,
     ReviewComment,
     SurveyResponse,
-    is_secretariat,
-    office_of,
 )
+from surveys.permissions import is_secretariat, office_of
 from surveys.questionnaire.engine import evaluate
 from surveys.responses.display import action_words, status_words
 from surveys.responses.services import can_edit_office, revision_record, unconfirmed_sections
