@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -17,7 +17,7 @@ from surveys.models import SurveyRound
 from surveys.permissions import is_secretariat
 from surveys.responses.display import status_label
 from surveys.responses.presenters import page_language
-from surveys.responses.selectors import visible_response
+from surveys.responses.selectors import get_response_for_user_or_404
 from surveys.review import presenters
 from surveys.review.forms import CommentForm, ReviewForm, RoundForm
 from surveys.review.rounds import round_create, round_send_reminders
@@ -122,9 +122,7 @@ def round_remind(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def response_review(request: HttpRequest, pk: int) -> HttpResponse:
     _require_secretariat(request)
-    response = visible_response(request.user, pk)
-    if response is None:
-        raise Http404(_("No such response."))
+    response = get_response_for_user_or_404(request.user, pk, "surveys.review_surveyresponse")
     status = 200
     if request.method == "POST":
         form = ReviewForm(request.POST)
@@ -160,9 +158,7 @@ def response_review(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def response_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    response = visible_response(request.user, pk)
-    if response is None:
-        raise Http404(_("No such response."))
+    response = get_response_for_user_or_404(request.user, pk, "surveys.view_private_surveyresponse")
     form = CommentForm(request.POST)
     if form.is_valid():
         try:

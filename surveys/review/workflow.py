@@ -25,10 +25,10 @@ from surveys.models import (
     ReviewComment,
     SurveyResponse,
 )
-from surveys.permissions import is_secretariat, office_of
+from surveys.permissions import is_secretariat, may, office_of
 from surveys.questionnaire.engine import evaluate
 from surveys.responses.display import action_words, status_words
-from surveys.responses.services import can_edit_office, revision_record, unconfirmed_sections
+from surveys.responses.services import revision_record, unconfirmed_sections
 from surveys.review import notifications
 
 # action → (states it may start from, state it leads to, who may take it)
@@ -211,7 +211,7 @@ WORKFLOW_ACTIONS = {
 @transaction.atomic
 def comment_add(*, response: SurveyResponse, user: User, body: str, question_id: str = "") -> ReviewComment:
     """A comment by the secretariat or by the office, on the response or on one question."""
-    if not (is_secretariat(user) or can_edit_office(user, response.office)):
+    if not may(user, "surveys.comment_surveyresponse", response):
         raise NotAllowed(_("Only the office and the International Bureau can comment on this response."))
     if not body.strip():
         raise WorkflowError(_("The comment is empty."))
