@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from surveys.errors import NotAllowed, ResponseConflict, WorkflowError
 from surveys.models import SurveyRound
-from surveys.permissions import is_secretariat
+from surveys.permissions import may
 from surveys.responses.display import status_label
 from surveys.responses.presenters import page_language
 from surveys.responses.selectors import get_response_for_user_or_404
@@ -25,14 +25,15 @@ from surveys.review.selectors import rounds_overview
 from surveys.review.workflow import WORKFLOW_ACTIONS, comment_add
 
 
-def _require_secretariat(request: HttpRequest) -> None:
-    if not is_secretariat(request.user):
+def _refuse_unless(request: HttpRequest, perm: str) -> None:
+    """403 unless the user may (surveys/permissions.py): these are the secretariat's pages."""
+    if not may(request.user, perm):
         raise PermissionDenied(_("Only the International Bureau (secretariat) can open this page."))
 
 
 @login_required
 def round_list(request: HttpRequest) -> HttpResponse:
-    _require_secretariat(request)
+    _refuse_unless(request, "surveys.view_round_dashboard")
     rounds = rounds_overview()
     return render(request, "surveys/round_list.html", {"rounds": rounds})
 
@@ -40,7 +41,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_new(request: HttpRequest) -> HttpResponse:
-    _require_secretariat(request)
+    _refuse_unless(request, "surveys.open_surveyround")
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -74,7 +75,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def round_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    _require_secretariat(request)
+    _refuse_unless(request, "surveys.view_round_dashboard")
     survey_round = get_object_or_404(SurveyRound.objects.select_related("edition"), slug=slug)
     state, search = request.GET.get("state", ""), request.GET.get("q", "")
     data = presenters.round_dashboard(survey_round, state=state, search=search)
@@ -102,7 +103,7 @@ def _csv_response(filename: str, rows) -> HttpResponse:
 @login_required
 @require_POST
 def round_remind(request: HttpRequest, slug: str) -> HttpResponse:
-    _require_secretariat(request)
+    _refuse_unless(request, "surveys.remind_offices")
     survey_round = get_object_or_404(SurveyRound, slug=slug)
     codes = request.POST.getlist("office") or None
     try:
@@ -121,7 +122,7 @@ def round_remind(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def response_review(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_secretariat(request)
+    _refuse_unless(request, "surveys.review_surveyresponse")
     response = get_response_for_user_or_404(request.user, pk, "surveys.review_surveyresponse")
     status = 200
     if request.method == "POST":
@@ -176,5 +177,6 @@ def response_comment(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Comment added."))
     else:
         messages.error(request, _("The comment is empty."))
-    target = "surveys:response_review" if is_secretariat(request.user) else "surveys:response_detail"
+    may_review = may(request.user, "surveys.review_surveyresponse", response)
+    target = "surveys:response_review" if may_review else "surveys:response_detail"
     return redirect(target, pk=response.pk)
