@@ -242,13 +242,17 @@ SECRETARIAT_MODEL_PERMISSIONS: dict[str, tuple[str, ...]] = {
 
 
 def _secretariat_permissions(apps: Any) -> QuerySet:
-    permission = apps.get_model("auth", "Permission")
-    wanted = [
-        Q(content_type__app_label=label.split(".")[0], codename=f"{action}_{label.split('.')[1]}")
-        for label, actions in SECRETARIAT_MODEL_PERMISSIONS.items()
-        for action in actions
-    ]
-    found = permission.objects.filter(reduce(operator.or_, wanted))
+    """The permission rows of SECRETARIAT_MODEL_PERMISSIONS, for the models ``apps`` has
+    (an early migration's registry may not have a model added later)."""
+    wanted = []
+    for label, actions in SECRETARIAT_MODEL_PERMISSIONS.items():
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        name = model._meta.model_name
+        wanted += [Q(content_type__app_label=model._meta.app_label, codename=f"{a}_{name}") for a in actions]
+    found = apps.get_model("auth", "Permission").objects.filter(reduce(operator.or_, wanted))
     if found.count() != len(wanted):
         raise LookupError(f"{len(wanted)} model permissions expected for the secretariat, {found.count()} exist")
     return found
