@@ -21,9 +21,6 @@ class NumberingSystemQuerySet(models.QuerySet):
         """The systems the user may read (``surveys.view_numberingsystem``, surveys/permissions.py)."""
         return permissions.scope_numbering_systems(self, user)
 
-    def visible_to(self, user: User | AnonymousUser) -> NumberingSystemQuerySet:
-        return permissions.office_rows(self, user)
-
 
 class NumberingSystem(models.Model):
     """One of an office's application numbering systems; it persists across rounds."""
@@ -64,9 +61,6 @@ class SurveyResponseQuerySet(models.QuerySet):
     def readable_by(self, user: User | AnonymousUser) -> SurveyResponseQuerySet:
         """The responses the user may read (``surveys.view_surveyresponse``, surveys/permissions.py)."""
         return permissions.scope_responses(self, user)
-
-    def visible_to(self, user: User | AnonymousUser) -> SurveyResponseQuerySet:
-        return permissions.office_rows(self, user)
 
     def public(self) -> SurveyResponseQuerySet:
         return self.filter(status__in=PUBLIC_STATUSES)
