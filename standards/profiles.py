@@ -35,7 +35,7 @@ from standards.numbers import (
     normalize,
     parse_pct,
 )
-from standards.structure import NumberingStructure, TypeCode, structure_from_answers
+from standards.structure import NumberingStructure, TypeCode, answers_describing, structure_from_answers
 
 __all__ = ["PROFILES", "Profile", "Source", "by_key", "for_office", "parse_auto", "parse_with_profiles"]
 
@@ -117,56 +117,23 @@ def _answers(
     order: list[str],
     lengths: Mapping[str, int | tuple[int, int]],
     separators: list[str],
-    year_digits: str | None = None,
     calendar: str | None = None,
     check: str | None = None,
-    check_position: str = "separate",
-    type_codes: Mapping[str, str] | None = None,
     other_part: str = "",
 ) -> dict[str, Any]:
-    """Questionnaire answers (q1a-q12a) for a profile, as a response would store them."""
-    fixed = all(isinstance(v, int) for v in lengths.values())
-    answers: dict[str, Any] = {
-        "q1a": ipr,
-        "q2a": list(order),
-        "q3a": "other",
-        "q3b": list(order),
-        "q4a": "fixed" if fixed else "variable",
-        "q5a": "yes" if "type" in order else "no",
-        "q6a": "yes" if "year" in order else "no",
-        "q7a": "yes" if "serial" in order else "no",
-        "q8a": "yes" if "internal" in order else "no",
-        "q9a": "yes" if "control" in order else "no",
-        "q10a": "yes" if "other" in order else "no",
-        "q11a": "yes" if separators else "no",
-        "q12a": "yes",
-    }
-    if fixed:
-        answers["q4b"] = dict(lengths)
-    else:
-        answers["q4c"] = {
-            part: {"min": v, "max": v} if isinstance(v, int) else {"min": v[0], "max": v[1]}
-            for part, v in lengths.items()
-        }
-    if "year" in order:
-        answers["q6b"] = year_digits or ("4" if lengths["year"] == 4 else "2")
-        answers["q6c"] = "gregorian" if calendar is None else "other"
-        if calendar is not None:
-            answers["q6c_other"] = calendar
-    if "serial" in order:
-        answers["q7b"] = "fixed" if isinstance(lengths["serial"], int) else "variable"
-    if "control" in order:
-        answers["q9b"] = check_position
-        answers["q9c"] = check or "other"
-    if type_codes:
-        answers["q5b"] = {ipr_type: {"code": code} for ipr_type, code in type_codes.items()}
-    if other_part:
-        answers["q2a_other"] = other_part
-        answers["q10b"] = other_part
-    if separators:
-        answers["q11b"] = separators
-        answers["q11c"] = "no"
-    return answers
+    """Questionnaire answers (q1a-q12a) for a profile, as a response would store them; a
+    check digit is set apart after the number, as every profile's office writes it."""
+    return answers_describing(
+        parts=order,
+        lengths=lengths,
+        separators=separators,
+        ipr_types=ipr,
+        calendar=calendar,
+        check_digit=check,
+        check_position="separate",
+        other_part=other_part,
+        priority_same_format=True,
+    )
 
 
 _DAS = "https://confluence.wipo.int/confluence/display/dascg/"

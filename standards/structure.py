@@ -13,7 +13,7 @@ can cite them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -226,3 +226,73 @@ def _separators(chosen: Any, other: Any) -> tuple[str, ...] | None:
     if "other" in codes and isinstance(other, str):
         chars.extend(ch for ch in other if not ch.isalnum() and not ch.isspace())
     return tuple(dict.fromkeys(chars))
+
+
+def answers_describing(
+    *,
+    parts: Sequence[str],
+    lengths: Mapping[str, int | tuple[int, int]],
+    separators: Sequence[str] = (),
+    ipr_types: Sequence[str] = (),
+    calendar: str | None = None,
+    check_digit: str | None = None,
+    check_position: str | None = None,
+    type_codes: Mapping[str, str] | None = None,
+    type_codes_st13: bool = False,
+    other_part: str = "",
+    priority_same_format: bool | None = None,
+) -> dict[str, Any]:
+    """The answers to q1a-q12a a response would store for a structure described part by
+    part (from left to right, with their lengths: a number, or (minimum, maximum)):
+    the one place that knows which question says what, for the number checker's
+    described structures and the built-in profiles. ``separators`` are q11b codes;
+    ``calendar`` names another calendar than the Gregorian (q6c_other)."""
+    ranges = {p: (v, v) if isinstance(v, int) else (v[0], v[1]) for p, v in lengths.items()}
+    fixed = all(lo == hi for lo, hi in ranges.values())
+    yes = {True: "yes", False: "no"}
+    answers: dict[str, Any] = {
+        "q2a": list(parts),
+        # An explicit order: "st13" would fold the optional parts into the serial.
+        "q3a": "other",
+        "q3b": list(parts),
+        "q4a": "fixed" if fixed else "variable",
+        "q5a": yes[PART_TYPE in parts],
+        "q6a": yes[PART_YEAR in parts],
+        "q7a": yes[PART_SERIAL in parts],
+        "q8a": yes[PART_INTERNAL in parts],
+        "q9a": yes[PART_CONTROL in parts],
+        "q10a": yes[PART_OTHER in parts],
+        "q11a": yes[bool(separators)],
+    }
+    if fixed:
+        answers["q4b"] = {p: lo for p, (lo, _hi) in ranges.items()}
+    else:
+        answers["q4c"] = {p: {"min": lo, "max": hi} for p, (lo, hi) in ranges.items()}
+    if ipr_types:
+        answers["q1a"] = list(ipr_types)
+    if other_part:
+        answers["q2a_other"] = answers["q10b"] = other_part
+    if type_codes:
+        answers["q5b"] = {ipr: {"code": code} for ipr, code in type_codes.items()}
+    if type_codes_st13:
+        answers["q5c"] = "yes"
+    if PART_YEAR in parts:
+        answers["q6b"] = "4" if ranges[PART_YEAR][0] == 4 else "2"
+        answers["q6c"] = "gregorian" if calendar is None else "other"
+        if calendar is not None:
+            answers["q6c_other"] = calendar
+    if PART_SERIAL in parts:
+        lo, hi = ranges[PART_SERIAL]
+        answers["q7b"] = "fixed" if lo == hi else "variable"
+    if PART_INTERNAL in parts:
+        answers["q8c"] = "serial_first_two"
+    if PART_CONTROL in parts:
+        answers["q9b"] = check_position or ""
+        if check_digit:
+            answers["q9c"] = check_digit
+    if separators:
+        answers["q11b"] = list(separators)
+        answers["q11c"] = "no"
+    if priority_same_format is not None:
+        answers["q12a"] = yes[priority_same_format]
+    return answers

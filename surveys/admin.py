@@ -1,8 +1,10 @@
 """Admin for every survey model, for the International Bureau's secretariat.
 
-- Members of the secretariat group (staff accounts) manage these models without
-  per-model Django permissions; other staff need the usual permissions, and see only
-  their own office's responses.
+- Django's own permission checks decide who sees and changes what: the secretariat's
+  group holds the model permissions its pages need (surveys/permissions.py,
+  SECRETARIAT_MODEL_PERMISSIONS, granted by a data migration); other staff need the
+  usual permissions, and see only their own office's rows (``office_rows``). Importing,
+  exporting and the workflow actions ask the named permissions of surveys/permissions.py.
 - Editions, responses and their history are read-only here. A response's status changes
   only through the changelist actions, which call the workflow services with the admin
   user as the actor (a refused step is reported, never forced); answers change only
@@ -31,7 +33,7 @@ from import_export.formats import base_formats
 from import_export.forms import ExportForm
 
 from standards import admin as standards_admin
-from standards.models import Office, Standard
+from standards.models import Office
 from surveys.accounts.services import membership_set
 from surveys.errors import WorkflowError
 from surveys.intake.resources import NumberingSystemResource, ResponseResource
@@ -47,9 +49,8 @@ from surveys.models import (
     ReviewComment,
     SurveyResponse,
     SurveyRound,
-    is_secretariat,
-    office_of,
 )
+from surveys.permissions import may, office_rows
 from surveys.questionnaire.edition import Edition, tr
 from surveys.questionnaire.engine import evaluate
 from surveys.responses.display import STATE_LABELS, Display, display_answer
@@ -97,35 +98,6 @@ class SpreadsheetExports:
         return file_format.export_data(data)
 
 
-EVERYTHING = frozenset({"view", "add", "change", "delete"})
-MANAGE = frozenset({"view", "add", "change"})
-VIEW = frozenset({"view"})
-
-
-class SecretariatAccess:
-    """Lets the secretariat group do ``secretariat_may`` without per-model permissions."""
-
-    secretariat_may: frozenset[str] = VIEW
-
-    def _secretariat(self, request: HttpRequest, what: str) -> bool:
-        return what in self.secretariat_may and is_secretariat(request.user)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return is_secretariat(request.user) or super().has_module_permission(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._secretariat(request, "view") or super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return self._secretariat(request, "add") or super().has_add_permission(request, *args)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._secretariat(request, "change") or super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._secretariat(request, "delete") or super().has_delete_permission(request, obj)
-
-
 class ReadOnly:
     """Records nobody edits in the admin: history, immutable editions, workflow results."""
 
@@ -137,14 +109,6 @@ class ReadOnly:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-
-def scoped(queryset: QuerySet, request: HttpRequest, office_path: str) -> QuerySet:
-    """The secretariat sees every office; anyone else only their own office's rows."""
-    if is_secretariat(request.user):
-        return queryset
-    office = office_of(request.user)
-    return queryset.filter(**{office_path: office}) if office else queryset.none()
 
 
 # --- readable answers -----------------------------------------------------------------
@@ -198,7 +162,7 @@ def answers_table(edition: Edition, answers: dict[str, Any], set_aside: dict[str
 
 
 @admin.register(QuestionnaireEdition)
-class QuestionnaireEditionAdmin(SecretariatAccess, ReadOnly, admin.ModelAdmin):
+class QuestionnaireEditionAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("title", "slug", "version", "year", "short_checksum", "question_count", "loaded_at")
     search_fields = ("slug", "title")
     fields = ("title", "slug", "version", "year", "checksum", "loaded_at", "question_count", "sections")
@@ -221,9 +185,8 @@ class QuestionnaireEditionAdmin(SecretariatAccess, ReadOnly, admin.ModelAdmin):
         )
 
 
-class InvitationInline(SecretariatAccess, admin.TabularInline):
+class InvitationInline(admin.TabularInline):
     model = Invitation
-    secretariat_may = EVERYTHING
     extra = 0
     fields = ("office", "invited_at", "reminders_sent", "last_reminded_at")
     readonly_fields = ("invited_at", "reminders_sent", "last_reminded_at")
@@ -234,8 +197,7 @@ class InvitationInline(SecretariatAccess, admin.TabularInline):
 
 
 @admin.register(SurveyRound)
-class SurveyRoundAdmin(SecretariatAccess, admin.ModelAdmin):
-    secretariat_may = MANAGE
+class SurveyRoundAdmin(admin.ModelAdmin):
     list_display = ("title", "slug", "edition_slug", "year", "opens_on", "closes_on", "status", "invited", "responses")
     list_filter = ("status", "year")
     search_fields = ("title", "slug")
@@ -269,8 +231,7 @@ class SurveyRoundAdmin(SecretariatAccess, admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(SecretariatAccess, admin.ModelAdmin):
-    secretariat_may = EVERYTHING
+class InvitationAdmin(admin.ModelAdmin):
     list_display = ("office", "round", "invited_at", "reminders_sent", "last_reminded_at")
     list_filter = ("round",)
     search_fields = ("office__code", "office__name")
@@ -280,8 +241,7 @@ class InvitationAdmin(SecretariatAccess, admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SecretariatAccess, admin.ModelAdmin):
-    secretariat_may = EVERYTHING
+class MembershipAdmin(admin.ModelAdmin):
     list_display = ("user", "office", "role")
     list_filter = ("role",)
     search_fields = ("user__username", "user__email", "office__code", "office__name")
@@ -289,7 +249,7 @@ class MembershipAdmin(SecretariatAccess, admin.ModelAdmin):
     autocomplete_fields = ("office",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return scoped(super().get_queryset(request), request, "office")
+        return office_rows(super().get_queryset(request), request.user, "office")
 
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
         saved = membership_set(user=obj.user, office=obj.office, role=obj.role)
@@ -300,10 +260,7 @@ class MembershipAdmin(SecretariatAccess, admin.ModelAdmin):
 
 
 @admin.register(NumberingSystem)
-class NumberingSystemAdmin(
-    SecretariatAccess, SpreadsheetExports, standards_admin.ProblemListMixin, ImportExportModelAdmin
-):
-    secretariat_may = MANAGE
+class NumberingSystemAdmin(SpreadsheetExports, standards_admin.ProblemListMixin, ImportExportModelAdmin):
     resource_classes = [NumberingSystemResource]
     import_formats = SPREADSHEET_FORMATS
     list_display = ("label", "office", "response_count", "created_at", "created_by")
@@ -315,7 +272,7 @@ class NumberingSystemAdmin(
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = super().get_queryset(request).annotate(responses_n=Count("responses"))
-        return scoped(queryset, request, "office")
+        return office_rows(queryset, request.user, "office")
 
     @admin.display(description="Responses", ordering="responses_n")
     def response_count(self, obj: NumberingSystem) -> int:
@@ -345,7 +302,7 @@ class WorkflowActionForm(ActionForm):
     )
 
 
-class ReadOnlyInline(SecretariatAccess, ReadOnly, admin.TabularInline):
+class ReadOnlyInline(ReadOnly, admin.TabularInline):
     extra = 0
     can_delete = False
 
@@ -390,9 +347,7 @@ COMMENTED_STEPS = frozenset({"return", "accept", "reopen"})
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(
-    SecretariatAccess, ReadOnly, SpreadsheetExports, standards_admin.ProblemListMixin, ImportExportModelAdmin
-):
+class SurveyResponseAdmin(ReadOnly, SpreadsheetExports, standards_admin.ProblemListMixin, ImportExportModelAdmin):
     resource_classes = [ResponseResource]
     import_formats = SPREADSHEET_FORMATS
     # Every column, always: the file is meant to be corrected and imported back.
@@ -458,7 +413,7 @@ class SurveyResponseAdmin(
     inlines = [EventInline, CommentInline, RevisionInline, AttachmentInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return scoped(super().get_queryset(request), request, "office")
+        return office_rows(super().get_queryset(request), request.user, "office")
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str) -> tuple[QuerySet, bool]:
         match = _PUBLIC_KEY.match(search_term.strip())
@@ -467,13 +422,13 @@ class SurveyResponseAdmin(
         return super().get_search_results(request, queryset, search_term)
 
     def has_import_permission(self, request: HttpRequest) -> bool:
-        return is_secretariat(request.user)
+        return may(request.user, "surveys.import_surveyresponse")
 
     def has_export_permission(self, request: HttpRequest) -> bool:
-        return is_secretariat(request.user)
+        return may(request.user, "surveys.export_surveyresponse")
 
     def has_workflow_permission(self, request: HttpRequest) -> bool:
-        return is_secretariat(request.user)
+        return may(request.user, "surveys.review_surveyresponse")
 
     @admin.display(description="Response", ordering="office_id")
     def public_key(self, obj: SurveyResponse) -> str:
@@ -524,7 +479,7 @@ class SurveyResponseAdmin(
 
 
 @admin.register(ResponseRevision)
-class ResponseRevisionAdmin(SecretariatAccess, ReadOnly, admin.ModelAdmin):
+class ResponseRevisionAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("response", "version", "status", "author", "created_at", "note", "changed_count")
     list_filter = ("status",)
     search_fields = ("response__office__code", "response__numbering_system__label", "note")
@@ -533,7 +488,7 @@ class ResponseRevisionAdmin(SecretariatAccess, ReadOnly, admin.ModelAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return scoped(super().get_queryset(request), request, "response__office")
+        return office_rows(super().get_queryset(request), request.user, "response__office")
 
     @admin.display(description="Answers changed")
     def changed_count(self, obj: ResponseRevision) -> int:
@@ -545,7 +500,7 @@ class ResponseRevisionAdmin(SecretariatAccess, ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(ResponseEvent)
-class ResponseEventAdmin(SecretariatAccess, ReadOnly, admin.ModelAdmin):
+class ResponseEventAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("response", "action", "from_status", "to_status", "actor", "created_at", "version")
     list_filter = ("action",)
     search_fields = ("response__office__code", "comment")
@@ -554,7 +509,7 @@ class ResponseEventAdmin(SecretariatAccess, ReadOnly, admin.ModelAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return scoped(super().get_queryset(request), request, "response__office")
+        return office_rows(super().get_queryset(request), request.user, "response__office")
 
 
 class CommentForm(forms.ModelForm):
@@ -572,7 +527,7 @@ class CommentForm(forms.ModelForm):
 
 
 @admin.register(ReviewComment)
-class ReviewCommentAdmin(SecretariatAccess, admin.ModelAdmin):
+class ReviewCommentAdmin(admin.ModelAdmin):
     """Comments are added through the same service as on the review page, and never edited."""
 
     form = CommentForm
@@ -583,7 +538,7 @@ class ReviewCommentAdmin(SecretariatAccess, admin.ModelAdmin):
     readonly_fields = ("author", "version", "created_at")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return scoped(super().get_queryset(request), request, "response__office")
+        return office_rows(super().get_queryset(request), request.user, "response__office")
 
     def get_fields(self, request: HttpRequest, obj: ReviewComment | None = None) -> tuple[str, ...]:
         return (
@@ -593,7 +548,8 @@ class ReviewCommentAdmin(SecretariatAccess, admin.ModelAdmin):
         )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return is_secretariat(request.user)
+        # Asked without a response: comments on any office's response, the secretariat's.
+        return super().has_add_permission(request) and may(request.user, "surveys.comment_surveyresponse")
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -611,7 +567,7 @@ class ReviewCommentAdmin(SecretariatAccess, admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(SecretariatAccess, ReadOnly, admin.ModelAdmin):
+class AttachmentAdmin(ReadOnly, admin.ModelAdmin):
     """Metadata only: files are served by the response pages, which check who is asking."""
 
     list_display = ("original_name", "response", "question_id", "size", "content_type", "uploaded_by", "uploaded_at")
@@ -630,26 +586,20 @@ class AttachmentAdmin(SecretariatAccess, ReadOnly, admin.ModelAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return scoped(super().get_queryset(request), request, "response__office")
+        return office_rows(super().get_queryset(request), request.user, "response__office")
 
     @admin.display(description="File stored", boolean=True)
     def stored(self, obj: Attachment) -> bool:
         return bool(obj.file)
 
 
-# --- the standards catalogue, with the secretariat's access ---------------------------
-# standards.admin cannot know about the secretariat (standards never imports surveys),
-# so its admins are registered again here with that group's access.
+# --- the ST.3 offices, exported by the shared writer ------------------------------------
+# standards.admin cannot use surveys.table_files (standards never imports surveys), so the
+# Office admin is registered again here with the same spreadsheet files as the others.
 
 admin.site.unregister(Office)
-admin.site.unregister(Standard)
 
 
 @admin.register(Office)
-class OfficeAdmin(SecretariatAccess, SpreadsheetExports, standards_admin.OfficeAdmin):
-    secretariat_may = MANAGE
-
-
-@admin.register(Standard)
-class StandardAdmin(SecretariatAccess, standards_admin.StandardAdmin):
-    secretariat_may = MANAGE
+class OfficeAdmin(SpreadsheetExports, standards_admin.OfficeAdmin):
+    pass

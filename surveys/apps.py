@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = "Surveys"
+
+    def ready(self) -> None:
+        # Registers the rules of who may do what, which Django's permission checks ask.
+        from surveys import permissions  # noqa: F401

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils.translation import get_language
 
-from surveys.models import is_secretariat
+from surveys.permissions import may
 from surveys.questionnaire.edition import base_language
 
 
@@ -10,7 +10,7 @@ def navigation(request):
     and the languages the switcher offers, each named in its own language."""
     current = base_language(get_language() or settings.LANGUAGE_CODE)
     return {
-        "nav_is_secretariat": is_secretariat(request.user) if hasattr(request, "user") else False,
+        "nav_round_dashboard": hasattr(request, "user") and may(request.user, "surveys.view_round_dashboard"),
         "nav_language": current,
         "nav_languages": [(code, name, code == current) for code, name in settings.LANGUAGES],
     }

@@ -115,9 +115,14 @@ def _load_reference_data():
 def _reload_reference_data_after_flush(sender, **kwargs):
     # A transactional test (browser tests, live_server) ends with Django's flush, which empties
     # every table and then sends post_migrate once per app: load the data again, once, before
-    # the next test, outside any test transaction.
-    if sender.label == "surveys":
+    # the next test, outside any test transaction; and give the secretariat's group its model
+    # permissions again, as its data migration did (the permission rows are made anew by then).
+    # A migrate command (it sends its plan) is no flush: it leaves the data where it was.
+    if sender.label == "surveys" and "plan" not in kwargs:
+        from surveys.permissions import secretariat_group_grant
+
         _load_reference_data()
+        secretariat_group_grant()
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """REST API views: scoped fetch → serializer → service → representation.
 
-Reads are scoped by surveys/api/permissions.py exactly as the web pages are; every
+Reads are scoped by surveys/permissions.py (``readable_by``) as the web pages are; every
 change calls the same service function as the web does, and the domain errors it
 raises (surveys/errors.py) become HTTP answers in one place (``service_errors``).
 """
@@ -41,17 +41,16 @@ from surveys.models import (
     ReviewComment,
     SurveyResponse,
     SurveyRound,
-    is_secretariat,
-    office_of,
 )
+from surveys.permissions import may, office_of
 from surveys.questionnaire.engine import evaluate
 from surveys.responses.compliance import compliance_for_answers, example_checks
+from surveys.responses.selectors import get_response_for_user_or_404
 from surveys.responses.services import numbering_system_create, response_save_draft, response_start
 from surveys.review.workflow import WORKFLOW_ACTIONS
 
 from . import serializers as s
 from .filters import FilterBackend, NumberingSystemFilter, OfficeFilter, ResponseFilter, RoundFilter
-from .permissions import readable_numbering_systems, readable_responses, readable_rounds
 
 # --- turning domain errors into HTTP answers -------------------------------------------
 
@@ -242,8 +241,9 @@ class RoundViewSet(SlugLookup, viewsets.ReadOnlyModelViewSet):
     filterset_class = RoundFilter
 
     def get_queryset(self) -> QuerySet[SurveyRound]:
-        rounds = readable_rounds(self.request.user).select_related("edition").defer("edition__definition")
-        if is_secretariat(self.request.user):
+        rounds = SurveyRound.objects.readable_by(self.request.user).select_related("edition")
+        rounds = rounds.defer("edition__definition")
+        if may(self.request.user, "surveys.view_invited_offices"):
             rounds = rounds.prefetch_related("invitations")
         return rounds.order_by("-opens_on", "slug")
 
@@ -268,7 +268,9 @@ class RoundViewSet(SlugLookup, viewsets.ReadOnlyModelViewSet):
         from surveys.reports import exporters, tables
 
         survey_round = self.get_object()
-        include = is_secretariat(request.user) and request.query_params.get("include") == "submitted"
+        include = (
+            may(request.user, "surveys.view_unpublished_figures") and request.query_params.get("include") == "submitted"
+        )
         scope = tables.report_scope(request.user, include_submitted=include)
         table_id = request.query_params.get("table") or None
         try:
@@ -302,7 +304,8 @@ class NumberingSystemViewSet(
     filterset_class = NumberingSystemFilter
 
     def get_queryset(self) -> QuerySet[NumberingSystem]:
-        return readable_numbering_systems(self.request.user).select_related("office").order_by("office_id", "id")
+        systems = NumberingSystem.objects.readable_by(self.request.user)
+        return systems.select_related("office").order_by("office_id", "id")
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
         data = s.NumberingSystemCreateSerializer(data=request.data)
@@ -418,13 +421,28 @@ class ResponseViewSet(
             related.append(Prefetch("comments", queryset=ReviewComment.objects.select_related("author")))
         return responses.prefetch_related(*related)
 
-    def get_queryset(self) -> QuerySet[SurveyResponse]:
-        responses = readable_responses(self.request.user)
+    def _related(self) -> QuerySet[SurveyResponse]:
+        """The responses with the rows this action shows, before scoping."""
+        responses = SurveyResponse.objects.all()
         if self.action == "list":
             return self._with_details(responses.for_listing()).order_by("round_id", "office_id", "sequence", "id")
         if self.action == "retrieve":
             return self._with_details(responses.with_related())
         return responses.with_related()
+
+    def get_queryset(self) -> QuerySet[SurveyResponse]:
+        return self._related().readable_by(self.request.user)
+
+    def get_object(self) -> SurveyResponse:
+        # Changes are decided by the services; reading it is what opens it here.
+        response = get_response_for_user_or_404(
+            self.request.user,
+            self.kwargs[self.lookup_url_kwarg or self.lookup_field],
+            "surveys.view_surveyresponse",
+            queryset=self.filter_queryset(self._related()),
+        )
+        self.check_object_permissions(self.request, response)
+        return response
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -578,9 +596,14 @@ class St13ParseView(GenericAPIView):
         if office is not None and not Office.objects.filter(code=office).exists():
             raise exceptions.ValidationError({"office": [f"No office has the ST.3 code {office!r}."]})
         if response_id is not None:
-            response = readable_responses(request.user).filter(pk=response_id).first()
-            if response is None:
-                raise exceptions.ValidationError({"response": ["No response with this ID that you may read."]})
+            try:
+                response = get_response_for_user_or_404(
+                    request.user, response_id, "surveys.view_surveyresponse", queryset=SurveyResponse.objects.all()
+                )
+            except Http404:
+                raise exceptions.ValidationError(
+                    {"response": ["No response with this ID that you may read."]}
+                ) from None
             if office and office != response.office_id:
                 raise exceptions.ValidationError(
                     {"office": [f"Response {response.public_key} is {response.office_id}'s: give that code or none."]}

@@ -23,7 +23,7 @@ from standards import checkdigits, profiles
 from standards.models import Office
 from standards.numbers import DEFAULT_LIMIT
 from standards.profiles import Profile
-from standards.structure import SEPARATOR_CHARACTERS, NumberingStructure, structure_from_answers
+from standards.structure import SEPARATOR_CHARACTERS, NumberingStructure, answers_describing, structure_from_answers
 from standards.translation import localize
 from surveys.models import SurveyResponse
 from surveys.questionnaire.edition import Text, tr
@@ -95,55 +95,18 @@ def profile_choices() -> list[tuple[str, str]]:
 def described_answers(data: dict[str, Any], parts: list[str], lengths: dict[str, tuple[int, int]]) -> dict[str, Any]:
     """A structure described on the checker, as the answers to q1a-q11c a response would
     store (checked consistent by the form)."""
-    fixed = all(lo == hi for lo, hi in lengths.values())
-    yes = {True: "yes", False: "no"}
-    answers: dict[str, Any] = {
-        "q2a": parts,
-        # An explicit order: "st13" would fold the optional parts into the serial.
-        "q3a": "other",
-        "q3b": parts,
-        "q4a": "fixed" if fixed else "variable",
-        "q5a": yes["type" in lengths],
-        "q6a": yes["year" in lengths],
-        "q7a": yes["serial" in lengths],
-        "q8a": yes["internal" in lengths],
-        "q9a": yes["control" in lengths],
-        "q10a": "no",
-        "q11a": yes[bool(data.get("separators"))],
-    }
-    if fixed:
-        answers["q4b"] = {p: lo for p, (lo, _) in lengths.items()}
-    else:
-        answers["q4c"] = {p: {"min": lo, "max": hi} for p, (lo, hi) in lengths.items()}
-    if data.get("ipr_type"):
-        answers["q1a"] = [data["ipr_type"]]
-    if data.get("type_codes_st13"):
-        answers["q5c"] = "yes"
+    ipr_type = data.get("ipr_type")
     code = (data.get("type_code") or "").strip()
-    if code:
-        answers["q5b"] = {data["ipr_type"]: {"code": code}}
-    answers.update(_part_answers(data, lengths))
-    if data.get("separators"):
-        answers["q11b"] = [c for c in SEPARATOR_CHARACTERS if c in data["separators"]]
-        answers["q11c"] = "no"
-    return answers
-
-
-def _part_answers(data: dict[str, Any], lengths: dict[str, tuple[int, int]]) -> dict[str, Any]:
-    """The follow-up answers of the parts described (year, serial, internal code, check digit)."""
-    answers: dict[str, Any] = {}
-    if "year" in lengths:
-        answers.update({"q6b": str(lengths["year"][0]), "q6c": "gregorian"})
-    if "serial" in lengths:
-        lo, hi = lengths["serial"]
-        answers["q7b"] = "fixed" if lo == hi else "variable"
-    if "internal" in lengths:
-        answers["q8c"] = "serial_first_two"
-    if "control" in lengths:
-        answers["q9b"] = data.get("control_position") or ""
-        if data.get("check_digit"):
-            answers["q9c"] = data["check_digit"]
-    return answers
+    return answers_describing(
+        parts=parts,
+        lengths=lengths,
+        separators=[c for c in SEPARATOR_CHARACTERS if c in (data.get("separators") or ())],
+        ipr_types=[ipr_type] if ipr_type else [],
+        check_digit=data.get("check_digit") or None,
+        check_position=data.get("control_position") or None,
+        type_codes={ipr_type: code} if code else None,
+        type_codes_st13=bool(data.get("type_codes_st13")),
+    )
 
 
 class CheckerForm(forms.Form):

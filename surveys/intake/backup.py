@@ -4,9 +4,12 @@
 membership, numbering system, response, revision, event, comment and attachment record
 (attachment files stay in the upload folder and are copied with it). `import_all`
 restores such a file into an empty database, primary keys included, so that exporting
-again gives the very same bytes. Files written by earlier versions are read too: the
-model and field names they use are brought up to today's first (``RENAMED_MODELS``,
-``RENAMED_FIELDS``).
+again gives the very same bytes. Permissions are written by their natural key (codename,
+app, model): their numbers differ from one database to the next. A freshly migrated
+database already holds the secretariat's group (its model permissions come with a
+migration): it gives way to the file's groups, and gets its permissions again. Files
+written by earlier versions are read too: the model and field names they use are brought
+up to today's first (``RENAMED_MODELS``, ``RENAMED_FIELDS``).
 """
 
 from __future__ import annotations
@@ -18,12 +21,18 @@ from django.apps import apps
 from django.core import serializers
 from django.core.management.color import no_style
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
+
+from surveys.permissions import SECRETARIAT_GROUP, secretariat_group_grant
 
 FORMAT = "wipostad-export"
 # Version 2: the response model is surveys.surveyresponse (surveys.response before).
 # Version 3: answers set aside are set_aside_answers (stashed_answers before).
-VERSION = 3
-READABLE_VERSIONS = (1, 2, 3)
+# Version 4: groups' and users' permissions, and users' groups, by natural key.
+VERSION = 4
+READABLE_VERSIONS = (1, 2, 3, 4)
+# Rows pointing at permissions (and groups) by natural key rather than by number.
+NATURAL_KEYS = ("auth.group", "auth.user")
 
 # Dependency order: every model comes after the models it points to.
 MODELS = (
@@ -82,11 +91,24 @@ def _models():
     return [apps.get_model(label) for label in MODELS]
 
 
+def _migrated_group(group_model: Any) -> QuerySet:
+    """The secretariat's group as migrating leaves it: nobody in it yet."""
+    return group_model.objects.filter(name=SECRETARIAT_GROUP, user__isnull=True)
+
+
+def _rows_not_from_migrations(model: Any) -> QuerySet:
+    rows = model._default_manager.all()
+    if model._meta.label_lower == "auth.group":
+        rows = rows.exclude(pk__in=_migrated_group(model).values("pk"))
+    return rows
+
+
 def export_document() -> str:
     objects: list[dict[str, Any]] = []
     counts = {}
     for model in _models():
-        rows = serializers.serialize("python", model._default_manager.order_by("pk"))
+        natural = model._meta.label_lower in NATURAL_KEYS
+        rows = serializers.serialize("python", model._default_manager.order_by("pk"), use_natural_foreign_keys=natural)
         counts[model._meta.label_lower] = len(rows)
         objects.extend(rows)
     document = {"format": FORMAT, "version": VERSION, "counts": counts, "objects": objects}
@@ -98,12 +120,13 @@ def export_document() -> str:
 def import_document(text: str) -> dict[str, int]:
     document = _upgraded(_readable_document(text))
     models = _models()
-    occupied = [m._meta.label for m in models if m._default_manager.exists()]
+    occupied = [m._meta.label for m in models if _rows_not_from_migrations(m).exists()]
     if occupied:
         raise BackupError(
             "the database is not empty (" + ", ".join(occupied) + "); restore into a freshly migrated database"
         )
     with transaction.atomic():
+        _migrated_group(apps.get_model("auth.group")).delete()
         with connection.constraint_checks_disabled():
             counts = _restore_rows(document.get("objects", []))
         try:
@@ -114,6 +137,7 @@ def import_document(text: str) -> dict[str, int]:
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)
+        secretariat_group_grant()
     expected = document.get("counts") or {}
     if expected and expected != {k: counts.get(k, 0) for k in expected}:
         raise BackupError(f"restored counts {counts} differ from the export's {expected}")

@@ -34,8 +34,8 @@ from surveys.models import (
     ResponseStatus,
     SurveyResponse,
     SurveyRound,
-    is_secretariat,
 )
+from surveys.permissions import may
 from surveys.questionnaire.edition import Edition
 from surveys.questionnaire.engine import evaluate
 from surveys.questionnaire.evaluation import Evaluation
@@ -47,9 +47,9 @@ from surveys.responses.services import answers_set_aside, revision_record
 RECORDABLE_STATUSES = (ResponseStatus.DRAFT, ResponseStatus.PUBLISHED)
 
 
-def _require_secretariat_or_command(user: User | None) -> None:
+def _refuse_unless_recorder(user: User | None) -> None:
     # None is a management command run by someone with access to the server.
-    if user is not None and not is_secretariat(user):
+    if not may(user, "surveys.import_surveyresponse"):
         raise NotAllowed(_("Only the International Bureau (secretariat) can record responses for an office."))
 
 
@@ -62,7 +62,7 @@ def invitation_lock(
     take the next "Response n" number. With ``invite`` an office not yet invited is
     invited; without it, OfficeNotInvited. Call inside a transaction.
     """
-    _require_secretariat_or_command(user)
+    _refuse_unless_recorder(user)
     created = False
     if invite:
         _invitation, created = Invitation.objects.get_or_create(round=survey_round, office=office)
@@ -130,7 +130,7 @@ def response_record_for_office(
     response of a closed round (published history); ``invite`` invites the office if needed.
     """
     _check_status(status)
-    _require_secretariat_or_command(user)
+    _refuse_unless_recorder(user)
     label = _system_label(numbering_system_label)
     if require_open_round and survey_round.status != SurveyRound.Status.OPEN:
         raise RoundClosed(_("The round “%(round)s” is closed.") % {"round": survey_round})
@@ -190,7 +190,7 @@ def response_overwrite_for_office(
     """
     if status is not None:
         _check_status(status)
-    _require_secretariat_or_command(user)
+    _refuse_unless_recorder(user)
     locked = (
         SurveyResponse.objects.select_for_update(of=("self",))
         .select_related("round__edition", "office", "numbering_system")

@@ -89,8 +89,8 @@ from surveys.models import (
     QuestionnaireEdition,
     SurveyResponse,
     SurveyRound,
-    is_secretariat,
 )
+from surveys.permissions import may
 from surveys.questionnaire import types as question_types
 from surveys.questionnaire.edition import Edition, Question
 from surveys.questionnaire.engine import evaluate
@@ -402,7 +402,7 @@ def response_import(
     revision noted "imported"). Only draft or returned responses are overwritten. Raises
     ImportInvalid (column and reason) or NotAllowed; writes nothing then.
     """
-    if not is_secretariat(user):
+    if not may(user, "surveys.import_surveyresponse"):
         raise NotAllowed("Only the International Bureau (secretariat) can import responses.")
     evaluation = evaluate(survey_round.edition.structure, answers, with_warnings=False)
     problems = _engine_problems(evaluation)

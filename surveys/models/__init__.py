@@ -3,7 +3,7 @@
 The models live in one module per subject; this package only gathers them.
 """
 
-from surveys.models.accounts import SECRETARIAT_GROUP, Membership, SignInFailure, is_secretariat, office_of
+from surveys.models.accounts import SECRETARIAT_GROUP, Membership, SignInFailure
 from surveys.models.editions import QuestionnaireEdition
 from surveys.models.responses import (
     EDITABLE_STATUSES,
@@ -40,6 +40,4 @@ __all__ = [
     "SignInFailure",
     "SurveyRound",
     "attachment_path",
-    "is_secretariat",
-    "office_of",
 ]

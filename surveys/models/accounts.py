@@ -1,9 +1,9 @@
-"""Who people are: the office a user answers for, and failed sign-ins."""
+"""Who people are: the office a user answers for, and failed sign-ins (what each may do:
+surveys/permissions.py)."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -11,30 +11,6 @@ from django.utils.translation import gettext_lazy as _
 from standards.models import Office
 
 SECRETARIAT_GROUP = "secretariat"
-
-
-def is_secretariat(user: User | AnonymousUser) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    # The groups are prefetched per request by the membership middleware-free path:
-    # a single EXISTS query, cached on the user object for the request.
-    cached = getattr(user, "_wipostad_secretariat", None)
-    if cached is None:
-        cached = user.groups.filter(name=SECRETARIAT_GROUP).exists()
-        user._wipostad_secretariat = cached
-    return cached
-
-
-def office_of(user: User | AnonymousUser) -> Office | None:
-    if not user.is_authenticated:
-        return None
-    cached = getattr(user, "_wipostad_membership", False)
-    if cached is False:
-        cached = Membership.objects.select_related("office").filter(user=user).first()
-        user._wipostad_membership = cached
-    return cached.office if cached else None
 
 
 class Membership(models.Model):

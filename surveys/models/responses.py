@@ -5,23 +5,22 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from standards.models import Office
-from surveys.models.accounts import is_secretariat, office_of
+from surveys import permissions
 from surveys.models.rounds import SurveyRound
 
 
 class NumberingSystemQuerySet(models.QuerySet):
-    def visible_to(self, user: User | AnonymousUser) -> NumberingSystemQuerySet:
-        if is_secretariat(user):
-            return self
-        office = office_of(user)
-        if office is None:
-            return self.none()
-        return self.filter(office=office)
+    def with_published_responses(self) -> NumberingSystemQuerySet:
+        return self.filter(Exists(SurveyResponse.objects.public().filter(numbering_system=OuterRef("pk"))))
+
+    def readable_by(self, user: User | AnonymousUser) -> NumberingSystemQuerySet:
+        """The systems the user may read (``surveys.view_numberingsystem``, surveys/permissions.py)."""
+        return permissions.scope_numbering_systems(self, user)
 
 
 class NumberingSystem(models.Model):
@@ -62,13 +61,9 @@ PUBLIC_STATUSES = (ResponseStatus.PUBLISHED,)
 
 
 class SurveyResponseQuerySet(models.QuerySet):
-    def visible_to(self, user: User | AnonymousUser) -> SurveyResponseQuerySet:
-        if is_secretariat(user):
-            return self
-        office = office_of(user)
-        if office is None:
-            return self.none()
-        return self.filter(office=office)
+    def readable_by(self, user: User | AnonymousUser) -> SurveyResponseQuerySet:
+        """The responses the user may read (``surveys.view_surveyresponse``, surveys/permissions.py)."""
+        return permissions.scope_responses(self, user)
 
     def public(self) -> SurveyResponseQuerySet:
         return self.filter(status__in=PUBLIC_STATUSES)

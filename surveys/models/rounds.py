@@ -2,17 +2,31 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import pgettext_lazy
 
 from standards.models import Office
+from surveys import permissions
 from surveys.models.editions import QuestionnaireEdition
 
 
 class RoundQuerySet(models.QuerySet):
     def open(self) -> RoundQuerySet:
         return self.filter(status=SurveyRound.Status.OPEN)
+
+    def inviting(self, office_code: str) -> RoundQuerySet:
+        return self.filter(Exists(Invitation.objects.filter(round=OuterRef("pk"), office_id=office_code)))
+
+    def with_published_responses(self) -> RoundQuerySet:
+        # The response model is reached through the relation: its module imports this one.
+        responses = SurveyRound.responses.field.model.objects.public()
+        return self.filter(Exists(responses.filter(round=OuterRef("pk"))))
+
+    def readable_by(self, user: User | AnonymousUser) -> RoundQuerySet:
+        """The rounds the user may read (``surveys.view_surveyround``, surveys/permissions.py)."""
+        return permissions.scope_rounds(self, user)
 
 
 class SurveyRound(models.Model):

@@ -26,7 +26,8 @@ from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from standards.st13 import RULES, ComplianceReport, Verdict
-from surveys.models import Attachment, ResponseStatus, SurveyResponse, SurveyRound, is_secretariat
+from surveys.models import Attachment, ResponseStatus, SurveyResponse, SurveyRound
+from surveys.permissions import may
 from surveys.questionnaire import types as question_types
 from surveys.questionnaire.edition import Edition, Question, tr
 from surveys.questionnaire.engine import evaluate
@@ -87,7 +88,7 @@ SCOPE_STATUSES: dict[Scope, tuple[str, ...]] = {
 
 def report_scope(user: User | AnonymousUser, *, include_submitted: bool = False) -> Scope:
     """Published responses for everyone; the secretariat adds what it has accepted (and, if asked, submitted)."""
-    if not is_secretariat(user):
+    if not may(user, "surveys.view_unpublished_figures"):
         return Scope.PUBLISHED
     return Scope.WITH_SUBMITTED if include_submitted else Scope.REVIEWED
 

@@ -10,7 +10,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from surveys.models import SurveyRound, is_secretariat
+from surveys.models import SurveyRound
+from surveys.permissions import may
 from surveys.questionnaire.edition import base_language
 from surveys.reports import exporters, tables
 
@@ -47,8 +48,8 @@ def _downloads(table_id: str | None, include_submitted: bool) -> list[tuple[str,
 @require_safe
 def round_report(request: HttpRequest, round_slug: str) -> HttpResponse:
     survey_round = get_object_or_404(SurveyRound.objects.select_related("edition"), slug=round_slug)
-    secretariat = is_secretariat(request.user)
-    include_submitted = secretariat and request.GET.get("include") == "submitted"
+    unpublished = may(request.user, "surveys.view_unpublished_figures")
+    include_submitted = unpublished and request.GET.get("include") == "submitted"
     scope = tables.report_scope(request.user, include_submitted=include_submitted)
     fmt = request.GET.get("format") or None
     table_id = request.GET.get("table") or None
@@ -82,7 +83,7 @@ def round_report(request: HttpRequest, round_slug: str) -> HttpResponse:
             "sections": sections,
             "single_table": table_id,
             "downloads": _downloads(None, include_submitted),
-            "is_secretariat": secretariat,
+            "sees_unpublished_figures": unpublished,
             "include_submitted": include_submitted,
         },
     )

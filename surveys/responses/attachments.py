@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from surveys.errors import WorkflowError
 from surveys.models import Attachment, SurveyResponse
 from surveys.questionnaire.evaluation import Evaluation
-from surveys.responses.services import require_office_member, response_save_draft
+from surveys.responses.services import require_office_permission, response_save_draft
 
 ALLOWED_ATTACHMENT_TYPES = {
     ".pdf": "application/pdf",
@@ -70,7 +70,7 @@ def attachment_check(upload: UploadedFile) -> tuple[str, str]:
 
 @transaction.atomic
 def attachment_add(*, response: SurveyResponse, question_id: str, upload: UploadedFile, user: User) -> Attachment:
-    require_office_member(user, response.office)
+    require_office_permission(user, "surveys.change_surveyresponse", response)
     if not response.is_editable:
         raise WorkflowError(_("Attachments can only be added while the response is being edited."))
     question = response.round.edition.structure.by_id.get(question_id)
@@ -93,7 +93,7 @@ def attachment_add(*, response: SurveyResponse, question_id: str, upload: Upload
 
 @transaction.atomic
 def attachment_remove(*, attachment: Attachment, user: User) -> None:
-    require_office_member(user, attachment.response.office)
+    require_office_permission(user, "surveys.change_surveyresponse", attachment.response)
     if not attachment.response.is_editable:
         raise WorkflowError(_("Attachments can only be removed while the response is being edited."))
     stored = attachment.file.name

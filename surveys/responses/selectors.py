@@ -5,10 +5,14 @@ They return querysets, rows and counts; pages are assembled by the presenters.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import User
-from django.db.models import Count, Prefetch
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 
-from surveys.models import NumberingSystem, SurveyResponse, SurveyRound, office_of
+from surveys.models import NumberingSystem, SurveyResponse, SurveyRound
+from surveys.permissions import may, office_of
 
 
 def office_dashboard(user: User) -> dict:
@@ -64,8 +68,25 @@ def public_responses(edition_slug: str | None = None):
     return qs
 
 
-def visible_response(user: User, pk: int) -> SurveyResponse | None:
-    return SurveyResponse.objects.visible_to(user).with_related().filter(pk=pk).first()
+def get_response_for_user_or_404(
+    user: User | AnonymousUser,
+    pk: object,
+    perm: str = "surveys.view_surveyresponse",
+    *,
+    queryset: QuerySet[SurveyResponse] | None = None,
+) -> SurveyResponse:
+    """The response with that key among those the user may read, if the user may ``perm``
+    (surveys/permissions.py) on it; else Http404, which does not tell whether it exists.
+
+    ``queryset`` gives the related rows to fetch with it (by default those of a page)."""
+    responses = SurveyResponse.objects.with_related() if queryset is None else queryset
+    try:
+        response = responses.readable_by(user).filter(pk=pk).first()
+    except (TypeError, ValueError, ValidationError):
+        response = None
+    if response is None or not may(user, perm, response):
+        raise Http404(_("No such response."))
+    return response
 
 
 def comments_by_question(response: SurveyResponse) -> dict[str, list]:

@@ -25,22 +25,17 @@ from surveys.models import (
     ResponseStatus,
     SurveyResponse,
     SurveyRound,
-    is_secretariat,
-    office_of,
 )
+from surveys.permissions import may
 from surveys.questionnaire.edition import Edition
 from surveys.questionnaire.engine import evaluate
 from surveys.questionnaire.evaluation import Evaluation
 from surveys.responses.display import status_words
 
 
-def can_edit_office(user: User, office: Office) -> bool:
-    own = office_of(user)
-    return own is not None and own.pk == office.pk
-
-
-def require_office_member(user: User, office: Office) -> None:
-    if not can_edit_office(user, office):
+def require_office_permission(user: User | None, perm: str, obj: object) -> None:
+    """NotAllowed unless the user may (surveys/permissions.py): these steps are the office's own."""
+    if not may(user, perm, obj):
         raise NotAllowed(_("Only members of the office can change its responses."))
 
 
@@ -49,8 +44,8 @@ def numbering_system_create(
 ) -> NumberingSystem:
     """Add a numbering system to an office: by a member of the office or, where the caller
     allows it (the admin, where the secretariat manages offices' systems), by the secretariat."""
-    if not (secretariat_may and is_secretariat(user)):
-        require_office_member(user, office)
+    if not (secretariat_may and may(user, "surveys.manage_numberingsystems")):
+        require_office_permission(user, "surveys.add_office_numberingsystem", office)
     label = label.strip()
     if not label:
         raise WorkflowError(_("Give the numbering system a name."))
@@ -66,7 +61,7 @@ def numbering_system_create(
 @transaction.atomic
 def response_start(*, survey_round: SurveyRound, numbering_system: NumberingSystem, user: User) -> SurveyResponse:
     """Open the response for a numbering system in a round (or return the one that exists)."""
-    require_office_member(user, numbering_system.office)
+    require_office_permission(user, "surveys.start_surveyresponse", numbering_system)
     existing = SurveyResponse.objects.filter(round=survey_round, numbering_system=numbering_system).first()
     if existing:
         return existing
@@ -179,7 +174,7 @@ def response_save_draft(
         .select_related("round__edition", "updated_by")
         .get(pk=response.pk)
     )
-    require_office_member(user, locked.office)
+    require_office_permission(user, "surveys.change_surveyresponse", locked)
     if locked.status not in EDITABLE_STATUSES:
         raise WorkflowError(
             _("This response is %(status)s and can no longer be changed.") % {"status": status_words(locked.status)}

@@ -18,9 +18,8 @@ from surveys.models import (
     NumberingSystem,
     SurveyResponse,
     SurveyRound,
-    is_secretariat,
-    office_of,
 )
+from surveys.permissions import may, office_of, office_rows
 from surveys.questionnaire.edition import tr_text
 from surveys.questionnaire.engine import evaluate
 from surveys.questionnaire.form_fields import answers_from_form
@@ -29,16 +28,19 @@ from surveys.responses.attachments import attachment_remove, response_save_with_
 from surveys.responses.display import status_label
 from surveys.responses.forms import NumberingSystemForm
 from surveys.responses.presenters import history_page, page_language, questionnaire_form, response_page
-from surveys.responses.services import can_edit_office, numbering_system_create, response_start
+from surveys.responses.selectors import get_response_for_user_or_404
+from surveys.responses.services import numbering_system_create, response_start
 from surveys.review.workflow import allowed_actions, response_submit
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = selectors.office_dashboard(request.user)
-    context["is_secretariat"] = is_secretariat(request.user)
-    if context["is_secretariat"]:
-        context["all_responses"] = SurveyResponse.objects.for_listing().order_by("office_id", "sequence")
+    # Asked without a response: every office's responses (the secretariat's view).
+    context["sees_every_response"] = may(request.user, "surveys.view_private_surveyresponse")
+    if context["sees_every_response"]:
+        responses = SurveyResponse.objects.readable_by(request.user)
+        context["all_responses"] = responses.for_listing().order_by("office_id", "sequence")
     return render(request, "surveys/dashboard.html", context)
 
 
@@ -63,7 +65,8 @@ def numbering_system_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def response_start_view(request: HttpRequest, round_slug: str, system_pk: int) -> HttpResponse:
-    system = get_object_or_404(NumberingSystem.objects.visible_to(request.user), pk=system_pk)
+    # The office's own systems (every one for the secretariat, whom the service refuses).
+    system = get_object_or_404(office_rows(NumberingSystem.objects.all(), request.user), pk=system_pk)
     survey_round = get_object_or_404(SurveyRound, slug=round_slug, invitations__office=system.office)
     try:
         response = response_start(survey_round=survey_round, numbering_system=system, user=request.user)
@@ -77,12 +80,10 @@ def response_start_view(request: HttpRequest, round_slug: str, system_pk: int) -
 
 @login_required
 def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    response = selectors.visible_response(request.user, pk)
-    if response is None:
-        raise Http404(_("No such response."))
+    response = get_response_for_user_or_404(request.user, pk, "surveys.view_private_surveyresponse")
     context = response_page(response, include_not_applicable=True, with_comments=True, language=page_language())
-    context["can_edit"] = response.is_editable and can_edit_office(request.user, response.office)
-    context["can_review"] = is_secretariat(request.user)
+    context["can_edit"] = response.is_editable and may(request.user, "surveys.change_surveyresponse", response)
+    context["can_review"] = may(request.user, "surveys.review_surveyresponse", response)
     context["events"] = list(response.events.select_related("actor"))
     return render(request, "surveys/response_detail.html", context)
 
@@ -90,10 +91,8 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    response = selectors.visible_response(request.user, pk)
-    if response is None:
-        raise Http404(_("No such response."))
-    if not can_edit_office(request.user, response.office):
+    response = get_response_for_user_or_404(request.user, pk, "surveys.view_private_surveyresponse")
+    if not may(request.user, "surveys.change_surveyresponse", response):
         raise PermissionDenied(_("Only members of the office can change its responses."))
     if not response.is_editable:
         messages.info(
@@ -200,9 +199,7 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def attachment_download(request: HttpRequest, pk: int, token: str) -> HttpResponse:
-    response = selectors.visible_response(request.user, pk)
-    if response is None:
-        raise Http404(_("No such response."))
+    response = get_response_for_user_or_404(request.user, pk, "surveys.view_private_surveyresponse")
     attachment = get_object_or_404(Attachment, response=response, token=token)
     if not attachment.file:
         raise Http404(_("Only the name of this attachment is on record; the file itself is not held."))
@@ -217,9 +214,7 @@ def attachment_download(request: HttpRequest, pk: int, token: str) -> HttpRespon
 @login_required
 @require_POST
 def attachment_remove_view(request: HttpRequest, pk: int, token: str) -> HttpResponse:
-    response = selectors.visible_response(request.user, pk)
-    if response is None:
-        raise Http404(_("No such response."))
+    response = get_response_for_user_or_404(request.user, pk, "surveys.view_private_surveyresponse")
     attachment = get_object_or_404(Attachment, response=response, token=token)
     try:
         attachment_remove(attachment=attachment, user=request.user)
@@ -234,8 +229,6 @@ def attachment_remove_view(request: HttpRequest, pk: int, token: str) -> HttpRes
 
 @login_required
 def response_history(request: HttpRequest, pk: int) -> HttpResponse:
-    response = selectors.visible_response(request.user, pk)
-    if response is None:
-        raise Http404(_("No such response."))
+    response = get_response_for_user_or_404(request.user, pk, "surveys.view_private_surveyresponse")
     context = history_page(response, request.GET.get("a"), request.GET.get("b"), language=page_language())
     return render(request, "surveys/response_history.html", context)

@@ -11,24 +11,24 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from surveys.models import SECRETARIAT_GROUP, Invitation, SurveyResponse
+from surveys.models import Invitation, SurveyResponse
+from surveys.permissions import office_members, secretariat_members
 
 log = logging.getLogger(__name__)
 
 
 def _office_addresses(office_id: str) -> list[str]:
-    users = get_user_model().objects.filter(membership__office_id=office_id, is_active=True).exclude(email="")
+    users = office_members(office_id).filter(is_active=True).exclude(email="")
     return sorted(users.values_list("email", flat=True))
 
 
 def _secretariat_addresses() -> list[str]:
-    users = get_user_model().objects.filter(groups__name=SECRETARIAT_GROUP, is_active=True).exclude(email="")
+    users = secretariat_members().filter(is_active=True).exclude(email="")
     return sorted(set(users.values_list("email", flat=True)))
 
 

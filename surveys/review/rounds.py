@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from standards.models import Office
 from surveys.errors import NotAllowed, WorkflowError
-from surveys.models import Invitation, SurveyRound, is_secretariat
+from surveys.models import Invitation, SurveyRound
+from surveys.permissions import may
 from surveys.review import notifications
 from surveys.review.selectors import offices_waiting
 
@@ -27,7 +28,7 @@ def round_create(
     user: User,
 ) -> SurveyRound:
     """Open a round of an edition for the invited offices (ST.3 codes)."""
-    if not is_secretariat(user):
+    if not may(user, "surveys.open_surveyround"):
         raise NotAllowed(_("Only the International Bureau (secretariat) runs survey rounds."))
     if closes_on < opens_on:
         raise WorkflowError(_("The round must close on or after the day it opens."))
@@ -50,7 +51,7 @@ def round_create(
 @transaction.atomic
 def round_send_reminders(*, survey_round: SurveyRound, user: User, office_codes: list[str] | None = None) -> int:
     """E-mail the invited offices that have not submitted every response; returns how many were reminded."""
-    if not is_secretariat(user):
+    if not may(user, "surveys.remind_offices", survey_round):
         raise NotAllowed(_("Only the International Bureau (secretariat) sends reminders."))
     if survey_round.status != SurveyRound.Status.OPEN:
         raise WorkflowError(_("The round is closed: no reminders are sent for it."))

@@ -6,17 +6,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from surveys.errors import NotAllowed, ResponseConflict, WorkflowError
-from surveys.models import SurveyRound, is_secretariat
+from surveys.models import SurveyRound
+from surveys.permissions import may
 from surveys.responses.display import status_label
 from surveys.responses.presenters import page_language
-from surveys.responses.selectors import visible_response
+from surveys.responses.selectors import get_response_for_user_or_404
 from surveys.review import presenters
 from surveys.review.filters import RoundDashboardFilter
 from surveys.review.forms import CommentForm, ReviewForm, RoundForm
@@ -26,14 +27,15 @@ from surveys.review.workflow import WORKFLOW_ACTIONS, comment_add
 from surveys.table_files import csv_download
 
 
-def _require_secretariat(request: HttpRequest) -> None:
-    if not is_secretariat(request.user):
+def _refuse_unless(request: HttpRequest, perm: str) -> None:
+    """403 unless the user may (surveys/permissions.py): these are the secretariat's pages."""
+    if not may(request.user, perm):
         raise PermissionDenied(_("Only the International Bureau (secretariat) can open this page."))
 
 
 @login_required
 def round_list(request: HttpRequest) -> HttpResponse:
-    _require_secretariat(request)
+    _refuse_unless(request, "surveys.view_round_dashboard")
     rounds = rounds_overview()
     return render(request, "surveys/round_list.html", {"rounds": rounds})
 
@@ -41,7 +43,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_new(request: HttpRequest) -> HttpResponse:
-    _require_secretariat(request)
+    _refuse_unless(request, "surveys.open_surveyround")
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -75,7 +77,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def round_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    _require_secretariat(request)
+    _refuse_unless(request, "surveys.view_round_dashboard")
     survey_round = get_object_or_404(SurveyRound.objects.select_related("edition"), slug=slug)
     rows = RoundDashboardFilter(request.GET, queryset=round_rows(survey_round)).qs
     if request.GET.get("format") == "csv":
@@ -92,7 +94,7 @@ def round_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def round_remind(request: HttpRequest, slug: str) -> HttpResponse:
-    _require_secretariat(request)
+    _refuse_unless(request, "surveys.remind_offices")
     survey_round = get_object_or_404(SurveyRound, slug=slug)
     codes = request.POST.getlist("office") or None
     try:
@@ -111,10 +113,8 @@ def round_remind(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def response_review(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_secretariat(request)
-    response = visible_response(request.user, pk)
-    if response is None:
-        raise Http404(_("No such response."))
+    _refuse_unless(request, "surveys.review_surveyresponse")
+    response = get_response_for_user_or_404(request.user, pk, "surveys.review_surveyresponse")
     status = 200
     if request.method == "POST":
         form = ReviewForm(request.POST)
@@ -150,9 +150,7 @@ def response_review(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def response_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    response = visible_response(request.user, pk)
-    if response is None:
-        raise Http404(_("No such response."))
+    response = get_response_for_user_or_404(request.user, pk, "surveys.view_private_surveyresponse")
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
@@ -170,5 +168,6 @@ def response_comment(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Comment added."))
     else:
         messages.error(request, _("The comment is empty."))
-    target = "surveys:response_review" if is_secretariat(request.user) else "surveys:response_detail"
+    may_review = may(request.user, "surveys.review_surveyresponse", response)
+    target = "surveys:response_review" if may_review else "surveys:response_detail"
     return redirect(target, pk=response.pk)

@@ -15,60 +15,47 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from standards.models import Office
 from surveys.errors import NotAllowed, ResponseConflict, ResponseInvalid, WorkflowError
 from surveys.models import (
     EDITABLE_STATUSES,
-    Membership,
     ResponseEvent,
     ResponseStatus,
     ReviewComment,
     SurveyResponse,
-    is_secretariat,
-    office_of,
 )
+from surveys.permissions import may
 from surveys.questionnaire.engine import evaluate
 from surveys.responses.display import action_words, status_words, step_note
-from surveys.responses.services import can_edit_office, revision_record, unconfirmed_sections
+from surveys.responses.services import revision_record, unconfirmed_sections
 from surveys.review import notifications
 
-# action → (states it may start from, state it leads to, who may take it)
+SUBMIT = "surveys.submit_surveyresponse"
+REVIEW = "surveys.review_surveyresponse"
+
+# action → (states it may start from, state it leads to, the permission it takes:
+# surveys/permissions.py says who holds it)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
-    "submit": (EDITABLE_STATUSES, ResponseStatus.SUBMITTED, "approver"),
-    "return": ((ResponseStatus.SUBMITTED,), ResponseStatus.RETURNED, "secretariat"),
-    "accept": ((ResponseStatus.SUBMITTED,), ResponseStatus.ACCEPTED, "secretariat"),
-    "publish": ((ResponseStatus.ACCEPTED,), ResponseStatus.PUBLISHED, "secretariat"),
-    "reopen": ((ResponseStatus.ACCEPTED, ResponseStatus.PUBLISHED), ResponseStatus.RETURNED, "secretariat"),
+    "submit": (EDITABLE_STATUSES, ResponseStatus.SUBMITTED, SUBMIT),
+    "return": ((ResponseStatus.SUBMITTED,), ResponseStatus.RETURNED, REVIEW),
+    "accept": ((ResponseStatus.SUBMITTED,), ResponseStatus.ACCEPTED, REVIEW),
+    "publish": ((ResponseStatus.ACCEPTED,), ResponseStatus.PUBLISHED, REVIEW),
+    "reopen": ((ResponseStatus.ACCEPTED, ResponseStatus.PUBLISHED), ResponseStatus.RETURNED, REVIEW),
 }
 
 
-# The refusal as one sentence per role, so that translations need not assemble it.
-ROLE_REFUSALS = {
-    "approver": gettext_lazy("Only an approver of the office can do this."),
-    "secretariat": gettext_lazy("Only the International Bureau (secretariat) can do this."),
+# The refusal as one sentence per permission, so that translations need not assemble it.
+REFUSALS = {
+    SUBMIT: gettext_lazy("Only an approver of the office can do this."),
+    REVIEW: gettext_lazy("Only the International Bureau (secretariat) can do this."),
 }
-
-
-def is_office_approver(user: User, office: Office) -> bool:
-    membership = getattr(user, "_wipostad_membership", None) if user.is_authenticated else None
-    if membership is None and user.is_authenticated:
-        office_of(user)  # caches the membership on the user
-        membership = getattr(user, "_wipostad_membership", None)
-    return bool(membership) and membership.office_id == office.pk and membership.role == Membership.Role.APPROVER
-
-
-def _may(user: User, role: str, response: SurveyResponse) -> bool:
-    if role == "secretariat":
-        return is_secretariat(user)
-    return is_office_approver(user, response.office)
 
 
 def allowed_actions(response: SurveyResponse, user: User) -> list[str]:
     """The workflow steps this user may take on the response now (for buttons and the API)."""
     return [
         action
-        for action, (sources, _, role) in TRANSITIONS.items()
-        if response.status in sources and _may(user, role, response)
+        for action, (sources, _, perm) in TRANSITIONS.items()
+        if response.status in sources and may(user, perm, response)
     ]
 
 
@@ -82,14 +69,14 @@ def _transition(
     question_comments: Mapping[str, str] | None = None,
     expected_version: int | None = None,
 ) -> SurveyResponse:
-    sources, target, role = TRANSITIONS[action]
+    sources, target, perm = TRANSITIONS[action]
     locked = (
         SurveyResponse.objects.select_for_update(of=("self",))
         .select_related("round__edition", "office", "updated_by")
         .get(pk=response.pk)
     )
-    if not _may(user, role, locked):
-        raise NotAllowed(str(ROLE_REFUSALS[role]))
+    if not may(user, perm, locked):
+        raise NotAllowed(str(REFUSALS[perm]))
     if locked.status not in sources:
         raise WorkflowError(
             _("A response that is %(status)s cannot be %(action)s.")
@@ -206,7 +193,7 @@ WORKFLOW_ACTIONS = {
 @transaction.atomic
 def comment_add(*, response: SurveyResponse, user: User, body: str, question_id: str = "") -> ReviewComment:
     """A comment by the secretariat or by the office, on the response or on one question."""
-    if not (is_secretariat(user) or can_edit_office(user, response.office)):
+    if not may(user, "surveys.comment_surveyresponse", response):
         raise NotAllowed(_("Only the office and the International Bureau can comment on this response."))
     if not body.strip():
         raise WorkflowError(_("The comment is empty."))

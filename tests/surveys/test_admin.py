@@ -49,7 +49,8 @@ CHANGELISTS = [
 
 @pytest.fixture
 def ib_staff(secretariat_reviewer):
-    # As in the demo: the secretariat's accounts are staff accounts, without model permissions.
+    # As in the demo: the secretariat's accounts are staff accounts, without model permissions
+    # of their own (their group holds them).
     secretariat_reviewer.is_staff = True
     secretariat_reviewer.save(update_fields=["is_staff"])
     return secretariat_reviewer
@@ -131,7 +132,7 @@ def test_addresses_of_the_response_admin_before_the_rename_lead_to_the_new_ones(
 
 
 @pytest.mark.parametrize("name", CHANGELISTS)
-def test_secretariat_staff_reach_every_changelist_without_model_permissions(ib_client, name):
+def test_secretariat_staff_reach_every_changelist_through_their_group(ib_client, name):
     assert ib_client.get(changelist(name)).status_code == 200
 
 
@@ -139,6 +140,24 @@ def test_the_admin_index_lists_every_model_for_the_secretariat(ib_client):
     page = ib_client.get(reverse("admin:index"))
     listed = {f"{m['object_name'].lower()}" for app in page.context["app_list"] for m in app["models"]}
     assert listed == {name.split("_", 1)[1] for name in CHANGELISTS}
+
+
+def test_the_secretariat_group_holds_the_model_permissions_of_its_pages(ib_staff):
+    """Granted by the data migration: nothing more (no users, no groups, no deleting responses)."""
+    from django.contrib.auth.models import Group
+
+    from surveys.permissions import SECRETARIAT_GROUP, SECRETARIAT_MODEL_PERMISSIONS
+
+    held = {
+        f"{p.content_type.app_label}.{p.codename}" for p in Group.objects.get(name=SECRETARIAT_GROUP).permissions.all()
+    }
+    assert held == {
+        f"{label.split('.')[0]}.{action}_{label.split('.')[1]}"
+        for label, actions in SECRETARIAT_MODEL_PERMISSIONS.items()
+        for action in actions
+    }
+    assert ib_staff.has_perm("surveys.add_surveyround") and not ib_staff.has_perm("surveys.delete_surveyround")
+    assert not ib_staff.has_perm("auth.view_user") and not ib_staff.has_perm("surveys.change_surveyresponse")
 
 
 def test_other_staff_need_permissions_and_see_only_their_office(

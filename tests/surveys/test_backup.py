@@ -116,3 +116,36 @@ def test_a_truncated_export_writes_nothing(tmp_path, survey_round):
     with pytest.raises(BackupError):
         import_document(json.dumps(document))
     assert not QuestionnaireEdition.objects.exists()
+
+
+def test_restore_into_a_freshly_migrated_database_keeps_the_secretariat_and_its_permissions(
+    tmp_path, office_a_respondent, secretariat_reviewer, make_response
+):
+    from django.contrib.auth.models import Group
+
+    from surveys.permissions import SECRETARIAT_GROUP, SECRETARIAT_MODEL_PERMISSIONS, secretariat_group_grant
+
+    make_response(office_a_respondent, {"q1b": "1992"})
+    Group.objects.create(name="readers")  # a group of the site's own, numbered after the secretariat's
+    first = export_document()
+    # Permissions travel by natural key: their numbers differ from one database to the next.
+    group_rows = [o for o in json.loads(first)["objects"] if o["model"] == "auth.group"]
+    secretariat_row = next(o for o in group_rows if o["fields"]["name"] == SECRETARIAT_GROUP)
+    assert ["view_surveyresponse", "surveys", "surveyresponse"] in secretariat_row["fields"]["permissions"]
+
+    _flush()
+    secretariat_group_grant()  # what migrating a new database leaves: the group, nobody in it
+    counts = import_document(first)
+    assert counts["auth.group"] == 2
+    group = Group.objects.get(name=SECRETARIAT_GROUP)
+    assert group.user_set.get() == secretariat_reviewer
+    assert group.permissions.count() == sum(len(a) for a in SECRETARIAT_MODEL_PERMISSIONS.values())
+    assert export_document() == first
+
+
+def test_a_database_with_people_in_the_secretariat_is_not_empty(tmp_path, secretariat_reviewer):
+    from surveys.intake.backup import BackupError
+
+    text = export_document()
+    with pytest.raises(BackupError, match="the database is not empty"):
+        import_document(text)

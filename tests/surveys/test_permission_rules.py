@@ -1,0 +1,181 @@
+"""The rules of surveys/permissions.py, persona by persona: one table, a row per named
+permission and object, the personas that may.
+
+Office A (Republic of Moldova, MD) has a draft (md-001, "Patents"), a published response
+(md-002, "Trademarks"), and a numbering system with no response ("Industrial designs").
+The round invites MD and EP; a second round invites MD alone and has nothing published,
+a third invites CN alone.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, User
+
+from standards.models import Office
+from surveys.models import Invitation, NumberingSystem, SurveyResponse, SurveyRound
+from surveys.permissions import PERMISSIONS, may, office_rows
+
+PERSONAS = ("anonymous", "office_a_respondent", "office_a_approver", "office_b_respondent", "secretariat_reviewer")
+ANON, A_RESP, A_APPR, B_RESP, IB = PERSONAS
+NOBODY: frozenset[str] = frozenset()
+EVERYONE = frozenset(PERSONAS)
+OFFICE_A = frozenset({A_RESP, A_APPR})
+
+# (permission, object) → the personas that may. Objects are attributes of the world below;
+# None asks without an object (may the user do it to any response, round …).
+TABLE: list[tuple[str, str | None, frozenset[str]]] = [
+    ("surveys.view_surveyresponse", "draft", OFFICE_A | {IB}),
+    ("surveys.view_surveyresponse", "published", EVERYONE),
+    ("surveys.view_surveyresponse", None, frozenset({IB})),
+    ("surveys.view_private_surveyresponse", "draft", OFFICE_A | {IB}),
+    ("surveys.view_private_surveyresponse", "published", OFFICE_A | {IB}),
+    ("surveys.view_private_surveyresponse", None, frozenset({IB})),
+    ("surveys.view_set_aside_answers", "draft", OFFICE_A),
+    ("surveys.view_set_aside_answers", "published", OFFICE_A),
+    ("surveys.change_surveyresponse", "draft", OFFICE_A),
+    ("surveys.change_surveyresponse", None, NOBODY),
+    ("surveys.submit_surveyresponse", "draft", frozenset({A_APPR})),
+    ("surveys.submit_surveyresponse", None, NOBODY),
+    ("surveys.review_surveyresponse", "draft", frozenset({IB})),
+    ("surveys.review_surveyresponse", None, frozenset({IB})),
+    ("surveys.comment_surveyresponse", "draft", OFFICE_A | {IB}),
+    ("surveys.comment_surveyresponse", None, frozenset({IB})),
+    ("surveys.import_surveyresponse", None, frozenset({IB})),
+    ("surveys.export_surveyresponse", None, frozenset({IB})),
+    ("surveys.view_numberingsystem", "fresh_system", OFFICE_A | {IB}),
+    ("surveys.view_numberingsystem", "published_system", EVERYONE),
+    ("surveys.start_surveyresponse", "fresh_system", OFFICE_A),
+    ("surveys.add_office_numberingsystem", "office_a", OFFICE_A),
+    ("surveys.add_office_numberingsystem", "office_b", frozenset({B_RESP})),
+    ("surveys.add_office_numberingsystem", None, NOBODY),
+    ("surveys.manage_numberingsystems", None, frozenset({IB})),
+    ("surveys.view_surveyround", "survey_round", EVERYONE),
+    ("surveys.view_surveyround", "quiet_round", OFFICE_A | {IB}),
+    ("surveys.view_surveyround", "other_round", frozenset({IB})),
+    ("surveys.view_invited_offices", "survey_round", frozenset({IB})),
+    ("surveys.view_round_dashboard", None, frozenset({IB})),
+    ("surveys.open_surveyround", None, frozenset({IB})),
+    ("surveys.remind_offices", "survey_round", frozenset({IB})),
+    ("surveys.view_unpublished_figures", None, frozenset({IB})),
+]
+
+
+def _round(edition, slug: str, offices: list[str]) -> SurveyRound:
+    survey_round = SurveyRound.objects.create(
+        edition=edition, slug=slug, title=slug, year=2013, opens_on=date(2013, 1, 1), closes_on=date(2013, 12, 31)
+    )
+    for code in offices:
+        Invitation.objects.create(round=survey_round, office_id=code)
+    return survey_round
+
+
+@pytest.fixture
+def world(
+    office_a_respondent,
+    office_a_approver,
+    office_b_respondent,
+    secretariat_reviewer,
+    make_response,
+    moldova_answers,
+    survey_round,
+):
+    draft = make_response(office_a_respondent, {"q1b": "1992"}, label="Patents")
+    published = make_response(office_a_respondent, moldova_answers, label="Trademarks", publish=True)
+    fresh_system = NumberingSystem.objects.create(office_id="MD", label="Industrial designs")
+    assert (draft.public_key, published.public_key, published.status) == ("md-001", "md-002", "published")
+    return SimpleNamespace(
+        draft=draft,
+        published=published,
+        fresh_system=fresh_system,
+        published_system=published.numbering_system,
+        office_a=Office.objects.get(code="MD"),
+        office_b=Office.objects.get(code="EP"),
+        survey_round=survey_round,
+        quiet_round=_round(survey_round.edition, "quiet", ["MD"]),
+        other_round=_round(survey_round.edition, "other", ["CN"]),
+        users={
+            ANON: AnonymousUser(),
+            A_RESP: office_a_respondent,
+            A_APPR: office_a_approver,
+            B_RESP: office_b_respondent,
+            IB: secretariat_reviewer,
+        },
+    )
+
+
+def _fresh(user):
+    """The user as a new request sees it: nothing looked up yet."""
+    return user if not user.is_authenticated else User.objects.get(pk=user.pk)
+
+
+def test_the_table_names_every_permission():
+    assert {perm for perm, _, _ in TABLE} == set(PERMISSIONS)
+
+
+@pytest.mark.parametrize(("perm", "target", "allowed"), TABLE, ids=[f"{p}|{t}" for p, t, _ in TABLE])
+def test_who_may(world, perm, target, allowed):
+    obj = getattr(world, target) if target else None
+    granted = {persona for persona, user in world.users.items() if may(_fresh(user), perm, obj)}
+    assert granted == allowed
+
+
+@pytest.mark.parametrize(("perm", "target", "allowed"), TABLE, ids=[f"{p}|{t}" for p, t, _ in TABLE])
+def test_has_perm_agrees_for_every_persona(world, perm, target, allowed):
+    """Django's own check asks the same rules (the personas hold no model permissions)."""
+    obj = getattr(world, target) if target else None
+    granted = {persona for persona, user in world.users.items() if _fresh(user).has_perm(perm, obj)}
+    assert granted == allowed
+
+
+def test_a_site_administrator_is_the_secretariat_but_no_office_member(world):
+    admin = User.objects.create_superuser("site.admin", "admin@example.org", "x")
+    assert may(admin, "surveys.review_surveyresponse", world.draft)
+    assert may(admin, "surveys.view_private_surveyresponse", world.draft)
+    assert not may(admin, "surveys.change_surveyresponse", world.draft)
+    assert not may(admin, "surveys.submit_surveyresponse", world.draft)
+    assert not may(admin, "surveys.start_surveyresponse", world.fresh_system)
+    # Django's has_perm lets a superuser do anything; the application asks may().
+    assert admin.has_perm("surveys.change_surveyresponse", world.draft)
+
+
+def test_a_management_command_may_record_responses_and_nothing_else(world):
+    assert may(None, "surveys.import_surveyresponse")
+    assert [perm for perm in PERMISSIONS if may(None, perm)] == ["surveys.import_surveyresponse"]
+    assert not may(None, "surveys.change_surveyresponse", world.draft)
+
+
+def test_an_unknown_permission_is_an_error_not_a_refusal(world):
+    with pytest.raises(KeyError, match="surveys.edit_everything"):
+        may(world.users[IB], "surveys.edit_everything")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_querysets_hold_exactly_what_the_rules_allow(world, persona):
+    user = world.users[persona]
+    for model, perm in (
+        (SurveyResponse, "surveys.view_surveyresponse"),
+        (NumberingSystem, "surveys.view_numberingsystem"),
+        (SurveyRound, "surveys.view_surveyround"),
+    ):
+        listed = set(model.objects.readable_by(_fresh(user)))
+        assert listed == {obj for obj in model.objects.all() if may(_fresh(user), perm, obj)}, model
+    private = set(office_rows(SurveyResponse.objects.all(), _fresh(user)))
+    assert private == {
+        r for r in SurveyResponse.objects.all() if may(_fresh(user), "surveys.view_private_surveyresponse", r)
+    }
+
+
+@pytest.mark.parametrize("persona", [A_RESP, B_RESP, IB])
+def test_who_the_user_is_is_looked_up_once_per_request(world, persona, django_assert_num_queries):
+    user = _fresh(world.users[persona])
+    with django_assert_num_queries(2):  # the membership, the groups
+        may(user, "surveys.review_surveyresponse", world.draft)
+        may(user, "surveys.change_surveyresponse", world.draft)
+    with django_assert_num_queries(0):
+        for perm in ("surveys.view_private_surveyresponse", "surveys.submit_surveyresponse"):
+            for response in (world.draft, world.published):
+                may(user, perm, response)
