@@ -16,17 +16,33 @@
     return Array.prototype.slice.call(form.querySelectorAll('[name="' + name + '"]'));
   }
 
-  function valueOf(qid) {
-    var els = inputs(qid);
-    if (!els.length) { return undefined; }
-    if (els[0].type === "checkbox") {
-      return els.filter(function (e) { return e.checked; }).map(function (e) { return e.value; });
-    }
-    if (els[0].type === "radio") {
-      var picked = els.filter(function (e) { return e.checked; })[0];
+  function isChecked(el) { return el.checked; }
+  function valueOfInput(el) { return el.value; }
+
+  // How an answer is read from the page, by what the question's type says (data-value on
+  // the question's box, see surveys/questionnaire/types/base.py): the ticked boxes, the
+  // picked button, the one field named after the question, or the filled fields named
+  // "<question>.…" (parts, table cells).
+  var readers = {
+    checked: function (qid) { return inputs(qid).filter(isChecked).map(valueOfInput); },
+    picked: function (qid) {
+      var picked = inputs(qid).filter(isChecked)[0];
       return picked ? picked.value : undefined;
+    },
+    field: function (qid) {
+      var els = inputs(qid);
+      return els.length ? els[0].value : undefined;
+    },
+    fields: function (qid) {
+      return Array.prototype.slice.call(form.querySelectorAll('[name^="' + qid + '."]'))
+        .map(valueOfInput).filter(function (v) { return v.trim() !== ""; });
     }
-    return els[0].value;
+  };
+
+  function valueOf(qid) {
+    var box = document.getElementById("q-" + qid);
+    var read = readers[box ? box.getAttribute("data-value") : ""] || readers.field;
+    return read(qid);
   }
 
   function isEmpty(v) {

@@ -16,10 +16,11 @@ Reading happens in three steps, none of which touches the database:
    + "b)" + the answer lines), skipping page furniture (navigation, introduction,
    section titles and reminders, help examples, "(cont'd)" reminders);
 3. each block is matched to a question of the round's edition by its number and letter
-   — never by its wording, which differs between 2012 and the edition — and its answer
-   lines are turned into a typed value (choice codes, part lengths, grids, partial
-   dates). Choice labels are matched by their normalised wording, helped by a small
-   table of the 2012 wordings that differ from the edition's (``CHOICE_WORDINGS_2012``).
+   — never by its wording, which differs between 2012 and the edition — and the
+   question's type turns its answer lines into a typed value (choice codes, part
+   lengths, grids, partial dates: ``read_page`` in surveys/questionnaire/types/).
+   Choice labels are matched by their normalised wording, helped by a small table of
+   the 2012 wordings that differ from the edition's (``CHOICE_WORDINGS_2012``).
 
 The answers must then pass the branching engine exactly as a saved response would.
 Only a page that reads completely is written, by ``published_response_record``, in one
@@ -30,7 +31,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -51,9 +51,13 @@ from surveys.models import (
     SurveyResponse,
     SurveyRound,
 )
+from surveys.questionnaire import types as question_types
 from surveys.questionnaire.conditions import applicable_questions
 from surveys.questionnaire.edition import Edition, Question, tr
-from surveys.questionnaire.engine import evaluate, parse_partial_date
+from surveys.questionnaire.engine import evaluate
+from surveys.questionnaire.types.file import without_attachments
+from surveys.questionnaire.types.pages import BULLET_RE, Line, norm
+from surveys.questionnaire.types.pages import question_label as _label
 from surveys.responses.attachments import ALLOWED_ATTACHMENT_TYPES
 
 # A published page is a few hundred kilobytes at most; anything far larger is not one.
@@ -101,9 +105,6 @@ INSTRUCTIONS_2012: dict[str, tuple[str, ...]] = {
     "q14c": ("In addition to providing information on the type",),
 }
 
-# "from 1992" (Q1 b): words a page may put before a date.
-DATE_PREFIXES = ("from", "since")
-
 # Section titles as the 2012 pages print them: the paragraphs under them are reminders.
 SECTION_TITLES_2012 = (
     "TYPES OF INTELLECTUAL PROPERTY RIGHTS (IPRs) COVERED BY THIS COPY OF THE QUESTIONNAIRE",
@@ -131,12 +132,6 @@ QUESTION_RE = re.compile(r"^Question\s+(\d+)$")
 CONTINUED_RE = re.compile(r"^Question\s+(\d+)\s*\(cont[’']?d\)(.*)$", re.IGNORECASE)
 EXAMPLE_RE = re.compile(r"^Example\s+\d+\s*:?$")
 LETTERED_RE = re.compile(r"^([a-z])\)\s*(.*)$", re.DOTALL)
-BULLET_RE = re.compile(r"^[•◦▪‣*]\s*")
-LENGTH_RE = re.compile(
-    r"^(?P<label>.+?)\s*:?\s*(?P<lo>\d+)(?:\s*[–—-]\s*(?P<hi>\d+))?\s*(?:characters?|digits?|chars?)?\.?$",
-    re.IGNORECASE,
-)
-POSITION_RE = re.compile(r"^\d+\s*[.)]\s*")
 ATTACHMENT_RE = re.compile(
     r"^[^\\/:*?\"<>|\n]+\.(?:" + "|".join(s.lstrip(".") for s in ALLOWED_ATTACHMENT_TYPES) + r")$", re.IGNORECASE
 )
@@ -146,25 +141,7 @@ class PageImportError(Exception):
     """A page that cannot be imported; the message says why."""
 
 
-def norm(text: str) -> str:
-    """Wording for comparison: compatibility forms folded, case folded, punctuation dropped."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(re.sub(r"[\W_]+", " ", text).split())
-
-
 # --- step 1: lines ----------------------------------------------------------------------
-
-
-@dataclass
-class Line:
-    """One paragraph of the page. ``kind`` comes from HTML markup; plain text has none."""
-
-    number: int
-    text: str
-    kind: str | None = None  # section, reminder, qheading, question, answer, bullet, attachment, state, table
-    qid: str | None = None  # the question ID the markup names, if any
-    headers: tuple[str, ...] = ()
-    rows: tuple[tuple[str, ...], ...] = ()
 
 
 def lines_from_text(text: str) -> list[Line]:
@@ -406,86 +383,131 @@ def read_page(text: str, edition: Edition, *, source: str) -> Page:
     """The page's heading and its questions with their answer lines (no database)."""
     html = looks_like_html(text, source)
     lines = lines_from_html(text) if html else lines_from_text(text)
-    page = Page(source=source, format="html" if html else "text")
-    titles = _section_titles(edition)
-    texts_by_number: dict[int, set[str]] = {}
-    for q in edition.questions:
-        texts_by_number.setdefault(q.number, set()).add(norm(tr(q.text)))
+    walker = _PageWalker(Page(source=source, format="html" if html else "text"), edition)
+    for line in lines:
+        walker.take(line)
+    return walker.page
 
-    state = "preamble"  # preamble · section · example · number · answer
-    number: int | None = None
-    current: Block | None = None
 
-    def start(letter: str | None, text: str, line: Line) -> Block:
-        block = Block(number, letter, text, line.number, line.qid)
-        page.blocks.append(block)
+class _PageWalker:
+    """Groups the lines of a page into questions, line by line (step 2).
+
+    ``state`` says where the walk is: before the first question (preamble), under a
+    section title or a help example (section, example), after a "Question N" heading
+    (number), or in the answer of a question (answer).
+    """
+
+    def __init__(self, page: Page, edition: Edition) -> None:
+        self.page = page
+        self.titles = _section_titles(edition)
+        self.texts_by_number: dict[int, set[str]] = {}
+        for q in edition.questions:
+            self.texts_by_number.setdefault(q.number, set()).add(norm(tr(q.text)))
+        self.state = "preamble"
+        self.number: int | None = None
+        self.current: Block | None = None
+
+    def take(self, line: Line) -> None:
+        steps = (self._table, self._heading, self._meta, self._question_number, self._furniture, self._question)
+        if not any(step(line) for step in steps):
+            self._answer(line)
+
+    def _start(self, letter: str | None, text: str, line: Line) -> Block:
+        block = Block(self.number, letter, text, line.number, line.qid)
+        self.page.blocks.append(block)
+        self.current, self.state = block, "answer"
         return block
 
-    for line in lines:
-        t, kind = line.text, line.kind
-        if kind == "table":
-            if state == "answer" and current is not None:
-                current.answer.append(line)
-            elif state != "preamble":
-                page.unmapped.append(Unmapped(line.number, "(table)", "a table outside any question"))
-            continue
-        m = HEADING_RE.match(t) if kind in (None, "section") else None
+    def _table(self, line: Line) -> bool:
+        if line.kind != "table":
+            return False
+        if self.state == "answer" and self.current is not None:
+            self.current.answer.append(line)
+        elif self.state != "preamble":
+            self.page.unmapped.append(Unmapped(line.number, "(table)", "a table outside any question"))
+        return True
+
+    def _heading(self, line: Line) -> bool:
+        """ "Response n of m submitted by … in yyyy"."""
+        m = HEADING_RE.match(line.text) if line.kind in (None, "section") else None
+        if not m:
+            return False
+        page = self.page
+        if page.sequence is None:
+            page.sequence, page.total = int(m[1]), int(m[2])
+            page.office_name, page.year, page.heading_line = m[3].strip(), int(m[4]), line.number
+        elif (page.sequence, page.total, page.office_name) != (int(m[1]), int(m[2]), m[3].strip()):
+            page.problems.append(f"line {line.number}: a second, different heading “{line.text}”")
+        return True
+
+    def _meta(self, line: Line) -> bool:
+        """ "Numbering system: … · Office: XX" (this product's pages)."""
+        m = META_RE.match(line.text) if line.kind is None else None
+        if not (m and self.state == "preamble"):
+            return False
+        self.page.label, self.page.office_code = m["label"].strip(), m["code"]
+        return True
+
+    def _question_number(self, line: Line) -> bool:
+        """ "Question N" or "Question N (cont'd) …"."""
+        if line.kind not in (None, "qheading"):
+            return False
+        m = CONTINUED_RE.match(line.text) or QUESTION_RE.match(line.text)
         if m:
-            if page.sequence is None:
-                page.sequence, page.total = int(m[1]), int(m[2])
-                page.office_name, page.year, page.heading_line = m[3].strip(), int(m[4]), line.number
-            elif (page.sequence, page.total, page.office_name) != (int(m[1]), int(m[2]), m[3].strip()):
-                page.problems.append(f"line {line.number}: a second, different heading “{t}”")
-            continue
-        m = META_RE.match(t) if kind is None else None
-        if m and state == "preamble":
-            page.label, page.office_code = m["label"].strip(), m["code"]
-            continue
-        m = CONTINUED_RE.match(t) if kind in (None, "qheading") else None
-        if m:
-            number, state, current = int(m[1]), "number", None
-            continue
-        m = QUESTION_RE.match(t) if kind in (None, "qheading") else None
-        if m:
-            number, state, current = int(m[1]), "number", None
-            continue
-        if kind == "qheading":
-            page.unmapped.append(Unmapped(line.number, t, "a question heading without a question number"))
-            continue
-        if kind == "section" or (kind is None and _is_section_title(t, titles)):
-            state, current = ("preamble" if number is None else "section"), None
-            continue
-        if kind == "reminder" or (kind is None and EXAMPLE_RE.match(t)):
+            self.number, self.state, self.current = int(m[1]), "number", None
+            return True
+        if line.kind == "qheading":
+            self.page.unmapped.append(Unmapped(line.number, line.text, "a question heading without a question number"))
+            return True
+        return False
+
+    def _furniture(self, line: Line) -> bool:
+        """Section titles and reminders, help examples: not part of any answer."""
+        kind = line.kind
+        if kind == "section" or (kind is None and _is_section_title(line.text, self.titles)):
+            self.state, self.current = ("preamble" if self.number is None else "section"), None
+            return True
+        if kind == "reminder" or (kind is None and EXAMPLE_RE.match(line.text)):
             if kind is None:
-                state, current = ("preamble" if number is None else "example"), None
-            continue
-        if state == "preamble" or number is None:
-            continue
-        if kind == "question":
-            m = LETTERED_RE.match(t)
-            current = start(m[1], m[2].strip(), line) if m else start(None, t, line)
-            state = "answer"
-            continue
-        if kind is None and state in ("number", "answer", "example"):
-            m = LETTERED_RE.match(t)
+                self.state, self.current = ("preamble" if self.number is None else "example"), None
+            return True
+        return False
+
+    def _question(self, line: Line) -> bool:
+        """A question ("b) …"), or a line of the preamble (skipped)."""
+        if self.state == "preamble" or self.number is None:
+            return True
+        m = LETTERED_RE.match(line.text)
+        if line.kind == "question":
             if m:
-                current, state = start(m[1], m[2].strip(), line), "answer"
-                continue
-        if state in ("section", "example"):
-            continue
-        if state == "number":
-            if kind is None:
-                current, state = start(None, t, line), "answer"
+                self._start(m[1], m[2].strip(), line)
             else:
-                page.unmapped.append(Unmapped(line.number, t, f"an answer before any question of Question {number}"))
-            continue
-        # state == "answer"
-        if kind is None and current is not None and current.answer and _unlettered_question(t, number, texts_by_number):
-            current = start(None, t, line)
-            continue
-        if current is not None:
+                self._start(None, line.text, line)
+            return True
+        if line.kind is None and self.state in ("number", "answer", "example") and m:
+            self._start(m[1], m[2].strip(), line)
+            return True
+        return False
+
+    def _answer(self, line: Line) -> None:
+        if self.state in ("section", "example"):
+            return
+        if self.state == "number":
+            if line.kind is None:
+                self._start(None, line.text, line)
+            else:
+                self.page.unmapped.append(
+                    Unmapped(line.number, line.text, f"an answer before any question of Question {self.number}")
+                )
+            return
+        current = self.current
+        if line.kind is None and current is not None and current.answer and self._unlettered(line.text):
+            self._start(None, line.text, line)
+        elif current is not None:
             current.answer.append(line)
-    return page
+
+    def _unlettered(self, text: str) -> bool:
+        return _unlettered_question(text, self.number, self.texts_by_number)
 
 
 def _unlettered_question(text: str, number: int | None, texts: Mapping[int, set[str]]) -> bool:
@@ -516,12 +538,8 @@ class MappedPage:
         return not self.problems
 
 
-def _label(q: Question) -> str:
-    return f"Question {q.number} {q.letter}) ({q.id})" if q.letter else f"Question {q.number} ({q.id})"
-
-
 class _Reader:
-    """Turns the answer lines of one question into the value the edition stores."""
+    """The edition's choices and grid columns by their wording, 2012 wordings included."""
 
     def __init__(self, edition: Edition) -> None:
         self.edition = edition
@@ -556,27 +574,10 @@ def _meaningful(lines: Iterable[Line]) -> list[Line]:
     return kept
 
 
-def _strip_after_words(text: str, words: int) -> str:
-    """What follows the first ``words`` words of ``text`` (closing brackets and colons dropped)."""
-    matches = list(re.finditer(r"[^\W_]+", unicodedata.normalize("NFKC", text)))
-    if len(matches) < words:
-        return ""
-    rest = unicodedata.normalize("NFKC", text)[matches[words - 1].end() :]
-    return re.sub(r"^[\s)\]:]+", "", rest).strip()
-
-
-def _prefix_match(text: str, options: Mapping[str, str]) -> tuple[str, str] | None:
-    """(option value, rest of the line) for the longest option the line starts with."""
-    key = norm(text)
-    for option in sorted(options, key=len, reverse=True):
-        if key == option:
-            return options[option], ""
-        if key.startswith(option + " "):
-            return options[option], _strip_after_words(text, len(option.split()))
-    return None
-
-
 class _QuestionReader:
+    """Hands the answer lines of one question to its type, which reads them into the value
+    the edition stores, and collects what it could not read."""
+
     def __init__(self, reader: _Reader, q: Question, block: Block, result: MappedPage) -> None:
         self.reader, self.q, self.block, self.result = reader, q, block, result
         self.edition = reader.edition
@@ -591,313 +592,134 @@ class _QuestionReader:
             self.result.unmapped.append(Unmapped(line.number, line.text or "(table)", why))
 
     def read(self) -> Any:
-        lines = _meaningful(self.block.answer)
-        return getattr(self, f"r_{self.q.type}")(lines)
+        lines = without_attachments(self.q, _meaningful(self.block.answer), self)
+        return question_types.get(self.q.type).read_page(self.q, lines, self)
 
-    def _choices_listed(self, q: Question) -> str:
-        return ", ".join(q.choice_label(c) for c in q.choice_codes)
+    # What a type's ``read_page`` may ask (types.pages.AnswerReader).
 
-    def r_multi(self, lines: list[Line]) -> Any:
-        codes: list[str] = []
-        for line in lines:
-            code = self.reader.choice(self.q, line.text)
-            if code is None:
-                self.problem(line, f"“{line.text}” is not one of the choices ({self._choices_listed(self.q)})")
-            elif code not in codes:
-                codes.append(code)
-        return codes or None
-
-    def _one(self, lines: list[Line]) -> Line | None:
+    def one(self, lines: list[Line]) -> Line | None:
         if not lines:
             return None
         self.leftover(lines[1:], f"after the answer to {_label(self.q)}, which takes one line")
         return lines[0]
 
-    def r_single(self, lines: list[Line]) -> Any:
-        line = self._one(lines)
-        if line is None:
-            return None
-        code = self.reader.choice(self.q, line.text)
-        if code is None:
-            self.problem(line, f"“{line.text}” is not one of the choices ({self._choices_listed(self.q)})")
-        return code
+    def choice(self, q: Question, text: str) -> str | None:
+        return self.reader.choice(q, text)
 
-    r_yesno = r_single
+    def choice_map(self, q: Question) -> dict[str, str]:
+        return self.reader.choice_map(q)
 
-    def r_text(self, lines: list[Line]) -> Any:
-        kept = []
-        for line in lines:
-            if self.q.attachment and (
-                line.kind == "attachment" or (line.kind is None and ATTACHMENT_RE.match(line.text))
-            ):
-                self.result.attachments.append((self.q.id, line.text.strip()))
-            elif line.kind == "table":
-                self.leftover([line], f"a table under {_label(self.q)}, which takes text")
-            else:
-                kept.append(line.text)
-        text = "\n".join(kept).strip()
-        return text or None
+    def choices_listed(self, q: Question) -> str:
+        return ", ".join(q.choice_label(c) for c in q.choice_codes)
 
-    def r_partial_date(self, lines: list[Line]) -> Any:
-        line = self._one(lines)
-        if line is None:
-            return None
-        raw = line.text.strip()
-        if self.q.answer_format:
-            before, _, after = tr(self.q.answer_format).partition("{value}")
-            pattern = re.escape(before.strip()) + r"\s*(.+?)\s*" + re.escape(after.strip()) + "$"
-            m = re.match(pattern, raw, re.IGNORECASE)
-            raw = m[1] if m else raw
-        for prefix in DATE_PREFIXES:
-            if raw.lower().startswith(prefix + " "):
-                raw = raw[len(prefix) :].strip()
-        value = parse_partial_date(raw)
-        if value is None:
-            self.problem(line, f"“{line.text}” is not a year (yyyy) or a date (dd/mm/yyyy)")
-        return value
+    def columns(self, q: Question) -> dict[str, str]:
+        return self.reader.columns(q)
 
-    def r_int(self, lines: list[Line]) -> Any:
-        line = self._one(lines)
-        if line is None:
-            return None
-        if not re.fullmatch(r"\d+", line.text.strip()):
-            self.problem(line, f"“{line.text}” is not a whole number")
-            return None
-        return int(line.text.strip())
-
-    def _part(self, line: Line, text: str) -> str | None:
-        source = self.edition.by_id[self.q.parts_from]
-        code = self.reader.choice(source, text)
-        if code is None:
-            self.problem(line, f"“{text}” is not one of the parts of {source.id} ({self._choices_listed(source)})")
-        return code
-
-    def r_part_lengths(self, lines: list[Line]) -> Any:
-        value: dict[str, Any] = {}
-        for line in lines:
-            m = LENGTH_RE.match(BULLET_RE.sub("", line.text))
-            if not m:
-                self.problem(line, f"“{line.text}” does not read as a part and its number of characters")
-                continue
-            part = self._part(line, m["label"])
-            if part is None:
-                continue
-            lo, hi = int(m["lo"]), int(m["hi"] or m["lo"])
-            if self.q.range:
-                value[part] = {"min": lo, "max": hi}
-            elif lo != hi:
-                self.problem(line, f"a range ({lo}–{hi}) where a fixed number of characters is expected")
-            else:
-                value[part] = lo
-        return value or None
-
-    def r_order(self, lines: list[Line]) -> Any:
-        parts: list[str] = []
-        for line in lines:
-            text = POSITION_RE.sub("", BULLET_RE.sub("", line.text))
-            items = re.findall(r"\[([^\]]+)\]", text) if "[" in text else [text]
-            for item in items:
-                part = self._part(line, item)
-                if part is not None:
-                    parts.append(part)
-        return parts or None
-
-    # -- grids -----------------------------------------------------------------------
-
-    def r_grid(self, lines: list[Line]) -> Any:
-        tables = [line for line in lines if line.kind == "table"]
-        others = [line for line in lines if line.kind != "table"]
-        if tables:
-            self.leftover(tables[1:], f"a second table under {_label(self.q)}")
-            self.leftover(others, f"text beside the table of {_label(self.q)}")
-            return self._grid_table(tables[0])
-        return self._grid_lines(others)
-
-    def _row_key_headers(self) -> set[str]:
+    def row_key_headers(self) -> set[str]:
         return {norm(h) for h in ROW_KEY_HEADERS}
 
-    def _grid_table(self, table: Line) -> Any:
-        columns = self.reader.columns(self.q)
-        if not any(h.strip() for h in table.headers):
-            # A one-row grid printed as label/value pairs (Q14 c).
-            row: dict[str, str] = {}
-            for cells in table.rows:
-                if not cells:
-                    continue
-                column = columns.get(norm(cells[0]))
-                if column is None:
-                    self.problem(table, f"“{cells[0]}” is not a column of the table")
-                    continue
-                value = " ".join(cells[1:]).strip()
-                if value:
-                    row[column] = value
-            return self._shape([row] if row else [])
-        header_ids: list[str | None] = []
-        for header in table.headers:
-            key = norm(header)
-            if self.q.rows_from and key in self._row_key_headers():
-                header_ids.append("")
-            elif key in columns:
-                header_ids.append(columns[key])
-            else:
-                self.problem(table, f"“{header}” is not a column of the table")
-                return None
-        rows = []
-        for cells in table.rows:
-            row = {column: cell.strip() for column, cell in zip(header_ids, cells, strict=False) if cell.strip()}
-            if len(cells) > len(header_ids):
-                self.problem(table, f"a row has {len(cells)} cells for {len(header_ids)} columns")
-            if row:
-                rows.append(row)
-        return self._shape(rows)
+    def instructions(self, q: Question) -> list[str]:
+        return [norm(i) for i in INSTRUCTIONS_2012.get(q.id, ())]
 
-    def _shape(self, rows: list[dict[str, str]]) -> Any:
-        """List-of-rows grids as stored; grids with a row per IPR type keyed by its code."""
-        if not self.q.rows_from:
-            rows = [{k: v for k, v in row.items() if k} for row in rows]
-            return [row for row in rows if row] or None
-        source = self.edition.by_id[self.q.rows_from]
-        keyed: dict[str, dict[str, str]] = {}
-        for row in rows:
-            name = row.get("", "")
-            code = self.reader.choice(source, name)
-            if code is None:
-                self.problem(Line(self.block.line, name), f"“{name}” is not one of the types of {source.id} for a row")
-                continue
-            keyed[code] = {k: v for k, v in row.items() if k}
-        return keyed or None
+    def block_line(self) -> Line:
+        return Line(self.block.line, self.block.text)
 
-    def _grid_lines(self, lines: list[Line]) -> Any:
-        """A grid printed as paragraphs: a header followed by its value(s), or "header value"."""
-        columns = self.reader.columns(self.q)
-        if self.q.rows_from:
-            return self._keyed_lines(lines, columns)
-        instructions = [norm(i) for i in INSTRUCTIONS_2012.get(self.q.id, ())]
-        values: dict[str, list[str]] = {}
-        current: str | None = None
-        i = 0
-        while i < len(lines):
-            line = lines[i]
-            matched = None
-            if i + 1 < len(lines) and lines[i + 1].kind is None:
-                joined = norm(f"{line.text} {lines[i + 1].text}")
-                if joined in columns:
-                    matched, consumed, rest = columns[joined], 2, ""
-            if matched is None:
-                found = _prefix_match(line.text, columns)
-                if found:
-                    (matched, rest), consumed = found, 1
-            if matched is not None:
-                values.setdefault(matched, [])
-                if rest:
-                    values[matched].append(rest)
-                    current = None
-                else:
-                    current = matched
-                i += consumed
-                continue
-            if any(norm(line.text).startswith(instruction) for instruction in instructions):
-                i += 1
-                continue
-            if current is not None:
-                values[current].append(line.text)
-            else:
-                self.leftover([line], f"not a column or a value of the table of {_label(self.q)}")
-            i += 1
-        counts = {len(v) for v in values.values() if v}
-        if len(counts) > 1:
-            self.problem(
-                Line(self.block.line, self.block.text),
-                "the columns of the table have different numbers of entries "
-                f"({', '.join(f'{k}: {len(v)}' for k, v in values.items())}): the rows cannot be told apart",
-            )
-            return None
-        n = max(counts, default=0)
-        rows = [{column: v[i] for column, v in values.items() if i < len(v)} for i in range(n)]
-        return self._shape(rows)
-
-    def _keyed_lines(self, lines: list[Line], columns: Mapping[str, str]) -> Any:
-        # "Patents for inventions 10": the row's IPR type, then the cell of the one column.
-        source = self.edition.by_id[self.q.rows_from]
-        names = dict(self.reader.choice_map(source))
-        headers = self._row_key_headers() | set(columns)
-        if len(self.q.columns) != 1:
-            self.leftover(lines, f"{_label(self.q)} can only be read from a table")
-            return None
-        column = self.q.columns[0].id
-        keyed: dict[str, dict[str, str]] = {}
-        for line in lines:
-            if norm(line.text) in headers:
-                continue
-            found = _prefix_match(BULLET_RE.sub("", line.text), names)
-            if found is None or not found[1]:
-                self.problem(line, f"“{line.text}” does not read as a type of IPR followed by its {column}")
-                continue
-            keyed[found[0]] = {column: found[1]}
-        return keyed or None
+    def take_attachment(self, line: Line) -> bool:
+        if line.kind == "attachment" or (line.kind is None and ATTACHMENT_RE.match(line.text)):
+            self.result.attachments.append((self.q.id, line.text.strip()))
+            return True
+        return False
 
 
 def map_page(page: Page, edition: Edition) -> MappedPage:
     """The page's answers keyed by question ID, checked by the engine (no database)."""
     result = MappedPage(page=page, unmapped=list(page.unmapped), problems=list(page.problems))
-    reader = _Reader(edition)
-    by_letter = {(q.number, q.letter): q for q in edition.questions if q.letter}
-    position = {q.id: i for i, q in enumerate(edition.questions)}
-    last_of_number: dict[int, int] = {}
-
-    if page.sequence is None:
-        result.problems.append("no heading “Response n of m submitted by … in yyyy” found: is this a response page?")
-    elif not 1 <= page.sequence <= page.total:
-        result.problems.append(
-            f"line {page.heading_line}: “Response {page.sequence} of {page.total}” is not a possible number"
-        )
-    if not page.blocks:
-        result.problems.append("no questions found (no “Question 1” heading): is this a response page?")
-
+    result.problems += _page_problems(page)
+    matcher = _BlockMatcher(edition, result)
     for block in page.blocks:
-        q: Question | None
-        if block.letter:
-            q = by_letter.get((block.number, block.letter))
-        else:
-            # A follow-up without a letter is the next question of that number that the
-            # answers so far make applicable.
-            applicable = set(applicable_questions(edition, result.answers))
-            after = last_of_number.get(block.number, -1)
-            q = next(
-                (
-                    c
-                    for i, c in enumerate(edition.questions)
-                    if c.number == block.number and i > after and c.id in applicable and c.id not in result.answers
-                ),
-                None,
-            )
-        if q is None:
-            result.problems.append(f"line {block.line}: {block.label} is not a question of the edition {edition.slug}")
-            result.unmapped.append(Unmapped(block.line, block.text, f"{block.label} is not in the edition"))
-            result.unmapped.extend(
-                Unmapped(a.number, a.text or "(table)", "answer to an unknown question") for a in block.answer
-            )
-            continue
-        if block.qid and block.qid != q.id:
-            result.problems.append(
-                f"line {block.line}: the page marks {block.label} as {block.qid}, but it is {q.id} in the edition"
-            )
-            continue
-        if q.id in result.answers or q.id in result.lines_of:
-            result.problems.append(
-                f"line {block.line}: {_label(q)} appears twice (first on line {result.lines_of[q.id]})"
-            )
-            continue
-        result.lines_of[q.id] = block.line
-        last_of_number[block.number] = position[q.id]
-        value = _QuestionReader(reader, q, block, result).read()
-        if value is not None:
-            result.answers[q.id] = value
-
+        matcher.read(block)
     if result.problems and not result.answers:
         return result
     _check(result, edition)
     return result
+
+
+def _page_problems(page: Page) -> list[str]:
+    """What makes a page no response page at all (no heading, no questions)."""
+    problems = []
+    if page.sequence is None:
+        problems.append("no heading “Response n of m submitted by … in yyyy” found: is this a response page?")
+    elif not 1 <= page.sequence <= page.total:
+        numbers = f"“Response {page.sequence} of {page.total}”"
+        problems.append(f"line {page.heading_line}: {numbers} is not a possible number")
+    if not page.blocks:
+        problems.append("no questions found (no “Question 1” heading): is this a response page?")
+    return problems
+
+
+class _BlockMatcher:
+    """Matches the questions of a page to those of the edition and has them read."""
+
+    def __init__(self, edition: Edition, result: MappedPage) -> None:
+        self.edition, self.result = edition, result
+        self.reader = _Reader(edition)
+        self.by_letter = {(q.number, q.letter): q for q in edition.questions if q.letter}
+        self.position = {q.id: i for i, q in enumerate(edition.questions)}
+        self.last_of_number: dict[int, int] = {}
+
+    def read(self, block: Block) -> None:
+        q = self.question_of(block)
+        if q is None or not self.takes(block, q):
+            return
+        result = self.result
+        result.lines_of[q.id] = block.line
+        self.last_of_number[block.number] = self.position[q.id]
+        value = _QuestionReader(self.reader, q, block, result).read()
+        if value is not None:
+            result.answers[q.id] = value
+
+    def question_of(self, block: Block) -> Question | None:
+        q = self.by_letter.get((block.number, block.letter)) if block.letter else self.follow_up(block)
+        if q is None:
+            result = self.result
+            result.problems.append(
+                f"line {block.line}: {block.label} is not a question of the edition {self.edition.slug}"
+            )
+            result.unmapped.append(Unmapped(block.line, block.text, f"{block.label} is not in the edition"))
+            result.unmapped.extend(
+                Unmapped(a.number, a.text or "(table)", "answer to an unknown question") for a in block.answer
+            )
+        return q
+
+    def follow_up(self, block: Block) -> Question | None:
+        # A follow-up without a letter is the next question of that number that the
+        # answers so far make applicable.
+        answers = self.result.answers
+        applicable = set(applicable_questions(self.edition, answers))
+        after = self.last_of_number.get(block.number, -1)
+        return next(
+            (
+                c
+                for i, c in enumerate(self.edition.questions)
+                if c.number == block.number and i > after and c.id in applicable and c.id not in answers
+            ),
+            None,
+        )
+
+    def takes(self, block: Block, q: Question) -> bool:
+        """Whether the block may answer q: the page's markup agrees, and q is not answered yet."""
+        result = self.result
+        if block.qid and block.qid != q.id:
+            result.problems.append(
+                f"line {block.line}: the page marks {block.label} as {block.qid}, but it is {q.id} in the edition"
+            )
+            return False
+        if q.id in result.answers or q.id in result.lines_of:
+            result.problems.append(
+                f"line {block.line}: {_label(q)} appears twice (first on line {result.lines_of[q.id]})"
+            )
+            return False
+        return True
 
 
 def _check(result: MappedPage, edition: Edition) -> None:
@@ -912,28 +734,36 @@ def _check(result: MappedPage, edition: Edition) -> None:
     for qid, _ in result.attachments:
         if not evaluation.is_applicable(qid):
             result.problems.append(f"{_label(edition.by_id[qid])} has an attachment but does not apply")
-    missing = []
-    last = max((edition.by_id[qid].number for qid in result.lines_of), default=0)
-    for qid, issues in evaluation.errors.items():
-        q = edition.by_id[qid]
-        for issue in issues:
-            if issue.code != "required":
-                result.problems.append(f"line {result.lines_of.get(qid, '?')}: {_label(q)}: {issue.message}")
-            elif qid in result.lines_of:
-                # Shown on the page, but with nothing we could read (reported above if unreadable).
-                if qid not in result.unreadable:
-                    result.problems.append(f"line {result.lines_of[qid]}: {_label(q)}: the page gives no answer")
-            else:
-                missing.append(qid)
+    missing = [qid for qid, issues in evaluation.errors.items() if _error_problems(result, edition, qid, issues)]
     if missing:
-        listed = ", ".join(_label(edition.by_id[qid]) for qid in missing)
-        hint = ""
-        if all(edition.by_id[qid].number >= last for qid in missing):
-            hint = f" — the page stops after Question {last}: is it complete (truncated?)"
-        result.problems.append(f"no answer found for required question(s) {listed}{hint}")
+        result.problems.append(_missing_problem(result, edition, missing))
     result.warnings = [f"{w.question_id}: {w.message}" for w in evaluation.warnings]
     if not result.problems:
         result.answers = dict(evaluation.answers)
+
+
+def _error_problems(result: MappedPage, edition: Edition, qid: str, issues: list[Any]) -> bool:
+    """Report the engine's errors on a question; True when it is required and not on the page."""
+    q = edition.by_id[qid]
+    missing = False
+    for issue in issues:
+        if issue.code != "required":
+            result.problems.append(f"line {result.lines_of.get(qid, '?')}: {_label(q)}: {issue.message}")
+        elif qid not in result.lines_of:
+            missing = True
+        elif qid not in result.unreadable:
+            # Shown on the page, but with nothing we could read (reported above if unreadable).
+            result.problems.append(f"line {result.lines_of[qid]}: {_label(q)}: the page gives no answer")
+    return missing
+
+
+def _missing_problem(result: MappedPage, edition: Edition, missing: list[str]) -> str:
+    listed = ", ".join(_label(edition.by_id[qid]) for qid in missing)
+    last = max((edition.by_id[qid].number for qid in result.lines_of), default=0)
+    hint = ""
+    if all(edition.by_id[qid].number >= last for qid in missing):
+        hint = f" — the page stops after Question {last}: is it complete (truncated?)"
+    return f"no answer found for required question(s) {listed}{hint}"
 
 
 # --- writing -----------------------------------------------------------------------------

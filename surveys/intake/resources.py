@@ -26,17 +26,10 @@ from import_export.results import RowResult
 from standards.admin import AllOrNothingMixin, strip_cells
 from standards.models import Office
 from standards.validators import validate_st3_code
-from surveys.intake.spreadsheets import (
-    FIXED_COLUMNS,
-    ImportInvalid,
-    SheetReader,
-    encode_answer,
-    guard_text,
-    import_row,
-    unguard_text,
-)
+from surveys.intake.spreadsheets import FIXED_COLUMNS, ImportInvalid, SheetReader, encode_answer, import_row
 from surveys.models import NumberingSystem, QuestionnaireEdition, SurveyResponse
 from surveys.questionnaire.edition import Edition
+from surveys.questionnaire.types.cells import guard_text, unguard_text
 
 
 class SheetTextWidget(widgets.CharWidget):

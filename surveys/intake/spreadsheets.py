@@ -64,10 +64,8 @@ nothing (the admin import runs in one transaction).
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -93,16 +91,15 @@ from surveys.models import (
     SurveyRound,
 )
 from surveys.permissions import may
+from surveys.questionnaire import types as question_types
 from surveys.questionnaire.edition import Edition, Question
-from surveys.questionnaire.engine import evaluate, format_partial_date, parse_partial_date
+from surveys.questionnaire.engine import evaluate
 from surveys.questionnaire.evaluation import Evaluation
+from surveys.questionnaire.types.cells import CellError, cell_text, unguard_text, whole_number
 
 ROUND, OFFICE, SYSTEM, SEQUENCE, STATUS = "round", "office", "numbering_system", "sequence", "status"
 FIXED_COLUMNS = (ROUND, OFFICE, SYSTEM, SEQUENCE, STATUS)
-SEPARATOR = "; "
 IMPORT_NOTE = "imported"
-# Starts of text that spreadsheet programs evaluate as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_LABEL_LENGTH = NumberingSystem._meta.get_field("label").max_length
 
 
@@ -140,203 +137,28 @@ class ImportInvalid(WorkflowError):
         return ValidationError(by_column)
 
 
-class CellError(ValueError):
-    """A cell that cannot be read as an answer to its question; the message says why."""
-
-
-# --- cells: encoding ------------------------------------------------------------------
-
-
-def guard_text(text: str) -> str:
-    """Text as written to a cell: never something a spreadsheet would run as a formula."""
-    return f"'{text}" if text.startswith((*FORMULA_STARTS, "'")) else text
-
-
-def unguard_text(text: str) -> str:
-    return text[1:] if text.startswith("'") else text
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _length_text(length: Any) -> str:
-    if isinstance(length, dict):
-        low, high = length.get("min"), length.get("max")
-        return f"{low}" if low == high else f"{low}-{high}"
-    return str(length)
-
-
-def _plain_cell(text: Any) -> bool:
-    """Whether a grid-by-type cell survives the "type=value; …" form unchanged."""
-    return isinstance(text, str) and text == text.strip() and text != "" and ";" not in text and "\n" not in text
+# --- cells ----------------------------------------------------------------------------
 
 
 def encode_answer(q: Question, value: Any) -> str | int:
-    """A stored answer as one cell (see the module docstring); "" for no answer.
+    """A stored answer as one cell, as its question's type writes it (see the module
+    docstring); "" for no answer.
 
     Drafts may hold answers that are not valid yet (a year typed as "19x2"): those are
     written as they are, so an export never fails and an import reports them.
     """
     if value is None:
         return ""
-    t = q.type
-    if t in ("multi", "order"):
-        return SEPARATOR.join(map(str, value)) if isinstance(value, list) else _json(value)
-    if t in ("single", "yesno"):
-        return str(value)
-    if t == "text":
-        return guard_text(value) if isinstance(value, str) else _json(value)
-    if t == "partial_date":
-        return format_partial_date(value) if isinstance(value, str) else str(value)
-    if t == "int":
-        return value if _is_int(value) else str(value)
-    if t == "part_lengths" and isinstance(value, dict):
-        return SEPARATOR.join(f"{part}={_length_text(length)}" for part, length in value.items())
-    if t == "grid" and q.rows_from and len(q.columns) == 1 and isinstance(value, dict):
-        column = q.columns[0].id
-        cells = [(key, row.get(column) if isinstance(row, dict) else None) for key, row in value.items()]
-        if all(isinstance(row, dict) and set(row) <= {column} for row in value.values()) and all(
-            _plain_cell(cell) for _, cell in cells
-        ):
-            return SEPARATOR.join(f"{key}={cell}" for key, cell in cells)
-    return _json(value)
-
-
-# --- cells: decoding ------------------------------------------------------------------
-
-
-def cell_text(cell: Any) -> str:
-    """What a person typed, as text: spreadsheet numbers become their digits."""
-    if cell is None:
-        return ""
-    if isinstance(cell, str):
-        return cell
-    if isinstance(cell, bool):
-        raise CellError("a TRUE/FALSE cell; write the code instead.")
-    if isinstance(cell, int):
-        return str(cell)
-    if isinstance(cell, float):
-        return str(int(cell)) if cell.is_integer() else str(cell)
-    if isinstance(cell, datetime | date):
-        raise CellError("a date cell where text or a code is expected.")
-    raise CellError(f"a cell of an unexpected kind ({type(cell).__name__}).")
-
-
-def is_blank(cell: Any) -> bool:
-    return cell is None or (isinstance(cell, str) and cell.strip() == "")
-
-
-def _split(text: str) -> list[str]:
-    return [item.strip() for item in text.split(";") if item.strip()]
-
-
-def _codes(items: list[str], allowed: Sequence[str], what: str) -> list[str]:
-    by_lower = {code.lower(): code for code in allowed}
-    unknown = [item for item in items if item.lower() not in by_lower]
-    if unknown:
-        raise CellError(f"unknown {what} {', '.join(map(repr, unknown))}; the codes are: {', '.join(allowed)}.")
-    codes = [by_lower[item.lower()] for item in items]
-    repeated = sorted({c for c in codes if codes.count(c) > 1})
-    if repeated:
-        raise CellError(f"{', '.join(map(repr, repeated))} listed twice.")
-    return codes
-
-
-def _whole_number(text: str, what: str) -> int:
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise CellError(f"{what}: {text.strip()!r} is not a whole number.") from None
-
-
-def _pairs(text: str, example: str) -> list[tuple[str, str]]:
-    pairs = []
-    for item in _split(text):
-        key, sep, rest = item.partition("=")
-        if not sep or not key.strip():
-            raise CellError(f"{item!r} is not of the form {example}.")
-        pairs.append((key.strip(), rest.strip()))
-    return pairs
-
-
-def _json_cell(text: str, expected: type, example: str) -> Any:
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CellError(f"not valid JSON ({exc.msg} at character {exc.pos + 1}); write it like {example}.") from None
-    if not isinstance(value, expected):
-        raise CellError(f"a JSON {'list' if expected is list else 'object'} is expected, like {example}.")
-    return value
-
-
-def _grid_row(row: Any, columns: Sequence[str], where: str) -> dict[str, str]:
-    if not isinstance(row, dict) or not all(isinstance(v, str) for v in row.values()):
-        raise CellError(f"{where} must be an object of text cells.")
-    unknown = sorted(set(row) - set(columns))
-    if unknown:
-        raise CellError(
-            f"{where}: unknown column(s) {', '.join(map(repr, unknown))}; the columns are: {', '.join(columns)}."
-        )
-    return row
+    return question_types.get(q.type).to_cell(q, value)
 
 
 def decode_answer(edition: Edition, q: Question, cell: Any) -> Any:
     """One cell → the answer as the engine stores it; CellError says what is wrong."""
-    t = q.type
-    if t == "yesno" and isinstance(cell, bool):
-        return "yes" if cell else "no"
-    if t == "partial_date" and isinstance(cell, datetime | date):
-        return (cell.date() if isinstance(cell, datetime) else cell).isoformat()
-    text = cell_text(cell)
-    if t == "text":
-        return unguard_text(text)
-    text = text.strip()
-    if t == "multi":
-        return _codes(_split(text), q.choice_codes, "choice")
-    if t in ("single", "yesno"):
-        return _codes([text], q.choice_codes, "choice")[0]
-    if t == "partial_date":
-        parsed = parse_partial_date(text)
-        if parsed is None:
-            raise CellError(f"{text!r} is not a year (yyyy) or a date (dd/mm/yyyy).")
-        return parsed
-    if t == "int":
-        return _whole_number(text, "the answer")
-    source = edition.by_id[q.parts_from or q.rows_from] if (q.parts_from or q.rows_from) else None
-    parts = source.choice_codes if source else ()
-    if t == "part_lengths":
-        pairs = _pairs(text, "part=characters (e.g. serial=6)" if not q.range else "part=min-max (e.g. serial=4-6)")
-        codes = _codes([key for key, _ in pairs], parts, f"part (from {source.id})")
-        result: dict[str, Any] = {}
-        for code, (_, raw) in zip(codes, pairs, strict=True):
-            if q.range:
-                low, sep, high = raw.partition("-")
-                low_n = _whole_number(low, code)
-                result[code] = {"min": low_n, "max": _whole_number(high, code) if sep else low_n}
-            else:
-                result[code] = _whole_number(raw, code)
-        return result
-    if t == "order":
-        return _codes(_split(text), parts, f"part (from {source.id})")
-    if t == "grid":
-        columns = [c.id for c in q.columns]
-        if q.rows_from:
-            example = f"{parts[0]}={columns[0]} value" if len(columns) == 1 else f'{{"{parts[0]}": {{...}}}}'
-            if text.startswith("{") or len(columns) != 1:
-                rows = _json_cell(text, dict, example)
-            else:
-                rows = {key: {columns[0]: value} for key, value in _pairs(text, "type=value (e.g. patents=10)")}
-            keys = _codes(list(rows), parts, f"type (from {source.id})")
-            return {key: _grid_row(row, columns, f"row {key!r}") for key, row in zip(keys, rows.values(), strict=True)}
-        example = "[" + _json(dict.fromkeys(columns, "…")) + "]"
-        rows = _json_cell(text, list, example)
-        return [_grid_row(row, columns, f"table row {i}") for i, row in enumerate(rows, start=1)]
-    raise CellError(f"questions of type {t!r} cannot be imported.")
+    return question_types.get(q.type).from_cell(q, cell, edition)
+
+
+def is_blank(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and cell.strip() == "")
 
 
 # --- reading a sheet ------------------------------------------------------------------
@@ -402,89 +224,122 @@ class SheetReader:
         """The row's target and answers, or None for an empty row; ImportInvalid lists every problem."""
         if all(is_blank(v) for v in row.values()):
             return None
-        problems: list[RowProblem] = []
+        cells = _RowCells(self, row, number)
+        survey_round = cells.survey_round()
+        office = cells.office()
+        label = cells.label()
+        sequence = cells.sequence()
+        answers = cells.answers(survey_round)
+        if survey_round and office and label:
+            cells.check_once(survey_round, office, label)
+        if cells.problems:
+            raise ImportInvalid(cells.problems)
+        return ParsedRow(number, survey_round, office, label, sequence, answers)
 
-        def problem(column: str, message: str) -> None:
-            problems.append(RowProblem(number, column, message))
 
-        def text_of(column: str) -> str:
-            try:
-                return cell_text(self._cell(row, column)).strip()
-            except CellError as exc:
-                problem(column, str(exc))
-                return ""
+class _RowCells:
+    """The cells of one row read in turn, each problem noted with its column."""
 
-        survey_round = office = None
-        slug = text_of(ROUND)
-        if not slug:
-            problem(ROUND, "empty; give the survey round's slug (e.g. application-numbering-2012).")
-        else:
-            survey_round = self._round(slug)
-            if survey_round is None:
-                problem(ROUND, f"no survey round has the slug {slug!r}.")
-        code = text_of(OFFICE)
-        if not code:
-            problem(OFFICE, "empty; give the office's ST.3 code (e.g. MD).")
-        else:
-            try:
-                validate_st3_code(code)
-            except ValidationError as exc:
-                problem(OFFICE, " ".join(exc.messages))
-            else:
-                office = self._office(code)
-                if office is None:
-                    problem(OFFICE, f"no office has the ST.3 code {code!r}.")
+    def __init__(self, reader: SheetReader, row: Mapping[Any, Any], number: int) -> None:
+        self.reader, self.row, self.number = reader, row, number
+        self.problems: list[RowProblem] = []
+
+    def problem(self, column: str, message: str) -> None:
+        self.problems.append(RowProblem(self.number, column, message))
+
+    def text_of(self, column: str) -> str:
         try:
-            label = unguard_text(cell_text(self._cell(row, SYSTEM))).strip()
+            return cell_text(self.reader._cell(self.row, column)).strip()
         except CellError as exc:
-            problem(SYSTEM, str(exc))
-            label = ""
-        else:
-            if not label:
-                problem(SYSTEM, "empty; give the numbering system's label (e.g. Trademarks).")
-            elif len(label) > MAX_LABEL_LENGTH:
-                problem(SYSTEM, f"at most {MAX_LABEL_LENGTH} characters (this label has {len(label)}).")
-        sequence = None
-        raw_sequence = text_of(SEQUENCE)
-        if raw_sequence:
-            try:
-                sequence = _whole_number(raw_sequence, "the sequence")
-            except CellError as exc:
-                problem(SEQUENCE, str(exc))
-            else:
-                if sequence < 1:
-                    problem(SEQUENCE, "the sequence starts at 1.")
+            self.problem(column, str(exc))
+            return ""
 
-        structure = self._structure(survey_round) if survey_round else None
+    def survey_round(self) -> SurveyRound | None:
+        slug = self.text_of(ROUND)
+        if not slug:
+            self.problem(ROUND, "empty; give the survey round's slug (e.g. application-numbering-2012).")
+            return None
+        survey_round = self.reader._round(slug)
+        if survey_round is None:
+            self.problem(ROUND, f"no survey round has the slug {slug!r}.")
+        return survey_round
+
+    def office(self) -> Office | None:
+        code = self.text_of(OFFICE)
+        if not code:
+            self.problem(OFFICE, "empty; give the office's ST.3 code (e.g. MD).")
+            return None
+        try:
+            validate_st3_code(code)
+        except ValidationError as exc:
+            self.problem(OFFICE, " ".join(exc.messages))
+            return None
+        office = self.reader._office(code)
+        if office is None:
+            self.problem(OFFICE, f"no office has the ST.3 code {code!r}.")
+        return office
+
+    def label(self) -> str:
+        try:
+            label = unguard_text(cell_text(self.reader._cell(self.row, SYSTEM))).strip()
+        except CellError as exc:
+            self.problem(SYSTEM, str(exc))
+            return ""
+        if not label:
+            self.problem(SYSTEM, "empty; give the numbering system's label (e.g. Trademarks).")
+        elif len(label) > MAX_LABEL_LENGTH:
+            self.problem(SYSTEM, f"at most {MAX_LABEL_LENGTH} characters (this label has {len(label)}).")
+        return label
+
+    def sequence(self) -> int | None:
+        raw = self.text_of(SEQUENCE)
+        if not raw:
+            return None
+        try:
+            sequence = whole_number(raw, "the sequence")
+        except CellError as exc:
+            self.problem(SEQUENCE, str(exc))
+            return None
+        if sequence < 1:
+            self.problem(SEQUENCE, "the sequence starts at 1.")
+        return sequence
+
+    def answers(self, survey_round: SurveyRound | None) -> dict[str, Any]:
+        structure = self.reader._structure(survey_round) if survey_round else None
         answers: dict[str, Any] = {}
-        for header, column in self.names.items():
-            if column in FIXED_COLUMNS:
+        for header, column in self.reader.names.items():
+            value = self.row.get(header)
+            if column in FIXED_COLUMNS or is_blank(value):
                 continue
-            value = row.get(header)
-            if is_blank(value):
+            edition = self.edition_of(column, structure, survey_round)
+            if edition is None:
                 continue
-            if column not in self.known_ids:
-                shown = column or "(no header)"
-                problem(shown, "unknown column: neither a question ID nor one of " + ", ".join(FIXED_COLUMNS) + ".")
-                continue
-            if structure is not None and column not in structure.by_id:
-                problem(column, f"not a question of the edition {self.edition_slugs.get(survey_round.edition_id)!r}.")
-                continue
-            edition = structure or next(s for s in self.structures.values() if column in s.by_id)
             try:
                 answers[column] = decode_answer(edition, edition.by_id[column], value)
             except CellError as exc:
-                problem(column, str(exc))
+                self.problem(column, str(exc))
+        return answers
 
-        if survey_round and office and label:
-            key = (survey_round.pk, office.pk, label.lower())
-            if key in self._seen:
-                problem(SYSTEM, f"row {self._seen[key]} already imports this response ({office.pk}, “{label}”).")
-            else:
-                self._seen[key] = number
-        if problems:
-            raise ImportInvalid(problems)
-        return ParsedRow(number, survey_round, office, label, sequence, answers)
+    def edition_of(self, column: str, structure: Edition | None, survey_round: SurveyRound | None) -> Edition | None:
+        """The edition whose question the column is: the round's, or any (the round is unknown)."""
+        if column not in self.reader.known_ids:
+            shown = column or "(no header)"
+            self.problem(shown, "unknown column: neither a question ID nor one of " + ", ".join(FIXED_COLUMNS) + ".")
+            return None
+        if structure is not None and column not in structure.by_id:
+            slug = self.reader.edition_slugs.get(survey_round.edition_id)
+            self.problem(column, f"not a question of the edition {slug!r}.")
+            return None
+        return structure or next(s for s in self.reader.structures.values() if column in s.by_id)
+
+    def check_once(self, survey_round: SurveyRound, office: Office, label: str) -> None:
+        """A response may be imported once per sheet."""
+        key = (survey_round.pk, office.pk, label.lower())
+        seen = self.reader._seen
+        if key in seen:
+            self.problem(SYSTEM, f"row {seen[key]} already imports this response ({office.pk}, “{label}”).")
+        else:
+            seen[key] = self.number
 
 
 # --- writing --------------------------------------------------------------------------

@@ -13,63 +13,24 @@ from typing import Any
 from django.utils.translation import gettext, override
 
 from standards import checkdigits
+from surveys.questionnaire.texts import LocalText, Text, base_language, tr_text
 
-QUESTION_TYPES = frozenset({"multi", "single", "yesno", "text", "partial_date", "int", "part_lengths", "order", "grid"})
+# The texts of an edition are read through this module too (``tr``, ``tr_marked``).
+from surveys.questionnaire.texts import tr as tr
+from surveys.questionnaire.texts import tr_marked as tr_marked
+from surveys.questionnaire.types.registry import KNOWN
+from surveys.questionnaire.types.registry import get as question_type
+
+# The names of the registered question types (surveys/questionnaire/types/), as they are
+# when asked: a type registered later is known from then on.
+QUESTION_TYPES = KNOWN
 YESNO_CODES = ("yes", "no")
 CATALOGUES = {"check_digits": lambda: set(checkdigits.CATALOGUE)}
 CONDITION_OPERATORS = frozenset({"eq", "in", "has", "answered", "all", "any", "not"})
 
-Text = Mapping[str, str]
-
 
 class DefinitionError(ValueError):
     """The definition file is not well formed; the message names the place and the reason."""
-
-
-def base_language(language: str | None) -> str:
-    """ "fr" for "fr", "fr-ch" or "fr_CA": the definition file keys texts by two-letter codes."""
-    return (language or "en").replace("_", "-").split("-")[0].lower()
-
-
-def tr(text: Text | None, language: str = "en") -> str:
-    """The text in the language asked for, falling back to English."""
-    if not text:
-        return ""
-    return text.get(base_language(language)) or text.get("en", "")
-
-
-def tr_marked(text: Text | None, language: str = "en") -> tuple[str, bool]:
-    """The text in the language asked for, and whether English was shown instead because
-    the translation is missing (pages mark such texts, so a reader knows it is not theirs)."""
-    if not text:
-        return "", False
-    language = base_language(language)
-    translated = text.get(language)
-    if translated:
-        return translated, False
-    english = text.get("en", "")
-    return english, bool(english) and language != "en"
-
-
-class LocalText(str):
-    """An edition text in the reader's language. ``fallback`` is True when it is the English
-    text standing in for a missing translation. Still a plain string for everything else
-    (comparisons, truncation, exports)."""
-
-    fallback: bool
-
-    def __new__(cls, value: str = "", fallback: bool = False) -> LocalText:
-        obj = super().__new__(cls, value)
-        obj.fallback = fallback
-        return obj
-
-    def __reduce__(self):
-        return (LocalText, (str(self), self.fallback))
-
-
-def tr_text(text: Text | None, language: str = "en") -> LocalText:
-    """``tr_marked`` as one string that remembers whether it is a fallback."""
-    return LocalText(*tr_marked(text, language))
 
 
 YESNO_ENGLISH = {"yes": "Yes", "no": "No"}
@@ -340,33 +301,17 @@ class _Checker:
         for key in ("help", "continuation", "answer_format"):
             self.text(f"{where}.{key}", q.get(key), optional=True)
         self.example_refs(where, q.get("examples"), known_examples)
-        if qtype in ("multi", "single"):
-            choices = q.get("choices") or []
-            codes = [c.get("code") for c in choices]
-            if not codes or len(set(codes)) != len(codes) or not all(isinstance(c, str) and c for c in codes):
-                self.fail(where, "choices need unique, non-empty codes")
-            for c in choices:
-                self.text(f"{where}.choices[{c['code']}]", c.get("label"))
-            catalogue = q.get("catalogue")
-            if catalogue is not None:
-                if catalogue not in CATALOGUES:
-                    self.fail(where, f"unknown catalogue {catalogue!r}")
-                unknown = [c for c in codes if c != "other" and c not in CATALOGUES[catalogue]()]
-                if unknown:
-                    self.fail(where, f"choices {unknown} are not in the {catalogue} catalogue")
-        if qtype in ("part_lengths", "order"):
-            self.source(where, q.get("parts_from"), "parts_from")
-        if qtype == "grid":
-            columns = q.get("columns") or []
-            ids = [c.get("id") for c in columns]
-            if not ids or len(set(ids)) != len(ids):
-                self.fail(where, "a grid needs columns with unique ids")
-            for c in columns:
-                self.text(f"{where}.columns[{c['id']}]", c.get("label"))
-            if q.get("rows_from") is not None:
-                self.source(where, q.get("rows_from"), "rows_from")
+        question_type(qtype).check_definition(self, where, q)
         self.condition(where, q.get("condition"))
         self.seen[qid] = q
+
+    def catalogue(self, where: str, catalogue: Any, codes: list[str]) -> None:
+        """Choices drawn from a catalogue of the standards app must exist in it ("other" aside)."""
+        if catalogue not in CATALOGUES:
+            self.fail(where, f"unknown catalogue {catalogue!r}")
+        unknown = [c for c in codes if c != "other" and c not in CATALOGUES[catalogue]()]
+        if unknown:
+            self.fail(where, f"choices {unknown} are not in the {catalogue} catalogue")
 
     def source(self, where: str, ref: Any, key: str) -> None:
         src = self.seen.get(ref)

@@ -28,9 +28,11 @@ from django.utils.translation import gettext_lazy as _
 from standards.st13 import RULES, ComplianceReport, Verdict
 from surveys.models import Attachment, ResponseStatus, SurveyResponse, SurveyRound
 from surveys.permissions import may
+from surveys.questionnaire import types as question_types
 from surveys.questionnaire.edition import Edition, Question, tr
-from surveys.questionnaire.engine import evaluate, format_partial_date
+from surveys.questionnaire.engine import evaluate
 from surveys.questionnaire.evaluation import Evaluation
+from surveys.questionnaire.types.partial_date import format_partial_date
 from surveys.reports.charts import Bar, Chart
 from surveys.responses import selectors
 from surveys.responses.compliance import compliance_for_answers
@@ -509,13 +511,7 @@ def _group_heading(q: Question, language: str) -> str:
 
 def _value_text(edition: Edition, q: Question, value: Any, language: str) -> str:
     """An answer as one cell: lines joined by newlines, no sentence framing ("from 1992")."""
-    if q.type == "partial_date":
-        return format_partial_date(value)
-    if q.type in ("text", "int"):
-        return str(value)
-    if q.type in ("single", "yesno"):
-        return q.choice_label(value, language)
-    display = display_answer(edition, q, value, language)
+    display = display_answer(edition, q, value, language, framed=False)
     if display.is_table:
         return "\n".join(": ".join(str(v) for v in row if str(v).strip()) for row in display.rows)
     return "\n".join(display.lines)
@@ -531,7 +527,7 @@ def _question_table(edition: Edition, number: int, entries: list[_Entry], langua
         if q.letter or group_q is None:
             group_q = q
         group = _group_heading(group_q, language)
-        if q.type in ("multi", "single", "yesno"):
+        if question_types.get(q.type).has_choices:
             for code in q.choice_codes:
                 columns.append(Column(f"{q.id}.{code}", q.choice_label(code, language), Kind.MARK, group, group_q.id))
                 sources.append((q, code))

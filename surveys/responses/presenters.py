@@ -17,10 +17,12 @@ from django.utils.translation import get_language, gettext, override
 from django.utils.translation import gettext_lazy as _
 
 from surveys.models import QuestionnaireEdition, SurveyResponse
+from surveys.questionnaire import types as question_types
 from surveys.questionnaire.edition import Edition, LocalText, Question, Section, base_language, tr_text
 from surveys.questionnaire.engine import evaluate
-from surveys.questionnaire.evaluation import Evaluation, Issue, chosen
-from surveys.questionnaire.form_fields import field_name, form_values
+from surveys.questionnaire.evaluation import Evaluation, Issue
+from surveys.questionnaire.form_fields import form_values
+from surveys.questionnaire.types.forms import FieldRow
 from surveys.responses import selectors
 from surveys.responses.compliance import compliance_for_answers
 from surveys.responses.diff import compare
@@ -220,17 +222,10 @@ def history_page(response: SurveyResponse, a: str | None, b: str | None, *, lang
 
 
 @dataclass
-class FieldRow:
-    """One input row of a composite question (a part, a grid row)."""
-
-    key: str
-    label: str
-    cells: list[dict[str, Any]]
-    visible: bool = True
-
-
-@dataclass
 class FormItem:
+    """One question of the form. Its type fills in what its template needs (``form_item``:
+    choices, rows, columns, widget) and names that template."""
+
     question: Question
     text: LocalText
     letter_label: str
@@ -249,6 +244,9 @@ class FormItem:
     help: LocalText = field(default_factory=LocalText)
     widget: str = ""
     comments: list[Any] = field(default_factory=list)
+    template: str = ""
+    # How the branching script reads the answer (types.base: script_value).
+    script_value: str = ""
 
     @property
     def error_ids(self) -> str:
@@ -315,10 +313,6 @@ def questionnaire_form(
         )
 
 
-def _cell(name: str, label: str, values: Mapping[str, Any]) -> dict[str, Any]:
-    return {"name": name, "label": label, "value": values.get(name, "")}
-
-
 def _questionnaire_form(
     edition: Edition,
     answers: Mapping[str, Any],
@@ -338,6 +332,7 @@ def _questionnaire_form(
         items = []
         numbers_seen: set[int] = set()
         for q in section.questions:
+            question_type = question_types.get(q.type)
             applicable = evaluation.is_applicable(q.id)
             first_of_number = q.number not in numbers_seen
             numbers_seen.add(q.number)
@@ -354,61 +349,17 @@ def _questionnaire_form(
                 continuation_heading=continued_heading(q.number) if q.continuation else "",
                 continuation=tr_text(q.continuation, language),
                 applicable=applicable,
-                value=values.get(q.id, [] if q.type == "multi" else ""),
+                value=values.get(q.id, ""),
                 errors=errors if applicable else [],
                 warnings=warnings_by_q.get(q.id, []),
                 # An example already shown at the top of the section is not repeated here.
                 examples=_examples(edition, tuple(n for n in q.examples if n not in section.examples), language),
                 help=tr_text(q.help, language),
-                widget="input" if q.id.endswith("_other") else "textarea",
                 comments=(comments or {}).get(q.id, []),
+                template=question_type.template,
+                script_value=question_type.script_value,
             )
-            if q.type in ("multi", "single", "yesno"):
-                selected = values.get(q.id, [])
-                selected = selected if isinstance(selected, list) else [selected]
-                item.choices = [
-                    {
-                        "code": code,
-                        "label": q.choice_text(code, language),
-                        "checked": code in selected,
-                        "id": f"id_{q.id}-{code}",
-                    }
-                    for code in q.choice_codes
-                ]
-            source_id = q.parts_from or q.rows_from
-            if source_id:
-                source = edition.by_id[source_id]
-                picked = set(chosen(answers, source_id))
-                for code in source.choice_codes:
-                    if q.type == "part_lengths" and q.range:
-                        cells = [
-                            _cell(field_name(q.id, code, "min"), gettext("Minimum"), values),
-                            _cell(field_name(q.id, code, "max"), gettext("Maximum"), values),
-                        ]
-                    elif q.type == "grid":
-                        cells = [
-                            _cell(field_name(q.id, code, c.id), tr_text(c.label, language), values) for c in q.columns
-                        ]
-                    else:
-                        label = gettext("Position") if q.type == "order" else gettext("Characters")
-                        cells = [_cell(field_name(q.id, code), label, values)]
-                    item.rows.append(
-                        FieldRow(
-                            key=code, label=source.choice_text(code, language), cells=cells, visible=code in picked
-                        )
-                    )
-            elif q.type == "grid":
-                item.columns = [tr_text(c.label, language) for c in q.columns]
-                existing = answers.get(q.id) if isinstance(answers.get(q.id), list) else []
-                count = len(existing) + 1
-                if q.max_rows:
-                    count = min(count, q.max_rows)
-                count = max(count, q.min_rows, 1)
-                for i in range(count):
-                    cells = [_cell(field_name(q.id, i, c.id), tr_text(c.label, language), values) for c in q.columns]
-                    item.rows.append(
-                        FieldRow(key=str(i), label=gettext("Row %(number)s") % {"number": i + 1}, cells=cells)
-                    )
+            question_type.form_item(item, q, edition, answers, values, language)
             items.append(item)
         applicable_items = [i for i in items if i.applicable]
         left = sum(1 for i in applicable_items if i.question.id in evaluation.required_unanswered)

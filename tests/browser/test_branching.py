@@ -1,6 +1,8 @@
 """The questionnaire in Chromium: follow-ups appear and disappear live, and what the
 browser hid is never stored as an answer."""
 
+from datetime import date
+
 import pytest
 from playwright.sync_api import expect
 
@@ -63,3 +65,67 @@ def test_part_rows_follow_the_parts_ticked_in_q2a(live_server, signed_in_page, o
     expect(page.locator(".message-success")).to_have_text("Draft saved.")
     response.refresh_from_db()
     assert response.answers["q4b"] == {"year": 4, "serial": 9}
+
+
+# An edition whose follow-up asks whether a table was filled in: the script reads a table's
+# cells as the server does (its type says how: data-value="fields").
+TABLE_EDITION = {
+    "format": 1,
+    "slug": "tables-answered",
+    "version": "1",
+    "year": 2012,
+    "title": {"en": "Tables"},
+    "examples": [],
+    "sections": [
+        {
+            "id": "s",
+            "title": {"en": "Tables"},
+            "questions": [
+                {
+                    "id": "t1",
+                    "number": 1,
+                    "letter": "a",
+                    "type": "grid",
+                    "text": {"en": "Codes used"},
+                    "required": False,
+                    "columns": [{"id": "code", "label": {"en": "Code"}}],
+                },
+                {
+                    "id": "t1b",
+                    "number": 1,
+                    "letter": "b",
+                    "type": "text",
+                    "text": {"en": "Where are the codes explained?"},
+                    "required": False,
+                    "condition": {"answered": "t1"},
+                },
+            ],
+        }
+    ],
+}
+
+
+def test_a_follow_up_of_a_table_appears_once_a_cell_is_filled(live_server, signed_in_page, office_a_respondent):
+    from surveys.models import Invitation, NumberingSystem, QuestionnaireEdition, SurveyRound
+    from surveys.responses.services import response_start
+
+    edition = QuestionnaireEdition.objects.create(
+        slug="tables-answered", version="1", title="Tables", year=2012, definition=TABLE_EDITION, checksum="-"
+    )
+    survey_round = SurveyRound.objects.create(
+        edition=edition, slug="tables", title="Tables", year=2012, opens_on=date(2012, 1, 1), closes_on=date(2099, 1, 1)
+    )
+    Invitation.objects.create(round=survey_round, office_id="MD")
+    system = NumberingSystem.objects.create(office_id="MD", label="Trademarks", created_by=office_a_respondent)
+    response = response_start(survey_round=survey_round, numbering_system=system, user=office_a_respondent)
+    page = signed_in_page(office_a_respondent)
+    page.goto(f"{live_server.url}/surveys/responses/{response.pk}/edit/")
+
+    follow_up = page.locator("#q-t1b")
+    expect(follow_up).to_be_hidden()
+    page.fill('[name="t1.0.code"]', "01")
+    page.locator('[name="t1.0.code"]').dispatch_event("change")
+    expect(follow_up).to_be_visible()
+    page.fill('[name="t1.0.code"]', " ")
+    page.locator('[name="t1.0.code"]').dispatch_event("change")
+    expect(follow_up).to_be_hidden()

@@ -2,7 +2,8 @@
 
 import pytest
 
-from surveys.questionnaire.engine import evaluate, format_partial_date, parse_partial_date
+from surveys.questionnaire.engine import evaluate
+from surveys.questionnaire.types.partial_date import format_partial_date, parse_partial_date
 
 # gated question → (answers that open it, answers that keep it closed)
 CONDITIONS = {

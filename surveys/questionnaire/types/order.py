@@ -1,0 +1,75 @@
+"""``order``: the parts chosen in an earlier question, in the order they stand in the
+number (Q3 b: ``["year", "serial"]``). The form asks for a position per part."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext as _
+
+from surveys.questionnaire.types.base import Display, Problems, any_fallback
+from surveys.questionnaire.types.cells import codes_of, joined, split_items, stripped
+from surveys.questionnaire.types.forms import field_name, form_cell, int_or_raw, posted
+from surveys.questionnaire.types.pages import BULLET_RE
+from surveys.questionnaire.types.parts import PartsType, part_label, part_of, parts_problems, source_codes
+from surveys.questionnaire.types.registry import register
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from surveys.questionnaire.edition import Edition, Question
+    from surveys.questionnaire.types.pages import AnswerReader, Line
+
+POSITION_RE = re.compile(r"^\d+\s*[.)]\s*")
+# A position that is not a number sorts after every real one.
+LAST = 10**6
+
+
+@register("order")
+class Order(PartsType):
+    def parse_form(self, q: Question, data: Any, edition: Edition) -> Any:
+        positions = []
+        for part in source_codes(q, edition):
+            raw = posted(data, field_name(q.id, part)).strip()
+            if raw:
+                position = int_or_raw(raw)
+                positions.append((position if isinstance(position, int) else LAST, part))
+        return [part for _position, part in sorted(positions)]
+
+    def to_form(self, q: Question, value: Any) -> dict[str, Any]:
+        if not isinstance(value, list):
+            return {}
+        return {field_name(q.id, part): str(position) for position, part in enumerate(value, start=1)}
+
+    def form_cells(self, q: Question, code: str, values: Mapping[str, Any]) -> list[dict[str, Any]]:
+        return [form_cell(field_name(q.id, code), gettext("Position"), values)]
+
+    def validate(self, q: Question, value: Any, edition: Edition, answers: Any) -> Problems:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            return [("type", _("Give the position of each part."))]
+        if len(set(value)) != len(value):
+            return [("bad_order", _("Each part must have its own position."))]
+        return parts_problems(q, value, "parts", edition, answers)
+
+    def display(self, q: Question, value: Any, edition: Edition, language: str, *, framed: bool = True) -> Display:
+        labels = [part_label(q, p, edition, language) for p in value]
+        return Display(lines=[f"{i}. {label}" for i, label in enumerate(labels, 1)], fallback=any_fallback(*labels))
+
+    def read_page(self, q: Question, lines: list[Line], reader: AnswerReader) -> Any:
+        parts: list[str] = []
+        for line in lines:
+            text = POSITION_RE.sub("", BULLET_RE.sub("", line.text))
+            items = re.findall(r"\[([^\]]+)\]", text) if "[" in text else [text]
+            for item in items:
+                part = part_of(reader, q, line, item)
+                if part is not None:
+                    parts.append(part)
+        return parts or None
+
+    def to_cell(self, q: Question, value: Any) -> str | int:
+        return joined(value)
+
+    def from_cell(self, q: Question, cell: Any, edition: Edition) -> Any:
+        return codes_of(split_items(stripped(cell)), source_codes(q, edition), f"part (from {q.parts_from})")
