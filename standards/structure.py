@@ -268,14 +268,31 @@ def answers_describing(
         answers["q4b"] = {p: lo for p, (lo, _hi) in ranges.items()}
     else:
         answers["q4c"] = {p: {"min": lo, "max": hi} for p, (lo, hi) in ranges.items()}
-    if ipr_types:
-        answers["q1a"] = list(ipr_types)
-    if other_part:
-        answers["q2a_other"] = answers["q10b"] = other_part
-    if type_codes:
-        answers["q5b"] = {ipr: {"code": code} for ipr, code in type_codes.items()}
-    if type_codes_st13:
-        answers["q5c"] = "yes"
+    optional = {
+        "q1a": list(ipr_types) or None,
+        "q2a_other": other_part or None,
+        "q10b": other_part or None,
+        "q5b": {ipr: {"code": code} for ipr, code in type_codes.items()} if type_codes else None,
+        "q5c": "yes" if type_codes_st13 else None,
+        "q11b": list(separators) or None,
+        "q11c": "no" if separators else None,
+        "q12a": yes[priority_same_format] if priority_same_format is not None else None,
+    }
+    answers.update({qid: value for qid, value in optional.items() if value is not None})
+    answers.update(_part_follow_ups(parts, ranges, calendar, check_digit, check_position))
+    return answers
+
+
+def _part_follow_ups(
+    parts: Sequence[str],
+    ranges: Mapping[str, tuple[int, int]],
+    calendar: str | None,
+    check_digit: str | None,
+    check_position: str | None,
+) -> dict[str, Any]:
+    """The follow-up answers of the year (q6b, q6c), serial (q7b), code for internal use
+    (q8c) and check digit (q9b, q9c) described."""
+    answers: dict[str, Any] = {}
     if PART_YEAR in parts:
         answers["q6b"] = "4" if ranges[PART_YEAR][0] == 4 else "2"
         answers["q6c"] = "gregorian" if calendar is None else "other"
@@ -290,9 +307,4 @@ def answers_describing(
         answers["q9b"] = check_position or ""
         if check_digit:
             answers["q9c"] = check_digit
-    if separators:
-        answers["q11b"] = list(separators)
-        answers["q11c"] = "no"
-    if priority_same_format is not None:
-        answers["q12a"] = yes[priority_same_format]
     return answers
