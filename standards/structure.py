@@ -32,6 +32,16 @@ ST13_SEPARATORS = frozenset({"/", "-", " "})
 
 
 @dataclass(frozen=True)
+class Example:
+    """One row of the office's examples (q14a): whose number, the number as the office
+    writes it, and its presentation as a priority application number."""
+
+    office_name: str
+    number: str
+    priority: str
+
+
+@dataclass(frozen=True)
 class TypeCode:
     """One of an office's codes for the type of IPR, with the ST.13 (b) code it stands
     for. The questionnaire gives one code per IPR type (q5b); a built-in profile may
@@ -90,6 +100,13 @@ class NumberingStructure:
     separators_in_machine_form: bool | None = None  # q11c
     priority_same_format: bool | None = None  # q12a
     declared_conformant: bool | None = None  # q13a
+    # How the office presents the system (question 14): the examples, since when it is
+    # used, its explanation of each component and its comments; q1a_other's words.
+    ipr_other: str | None = None  # q1a_other
+    examples: tuple[Example, ...] | None = None  # q14a
+    in_use_since: str | None = None  # q14b, as stored (a year or dd/mm/yyyy)
+    components: dict[str, str] | None = None  # q14c: component → the office's explanation
+    comments: str | None = None  # q14d
     # A built-in profile's table of type codes (never derived from answers).
     type_code_table: tuple[TypeCode, ...] | None = None
     sources: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False)
@@ -148,6 +165,11 @@ def structure_from_answers(answers: Mapping[str, Any]) -> NumberingStructure:
     put_choice("internal_position", "q8c")
     put_choice("control_position", "q9b")
     put_choice("check_digit", "q9c")
+    put("ipr_other", _text(a.get("q1a_other")), "q1a_other")
+    put("examples", _examples(a.get("q14a")), "q14a")
+    put("in_use_since", _text(a.get("q14b")), "q14b")
+    put("components", _components(a.get("q14c")), "q14c")
+    put("comments", _text(a.get("q14d")), "q14d")
     uses_separators = _yes(a.get("q11a"))
     if uses_separators is False:
         put("separators", (), "q11a")
@@ -172,6 +194,31 @@ _YES_NO_FIELDS = (
     ("priority_same_format", "q12a"),
     ("declared_conformant", "q13a"),
 )
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def _examples(value: Any) -> tuple[Example, ...] | None:
+    """q14a: the rows of examples."""
+    if not isinstance(value, list):
+        return None
+    return tuple(
+        Example(
+            office_name=str(row.get("office_name") or "").strip(),
+            number=str(row.get("example") or "").strip(),
+            priority=str(row.get("priority_presentation") or "").strip(),
+        )
+        for row in value
+        if isinstance(row, Mapping)
+    )
+
+
+def _components(value: Any) -> dict[str, str] | None:
+    """q14c: one row of the office's explanations, column → text."""
+    row = next((r for r in value if isinstance(r, Mapping)), None) if isinstance(value, list) else None
+    return {k: str(v).strip() for k, v in row.items() if v not in (None, "")} if row is not None else None
 
 
 def _calendar_named(a: Mapping[str, Any]) -> str | None:

@@ -44,6 +44,7 @@ from surveys.models import (
 )
 from surveys.permissions import may, office_of
 from surveys.questionnaire.engine import evaluate
+from surveys.questionnaire.loading import current_numbering_edition
 from surveys.responses.compliance import compliance_for_answers, example_checks
 from surveys.responses.selectors import get_response_for_user_or_404
 from surveys.responses.services import numbering_system_create, response_save_draft, response_start
@@ -548,11 +549,10 @@ def _answers_for_structure(given: dict[str, Any]) -> tuple[dict[str, Any], list[
     """The given answers as a response would store them: checked by the engine of the
     application-numbering edition, keeping only those that apply. Returns them with the
     IDs of the given answers that do not apply (so the caller knows they were not used)."""
-    row = QuestionnaireEdition.objects.filter(slug__startswith="application-numbering").order_by("-year").first()
+    edition = current_numbering_edition()
     answers = {qid: value for qid, value in given.items() if value is not None}
-    if row is None:  # no edition loaded: the structure reader tolerates anything
+    if edition is None:  # no edition loaded: the structure reader tolerates anything
         return answers, []
-    edition = row.structure
     unknown = sorted(qid for qid in answers if qid not in edition.by_id)
     if unknown:
         raise exceptions.ValidationError({"answers": [f"Unknown question ID(s): {', '.join(unknown)}."]})

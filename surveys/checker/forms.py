@@ -8,9 +8,7 @@ same way.
 
 from __future__ import annotations
 
-import json
 import re
-from functools import cache
 from typing import Any
 
 from django import forms
@@ -26,30 +24,19 @@ from standards.profiles import Profile
 from standards.structure import SEPARATOR_CHARACTERS, NumberingStructure, answers_describing, structure_from_answers
 from standards.translation import localize
 from surveys.models import SurveyResponse
-from surveys.questionnaire.edition import Text, tr
-from surveys.questionnaire.loading import EDITIONS_DIR
+from surveys.questionnaire.edition import tr
+from surveys.questionnaire.loading import bundled_numbering_edition
 
-EDITION_FILE = EDITIONS_DIR / "application-numbering-2012.json"
 PART_ROWS = 6
 _LENGTH = re.compile(r"^\s*(\d{1,2})\s*(?:[-–]\s*(\d{1,2})\s*)?$")
-
-
-@cache
-def _edition_texts(question_id: str) -> tuple[tuple[str, Text], ...]:
-    """(code, label in every language) of a question of the 2012 edition."""
-    definition = json.loads(EDITION_FILE.read_text(encoding="utf-8"))
-    for section in definition["sections"]:
-        for question in section["questions"]:
-            if question["id"] == question_id:
-                return tuple((c["code"], c["label"]) for c in question["choices"])
-    raise KeyError(question_id)
 
 
 def _edition_choices(question_id: str) -> tuple[tuple[str, str], ...]:
     """(code, label) of a question of the 2012 edition, worded as the questionnaire words
     them in the reader's language."""
     language = get_language() or "en"
-    return tuple((code, tr(label, language)) for code, label in _edition_texts(question_id))
+    question = bundled_numbering_edition().by_id[question_id]
+    return tuple((choice.code, tr(choice.label, language)) for choice in question.choices)
 
 
 # Short names for the parts: the q2a codes people see in the form and the results.
@@ -298,9 +285,9 @@ class CheckerForm(forms.Form):
                     code="other_office",
                 ),
             )
-        covered = response.answers.get("q1a") or []
+        covered = structure_from_answers(response.answers).ipr_types or ()
         wanted = data.get("ipr_type")
-        if wanted and isinstance(covered, list) and wanted not in covered:
+        if wanted and covered and wanted not in covered:
             labels = dict(_edition_choices("q1a"))
             self.add_error(
                 "ipr_type",

@@ -12,19 +12,19 @@ import re
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from standards.structure import NumberingStructure, structure_from_answers
 from surveys.questionnaire.edition import Edition
-from surveys.questionnaire.evaluation import Evaluation, Issue, chosen
+from surveys.questionnaire.evaluation import Evaluation, Issue
 
-# A part ticked in q2a ⇔ the gate of the section that describes that part answered "yes".
+# A part ticked in q2a ⇔ the gate of the section that describes that part answered "yes":
+# (part, the structure's field for the gate, how the part is named).
 PART_GATES = (
-    ("type", "q5a", gettext_lazy("the code for the type of IPR")),
-    ("year", "q6a", gettext_lazy("the year designation")),
-    ("serial", "q7a", gettext_lazy("the serial number")),
-    ("internal", "q8a", gettext_lazy("a code for internal use")),
-    ("control", "q9a", gettext_lazy("a control number")),
+    ("type", "has_type_code", gettext_lazy("the code for the type of IPR")),
+    ("year", "has_year", gettext_lazy("the year designation")),
+    ("serial", "has_serial", gettext_lazy("the serial number")),
+    ("internal", "has_internal_code", gettext_lazy("a code for internal use")),
+    ("control", "has_control", gettext_lazy("a control number")),
 )
-
-SEPARATOR_CHARACTERS = {"slash": "/", "hyphen": "-", "space": " ", "dot": ".", "comma": ","}
 
 
 def _applies(edition: Edition) -> bool:
@@ -45,75 +45,65 @@ def strip_presentation(example: str, separators: set[str], office_code: str | No
 
 
 def consistency_warnings(edition: Edition, evaluation: Evaluation, office_code: str | None = None) -> list[Issue]:
+    """What the answers say twice and differently; read through the numbering structure
+    they describe (standards.structure), which knows which question says what."""
     if not _applies(edition):
         return []
-    a = evaluation.answers
-    warnings: list[Issue] = []
-    parts = chosen(a, "q2a")
-    if "q2a" in a:
-        for part, gate, words in PART_GATES:
-            if gate not in a:
-                continue
-            ticked, said_yes = part in parts, a[gate] == "yes"
-            if ticked and not said_yes:
-                warnings.append(
-                    Issue(
-                        gate,
-                        "part_not_confirmed",
-                        _("q2a lists %(part)s as a part, but %(gate)s answers “No”.") % {"part": words, "gate": gate},
-                    )
-                )
-            elif said_yes and not ticked:
-                warnings.append(
-                    Issue(
-                        gate,
-                        "part_not_listed",
-                        _("%(gate)s answers “Yes”, but q2a does not list %(part)s as a part.")
-                        % {"part": words, "gate": gate},
-                    )
-                )
+    structure = structure_from_answers(evaluation.answers)
+    return [
+        *_gates_and_parts(structure),
+        *_type_codes(structure),
+        *_example_lengths(structure, office_code),
+    ]
 
-    if a.get("q5c") == "yes" and isinstance(a.get("q5b"), dict):
-        bad = [
-            row_id
-            for row_id, row in a["q5b"].items()
-            if not re.fullmatch(r"\d{2}", str((row or {}).get("code", "")).strip())
-        ]
-        if bad:
-            warnings.append(
-                Issue(
-                    "q5b",
-                    "type_code_not_two_digits",
-                    _("q5c says the codes are those of ST.13, but the code for %(types)s is not two digits.")
-                    % {"types": ", ".join(bad)},
-                )
+
+def _gates_and_parts(s: NumberingStructure) -> list[Issue]:
+    if s.parts is None:
+        return []
+    warnings = []
+    for part, field, words in PART_GATES:
+        said_yes = getattr(s, field)
+        if said_yes is None:
+            continue
+        gate = s.cite(field)[0]
+        ticked = part in s.parts
+        if ticked and not said_yes:
+            message = _("q2a lists %(part)s as a part, but %(gate)s answers “No”.")
+            warnings.append(Issue(gate, "part_not_confirmed", message % {"part": words, "gate": gate}))
+        elif said_yes and not ticked:
+            message = _("%(gate)s answers “Yes”, but q2a does not list %(part)s as a part.")
+            warnings.append(Issue(gate, "part_not_listed", message % {"part": words, "gate": gate}))
+    return warnings
+
+
+def _type_codes(s: NumberingStructure) -> list[Issue]:
+    if s.type_codes_st13 != "yes" or s.type_codes is None:
+        return []
+    bad = [ipr for ipr, code in s.type_codes.items() if not re.fullmatch(r"\d{2}", code)]
+    if not bad:
+        return []
+    message = _("q5c says the codes are those of ST.13, but the code for %(types)s is not two digits.")
+    return [Issue(s.cite("type_codes")[0], "type_code_not_two_digits", message % {"types": ", ".join(bad)})]
+
+
+def _example_lengths(s: NumberingStructure, office_code: str | None) -> list[Issue]:
+    if s.lengths is None or s.examples is None:
+        return []
+    expected = sum(s.lengths.values())
+    separators = set(s.separators or ())
+    warnings = []
+    for i, example in enumerate(s.examples, start=1):
+        if not example.number:
+            continue
+        bare = strip_presentation(example.number, separators, office_code)
+        if len(bare) != expected:
+            message = ngettext(
+                "Example %(row)s “%(example)s” has %(length)s character without separators; "
+                "q4b adds up to %(expected)s.",
+                "Example %(row)s “%(example)s” has %(length)s characters without separators; "
+                "q4b adds up to %(expected)s.",
+                len(bare),
             )
-
-    lengths = a.get("q4b")
-    examples = a.get("q14a")
-    if isinstance(lengths, dict) and isinstance(examples, list) and all(isinstance(v, int) for v in lengths.values()):
-        expected = sum(lengths.values())
-        separators = {SEPARATOR_CHARACTERS[c] for c in chosen(a, "q11b") if c in SEPARATOR_CHARACTERS}
-        if isinstance(a.get("q11b_other"), str):
-            separators |= set(a["q11b_other"].strip())
-        for i, row in enumerate(examples, start=1):
-            example = (row or {}).get("example") if isinstance(row, dict) else None
-            if not isinstance(example, str) or not example.strip():
-                continue
-            bare = strip_presentation(example, separators, office_code)
-            if len(bare) != expected:
-                warnings.append(
-                    Issue(
-                        "q14a",
-                        "example_length",
-                        ngettext(
-                            "Example %(row)s “%(example)s” has %(length)s character without separators; "
-                            "q4b adds up to %(expected)s.",
-                            "Example %(row)s “%(example)s” has %(length)s characters without separators; "
-                            "q4b adds up to %(expected)s.",
-                            len(bare),
-                        )
-                        % {"row": i, "example": example.strip(), "length": len(bare), "expected": expected},
-                    )
-                )
+            values = {"row": i, "example": example.number, "length": len(bare), "expected": expected}
+            warnings.append(Issue(s.cite("examples")[0], "example_length", message % values))
     return warnings

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from functools import cache
 from pathlib import Path
 
 from django.db import transaction
@@ -12,6 +13,26 @@ from surveys.models import QuestionnaireEdition
 from surveys.questionnaire.edition import DefinitionError, Edition, tr
 
 EDITIONS_DIR = Path(__file__).resolve().parent.parent / "editions"
+# The questionnaire on application numbering: its editions' slugs start with this, and
+# the product ships its 2012 edition.
+NUMBERING_QUESTIONNAIRE = "application-numbering"
+BUNDLED_NUMBERING_EDITION = EDITIONS_DIR / "application-numbering-2012.json"
+
+
+def current_numbering_edition() -> Edition | None:
+    """The latest loaded edition of the questionnaire on application numbering: the one
+    whose questions a structure given as answers is checked against (one query)."""
+    row = (
+        QuestionnaireEdition.objects.filter(slug__startswith=NUMBERING_QUESTIONNAIRE).order_by("-year", "slug").first()
+    )
+    return row.structure if row is not None else None
+
+
+@cache
+def bundled_numbering_edition() -> Edition:
+    """The 2012 edition as the product ships it (no database needed): the wording of its
+    choices labels the number checker's form."""
+    return Edition(read_definition(BUNDLED_NUMBERING_EDITION))
 
 
 def read_definition(path: Path) -> dict:

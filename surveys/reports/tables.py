@@ -13,7 +13,7 @@ its edition.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -25,7 +25,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from standards.st13 import RULES, ComplianceReport, Verdict
+from standards.st13 import RULES, ComplianceReport, Verdict, evaluate_compliance
+from standards.structure import NumberingStructure, structure_from_answers
 from surveys.models import Attachment, ResponseStatus, SurveyResponse, SurveyRound
 from surveys.permissions import may
 from surveys.questionnaire import types as question_types
@@ -35,7 +36,6 @@ from surveys.questionnaire.evaluation import Evaluation
 from surveys.questionnaire.types.partial_date import format_partial_date
 from surveys.reports.charts import Bar, Chart
 from surveys.responses import selectors
-from surveys.responses.compliance import compliance_for_answers
 from surveys.responses.display import display_answer, verdict_label
 
 # The report's own wording (headings, legends, sheet names) comes from the message
@@ -444,8 +444,13 @@ class _Entry:
         return self.evaluation.answers
 
     @cached_property
+    def structure(self) -> NumberingStructure:
+        # What the answers say about the numbering system, read once (standards.structure).
+        return structure_from_answers(self.answers)
+
+    @cached_property
     def compliance(self) -> ComplianceReport:
-        return compliance_for_answers(self.answers)
+        return evaluate_compliance(self.structure)
 
 
 def build_report(survey_round: SurveyRound, *, scope: Scope, only: str | None = None, language: str = "en") -> Report:
@@ -620,27 +625,27 @@ def _examples(edition: Edition, entries: list[_Entry], language: str) -> Table:
     counts = [0] * (len(columns) - 1)
     rows = []
     for entry in entries:
-        a = entry.answers
-        examples = [row for row in a.get("q14a") or () if isinstance(row, Mapping)]
-        components = next((row for row in a.get("q14c") or () if isinstance(row, Mapping)), {})
+        structure = entry.structure
+        examples = structure.examples or ()
+        components = structure.components or {}
         types = []
-        for code in a.get("q1a") or ():
+        for code in structure.ipr_types or ():
             text = q1a.choice_label(code, language)
-            if code == "other" and a.get("q1a_other"):
-                text = f"{text}: {a['q1a_other']}"
+            if code == "other" and structure.ipr_other:
+                text = f"{text}: {structure.ipr_other}"
             types.append(text)
-        further = [components.get("description", ""), a.get("q14d", "")]
+        further = [components.get("description", ""), structure.comments or ""]
         further += [
             gettext("Attached file: %(name)s") % {"name": att.original_name}
             for att in entry.response.report_attachments
         ]
         values = [
-            _lines(row.get("office_name", "") for row in examples) or entry.response.office.name,
+            _lines(row.office_name for row in examples) or entry.response.office.name,
             _lines(types),
-            "\n".join(str(row.get("example", "")).strip() for row in examples if row.get("example")),
-            "\n".join(str(row.get("priority_presentation", "")).strip() for row in examples if row.get("example")),
-            format_partial_date(a["q14b"]) if a.get("q14b") else "",
-            *(str(components.get(rid, "")).strip() for rid in remark_ids),
+            "\n".join(row.number for row in examples if row.number),
+            "\n".join(row.priority for row in examples if row.number),
+            format_partial_date(structure.in_use_since) if structure.in_use_since else "",
+            *(components.get(rid, "") for rid in remark_ids),
             _lines(further),
         ]
         for i, v in enumerate(values):
@@ -691,8 +696,8 @@ def _compliance(edition: Edition, entries: list[_Entry], language: str) -> Table
             tallies[result.verdict][i] += 1
         cells.append(_verdict_cell(report.overall, report.summary))
         tallies[report.overall][len(RULES)] += 1
-        declared = entry.answers.get("q13a")
-        cells.append(Cell(q13a.choice_label(declared, language)) if declared else BLANK)
+        declared = entry.structure.declared_conformant
+        cells.append(Cell(q13a.choice_label("yes" if declared else "no", language)) if declared is not None else BLANK)
         if report.disagrees:
             flagged += 1
             cells.append(Cell(review, note=report.summary, css="rt-flag"))

@@ -26,10 +26,8 @@ class ExampleCheck:
 def example_checks(answers: Mapping[str, Any], office_code: str) -> list[ExampleCheck]:
     """Every q14a example (and its priority presentation) parsed against the declared structure."""
     structure: NumberingStructure = structure_from_answers(answers)
-    checks = []
-    rows = answers.get("q14a") if isinstance(answers.get("q14a"), list) else []
-    for i, row in enumerate(rows, start=1):
-        example = row.get("example") if isinstance(row, dict) else None
-        if isinstance(example, str) and example.strip():
-            checks.append(ExampleCheck(i, "example", parse_number(example, structure, office_code=office_code)))
-    return checks
+    return [
+        ExampleCheck(i, "example", parse_number(example.number, structure, office_code=office_code))
+        for i, example in enumerate(structure.examples or (), start=1)
+        if example.number
+    ]
