@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from functools import cache
 from pathlib import Path
 
@@ -161,3 +162,17 @@ def test_the_rules_of_the_questionnaire_are_pure_python():
         or dotted.startswith("surveys.questionnaire.loading")
     )
     assert not offenders, offenders
+
+
+def test_the_map_for_newcomers_names_files_that_exist():
+    """ARCHITECTURE.md names files and folders in back quotes; a room's path is relative to
+    ``surveys/``. A file moved or renamed must be moved in the map too."""
+    text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    named = {
+        path.rstrip("/")
+        for path in re.findall(r"`([^`\s]+)`", text)
+        if ("/" in path or path.endswith((".py", ".md", ".js"))) and not re.search(r"[<{]", path)
+    }
+    assert len(named) > 20
+    missing = sorted(p for p in named if not (ROOT / p).exists() and not (ROOT / "surveys" / p).exists())
+    assert missing == []
