@@ -16,7 +16,7 @@ from django.utils import translation
 
 from tests.conftest import EDITION_FILE
 from tests.i18n.helpers import EDITION, _in
-from tests.surveys.test_views import form_data
+from tests.surveys.web_helpers import form_data
 
 # --- pages in French and Spanish --------------------------------------------------------
 
