@@ -87,7 +87,7 @@ def test_invalid_utf8_in_a_form_post_is_refused_cleanly(edition, office_a_respon
 def test_over_long_answer_is_an_error_beside_its_question_and_nothing_is_lost(
     edition, office_a_approver, make_response, moldova_answers
 ):
-    from tests.surveys.test_views import form_data
+    from tests.surveys.web_helpers import form_data
 
     response = make_response(office_a_approver, moldova_answers)
     client = Client()

@@ -79,7 +79,7 @@ def _figures(report: tables.Report) -> list:
 @pytest.mark.django_db
 def test_labels_are_complete_in_the_three_languages():
     # The report's own words are gettext messages: each one translated in both catalogues.
-    from tests.test_i18n import catalogue, python_messages
+    from tests.i18n.extraction import catalogue, python_messages
 
     marked = python_messages(Path(tables.__file__).read_text(encoding="utf-8"))
     assert len(marked) > 40

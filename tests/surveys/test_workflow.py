@@ -12,7 +12,7 @@ from surveys.models import Invitation, NumberingSystem, ResponseEvent, ReviewCom
 from surveys.responses.services import response_save_draft, response_start
 from surveys.review.rounds import round_create
 from surveys.review.workflow import WORKFLOW_ACTIONS, response_accept, response_reopen, response_return, response_submit
-from tests.surveys.test_views import form_data
+from tests.surveys.web_helpers import form_data
 
 pytestmark = pytest.mark.django_db
 
