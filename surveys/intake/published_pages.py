@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import takewhile
@@ -881,75 +881,126 @@ def published_response_record(
         )
         response = existing.get(sequence)
         if response is None:
-            wanted_label = label or DEFAULT_LABEL.format(n=sequence)
-            if not NumberingSystem.objects.filter(office=office, label__iexact=wanted_label).exists():
-                notes.append(f"created numbering system “{wanted_label}”")
-            response = record(
-                numbering_system_label=wanted_label,
-                answers=answers,
-                note=note,
-                status=ResponseStatus.PUBLISHED,
-                sequence=sequence,
+            response = _record_published(
+                record, office=office, sequence=sequence, label=label, answers=answers, note=note, notes=notes
             )
         elif _is_placeholder(response):
-            notes.append(f"filled the placeholder of response {sequence}")
-            system = response.numbering_system
-            # A placeholder's system has a made-up name: the page's label replaces it, unless
-            # the office has a system of that name (from an earlier round), which then takes
-            # the response.
-            if (
-                label
-                and system.label.lower() != label.lower()
-                and not NumberingSystem.objects.filter(office=office, label__iexact=label).exists()
-            ):
-                notes.append(f"renamed numbering system “{system.label}” to “{label}”")
-                system.label = label
-                system.save(update_fields=["label"])
-            response, _ = response_overwrite_for_office(
-                response=response,
-                answers=answers,
-                user=user,
-                note=note,
-                status=ResponseStatus.PUBLISHED,
-                numbering_system_label=label,
+            response = _fill_placeholder(
+                response, office=office, label=label, answers=answers, note=note, user=user, notes=notes
             )
-            if response.numbering_system_id != system.pk and not system.responses.exists():
-                system.delete()
         else:
             raise PageImportError(
                 f"{office.code} already has response {sequence} in the round “{survey_round}” "
                 f"(“{response.numbering_system.label}”, {response.get_status_display().lower()}); "
                 "nothing was overwritten"
             )
-        Attachment.objects.bulk_create(
-            Attachment(
-                response=response,
-                question_id=qid,
-                token=secrets.token_hex(16),
-                original_name=name[:200],
-                uploaded_by=user,
-            )
-            for qid, name in attachments
-        )
-        for k in range(1, total + 1):
-            if k == sequence or k in existing:
-                continue
-            placeholder = record(
-                numbering_system_label=DEFAULT_LABEL.format(n=k),
-                answers={},
-                note=f"{PLACEHOLDER_NOTE}: response {k} of {total} named on {source}, not imported",
-                sequence=k,
-            )
-            notes.append(
-                f"created an empty draft for response {k} of {total} (“{placeholder.numbering_system.label}”), "
-                "not on the page"
-            )
+        _attach_by_name(response, attachments, user)
+        _record_placeholders(record, sequence=sequence, total=total, existing=existing, source=source, notes=notes)
     except WorkflowError as exc:
         raise PageImportError(str(exc)) from None
     count = SurveyResponse.objects.filter(round=survey_round, office=office).count()
     if count != total:
         notes.append(f"the round now holds {count} responses of {office.code}; the page counts {total}")
     return response, notes
+
+
+def _record_published(
+    record: Callable[..., SurveyResponse],
+    *,
+    office: Office,
+    sequence: int,
+    label: str | None,
+    answers: Mapping[str, Any],
+    note: str,
+    notes: list[str],
+) -> SurveyResponse:
+    """A new published response, under the page's numbering system (created if need be)."""
+    wanted_label = label or DEFAULT_LABEL.format(n=sequence)
+    if not NumberingSystem.objects.filter(office=office, label__iexact=wanted_label).exists():
+        notes.append(f"created numbering system “{wanted_label}”")
+    return record(
+        numbering_system_label=wanted_label,
+        answers=answers,
+        note=note,
+        status=ResponseStatus.PUBLISHED,
+        sequence=sequence,
+    )
+
+
+def _fill_placeholder(
+    response: SurveyResponse,
+    *,
+    office: Office,
+    label: str | None,
+    answers: Mapping[str, Any],
+    note: str,
+    user: User | None,
+    notes: list[str],
+) -> SurveyResponse:
+    """The placeholder of an earlier import, given the page's answers and published."""
+    notes.append(f"filled the placeholder of response {response.sequence}")
+    system = response.numbering_system
+    # A placeholder's system has a made-up name: the page's label replaces it, unless
+    # the office has a system of that name (from an earlier round), which then takes
+    # the response.
+    if (
+        label
+        and system.label.lower() != label.lower()
+        and not NumberingSystem.objects.filter(office=office, label__iexact=label).exists()
+    ):
+        notes.append(f"renamed numbering system “{system.label}” to “{label}”")
+        system.label = label
+        system.save(update_fields=["label"])
+    response, _ = response_overwrite_for_office(
+        response=response,
+        answers=answers,
+        user=user,
+        note=note,
+        status=ResponseStatus.PUBLISHED,
+        numbering_system_label=label,
+    )
+    if response.numbering_system_id != system.pk and not system.responses.exists():
+        system.delete()
+    return response
+
+
+def _attach_by_name(response: SurveyResponse, attachments: Iterable[tuple[str, str]], user: User | None) -> None:
+    """The page's attachments, known by name only (the page does not hold the files)."""
+    Attachment.objects.bulk_create(
+        Attachment(
+            response=response,
+            question_id=qid,
+            token=secrets.token_hex(16),
+            original_name=name[:200],
+            uploaded_by=user,
+        )
+        for qid, name in attachments
+    )
+
+
+def _record_placeholders(
+    record: Callable[..., SurveyResponse],
+    *,
+    sequence: int,
+    total: int,
+    existing: Mapping[int, SurveyResponse],
+    source: str,
+    notes: list[str],
+) -> None:
+    """Empty drafts for the responses 1 … total the page counts that the round does not hold."""
+    for k in range(1, total + 1):
+        if k == sequence or k in existing:
+            continue
+        placeholder = record(
+            numbering_system_label=DEFAULT_LABEL.format(n=k),
+            answers={},
+            note=f"{PLACEHOLDER_NOTE}: response {k} of {total} named on {source}, not imported",
+            sequence=k,
+        )
+        notes.append(
+            f"created an empty draft for response {k} of {total} (“{placeholder.numbering_system.label}”), "
+            "not on the page"
+        )
 
 
 # --- a whole page --------------------------------------------------------------------------
