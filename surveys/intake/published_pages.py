@@ -11,7 +11,7 @@ Two formats are read:
 Reading happens in three steps, none of which touches the database:
 
 1. the page becomes a list of lines (``Line``), each with the kind the markup gives it
-   (HTML) or none (plain text);
+   (HTML, parsed by lxml, which repairs unclosed and stray tags) or none (plain text);
 2. the lines are grouped into questions as the page shows them (``Block``: "Question 4"
    + "b)" + the answer lines), skipping page furniture (navigation, introduction,
    section titles and reminders, help examples, "(cont'd)" reminders);
@@ -31,15 +31,18 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
-from html.parser import HTMLParser
+from itertools import takewhile
 from pathlib import Path, PurePath
 from typing import Any
 
+import lxml.html
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
+from lxml import etree
+from lxml.html import HtmlElement
 
 from standards.models import Office
 from surveys.errors import WorkflowError
@@ -153,8 +156,9 @@ def lines_from_text(text: str) -> list[Line]:
     return lines
 
 
-_VOID = frozenset({"br", "img", "input", "meta", "link", "hr", "wbr", "source", "col", "area", "base"})
 _BLOCKS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dt", "dd", "pre", "caption", "blockquote"})
+# Elements whose end closes the paragraph being read.
+_PARAGRAPH_ENDS = _BLOCKS | {"div", "section", "article", "ul", "ol", "body"}
 _SKIP_TAGS = frozenset(
     {"script", "style", "template", "nav", "header", "footer", "details", "form", "noscript", "button", "select"}
 )
@@ -163,159 +167,209 @@ _SKIP_TAGS = frozenset(
 _SKIP_CLASSES = frozenset(
     {"compliance", "question-comments", "comment-box", "comments", "warning", "messages", "visually-hidden", "qid"}
 )
+_CELLS = ("th", "td")
 
 
-class _PageParser(HTMLParser):
-    def __init__(self, only_main: bool) -> None:
-        super().__init__(convert_charrefs=True)
-        self.lines: list[Line] = []
-        self.stack: list[tuple[str, bool, dict[str, str]]] = []  # tag, skipped, attributes
-        self.skipping = 0
-        self.in_main = not only_main
-        self.block: dict[str, Any] | None = None
-        self.table: dict[str, Any] | None = None
-        self.cell: list[str] | None = None
-        self.row: list[str] | None = None
-        self.row_all_th = True
+def _html_tree(text: str) -> HtmlElement | None:
+    """The page as lxml reads it, broken markup repaired; None for a page with no elements.
 
-    # The question ID of the nearest enclosing element that names one (div.doc-item).
-    def _data_question(self) -> str | None:
-        for _, _, attrs in reversed(self.stack):
-            if attrs.get("data-question"):
-                return attrs["data-question"]
+    The text is already decoded: it goes to the parser as UTF-8, so that a charset the
+    page declares (``<meta charset>``, an XML declaration) cannot decode it a second time.
+    """
+    parser = lxml.html.HTMLParser(encoding="utf-8")
+    try:
+        root = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+    except etree.ParserError:  # empty, or nothing but whitespace and comments
         return None
+    # The parser repairs what it can; where it gives up (markup nested hundreds of levels
+    # deep), the rest of the page is lost, and a page read in part must not be imported.
+    fatal = next((e for e in parser.error_log if e.level == etree.ErrorLevels.FATAL), None)
+    if fatal is not None:
+        raise PageImportError(f"line {fatal.line}: the HTML cannot be read from here on ({fatal.message})")
+    return root
+
+
+def _is_element(node: HtmlElement) -> bool:
+    return isinstance(node.tag, str)  # comments and processing instructions are not
+
+
+def _is_skipped(element: HtmlElement) -> bool:
+    """Page furniture and review parts: neither they nor anything inside them is read."""
+    classes = element.get("class", "").split()
+    return element.tag in _SKIP_TAGS or "hidden" in element.attrib or not _SKIP_CLASSES.isdisjoint(classes)
+
+
+def _end_line(node: HtmlElement) -> int:
+    """The line on which the node ends, where the text that follows it begins."""
+    if not _is_element(node):
+        return node.sourceline or 0  # lxml dates a comment by the line it ends on
+    children = list(node)
+    if children:
+        return _end_line(children[-1]) + (children[-1].tail or "").count("\n")
+    return (node.sourceline or 0) + (node.text or "").count("\n")
+
+
+def _question_of(element: HtmlElement) -> str | None:
+    """The question ID of the nearest element that names one (div.doc-item), itself included."""
+    for candidate in (element, *element.iterancestors()):
+        if candidate.get("data-question"):
+            return candidate.get("data-question")
+    return None
+
+
+def _paragraph_kind(element: HtmlElement) -> str | None:
+    """What this product's markup says a paragraph is; None for other pages' paragraphs."""
+    tag, classes = element.tag, set(element.get("class", "").split())
+    if tag == "li":
+        return "bullet"
+    if tag == "h2":
+        return "section"
+    if tag == "h3" and "q-heading" in classes:
+        return "qheading"
+    if tag != "p":
+        return None
+    paragraph_classes = (
+        ("q-text", "question"),
+        ("reminder", "reminder"),
+        ("attachment", "attachment"),
+        ("state-label", "state"),
+        ("answer", "answer"),
+    )
+    return next((kind for css_class, kind in paragraph_classes if css_class in classes), None)
+
+
+def _texts(node: HtmlElement) -> Iterable[str]:
+    """The text inside a node, in order, without skipped parts; a line break as a newline."""
+    if node.tag == "br":
+        yield "\n"
+    if not _is_element(node) or _is_skipped(node):
+        return
+    yield node.text or ""
+    for child in node:
+        yield from _texts(child)
+        yield child.tail or ""
+
+
+def _cell_text(cell: HtmlElement) -> str:
+    return " ".join("".join(_texts(cell)).replace("\u00a0", " ").split())
+
+
+def _table_rows(table: HtmlElement) -> Iterable[tuple[HtmlElement, bool]]:
+    """The table's own rows (not those of tables inside it, nor skipped ones), each with
+    whether it is in the table's head."""
+    for row in table.iter("tr"):
+        ancestors = list(takewhile(lambda a: a is not table, row.iterancestors()))
+        if any(a.tag == "table" or _is_skipped(a) for a in ancestors) or _is_skipped(row):
+            continue
+        yield row, any(a.tag == "thead" for a in ancestors)
+
+
+def _table_line(table: HtmlElement) -> Line:
+    """A table as one line: its header row (from <thead>, or a first row of <th> cells) and
+    its rows, each cell as plain text."""
+    headers: tuple[str, ...] = ()
+    rows: list[tuple[str, ...]] = []
+    for row, in_head in _table_rows(table):
+        cells = [cell for cell in row if cell.tag in _CELLS and not _is_skipped(cell)]
+        texts = tuple(_cell_text(cell) for cell in cells)
+        all_th = all(cell.tag == "th" for cell in cells)
+        if in_head or (all_th and not rows and not headers):
+            headers = texts
+        else:
+            rows.append(texts)
+    return Line(table.sourceline or 0, "", "table", None, headers=headers, rows=tuple(rows))
+
+
+@dataclass
+class _Paragraph:
+    line: int
+    kind: str | None
+    qid: str | None
+    parts: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        # Spaces collapse within each line; the page's line breaks (<br>) are kept.
+        lines = "".join(self.parts).replace("\u00a0", " ").split("\n")
+        return "\n".join(" ".join(line.split()) for line in lines).strip()
+
+
+class _PageLines:
+    """Turns a page's element tree into lines (step 1), one per paragraph and table.
+
+    A paragraph is what a block element (<p>, <li>, <h2>, …) holds, or text standing
+    outside any: it ends where the next one starts or where an enclosing block ends.
+    """
+
+    def __init__(self) -> None:
+        self.lines: list[Line] = []
+        self.paragraph: _Paragraph | None = None
+
+    def read(self, element: HtmlElement) -> None:
+        self._element(element)
+        self._flush()
 
     def _flush(self) -> None:
-        block, self.block = self.block, None
-        if block is None:
-            return
-        text = "".join(block["parts"])
-        text = "\n".join(" ".join(part.split()) for part in text.replace("\u00a0", " ").split("\n")).strip()
+        paragraph, self.paragraph = self.paragraph, None
+        text = paragraph.text() if paragraph else ""
         if text:
-            self.lines.append(Line(block["line"], text, block["kind"], block["qid"]))
+            self.lines.append(Line(paragraph.line, text, paragraph.kind, paragraph.qid))
 
-    def _open_block(self, kind: str | None) -> None:
+    def _start(self, line: int, kind: str | None, owner: HtmlElement) -> None:
         self._flush()
-        self.block = {"parts": [], "kind": kind, "line": self.getpos()[0], "qid": self._data_question()}
+        self.paragraph = _Paragraph(line, kind, _question_of(owner))
 
-    def handle_starttag(self, tag: str, attrs_list: list[tuple[str, str | None]]) -> None:
-        attrs = {k: v or "" for k, v in attrs_list}
-        classes = set(attrs.get("class", "").split())
-        if tag == "main":
-            self.in_main = True
-        if tag == "br":
-            target = self.cell if self.cell is not None else (self.block["parts"] if self.block else None)
-            if target is not None:
-                target.append("\n")
+    def _text(self, text: str | None, line: int, owner: HtmlElement) -> None:
+        if not text:
             return
-        if tag in _VOID:
-            return
-        skipped = tag in _SKIP_TAGS or bool(classes & _SKIP_CLASSES) or "hidden" in attrs
-        self.stack.append((tag, skipped, attrs))
-        if skipped:
-            self.skipping += 1
-        if self.skipping or not self.in_main:
-            return
-        if tag == "table":
-            self._flush()
-            self.table = {"line": self.getpos()[0], "headers": (), "rows": [], "in_head": False}
-        elif self.table is not None:
-            if tag == "thead":
-                self.table["in_head"] = True
-            elif tag == "tr":
-                self.row, self.row_all_th = [], True
-            elif tag in ("th", "td"):
-                self.cell = []
-                self.row_all_th = self.row_all_th and tag == "th"
-        elif tag in _BLOCKS:
-            self._open_block(self._kind(tag, classes))
-
-    def _kind(self, tag: str, classes: set[str]) -> str | None:
-        if tag == "li":
-            return "bullet"
-        if tag == "h2":
-            return "section"
-        if tag == "h3" and "q-heading" in classes:
-            return "qheading"
-        if tag != "p":
-            return None
-        if "q-text" in classes:
-            return "question"
-        if "reminder" in classes:
-            return "reminder"
-        if "attachment" in classes:
-            return "attachment"
-        if "state-label" in classes:
-            return "state"
-        if "answer" in classes:
-            return "answer"
-        return None
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _VOID:
-            return
-        # Close up to the matching element; stray end tags are ignored.
-        if not any(t == tag for t, _, _ in self.stack):
-            return
-        while self.stack:
-            open_tag, skipped, attrs = self.stack.pop()
-            if skipped:
-                self.skipping -= 1
-            if not self.skipping and self.in_main:
-                self._close(open_tag)
-            if open_tag == tag:
-                break
-        if tag == "main":
-            self._flush()
-            self.in_main = False
-
-    def _close(self, tag: str) -> None:
-        if self.table is not None:
-            if tag in ("th", "td") and self.cell is not None and self.row is not None:
-                self.row.append(" ".join("".join(self.cell).replace("\u00a0", " ").split()))
-                self.cell = None
-            elif tag == "tr" and self.row is not None:
-                table = self.table
-                if table["in_head"] or (self.row_all_th and not table["rows"] and not table["headers"]):
-                    table["headers"] = tuple(self.row)
-                else:
-                    table["rows"].append(tuple(self.row))
-                self.row = None
-            elif tag == "thead":
-                self.table["in_head"] = False
-            elif tag == "table":
-                table, self.table = self.table, None
-                self.lines.append(
-                    Line(table["line"], "", "table", None, headers=table["headers"], rows=tuple(table["rows"]))
-                )
-            return
-        if tag in _BLOCKS or tag in ("div", "section", "article", "ul", "ol", "body"):
-            self._flush()
-
-    def handle_data(self, data: str) -> None:
-        if self.skipping or not self.in_main:
-            return
-        if self.cell is not None:
-            self.cell.append(data)
-            return
-        if self.table is not None:
-            return
-        if self.block is None:
-            if not data.strip():
+        if self.paragraph is None:
+            if not text.strip():
                 return
-            self._open_block(None)
-        self.block["parts"].append(data)
+            self._start(line, None, owner)
+        self.paragraph.parts.append(text)
 
-    def close(self) -> None:
-        super().close()
-        self._flush()
+    def _element(self, element: HtmlElement) -> None:
+        if element.tag == "br":
+            if self.paragraph is not None:
+                self.paragraph.parts.append("\n")
+            return
+        if not _is_element(element):
+            return
+        if _is_skipped(element):
+            if element.tag in _PARAGRAPH_ENDS:
+                self._flush()
+            return
+        if element.tag == "table":
+            self._flush()
+            self.lines.append(_table_line(element))
+            return
+        if element.tag in _BLOCKS:
+            self._start(element.sourceline or 0, _paragraph_kind(element), element)
+        self._text(element.text, element.sourceline or 0, element)
+        for child in element:
+            self._element(child)
+            self._text(child.tail, _end_line(child), element)
+        if element.tag in _PARAGRAPH_ENDS:
+            self._flush()
+
+
+def _response_parts(root: HtmlElement) -> list[HtmlElement]:
+    """Where the response is: the page's <main> if it has one (outside skipped parts), else all of it."""
+    mains = list(root.iter("main"))
+    if not mains:
+        return [root]
+    return [main for main in mains if not any(a.tag == "main" or _is_skipped(a) for a in main.iterancestors())]
 
 
 def lines_from_html(text: str) -> list[Line]:
-    parser = _PageParser(only_main=bool(re.search(r"<main\b", text, re.IGNORECASE)))
-    parser.feed(text)
-    parser.close()
-    return parser.lines
+    """The page's paragraphs and tables as lines, with the kind and question ID the markup
+    gives them. Raises PageImportError for a page the HTML parser cannot read to the end."""
+    root = _html_tree(text)
+    if root is None:
+        return []
+    reader = _PageLines()
+    for part in _response_parts(root):
+        reader.read(part)
+    return reader.lines
 
 
 def looks_like_html(text: str, name: str = "") -> bool:
@@ -827,75 +881,126 @@ def published_response_record(
         )
         response = existing.get(sequence)
         if response is None:
-            wanted_label = label or DEFAULT_LABEL.format(n=sequence)
-            if not NumberingSystem.objects.filter(office=office, label__iexact=wanted_label).exists():
-                notes.append(f"created numbering system “{wanted_label}”")
-            response = record(
-                numbering_system_label=wanted_label,
-                answers=answers,
-                note=note,
-                status=ResponseStatus.PUBLISHED,
-                sequence=sequence,
+            response = _record_published(
+                record, office=office, sequence=sequence, label=label, answers=answers, note=note, notes=notes
             )
         elif _is_placeholder(response):
-            notes.append(f"filled the placeholder of response {sequence}")
-            system = response.numbering_system
-            # A placeholder's system has a made-up name: the page's label replaces it, unless
-            # the office has a system of that name (from an earlier round), which then takes
-            # the response.
-            if (
-                label
-                and system.label.lower() != label.lower()
-                and not NumberingSystem.objects.filter(office=office, label__iexact=label).exists()
-            ):
-                notes.append(f"renamed numbering system “{system.label}” to “{label}”")
-                system.label = label
-                system.save(update_fields=["label"])
-            response, _ = response_overwrite_for_office(
-                response=response,
-                answers=answers,
-                user=user,
-                note=note,
-                status=ResponseStatus.PUBLISHED,
-                numbering_system_label=label,
+            response = _fill_placeholder(
+                response, office=office, label=label, answers=answers, note=note, user=user, notes=notes
             )
-            if response.numbering_system_id != system.pk and not system.responses.exists():
-                system.delete()
         else:
             raise PageImportError(
                 f"{office.code} already has response {sequence} in the round “{survey_round}” "
                 f"(“{response.numbering_system.label}”, {response.get_status_display().lower()}); "
                 "nothing was overwritten"
             )
-        Attachment.objects.bulk_create(
-            Attachment(
-                response=response,
-                question_id=qid,
-                token=secrets.token_hex(16),
-                original_name=name[:200],
-                uploaded_by=user,
-            )
-            for qid, name in attachments
-        )
-        for k in range(1, total + 1):
-            if k == sequence or k in existing:
-                continue
-            placeholder = record(
-                numbering_system_label=DEFAULT_LABEL.format(n=k),
-                answers={},
-                note=f"{PLACEHOLDER_NOTE}: response {k} of {total} named on {source}, not imported",
-                sequence=k,
-            )
-            notes.append(
-                f"created an empty draft for response {k} of {total} (“{placeholder.numbering_system.label}”), "
-                "not on the page"
-            )
+        _attach_by_name(response, attachments, user)
+        _record_placeholders(record, sequence=sequence, total=total, existing=existing, source=source, notes=notes)
     except WorkflowError as exc:
         raise PageImportError(str(exc)) from None
     count = SurveyResponse.objects.filter(round=survey_round, office=office).count()
     if count != total:
         notes.append(f"the round now holds {count} responses of {office.code}; the page counts {total}")
     return response, notes
+
+
+def _record_published(
+    record: Callable[..., SurveyResponse],
+    *,
+    office: Office,
+    sequence: int,
+    label: str | None,
+    answers: Mapping[str, Any],
+    note: str,
+    notes: list[str],
+) -> SurveyResponse:
+    """A new published response, under the page's numbering system (created if need be)."""
+    wanted_label = label or DEFAULT_LABEL.format(n=sequence)
+    if not NumberingSystem.objects.filter(office=office, label__iexact=wanted_label).exists():
+        notes.append(f"created numbering system “{wanted_label}”")
+    return record(
+        numbering_system_label=wanted_label,
+        answers=answers,
+        note=note,
+        status=ResponseStatus.PUBLISHED,
+        sequence=sequence,
+    )
+
+
+def _fill_placeholder(
+    response: SurveyResponse,
+    *,
+    office: Office,
+    label: str | None,
+    answers: Mapping[str, Any],
+    note: str,
+    user: User | None,
+    notes: list[str],
+) -> SurveyResponse:
+    """The placeholder of an earlier import, given the page's answers and published."""
+    notes.append(f"filled the placeholder of response {response.sequence}")
+    system = response.numbering_system
+    # A placeholder's system has a made-up name: the page's label replaces it, unless
+    # the office has a system of that name (from an earlier round), which then takes
+    # the response.
+    if (
+        label
+        and system.label.lower() != label.lower()
+        and not NumberingSystem.objects.filter(office=office, label__iexact=label).exists()
+    ):
+        notes.append(f"renamed numbering system “{system.label}” to “{label}”")
+        system.label = label
+        system.save(update_fields=["label"])
+    response, _ = response_overwrite_for_office(
+        response=response,
+        answers=answers,
+        user=user,
+        note=note,
+        status=ResponseStatus.PUBLISHED,
+        numbering_system_label=label,
+    )
+    if response.numbering_system_id != system.pk and not system.responses.exists():
+        system.delete()
+    return response
+
+
+def _attach_by_name(response: SurveyResponse, attachments: Iterable[tuple[str, str]], user: User | None) -> None:
+    """The page's attachments, known by name only (the page does not hold the files)."""
+    Attachment.objects.bulk_create(
+        Attachment(
+            response=response,
+            question_id=qid,
+            token=secrets.token_hex(16),
+            original_name=name[:200],
+            uploaded_by=user,
+        )
+        for qid, name in attachments
+    )
+
+
+def _record_placeholders(
+    record: Callable[..., SurveyResponse],
+    *,
+    sequence: int,
+    total: int,
+    existing: Mapping[int, SurveyResponse],
+    source: str,
+    notes: list[str],
+) -> None:
+    """Empty drafts for the responses 1 … total the page counts that the round does not hold."""
+    for k in range(1, total + 1):
+        if k == sequence or k in existing:
+            continue
+        placeholder = record(
+            numbering_system_label=DEFAULT_LABEL.format(n=k),
+            answers={},
+            note=f"{PLACEHOLDER_NOTE}: response {k} of {total} named on {source}, not imported",
+            sequence=k,
+        )
+        notes.append(
+            f"created an empty draft for response {k} of {total} (“{placeholder.numbering_system.label}”), "
+            "not on the page"
+        )
 
 
 # --- a whole page --------------------------------------------------------------------------
@@ -967,7 +1072,11 @@ def import_page(
     """Read one page into the round; nothing is written if anything fails (or on a dry run)."""
     result = PageImport(source=source)
     edition = survey_round.edition.structure
-    page = read_page(text, edition, source=source)
+    try:
+        page = read_page(text, edition, source=source)
+    except PageImportError as exc:
+        result.problems.append(str(exc))
+        return result
     result.mapped = mapped = map_page(page, edition)
     result.problems.extend(mapped.problems)
     if page.year is not None and page.year != survey_round.year:

@@ -238,6 +238,15 @@ class _Checker:
                 self.fail(where, "text entries must map language codes to strings")
 
     def check(self) -> None:
+        self.front_matter()
+        known_examples = self.help_examples()
+        for i, ins in enumerate(self.d.get("instructions") or ()):
+            self.text(f"instructions[{i}].heading", ins.get("heading"))
+            self.example_refs(f"instructions[{i}]", ins.get("examples"), known_examples)
+        self.sections(known_examples)
+
+    def front_matter(self) -> None:
+        """The definition's format, identity, year, title and introduction."""
         d = self.d
         if not isinstance(d, Mapping):
             self.fail("(top)", "the definition must be a JSON object")
@@ -251,7 +260,10 @@ class _Checker:
         self.text("title", d.get("title"))
         for i, p in enumerate(d.get("introduction") or ()):
             self.text(f"introduction[{i}]", p)
-        examples = d.get("examples") or []
+
+    def help_examples(self) -> set[int]:
+        """The help examples, numbered without gaps; returns their numbers."""
+        examples = self.d.get("examples") or []
         numbers = [e.get("number") for e in examples]
         if numbers != list(range(1, len(numbers) + 1)):
             self.fail("examples", "examples must be numbered 1, 2, 3 … without gaps")
@@ -259,11 +271,11 @@ class _Checker:
             self.text(f"examples[{e['number']}].title", e.get("title"))
             for j, b in enumerate(e.get("body") or ()):
                 self.text(f"examples[{e['number']}].body[{j}]", b)
-        known_examples = set(numbers)
-        for i, ins in enumerate(d.get("instructions") or ()):
-            self.text(f"instructions[{i}].heading", ins.get("heading"))
-            self.example_refs(f"instructions[{i}]", ins.get("examples"), known_examples)
-        sections = d.get("sections")
+        return set(numbers)
+
+    def sections(self, known_examples: set[int]) -> None:
+        """The sections, each with a unique id, and their questions in order."""
+        sections = self.d.get("sections")
         if not isinstance(sections, list) or not sections:
             self.fail("sections", "a non-empty list is required")
         section_ids = set()
@@ -321,29 +333,39 @@ class _Checker:
     def condition(self, where: str, cond: Any) -> None:
         if cond is None:
             return
-        if not isinstance(cond, Mapping) or len(cond) != 1:
-            self.fail(where, f"a condition is an object with exactly one operator (got {cond!r})")
-        ((op, arg),) = cond.items()
-        if op not in CONDITION_OPERATORS:
-            self.fail(where, f"unknown condition operator {op!r}")
+        op, arg = self.operator(where, cond)
         if op in ("all", "any"):
             if not isinstance(arg, list) or not arg:
                 self.fail(where, f"{op} takes a non-empty list")
             for sub in arg:
                 self.condition(where, sub)
-            return
-        if op == "not":
+        elif op == "not":
             self.condition(where, arg)
-            return
+        else:
+            self.comparison(where, op, arg)
+
+    def operator(self, where: str, cond: Any) -> tuple[str, Any]:
+        """The one operator of a condition, and what it applies to."""
+        if not isinstance(cond, Mapping) or len(cond) != 1:
+            self.fail(where, f"a condition is an object with exactly one operator (got {cond!r})")
+        ((op, arg),) = cond.items()
+        if op not in CONDITION_OPERATORS:
+            self.fail(where, f"unknown condition operator {op!r}")
+        return op, arg
+
+    def comparison(self, where: str, op: str, arg: Any) -> None:
+        """answered, eq, in, has: they name an earlier question; eq, in and has compare it with codes of its own."""
         ref = arg if op == "answered" else (arg[0] if isinstance(arg, list) and len(arg) == 2 else None)
         if ref not in self.seen:
             self.fail(where, f"condition refers to {ref!r}, which is not an earlier question")
-        if op == "answered":
-            return
+        if op != "answered":
+            self.compared_codes(where, op, ref, arg[1])
+
+    def compared_codes(self, where: str, op: str, ref: str, compared: Any) -> None:
         target = self.seen[ref]
         codes = {c["code"] for c in target.get("choices") or ()} if target["type"] != "yesno" else set(YESNO_CODES)
-        values = arg[1] if op == "in" else [arg[1]]
-        if op == "in" and not isinstance(arg[1], list):
+        values = compared if op == "in" else [compared]
+        if op == "in" and not isinstance(compared, list):
             self.fail(where, "in takes a question id and a list of codes")
         if op == "has" and target["type"] != "multi":
             self.fail(where, f"has applies to multi questions; {ref} is {target['type']}")

@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from surveys.reports.tables import Kind, Report, Scope, Table
+from surveys.reports.tables import Cell, Column, Kind, Report, Scope, Table
 from surveys.table_files import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, Style, Styled, XlsxBook, csv_bytes, csv_chunks
 
 
@@ -100,33 +100,39 @@ CENTER = Style(horizontal="center", vertical="top")
 def export_xlsx(report: Report, table_id: str | None) -> Export:
     book = XlsxBook()
     for table in _tables(report, table_id):
-        sheet = book.sheet(table.sheet_name[:31], widths=[XLSX_WIDTHS[column.kind] for column in table.columns])
-        sheet.append([Styled(table.title, TITLE)])
-        sheet.append([f"{report.title} — {report.scope_label}"])
-        groups, labels = header_lines(table)
-        if groups:
-            sheet.append([Styled(g, HEADER) for g in groups])
-        sheet.append([Styled(text, HEADER) for text in labels])
-        for row in table.rows:
-            out: list = []
-            for column, cell in zip(table.columns, row.cells, strict=True):
-                if cell.note:
-                    out.append(Styled(cell.value, WRAP, note=cell.note))
-                elif column.kind == Kind.MARK:
-                    out.append(Styled(cell.value, CENTER))
-                elif isinstance(cell.value, str) and "\n" in cell.value:
-                    out.append(Styled(cell.value, WRAP))
-                else:
-                    out.append(cell.value)
-            sheet.append(out)
-        for totals in table.totals:
-            sheet.append([Styled(totals.label if i == 0 else value, TOTALS) for i, value in enumerate(totals.values)])
-        texts = [*table.notes, table.legend] if table.legend else table.notes
-        if texts:
-            sheet.append([])
-            for text in texts:
-                sheet.append([text])
+        _xlsx_sheet(book, report, table)
     return Export(book.to_bytes(), XLSX_CONTENT_TYPE, filename(report, "xlsx", table_id))
+
+
+def _xlsx_sheet(book: XlsxBook, report: Report, table: Table) -> None:
+    """One table on a sheet of its own: title, scope, header rows, rows, totals, then notes."""
+    sheet = book.sheet(table.sheet_name[:31], widths=[XLSX_WIDTHS[column.kind] for column in table.columns])
+    sheet.append([Styled(table.title, TITLE)])
+    sheet.append([f"{report.title} — {report.scope_label}"])
+    groups, labels = header_lines(table)
+    if groups:
+        sheet.append([Styled(g, HEADER) for g in groups])
+    sheet.append([Styled(text, HEADER) for text in labels])
+    for row in table.rows:
+        sheet.append([_xlsx_cell(column, cell) for column, cell in zip(table.columns, row.cells, strict=True)])
+    for totals in table.totals:
+        sheet.append([Styled(totals.label if i == 0 else value, TOTALS) for i, value in enumerate(totals.values)])
+    texts = [*table.notes, table.legend] if table.legend else table.notes
+    if texts:
+        sheet.append([])
+        for text in texts:
+            sheet.append([text])
+
+
+def _xlsx_cell(column: Column, cell: Cell) -> Styled | str | int:
+    """A cell's value, styled when it has a note (then a comment), is a mark, or runs over lines."""
+    if cell.note:
+        return Styled(cell.value, WRAP, note=cell.note)
+    if column.kind == Kind.MARK:
+        return Styled(cell.value, CENTER)
+    if isinstance(cell.value, str) and "\n" in cell.value:
+        return Styled(cell.value, WRAP)
+    return cell.value
 
 
 def header_lines(table: Table) -> tuple[list[str], list[str]]:

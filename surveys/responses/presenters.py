@@ -313,6 +313,47 @@ def questionnaire_form(
         )
 
 
+def questionnaire_form_page(
+    response: SurveyResponse,
+    answers: Mapping[str, Any],
+    *,
+    show_errors: bool,
+    confirmed: list[str] | None,
+    language: str = "en",
+) -> dict:
+    """The questionnaire form of a response, filled with ``answers`` (saved or posted)."""
+    edition = response.round.edition.structure
+    evaluation = evaluate(edition, answers)
+    comments = selectors.comments_by_question(response)
+    sections = questionnaire_form(
+        edition,
+        answers,
+        evaluation,
+        show_errors=show_errors,
+        comments=comments,
+        confirmed=confirmed,
+        language=language,
+    )
+    errors = [(item, error) for section in sections for item in section.items for error in item.errors if show_errors]
+    return {
+        "response": response,
+        "general_comments": comments.get("", []),
+        "prefilled_from": response.prefilled_from,
+        "edition": edition,
+        "sections": sections,
+        "errors": errors,
+        "required_left": len(evaluation.required_unanswered),
+        "conditions": edition.conditions(),
+        "parts_sources": edition.parts_sources(),
+        "order": [q.id for q in edition.questions],
+        "max_attachment": settings.WIPOSTAD_MAX_ATTACHMENT_BYTES,
+        "attachments": list(response.attachments.all()),
+        "intro": [tr_text(p, language) for p in edition.introduction],
+        "examples": edition.examples,
+        "heading": f"{response.office.name}: {response.numbering_system.label}",
+    }
+
+
 def _questionnaire_form(
     edition: Edition,
     answers: Mapping[str, Any],

@@ -3,7 +3,9 @@ and its history, attachments. Thin: scoped fetch → parse → service → rende
 
 from __future__ import annotations
 
-from django.conf import settings
+from dataclasses import dataclass, field
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,14 +22,12 @@ from surveys.models import (
     SurveyRound,
 )
 from surveys.permissions import may, office_of, office_rows
-from surveys.questionnaire.edition import tr_text
-from surveys.questionnaire.engine import evaluate
 from surveys.questionnaire.form_fields import answers_from_form
 from surveys.responses import selectors
 from surveys.responses.attachments import attachment_remove, response_save_with_attachments
 from surveys.responses.display import status_label
 from surveys.responses.forms import NumberingSystemForm
-from surveys.responses.presenters import history_page, page_language, questionnaire_form, response_page
+from surveys.responses.presenters import history_page, page_language, questionnaire_form_page, response_page
 from surveys.responses.selectors import get_response_for_user_or_404
 from surveys.responses.services import numbering_system_create, response_start
 from surveys.review.workflow import allowed_actions, response_submit
@@ -88,6 +88,20 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "surveys/response_detail.html", context)
 
 
+@dataclass
+class _FormState:
+    """What the questionnaire form shows: the answers, and how the last save went."""
+
+    answers: dict[str, Any]
+    # The version the person is editing: after a refused save it stays the one they
+    # loaded, so saving the same page again is refused again instead of overwriting.
+    version: int
+    status: int = 200
+    show_errors: bool = False
+    unconfirmed: list[str] = field(default_factory=list)
+    conflict: str | None = None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -101,100 +115,86 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
             % {"status": status_label(response.status).lower()},
         )
         return redirect("surveys:response_detail", pk=response.pk)
-    edition = response.round.edition.structure
-    answers = {**response.set_aside_answers, **response.answers}
-    show_errors = False
-    unconfirmed: list[str] = []
-    conflict = None
-    status = 200
-    # The version the person is editing: after a refused save it stays the one they
-    # loaded, so saving the same page again is refused again instead of overwriting.
-    form_version = response.version
     if request.method == "POST":
-        answers = answers_from_form(edition, request.POST)
-        try:
-            form_version = int(request.POST.get("version", ""))
-        except ValueError:
-            form_version = -1
-        try:
-            response_save_with_attachments(
-                response=response,
-                answers=answers,
-                user=request.user,
-                expected_version=form_version,
-                remove=request.POST.getlist("remove_attachment"),
-                upload=request.FILES.get("attachment"),
-                confirmed_sections=request.POST.getlist("confirm_section") if response.prefilled_from_id else None,
-            )
-        except NotAllowed as exc:
-            raise PermissionDenied(str(exc)) from None
-        except ResponseConflict as exc:
-            conflict = str(exc)
-            status = 409
-        except WorkflowError as exc:
-            messages.error(request, str(exc))
-            status = 400
-        else:
-            form_version = response.version
-            if request.POST.get("action") == "submit":
-                try:
-                    response_submit(response=response, user=request.user)
-                except ResponseInvalid as exc:
-                    show_errors = True
-                    unconfirmed = exc.unconfirmed
-                    status = 400
-                except WorkflowError as exc:
-                    messages.error(
-                        request,
-                        _("Your answers were saved as a draft, but not submitted: %(reason)s") % {"reason": exc},
-                    )
-                    status = 403 if isinstance(exc, NotAllowed) else 400
-                else:
-                    messages.success(request, _("Thank you: the response has been submitted. It is now read-only."))
-                    return redirect("surveys:response_detail", pk=response.pk)
-            else:
-                messages.success(request, _("Draft saved."))
-                anchor = request.POST.get("anchor", "")
-                safe = anchor if anchor.replace("-", "").replace("_", "").isalnum() else ""
-                return redirect(f"{request.path}#{safe}" if safe else request.path)
-    evaluation = evaluate(edition, answers)
-    comments = selectors.comments_by_question(response)
-    confirmed = None
-    if response.prefilled_from_id:
-        confirmed = request.POST.getlist("confirm_section") if request.method == "POST" else response.confirmed_sections
-    language = page_language()
-    sections = questionnaire_form(
-        edition,
-        answers,
-        evaluation,
-        show_errors=show_errors,
-        comments=comments,
-        confirmed=confirmed,
-        language=language,
+        state = _save_posted_form(request, response)
+        if isinstance(state, HttpResponse):
+            return state
+        confirmed = request.POST.getlist("confirm_section")
+    else:
+        state = _FormState(answers={**response.set_aside_answers, **response.answers}, version=response.version)
+        confirmed = response.confirmed_sections
+    context = questionnaire_form_page(
+        response,
+        state.answers,
+        show_errors=state.show_errors,
+        confirmed=confirmed if response.prefilled_from_id else None,
+        language=page_language(),
     )
-    errors = [(item, error) for section in sections for item in section.items for error in item.errors if show_errors]
-    context = {
-        "response": response,
-        "form_version": form_version,
-        "can_submit": "submit" in allowed_actions(response, request.user),
-        "unconfirmed": unconfirmed,
-        "general_comments": comments.get("", []),
-        "prefilled_from": response.prefilled_from,
-        "edition": edition,
-        "sections": sections,
-        "errors": errors,
-        "conflict": conflict,
-        "required_left": len(evaluation.required_unanswered),
-        "conditions": edition.conditions(),
-        "parts_sources": edition.parts_sources(),
-        "order": [q.id for q in edition.questions],
-        "max_attachment": settings.WIPOSTAD_MAX_ATTACHMENT_BYTES,
-        "attachments": list(response.attachments.all()),
-        "intro": [tr_text(p, language) for p in edition.introduction],
-        "examples": edition.examples,
-        "heading": f"{response.office.name}: {response.numbering_system.label}",
-    }
-    return render(request, "surveys/response_form.html", context, status=status)
+    context.update(
+        form_version=state.version,
+        can_submit="submit" in allowed_actions(response, request.user),
+        unconfirmed=state.unconfirmed,
+        conflict=state.conflict,
+    )
+    return render(request, "surveys/response_form.html", context, status=state.status)
+
+
+def _save_posted_form(request: HttpRequest, response: SurveyResponse) -> _FormState | HttpResponse:
+    """Save the posted answers, then submit them if asked: the page to go to, or the form to show again."""
+    answers = answers_from_form(response.round.edition.structure, request.POST)
+    state = _FormState(answers=answers, version=_posted_version(request))
+    try:
+        response_save_with_attachments(
+            response=response,
+            answers=state.answers,
+            user=request.user,
+            expected_version=state.version,
+            remove=request.POST.getlist("remove_attachment"),
+            upload=request.FILES.get("attachment"),
+            confirmed_sections=request.POST.getlist("confirm_section") if response.prefilled_from_id else None,
+        )
+    except NotAllowed as exc:
+        raise PermissionDenied(str(exc)) from None
+    except ResponseConflict as exc:
+        state.conflict, state.status = str(exc), 409
+        return state
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+        state.status = 400
+        return state
+    state.version = response.version
+    if request.POST.get("action") == "submit":
+        return _submit_saved(request, response, state)
+    messages.success(request, _("Draft saved."))
+    anchor = request.POST.get("anchor", "")
+    safe = anchor if anchor.replace("-", "").replace("_", "").isalnum() else ""
+    return redirect(f"{request.path}#{safe}" if safe else request.path)
+
+
+def _posted_version(request: HttpRequest) -> int:
+    """The version of the response the posted form was loaded with (-1 when it does not say)."""
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return -1
+
+
+def _submit_saved(request: HttpRequest, response: SurveyResponse, state: _FormState) -> _FormState | HttpResponse:
+    """Submit the answers just saved: the response's page, or the form again with why not."""
+    try:
+        response_submit(response=response, user=request.user)
+    except ResponseInvalid as exc:
+        state.show_errors, state.unconfirmed, state.status = True, exc.unconfirmed, 400
+        return state
+    except WorkflowError as exc:
+        messages.error(
+            request,
+            _("Your answers were saved as a draft, but not submitted: %(reason)s") % {"reason": exc},
+        )
+        state.status = 403 if isinstance(exc, NotAllowed) else 400
+        return state
+    messages.success(request, _("Thank you: the response has been submitted. It is now read-only."))
+    return redirect("surveys:response_detail", pk=response.pk)
 
 
 @login_required

@@ -555,6 +555,42 @@ def test_truncated_html_page_fails(client, office_a_respondent, make_response, m
     assert not SurveyResponse.objects.filter(round=other_round).exists()
 
 
+def test_own_page_without_optional_end_tags_reimports_identically(
+    client, office_b_respondent, make_response, other_round, tmp_path
+):
+    # HTML lets a page leave out the end of paragraphs, list items, cells and rows; the
+    # parser closes them where the next one starts.
+    make_response(office_b_respondent, EP_RICH, label="European patents", publish=True)
+    path = Path(rendered(client, "ep-001", tmp_path))
+    html = path.read_text()
+    for end_tag in ("</p>", "</li>", "</td>", "</th>", "</tr>", "</thead>", "</tbody>"):
+        html = html.replace(end_tag, "")
+    path.write_text(html, encoding="utf-8")
+
+    output = run(str(path), "--round", other_round.slug)
+
+    assert SurveyResponse.objects.get(round=other_round, office_id="EP", sequence=1).answers == EP_RICH
+    assert "not mapped" not in output
+
+
+def test_html_page_nested_beyond_what_the_parser_reads_fails(survey_round, tmp_path):
+    depth = 5000
+    page = write(
+        tmp_path,
+        "deep.html",
+        "<html><body><main><h1>Response 1 of 1 submitted by Republic of Moldova in 2012</h1>\n"
+        + "<div>" * depth
+        + "<p>Question 1</p>"
+        + "</div>" * depth
+        + "</main></body></html>",
+    )
+
+    output, _ = run_failing(page, "--round", ROUND)
+
+    assert "line 2: the HTML cannot be read from here on" in output
+    assert SurveyResponse.objects.count() == 0
+
+
 def test_plain_html_without_our_markup_reads_like_text(edition_structure):
     # The 2012 text wrapped in paragraphs and list items, as a saved web page would be.
     body = []
@@ -589,6 +625,48 @@ def test_html_lines_keep_line_breaks_and_skip_review_parts():
         Line(1, "B", "bullet"),
         Line(1, "", "table", headers=("H1", "H2"), rows=(("x", ""),)),
     ]
+
+
+def test_html_lines_recover_unclosed_and_stray_tags():
+    html = (
+        "<main><h2>Types</h2>\n"
+        "<div data-question='q1a'><p class='q-text'>a) Which types?\n"
+        "<ul><li>Patents<li>Trade&shy;marks</ul>\n"
+        "<p class='answer'>one<br>two</span></b>\n"
+        "<table><thead><tr><th>Part<th>Length<tbody><tr><td>Year<td>4<tr><td>Serial<td>6</table>\n"
+        "<p class='answer'>cut off"
+    )
+
+    lines = lines_from_html(html)
+
+    assert lines == [
+        Line(1, "Types", "section"),
+        Line(2, "a) Which types?", "question", "q1a"),
+        Line(3, "Patents", "bullet", "q1a"),
+        Line(3, "Trade\u00admarks", "bullet", "q1a"),
+        Line(4, "one\ntwo", "answer", "q1a"),
+        Line(5, "", "table", headers=("Part", "Length"), rows=(("Year", "4"), ("Serial", "6"))),
+        Line(6, "cut off", "answer", "q1a"),
+    ]
+
+
+@pytest.mark.parametrize("html", ["", " \n ", "<!-- nothing here -->", "<html><body></body></html>", "<main>\n</main>"])
+def test_html_lines_of_an_empty_page(html):
+    assert lines_from_html(html) == []
+
+
+@pytest.mark.parametrize(
+    "declaration",
+    ['<meta charset="windows-1252">', '<meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1">'],
+)
+def test_html_lines_ignore_the_charset_a_page_declares(declaration):
+    # The file is decoded (UTF-8) before it is parsed: what the page says of its encoding
+    # must not decode it again.
+    html = f"<html><head>{declaration}</head><body><main><p class='answer'>Moldôva – “Ştiinţa”</p></main></body></html>"
+    xhtml = '<?xml version="1.0" encoding="ISO-8859-1"?>\n' + html
+
+    assert lines_from_html(html) == [Line(1, "Moldôva – “Ştiinţa”", "answer")]
+    assert lines_from_html(xhtml) == [Line(2, "Moldôva – “Ştiinţa”", "answer")]
 
 
 def test_norm_ignores_case_punctuation_and_quotes():
