@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Test processes: one per core by default; `make test TEST_WORKERS=0` runs in one process.
+TEST_WORKERS ?= auto
 # The lock (runtime and development dependencies, every package pinned with its hashes);
 # the stamp is named after its content, so any change to the lock installs again.
 LOCK := requirements.txt
@@ -57,7 +59,7 @@ run: data translations
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install translations $(AXE)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
