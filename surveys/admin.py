@@ -28,6 +28,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy, ngettext
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 from import_export.forms import ExportForm
@@ -43,6 +44,7 @@ from surveys.models import (
     Invitation,
     Membership,
     NumberingSystem,
+    OutgoingMail,
     QuestionnaireEdition,
     ResponseEvent,
     ResponseRevision,
@@ -55,6 +57,7 @@ from surveys.questionnaire.edition import Edition, tr
 from surveys.questionnaire.engine import evaluate
 from surveys.responses.display import STATE_LABELS, Display, display_answer
 from surveys.responses.services import numbering_system_create
+from surveys.review.mail import send_again
 from surveys.review.workflow import WORKFLOW_ACTIONS, comment_add
 from surveys.table_files import csv_bytes, table_xlsx
 
@@ -591,6 +594,38 @@ class AttachmentAdmin(ReadOnly, admin.ModelAdmin):
     @admin.display(description="File stored", boolean=True)
     def stored(self, obj: Attachment) -> bool:
         return bool(obj.file)
+
+
+@admin.register(OutgoingMail)
+class OutgoingMailAdmin(ReadOnly, admin.ModelAdmin):
+    """Every e-mail the site sent or tried to send; what failed can be sent again."""
+
+    list_display = ("created_at", "subject", "to", "status", "attempts", "last_error", "sent_at")
+    list_filter = ("status",)
+    search_fields = ("subject", "recipients", "last_error")
+    fields = ("subject", "to", "body", "status", "attempts", "last_error", "created_at", "last_attempt_at", "sent_at")
+    readonly_fields = fields
+    actions = ["send_again"]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_view_permission(request, obj) and may(request.user, "surveys.resend_mail")
+
+    def has_resend_permission(self, request: HttpRequest) -> bool:
+        return may(request.user, "surveys.resend_mail")
+
+    @admin.display(description=gettext_lazy("recipients"))
+    def to(self, obj: OutgoingMail) -> str:
+        return ", ".join(obj.recipients)
+
+    @admin.action(description=gettext_lazy("Send again"), permissions=["resend"])
+    def send_again(self, request: HttpRequest, queryset: QuerySet) -> None:
+        queued = send_again(list(queryset))
+        self.message_user(
+            request,
+            ngettext("%(n)d e-mail queued to be sent again.", "%(n)d e-mails queued to be sent again.", queued)
+            % {"n": queued},
+            messages.SUCCESS,
+        )
 
 
 # --- the ST.3 offices, exported by the shared writer ------------------------------------

@@ -168,6 +168,8 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "surveys.remind_offices": is_secretariat,
     # Report figures from responses not yet published (accepted; submitted on request).
     "surveys.view_unpublished_figures": is_secretariat,
+    # E-mail the site sent or failed to send: the list (admin) and sending one again.
+    "surveys.resend_mail": is_secretariat,
 }
 
 for _name, _predicate in PERMISSIONS.items():
@@ -238,6 +240,7 @@ SECRETARIAT_MODEL_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "surveys.responseevent": ("view",),
     "surveys.reviewcomment": ("view", "add"),
     "surveys.attachment": ("view",),
+    "surveys.outgoingmail": ("view",),
 }
 
 

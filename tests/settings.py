@@ -8,3 +8,6 @@ suite exercises the settings that production reads from the environment.
 from wipostad.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Background tasks (e-mail) run at once, in the test's own process and transaction.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -44,3 +44,66 @@ def test_defaults_to_sqlite_and_reads_postgres_urls():
     assert _import_settings(DJANGO_DEBUG="1").stdout.split() == ["True", "django.db.backends.sqlite3"]
     result = _import_settings(DJANGO_SECRET_KEY="k", DATABASE_URL="postgres://u:p@127.0.0.1:5432/d")
     assert result.stdout.split() == ["False", "django.db.backends.postgresql"]
+
+
+def _mail_settings(**env):
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "EMAIL_URL"))}
+    code = (
+        "import json, wipostad.settings as s; print(json.dumps([s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, "
+        "s.EMAIL_HOST_USER, s.EMAIL_HOST_PASSWORD, s.EMAIL_USE_TLS, s.EMAIL_USE_SSL, s.EMAIL_TIMEOUT]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**base, "DJANGO_DEBUG": "1", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return result
+
+
+def test_mail_settings_from_email_url():
+    import json
+
+    result = _mail_settings(EMAIL_URL="smtp+tls://mailer:p%40ss@mail.example.org:587")
+    assert json.loads(result.stdout) == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "mail.example.org",
+        587,
+        "mailer",
+        "p@ss",
+        True,
+        False,
+        30,
+    ]
+    result = _mail_settings(EMAIL_URL="smtp+ssl://m:pw@smtp.example.org:465", DJANGO_EMAIL_TIMEOUT="20")
+    assert json.loads(result.stdout)[1:] == ["smtp.example.org", 465, "m", "pw", False, True, 20]
+
+
+def test_mail_settings_one_by_one():
+    import json
+
+    result = _mail_settings(
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        DJANGO_EMAIL_HOST="relay.example.org",
+        DJANGO_EMAIL_PORT="2525",
+        DJANGO_EMAIL_HOST_USER="u",
+        DJANGO_EMAIL_HOST_PASSWORD="secret",
+        DJANGO_EMAIL_USE_TLS="1",
+        DJANGO_EMAIL_TIMEOUT="15",
+    )
+    assert json.loads(result.stdout)[1:] == ["relay.example.org", 2525, "u", "secret", True, False, 15]
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"EMAIL_URL": "pigeon://loft"}, "EMAIL_URL could not be understood"),
+        ({"DJANGO_EMAIL_USE_TLS": "1", "DJANGO_EMAIL_USE_SSL": "1"}, "not both"),
+    ],
+)
+def test_bad_mail_settings_fail_loudly(env, message):
+    result = _mail_settings(**env)
+    assert result.returncode != 0
+    assert message in result.stderr

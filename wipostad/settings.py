@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -74,6 +75,8 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "rules",
+    "django_tasks",
+    "django_tasks_db",
     "standards",
     "surveys",
 ]
@@ -243,8 +246,57 @@ SPECTACULAR_SETTINGS = {
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
-EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+
+def _email_url_settings() -> dict:
+    """EMAIL_* settings from EMAIL_URL (e.g. smtp+tls://user:password@host:587), or none."""
+    raw = os.environ.get("EMAIL_URL", "").strip()
+    if not raw:
+        return {}
+    try:
+        parsed = environ.Env.email_url_config(raw)
+    except Exception as exc:  # the library raises several types for bad URLs
+        raise ImproperlyConfigured(f"EMAIL_URL could not be understood: {exc}") from None
+    timeout = (parsed.pop("OPTIONS", None) or {}).get("TIMEOUT")
+    return {key: value for key, value in {**parsed, "EMAIL_TIMEOUT": timeout}.items() if value is not None}
+
+
+# E-mail: EMAIL_URL, or one variable per setting; a variable that is set wins over the URL.
+_email = _email_url_settings()
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND", _email.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", _email.get("EMAIL_HOST", "localhost"))
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", _email.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", _email.get("EMAIL_HOST_USER", ""))
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", _email.get("EMAIL_HOST_PASSWORD", ""))
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", _email.get("EMAIL_USE_TLS", False))
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", _email.get("EMAIL_USE_SSL", False))
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "E-mail: use STARTTLS (DJANGO_EMAIL_USE_TLS, smtp+tls://) or TLS from the start "
+        "(DJANGO_EMAIL_USE_SSL, smtp+ssl://), not both."
+    )
+# Seconds to wait for the mail server; without it a hung server would hold a worker forever.
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", _email.get("EMAIL_TIMEOUT") or 30)
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "wipostad@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background tasks (django-tasks): e-mail is sent by a task after the step commits.
+# "database": tasks wait in the database for `manage.py db_worker` (production);
+# "immediate": they run at once in the process that queues them (development, tests).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_tasks_backend = os.environ.get("WIPOSTAD_TASKS_BACKEND", "immediate" if DEBUG else "database").strip().lower()
+if _tasks_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"WIPOSTAD_TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)} (got {_tasks_backend!r})."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks_backend]}}
+# How many times a message is tried before it is shown as failed (the tries are spaced
+# out: 1 minute, then 4, 16 …); the secretariat can send it again from the admin.
+WIPOSTAD_MAIL_ATTEMPTS = env_int("WIPOSTAD_MAIL_ATTEMPTS", 3)
 
 LOGGING = {
     "version": 1,

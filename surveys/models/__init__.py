@@ -5,6 +5,7 @@ The models live in one module per subject; this package only gathers them.
 
 from surveys.models.accounts import SECRETARIAT_GROUP, Membership, SignInFailure
 from surveys.models.editions import QuestionnaireEdition
+from surveys.models.mail import OutgoingMail
 from surveys.models.responses import (
     EDITABLE_STATUSES,
     PUBLIC_STATUSES,
@@ -29,6 +30,7 @@ __all__ = [
     "Membership",
     "NumberingSystem",
     "NumberingSystemQuerySet",
+    "OutgoingMail",
     "QuestionnaireEdition",
     "SurveyResponse",
     "ResponseEvent",

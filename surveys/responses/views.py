@@ -203,8 +203,23 @@ def attachment_download(request: HttpRequest, pk: int, token: str) -> HttpRespon
     attachment = get_object_or_404(Attachment, response=response, token=token)
     if not attachment.file:
         raise Http404(_("Only the name of this attachment is on record; the file itself is not held."))
+    try:
+        stored = attachment.file.open("rb")
+    except FileNotFoundError:
+        return render(
+            request,
+            "404.html",
+            {
+                "message": _(
+                    "The file “%(name)s” is missing from the server. Ask the International Bureau to restore it "
+                    "from a backup."
+                )
+                % {"name": attachment.original_name}
+            },
+            status=404,
+        )
     return FileResponse(
-        attachment.file.open("rb"),
+        stored,
         as_attachment=True,
         filename=attachment.original_name,
         content_type=attachment.content_type or "application/octet-stream",

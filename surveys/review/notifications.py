@@ -1,25 +1,23 @@
 """E-mails about responses: to the office when the secretariat returns or accepts, to the
 secretariat when an office submits, and reminders from the round dashboard.
 
-Sent after the transaction commits (a rolled-back step sends nothing); the backend
-comes from the environment (console by default, SMTP in production).
+Each message is recorded in the step's transaction and sent by a background task after
+it commits (surveys/review/mail.py): a rolled-back step sends nothing, and a mail server
+that fails is recorded and retried, never shown to the person who took the step.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from surveys.models import Invitation, SurveyResponse
+from surveys.models import Invitation, OutgoingMail, SurveyResponse
 from surveys.permissions import office_members, secretariat_members
-
-log = logging.getLogger(__name__)
+from surveys.review.mail import queue_mail
 
 
 def _office_addresses(office_id: str) -> list[str]:
@@ -32,11 +30,8 @@ def _secretariat_addresses() -> list[str]:
     return sorted(set(users.values_list("email", flat=True)))
 
 
-def _send(subject: str, body: str, recipients: list[str]) -> int:
-    if not recipients:
-        log.info("no recipient for %r", subject)
-        return 0
-    return send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
+def _send(subject: str, body: str, recipients: list[str]) -> OutgoingMail | None:
+    return queue_mail(subject, body, recipients)
 
 
 def _in_every_language(write: Callable[[], str]) -> str:
@@ -53,7 +48,7 @@ def _in_every_language(write: Callable[[], str]) -> str:
     return "\n\n\n".join(parts)
 
 
-def response_changed(response: SurveyResponse, action: str, comment: str) -> int:
+def response_changed(response: SurveyResponse, action: str, comment: str) -> OutgoingMail | None:
     name = f"{response.numbering_system.label} ({response.public_key}), {response.round.title}"
     if action == "submit":
         return _send(
@@ -88,10 +83,10 @@ def response_changed(response: SurveyResponse, action: str, comment: str) -> int
             _in_every_language(write),
             _office_addresses(response.office_id),
         )
-    return 0
+    return None
 
 
-def reminder(invitation: Invitation) -> int:
+def reminder(invitation: Invitation) -> OutgoingMail | None:
     survey_round = invitation.round
     body = _in_every_language(
         lambda: (

@@ -67,5 +67,5 @@ def round_send_reminders(*, survey_round: SurveyRound, user: User, office_codes:
         invitation.last_reminded_at = now
     Invitation.objects.bulk_update(invitations, ["reminders_sent", "last_reminded_at"])
     for invitation in invitations:
-        transaction.on_commit(lambda inv=invitation: notifications.reminder(inv))
+        notifications.reminder(invitation)
     return len(invitations)

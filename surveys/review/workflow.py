@@ -130,7 +130,8 @@ def _transition(
         for qid, body in question_comments.items()
     ]
     ReviewComment.objects.bulk_create(comments)
-    transaction.on_commit(lambda: notifications.response_changed(locked, action, comment.strip()))
+    # Recorded with the step, sent once it commits.
+    notifications.response_changed(locked, action, comment.strip())
     for key in ("status", "version", "updated_at", "updated_by_id", "submitted_at", "accepted_at", "published_at"):
         response.__dict__[key] = getattr(locked, key)
     return locked

@@ -44,6 +44,7 @@ CHANGELISTS = [
     "surveys_responseevent",
     "surveys_reviewcomment",
     "surveys_attachment",
+    "surveys_outgoingmail",
 ]
 
 

@@ -26,9 +26,9 @@ def test_round_trip_is_byte_identical(
     response_reopen(response=response, user=secretariat_reviewer, comment="Say “from 1992”, please ✓")
     draft = make_response(office_a_respondent, {"q1b": "19x2", "q4b": {"serial": "six"}}, label="Patents")
     comment_add(response=draft, user=secretariat_reviewer, body="q1b?", question_id="q1b")
-    first = tmp_path / "first.json"
+    first = tmp_path / "first.zip"
     call_command("export_all", str(first))
-    before = json.loads(first.read_text(encoding="utf-8"))
+    before = json.loads(_archive_document(first))
     assert before["counts"]["surveys.surveyresponse"] == 2
     assert (
         before["counts"]["surveys.responserevision"]
@@ -39,7 +39,7 @@ def test_round_trip_is_byte_identical(
     _flush()
     assert not SurveyResponse.objects.exists()
     call_command("import_all", str(first))
-    second = tmp_path / "second.json"
+    second = tmp_path / "second.zip"
     call_command("export_all", str(second))
     assert second.read_bytes() == first.read_bytes()
 
@@ -149,3 +149,71 @@ def test_a_database_with_people_in_the_secretariat_is_not_empty(tmp_path, secret
     text = export_document()
     with pytest.raises(BackupError, match="the database is not empty"):
         import_document(text)
+
+
+def _archive_document(path):
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("wipostad-backup.json")
+
+
+def test_a_restore_keeps_tokens_admin_history_and_attachment_files(
+    tmp_path, office_a_respondent, secretariat_reviewer, make_response, moldova_answers
+):
+    import stat
+
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+    from rest_framework.authtoken.models import Token
+
+    from surveys.models import Attachment
+    from surveys.responses.attachments import attachment_add
+    from tests.surveys.web_helpers import logged_in
+
+    response = make_response(office_a_respondent, moldova_answers)
+    body = b"%PDF-1.4 the office's own numbering table"
+    upload = SimpleUploadedFile("Numbering table.pdf", body, "application/pdf")
+    attachment = attachment_add(response=response, question_id="q14d", upload=upload, user=office_a_respondent)
+    token = Token.objects.create(user=secretariat_reviewer)
+    LogEntry.objects.create(
+        user=secretariat_reviewer,
+        content_type=ContentType.objects.get_for_model(SurveyResponse),
+        object_id=str(response.pk),
+        object_repr=str(response),
+        action_flag=CHANGE,
+        change_message="Checked the examples.",
+    )
+    history = list(LogEntry.objects.values("user_id", "content_type__model", "object_id", "change_message"))
+
+    archive = tmp_path / "backup.zip"
+    call_command("export_all", str(archive))
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
+
+    _flush()
+    attachment.file.storage.delete(attachment.file.name)
+    assert not Token.objects.exists() and not LogEntry.objects.exists()
+    call_command("import_all", str(archive))
+
+    assert Token.objects.get().key == token.key and Token.objects.get().user_id == secretariat_reviewer.pk
+    assert list(LogEntry.objects.values("user_id", "content_type__model", "object_id", "change_message")) == history
+    again = tmp_path / "again.zip"
+    call_command("export_all", str(again))
+    assert _archive_document(again) == _archive_document(archive)
+    restored = Attachment.objects.get()
+    url = reverse("surveys:attachment_download", args=[response.pk, restored.token])
+    download = logged_in(office_a_respondent).get(url)
+    assert download.status_code == 200 and b"".join(download.streaming_content) == body
+
+
+def test_an_existing_file_is_replaced_owner_only(tmp_path, edition):
+    import stat
+
+    path = tmp_path / "backup.zip"
+    path.write_text("old")
+    path.chmod(0o644)
+    call_command("export_all", str(path))
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert _archive_document(path)

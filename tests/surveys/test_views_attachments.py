@@ -135,3 +135,15 @@ def test_attachment_removed_from_the_edit_form(
     assert page.status_code == 302
     assert not Attachment.objects.filter(pk=attachment.pk).exists()
     assert not stored.exists()
+
+
+def test_a_missing_attachment_file_is_a_clear_404(office_a_respondent, make_response, moldova_answers):
+    response = make_response(office_a_respondent, moldova_answers)
+    upload = SimpleUploadedFile("Example.pdf", b"%PDF-1.4 x", "application/pdf")
+    attachment = attachment_add(response=response, question_id="q14d", upload=upload, user=office_a_respondent)
+    attachment.file.storage.delete(attachment.file.name)
+    page = logged_in(office_a_respondent).get(
+        reverse("surveys:attachment_download", args=[response.pk, attachment.token])
+    )
+    assert page.status_code == 404
+    assert "The file “Example.pdf” is missing from the server" in page.content.decode()
