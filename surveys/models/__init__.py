@@ -7,6 +7,7 @@ from surveys.models.accounts import SECRETARIAT_GROUP, Membership, SignInFailure
 from surveys.models.editions import QuestionnaireEdition
 from surveys.models.responses import (
     EDITABLE_STATUSES,
+    PLACEHOLDER_NOTE,
     PUBLIC_STATUSES,
     Attachment,
     NumberingSystem,
@@ -22,6 +23,7 @@ from surveys.models.rounds import Invitation, RoundQuerySet, SurveyRound
 
 __all__ = [
     "EDITABLE_STATUSES",
+    "PLACEHOLDER_NOTE",
     "PUBLIC_STATUSES",
     "SECRETARIAT_GROUP",
     "Attachment",
