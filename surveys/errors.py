@@ -38,6 +38,12 @@ class ResponseConflict(WorkflowError):
         )
 
 
+class ResponseBusy(WorkflowError):
+    """Someone else's change to the same response was being written at the same moment:
+    nothing was changed, and trying again a moment later will do (answered like a
+    ResponseConflict: 409, the person's input kept)."""
+
+
 class ResponseInvalid(WorkflowError):
     def __init__(self, evaluation: Evaluation, unconfirmed: list[str] | None = None):
         self.evaluation = evaluation

@@ -34,7 +34,7 @@ from standards.models import Office, Standard
 from standards.numbers import Verdict, parse_numbers
 from standards.structure import structure_from_answers
 from standards.translation import localize
-from surveys.errors import NotAllowed, ResponseConflict, ResponseInvalid, WorkflowError
+from surveys.errors import NotAllowed, ResponseBusy, ResponseConflict, ResponseInvalid, WorkflowError
 from surveys.models import (
     NumberingSystem,
     QuestionnaireEdition,
@@ -89,6 +89,8 @@ def service_errors() -> Iterator[None]:
                 "your_version": exc.expected_version,
             },
         ) from None
+    except ResponseBusy as exc:
+        raise ServiceRefusal(409, {"detail": str(exc)}) from None
     except ResponseInvalid as exc:
         raise ServiceRefusal(
             400,
