@@ -113,6 +113,26 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "wipostad.wsgi.application"
 
+# SQLite lets one writer at a time: in WAL mode readers never wait for it, every
+# transaction that may write takes the write lock when it starts (IMMEDIATE: no deadlock
+# when two transactions that read first both want to write), and a writer waits up to
+# WIPOSTAD_SQLITE_TIMEOUT seconds for the lock before giving up ("database is locked",
+# answered like a version clash: nothing lost).
+WIPOSTAD_SQLITE_TIMEOUT = env_int("WIPOSTAD_SQLITE_TIMEOUT", 20)
+
+
+def sqlite_database(name: str) -> dict:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": name,
+        "OPTIONS": {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": WIPOSTAD_SQLITE_TIMEOUT,
+        },
+    }
+
+
 _database_url = os.environ.get("DATABASE_URL", "").strip()
 if _database_url:
     try:
@@ -120,12 +140,7 @@ if _database_url:
     except Exception as exc:  # the library raises several types for bad URLs
         raise ImproperlyConfigured(f"DATABASE_URL could not be understood: {exc}") from None
 else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": os.environ.get("DJANGO_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-        }
-    }
+    DATABASES = {"default": sqlite_database(os.environ.get("DJANGO_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")))}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
