@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from surveys.models import SurveyResponse
-from surveys.questionnaire.evaluation import Evaluation
+from surveys.questionnaire.edition import Edition
+from surveys.questionnaire.evaluation import Evaluation, Issue
 
 
 class WorkflowError(Exception):
@@ -64,6 +65,24 @@ def database_busy_as_conflict() -> Iterator[None]:
                 "answers are still on this page. Save again in a moment."
             )
         ) from None
+
+
+class AnswersTooLarge(WorkflowError):
+    """Answers over their questions' size limits: refused on every save, drafts included."""
+
+    def __init__(self, issues: list[Issue], edition: Edition):
+        self.issues = issues
+        problems = "; ".join(
+            _("Question %(question)s: %(problem)s")
+            % {"question": _question_ref(edition, i.question_id), "problem": i.message}
+            for i in issues
+        )
+        super().__init__(_("Nothing was saved, some answers are too large. %(problems)s") % {"problems": problems})
+
+
+def _question_ref(edition: Edition, qid: str) -> str:
+    q = edition.by_id[qid]
+    return f"{q.number} {q.letter})" if q.letter else str(q.number)
 
 
 class ResponseInvalid(WorkflowError):

@@ -191,7 +191,12 @@ STORAGES = {
 # view that checks who is asking (never by URL alone).
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", str(BASE_DIR / "var" / "uploads")))
 WIPOSTAD_MAX_ATTACHMENT_BYTES = env_int("WIPOSTAD_MAX_ATTACHMENT_BYTES", 5 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = WIPOSTAD_MAX_ATTACHMENT_BYTES + 1024 * 1024
+# A request's body apart from uploaded files (a form post, an API request): the whole
+# questionnaire at its answers' size limits takes a few hundred kilobytes; larger is
+# refused (400 on the pages, 413 in the API) before it is read. Likewise the number of
+# fields in a form post (the questionnaire form posts about a thousand at most).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("WIPOSTAD_MAX_REQUEST_BYTES", 2 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("WIPOSTAD_MAX_FORM_FIELDS", 3000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # HTTPS: on in production through the environment (see .env.example); off by default so
@@ -240,6 +245,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    "EXCEPTION_HANDLER": "surveys.api.parsers.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

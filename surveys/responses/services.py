@@ -16,7 +16,7 @@ from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from standards.models import Office
-from surveys.errors import NotAllowed, ResponseBusy, ResponseConflict, WorkflowError
+from surveys.errors import AnswersTooLarge, NotAllowed, ResponseBusy, ResponseConflict, WorkflowError
 from surveys.models import (
     EDITABLE_STATUSES,
     Invitation,
@@ -28,7 +28,7 @@ from surveys.models import (
 )
 from surveys.permissions import may
 from surveys.questionnaire.edition import Edition
-from surveys.questionnaire.engine import evaluate
+from surveys.questionnaire.engine import evaluate, oversized
 from surveys.questionnaire.evaluation import Evaluation
 from surveys.responses.display import status_words
 
@@ -213,6 +213,9 @@ def response_save_draft(
     evaluation = evaluate(edition, answers)
     if evaluation.unknown:
         raise WorkflowError(_("Unknown question ID(s): %(ids)s.") % {"ids": ", ".join(evaluation.unknown)})
+    too_large = oversized(edition, answers)
+    if too_large:
+        raise AnswersTooLarge(too_large, edition)
     before = {**locked.set_aside_answers, **locked.answers}
     set_aside = answers_set_aside(before, answers, evaluation, edition)
     locked.answers = evaluation.answers
