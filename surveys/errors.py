@@ -4,12 +4,17 @@ into 400, 403 or 409, spreadsheet imports into row problems."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import OperationalError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from surveys.models import SurveyResponse
-from surveys.questionnaire.evaluation import Evaluation
+from surveys.questionnaire.edition import Edition
+from surveys.questionnaire.evaluation import Evaluation, Issue
 
 
 class WorkflowError(Exception):
@@ -36,6 +41,48 @@ class ResponseConflict(WorkflowError):
             )
             % {"who": who, "when": when, "version": response.version, "expected": expected_version}
         )
+
+
+class ResponseBusy(WorkflowError):
+    """Someone else's change to the same response was being written at the same moment:
+    nothing was changed, and trying again a moment later will do (answered like a
+    ResponseConflict: 409, the person's input kept)."""
+
+
+@contextmanager
+def database_busy_as_conflict() -> Iterator[None]:
+    """A write that found the database locked by another writer (SQLite, once its busy
+    timeout has passed) is refused like a version clash: ResponseBusy, nothing written.
+    Any other database error goes on as it is."""
+    try:
+        yield
+    except OperationalError as exc:
+        if "database is locked" not in str(exc) and "database table is locked" not in str(exc):
+            raise
+        raise ResponseBusy(
+            _(
+                "The database was busy with another change at the same moment. Nothing was saved: your "
+                "answers are still on this page. Save again in a moment."
+            )
+        ) from None
+
+
+class AnswersTooLarge(WorkflowError):
+    """Answers over their questions' size limits: refused on every save, drafts included."""
+
+    def __init__(self, issues: list[Issue], edition: Edition):
+        self.issues = issues
+        problems = "; ".join(
+            _("Question %(question)s: %(problem)s")
+            % {"question": _question_ref(edition, i.question_id), "problem": i.message}
+            for i in issues
+        )
+        super().__init__(_("Nothing was saved, some answers are too large. %(problems)s") % {"problems": problems})
+
+
+def _question_ref(edition: Edition, qid: str) -> str:
+    q = edition.by_id[qid]
+    return f"{q.number} {q.letter})" if q.letter else str(q.number)
 
 
 class ResponseInvalid(WorkflowError):

@@ -2,7 +2,8 @@
 
 The ST.13 checker's results, a round's status, the report tables and the admin's exports
 are all written here, and every cell of every one of them passes through ``cell()``: the
-one place that decides how a value is put in a file.
+one place that decides how a value is put in a file (text that a spreadsheet program
+would take for a formula is written as text).
 
 - CSV: UTF-8 with a byte-order mark (spreadsheet programs then read it as UTF-8), CRLF
   line ends, written row by row: a download is streamed as its rows are produced, in
@@ -31,8 +32,29 @@ BYTE_ORDER_MARK = "\ufeff"
 CSV_CHUNK = 64 * 1024
 
 
+# Text starting with one of these is taken for a formula by spreadsheet programs (or, for
+# a tab or a carriage return, lets one follow): "=HYPERLINK(…)", "+44 20 …", "@SUM(…)".
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Put before such text, a spreadsheet program shows it as text, as typed (the apostrophe
+# itself is how these programs mark a cell as text).
+TEXT_MARK = "'"
+
+
 def cell(value: Any) -> Any:
-    """A value as it is written to a cell of a CSV or XLSX file (today: as it is)."""
+    """A value as it is written to a cell of a CSV or XLSX file.
+
+    Text that a spreadsheet program would read as a formula is written behind an
+    apostrophe, so that what an office typed can never run in the reader's spreadsheet.
+    Numbers the product holds as numbers (-5, a Decimal) stay numbers. Text that merely
+    looks like a number ("-5", "+44") is text someone typed: it is written as text too,
+    never turned into a number (a "+44" prefix or a "-0012" part would lose its sign or
+    its zeros); the rule looks at the type, not at what the text might mean.
+
+    Not django-import-export's rule (IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT), which drops
+    a leading "=" and nothing else: the text would be changed, and "+", "-", "@" pass.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return TEXT_MARK + value
     return value
 
 

@@ -116,6 +116,26 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "wipostad.wsgi.application"
 
+# SQLite lets one writer at a time: in WAL mode readers never wait for it, every
+# transaction that may write takes the write lock when it starts (IMMEDIATE: no deadlock
+# when two transactions that read first both want to write), and a writer waits up to
+# WIPOSTAD_SQLITE_TIMEOUT seconds for the lock before giving up ("database is locked",
+# answered like a version clash: nothing lost).
+WIPOSTAD_SQLITE_TIMEOUT = env_int("WIPOSTAD_SQLITE_TIMEOUT", 20)
+
+
+def sqlite_database(name: str) -> dict:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": name,
+        "OPTIONS": {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": WIPOSTAD_SQLITE_TIMEOUT,
+        },
+    }
+
+
 _database_url = os.environ.get("DATABASE_URL", "").strip()
 if _database_url:
     try:
@@ -123,12 +143,7 @@ if _database_url:
     except Exception as exc:  # the library raises several types for bad URLs
         raise ImproperlyConfigured(f"DATABASE_URL could not be understood: {exc}") from None
 else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": os.environ.get("DJANGO_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-        }
-    }
+    DATABASES = {"default": sqlite_database(os.environ.get("DJANGO_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")))}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -179,7 +194,12 @@ STORAGES = {
 # view that checks who is asking (never by URL alone).
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", str(BASE_DIR / "var" / "uploads")))
 WIPOSTAD_MAX_ATTACHMENT_BYTES = env_int("WIPOSTAD_MAX_ATTACHMENT_BYTES", 5 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = WIPOSTAD_MAX_ATTACHMENT_BYTES + 1024 * 1024
+# A request's body apart from uploaded files (a form post, an API request): the whole
+# questionnaire at its answers' size limits takes a few hundred kilobytes; larger is
+# refused (400 on the pages, 413 in the API) before it is read. Likewise the number of
+# fields in a form post (the questionnaire form posts about a thousand at most).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("WIPOSTAD_MAX_REQUEST_BYTES", 2 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("WIPOSTAD_MAX_FORM_FIELDS", 3000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # HTTPS: on in production through the environment (see .env.example); off by default so
@@ -222,6 +242,13 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # JSON nested deeper than any request needs is refused (400), and forms as DRF reads them.
+    "DEFAULT_PARSER_CLASSES": [
+        "surveys.api.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "EXCEPTION_HANDLER": "surveys.api.parsers.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -70,6 +70,17 @@ class ParamFilter(ParamLookup, django_filters.CharFilter):
     field_class = ParamField
 
 
+# IDs are 64-bit: a number outside that range is no ID (and SQLite cannot even compare it).
+ID_RANGE = range(-(2**63), 2**63)
+
+
+def _id(text: str) -> int:
+    number = int(text)
+    if number not in ID_RANGE:
+        raise ValueError(text)
+    return number
+
+
 @extend_schema_field(OpenApiTypes.INT)
 class IdFilter(ParamLookup, django_filters.NumberFilter):
     """A whole number, e.g. the ID of a numbering system."""
@@ -77,7 +88,7 @@ class IdFilter(ParamLookup, django_filters.NumberFilter):
     field_class = ParamField
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, parse=int, **kwargs)
+        super().__init__(*args, parse=_id, **kwargs)
 
 
 def _st3_code(text: str) -> str:

@@ -34,7 +34,14 @@ from standards.models import Office, Standard
 from standards.numbers import Verdict, parse_numbers
 from standards.structure import structure_from_answers
 from standards.translation import localize
-from surveys.errors import NotAllowed, ResponseConflict, ResponseInvalid, WorkflowError
+from surveys.errors import (
+    NotAllowed,
+    ResponseBusy,
+    ResponseConflict,
+    ResponseInvalid,
+    WorkflowError,
+    database_busy_as_conflict,
+)
 from surveys.models import (
     NumberingSystem,
     QuestionnaireEdition,
@@ -77,9 +84,11 @@ def conflict_message(exc: ResponseConflict) -> str:
 
 @contextmanager
 def service_errors() -> Iterator[None]:
-    """Domain errors of the services (surveys/errors.py) → 403, 409 or 400 with {"detail": message}."""
+    """Domain errors of the services (surveys/errors.py) → 403, 409 or 400 with {"detail": message};
+    a database locked by another writer → 409, as a version clash."""
     try:
-        yield
+        with database_busy_as_conflict():
+            yield
     except ResponseConflict as exc:
         raise ServiceRefusal(
             409,
@@ -89,6 +98,8 @@ def service_errors() -> Iterator[None]:
                 "your_version": exc.expected_version,
             },
         ) from None
+    except ResponseBusy as exc:
+        raise ServiceRefusal(409, {"detail": str(exc)}) from None
     except ResponseInvalid as exc:
         raise ServiceRefusal(
             400,

@@ -48,6 +48,7 @@ from standards.models import Office
 from surveys.errors import WorkflowError
 from surveys.intake.recording import invitation_lock, response_overwrite_for_office, response_record_for_office
 from surveys.models import (
+    PLACEHOLDER_NOTE,
     Attachment,
     NumberingSystem,
     ResponseStatus,
@@ -65,7 +66,6 @@ from surveys.responses.attachments import ALLOWED_ATTACHMENT_TYPES
 
 # A published page is a few hundred kilobytes at most; anything far larger is not one.
 MAX_PAGE_BYTES = 5 * 1024 * 1024
-PLACEHOLDER_NOTE = "placeholder"
 DEFAULT_LABEL = "Imported response {n}"
 
 # --- the 2012 wordings that differ from the edition's ----------------------------------

@@ -8,6 +8,7 @@ from surveys.models.editions import QuestionnaireEdition
 from surveys.models.mail import OutgoingMail
 from surveys.models.responses import (
     EDITABLE_STATUSES,
+    PLACEHOLDER_NOTE,
     PUBLIC_STATUSES,
     Attachment,
     NumberingSystem,
@@ -23,6 +24,7 @@ from surveys.models.rounds import Invitation, RoundQuerySet, SurveyRound
 
 __all__ = [
     "EDITABLE_STATUSES",
+    "PLACEHOLDER_NOTE",
     "PUBLIC_STATUSES",
     "SECRETARIAT_GROUP",
     "Attachment",

@@ -58,6 +58,9 @@ class ResponseStatus(models.TextChoices):
 EDITABLE_STATUSES = (ResponseStatus.DRAFT, ResponseStatus.RETURNED)
 # Only what the International Bureau has reviewed and published is shown to the public.
 PUBLIC_STATUSES = (ResponseStatus.PUBLISHED,)
+# The note of the first revision of an empty draft made to stand for a response that a
+# published page names ("Response 1 of 2") but that was not imported.
+PLACEHOLDER_NOTE = "placeholder"
 
 
 class SurveyResponseQuerySet(models.QuerySet):
@@ -67,6 +70,16 @@ class SurveyResponseQuerySet(models.QuerySet):
 
     def public(self) -> SurveyResponseQuerySet:
         return self.filter(status__in=PUBLIC_STATUSES)
+
+    def publicly_numbered(self) -> SurveyResponseQuerySet:
+        """The responses the public knows by number: the published ones, and the
+        placeholders of responses a published page names (their numbers are on record)."""
+        placeholder = ResponseRevision.objects.filter(
+            response=OuterRef("pk"), version=1, note__startswith=PLACEHOLDER_NOTE
+        )
+        return self.filter(
+            Q(status__in=PUBLIC_STATUSES) | Q(status=ResponseStatus.DRAFT, version=1) & Exists(placeholder)
+        )
 
     def for_round(self, survey_round: SurveyRound) -> SurveyResponseQuerySet:
         return self.filter(round=survey_round)

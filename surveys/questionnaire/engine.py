@@ -26,6 +26,24 @@ def _problems(edition: Edition, q: Question, value: Any, answers: Mapping[str, A
     return [Issue(q.id, code, message) for code, message in problems]
 
 
+# Problems of size: an answer larger than the question allows. A draft may be incomplete
+# or wrong, never larger than a submission could be (checked on every save).
+SIZE_PROBLEMS = frozenset({"too_long", "too_many_rows"})
+
+
+def oversized(edition: Edition, answers: Mapping[str, Any]) -> list[Issue]:
+    """The first size problem of each answer over its question's limits, whether the
+    question applies or not (an answer set aside is kept too)."""
+    issues = []
+    for qid, value in answers.items():
+        q = edition.by_id.get(qid)
+        if q is None or is_empty(value):
+            continue
+        found = [issue for issue in _problems(edition, q, value, answers) if issue.code in SIZE_PROBLEMS]
+        issues.extend(found[:1])
+    return issues
+
+
 def evaluate(edition: Edition, answers: Mapping[str, Any], *, with_warnings: bool = True) -> Evaluation:
     """Applicability, per-question errors and soft warnings for a set of answers.
 

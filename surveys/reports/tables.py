@@ -462,7 +462,8 @@ def build_report(survey_round: SurveyRound, *, scope: Scope, only: str | None = 
     responses = list(report_responses(survey_round, scope))
     per_office = selectors.response_totals(survey_round)
     entries = [
-        _Entry(r, f"{r.office_id} {r.sequence}/{per_office.get(r.office_id, r.sequence)}", edition) for r in responses
+        _Entry(r, f"{r.office_id} {r.sequence}/{max(per_office.get(r.office_id, 0), r.sequence)}", edition)
+        for r in responses
     ]
     builders: dict[str, Callable[[], Table]] = {
         "participation": lambda: _participation(responses, language),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -40,14 +40,32 @@ def office_dashboard(user: User) -> dict:
     return {"office": office, "systems": rows, "rounds": rounds}
 
 
+# m in "Response n of m" is what the public may know: the highest number among an
+# office's published responses of the round (and the placeholders of responses a
+# published page names). A response keeps its number n for good; starting, saving or
+# deleting a draft changes no published heading and tells the public nothing. Moldova's
+# md-002 reads "Response 2 of 2" while its response 1 is a draft, as it was published.
+
+
 def response_totals(survey_round: SurveyRound) -> dict[str, int]:
-    """Responses per office in a round: m in "Response n of m"."""
-    rows = SurveyResponse.objects.filter(round=survey_round).values("office_id").annotate(n=Count("id"))
-    return {row["office_id"]: row["n"] for row in rows}
+    """m in "Response n of m" per office of a round (offices with nothing public left out)."""
+    rows = (
+        SurveyResponse.objects.filter(round=survey_round)
+        .publicly_numbered()
+        .values("office_id")
+        .annotate(m=Max("sequence"))
+    )
+    return {row["office_id"]: row["m"] for row in rows}
 
 
 def response_count_for_office(response: SurveyResponse) -> int:
-    return SurveyResponse.objects.filter(round_id=response.round_id, office_id=response.office_id).count()
+    """m in "Response n of m" for this response (never less than its own n)."""
+    public = (
+        SurveyResponse.objects.filter(round_id=response.round_id, office_id=response.office_id)
+        .publicly_numbered()
+        .aggregate(m=Max("sequence"))["m"]
+    )
+    return max(public or 0, response.sequence)
 
 
 def public_response(edition_slug: str, office_code: str, sequence: int) -> SurveyResponse | None:

@@ -16,7 +16,7 @@ from django.db.models import F, Max
 from django.utils.translation import gettext as _
 
 from standards.models import Office
-from surveys.errors import NotAllowed, ResponseConflict, WorkflowError
+from surveys.errors import AnswersTooLarge, NotAllowed, ResponseBusy, ResponseConflict, WorkflowError
 from surveys.models import (
     EDITABLE_STATUSES,
     Invitation,
@@ -28,7 +28,7 @@ from surveys.models import (
 )
 from surveys.permissions import may
 from surveys.questionnaire.edition import Edition
-from surveys.questionnaire.engine import evaluate
+from surveys.questionnaire.engine import evaluate, oversized
 from surveys.questionnaire.evaluation import Evaluation
 from surveys.responses.display import status_words
 
@@ -58,19 +58,47 @@ def numbering_system_create(
         ) from None
 
 
-@transaction.atomic
 def response_start(*, survey_round: SurveyRound, numbering_system: NumberingSystem, user: User) -> SurveyResponse:
-    """Open the response for a numbering system in a round (or return the one that exists)."""
+    """Open the response for a numbering system in a round (or return the one that exists).
+
+    Two starts at once: the office's invitation row is locked before looking for the
+    response, so the second waits and then finds the first one's response. Where the
+    database cannot lock rows (SQLite) or a row is not visible yet, the insert meets the
+    unique constraint: the response that is there is returned, or ResponseBusy when it
+    cannot be read yet — never a server error.
+    """
     require_office_permission(user, "surveys.start_surveyresponse", numbering_system)
-    existing = SurveyResponse.objects.filter(round=survey_round, numbering_system=numbering_system).first()
+    try:
+        with transaction.atomic():
+            return _response_create(survey_round=survey_round, numbering_system=numbering_system, user=user)
+    except IntegrityError:
+        existing = _existing_response(survey_round, numbering_system)
+        if existing is not None:
+            return existing
+        raise ResponseBusy(
+            _(
+                "The response for “%(label)s” was being started by someone else at the same moment. "
+                "Nothing was lost: open it again from your dashboard."
+            )
+            % {"label": numbering_system.label}
+        ) from None
+
+
+def _existing_response(survey_round: SurveyRound, numbering_system: NumberingSystem) -> SurveyResponse | None:
+    return SurveyResponse.objects.filter(round=survey_round, numbering_system=numbering_system).first()
+
+
+def _response_create(*, survey_round: SurveyRound, numbering_system: NumberingSystem, user: User) -> SurveyResponse:
+    # The office's invitation row is the lock, taken first: two starts at once cannot
+    # both miss the response, nor take the same number.
+    invitation = (
+        Invitation.objects.select_for_update().filter(round=survey_round, office=numbering_system.office).first()
+    )
+    existing = _existing_response(survey_round, numbering_system)
     if existing:
         return existing
     if survey_round.status != SurveyRound.Status.OPEN:
         raise WorkflowError(_("The round “%(round)s” is closed.") % {"round": survey_round})
-    # The office's invitation row is the lock: two starts at once cannot take the same number.
-    invitation = (
-        Invitation.objects.select_for_update().filter(round=survey_round, office=numbering_system.office).first()
-    )
     if invitation is None:
         raise WorkflowError(
             _("%(office)s is not invited to the round “%(round)s”.")
@@ -185,6 +213,9 @@ def response_save_draft(
     evaluation = evaluate(edition, answers)
     if evaluation.unknown:
         raise WorkflowError(_("Unknown question ID(s): %(ids)s.") % {"ids": ", ".join(evaluation.unknown)})
+    too_large = oversized(edition, answers)
+    if too_large:
+        raise AnswersTooLarge(too_large, edition)
     before = {**locked.set_aside_answers, **locked.answers}
     set_aside = answers_set_aside(before, answers, evaluation, edition)
     locked.answers = evaluation.answers

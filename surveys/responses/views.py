@@ -14,7 +14,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from surveys.errors import NotAllowed, ResponseConflict, ResponseInvalid, WorkflowError
+from surveys.errors import (
+    NotAllowed,
+    ResponseBusy,
+    ResponseConflict,
+    ResponseInvalid,
+    WorkflowError,
+    database_busy_as_conflict,
+)
 from surveys.models import (
     Attachment,
     NumberingSystem,
@@ -144,18 +151,19 @@ def _save_posted_form(request: HttpRequest, response: SurveyResponse) -> _FormSt
     answers = answers_from_form(response.round.edition.structure, request.POST)
     state = _FormState(answers=answers, version=_posted_version(request))
     try:
-        response_save_with_attachments(
-            response=response,
-            answers=state.answers,
-            user=request.user,
-            expected_version=state.version,
-            remove=request.POST.getlist("remove_attachment"),
-            upload=request.FILES.get("attachment"),
-            confirmed_sections=request.POST.getlist("confirm_section") if response.prefilled_from_id else None,
-        )
+        with database_busy_as_conflict():
+            response_save_with_attachments(
+                response=response,
+                answers=state.answers,
+                user=request.user,
+                expected_version=state.version,
+                remove=request.POST.getlist("remove_attachment"),
+                upload=request.FILES.get("attachment"),
+                confirmed_sections=request.POST.getlist("confirm_section") if response.prefilled_from_id else None,
+            )
     except NotAllowed as exc:
         raise PermissionDenied(str(exc)) from None
-    except ResponseConflict as exc:
+    except (ResponseConflict, ResponseBusy) as exc:
         state.conflict, state.status = str(exc), 409
         return state
     except WorkflowError as exc:
