@@ -48,6 +48,23 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
+# What a key copied from an example or a tutorial contains; a generated key never does.
+_PLACEHOLDER_WORDS = ("replace-this", "change-me", "changeme", "your-secret", "secret-key", "placeholder", "insecure")
+_SECRET_KEY_MIN_LENGTH = 50
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why a secret key must not be used in production, or None when it may."""
+    lowered = key.lower()
+    if len(key) < _SECRET_KEY_MIN_LENGTH:
+        return f"it is shorter than {_SECRET_KEY_MIN_LENGTH} characters"
+    if len(set(key)) < 5:
+        return "it repeats too few different characters"
+    if any(word in lowered for word in _PLACEHOLDER_WORDS):
+        return "it is a placeholder (such as the one in .env.example), not a generated key"
+    return None
+
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
@@ -55,6 +72,11 @@ if not SECRET_KEY:
             "DJANGO_SECRET_KEY is not set. Set it (see .env.example), or set DJANGO_DEBUG=1 for local development."
         )
     SECRET_KEY = "insecure-local-development-key-never-use-in-production"
+elif not DEBUG and (_key_problem := secret_key_problem(SECRET_KEY)):
+    raise ImproperlyConfigured(
+        f"DJANGO_SECRET_KEY cannot be used with DJANGO_DEBUG=0: {_key_problem}. Generate one, e.g. with "
+        '`python -c "import secrets; print(secrets.token_urlsafe(50))"`, and keep it out of version control.'
+    )
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
