@@ -163,7 +163,8 @@ LOGIN_URL = "login"
 # (what the admin asks, granted to the secretariat's group) from the database.
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password check, refusing the demo accounts' published password with DEBUG off.
+    "surveys.accounts.backends.PasswordBackend",
 ]
 LOGIN_REDIRECT_URL = "surveys:dashboard"
 LOGOUT_REDIRECT_URL = "home"
