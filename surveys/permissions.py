@@ -168,6 +168,8 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "surveys.remind_offices": is_secretariat,
     # Report figures from responses not yet published (accepted; submitted on request).
     "surveys.view_unpublished_figures": is_secretariat,
+    # See the sign-in lockouts in force and lift one (surveys/accounts/lockout.py).
+    "surveys.unlock_signin": is_secretariat,
 }
 
 for _name, _predicate in PERMISSIONS.items():
