@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 
 from standards.models import Office
+from surveys.accounts.backends import DEMO_PASSWORD
 from surveys.models import (
     SECRETARIAT_GROUP,
     Attachment,
@@ -24,7 +25,6 @@ from surveys.models import (
 from surveys.responses.services import response_save_draft, response_start
 from surveys.review.workflow import response_accept, response_publish, response_submit
 
-DEMO_PASSWORD = "wipostad-demo"
 EDITION_SLUG = "application-numbering-2012"
 ROUND_SLUG = "application-numbering-2012"
 
@@ -108,10 +108,10 @@ USERS = [
 ]
 
 
-def _user(username: str, office_code: str | None, role: str | None, secretariat: bool) -> User:
+def _user(username: str, office_code: str | None, role: str | None, secretariat: bool, password: str) -> User:
     user, created = User.objects.get_or_create(username=username, defaults={"email": f"{username}@example.org"})
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.set_password(password)
         user.save(update_fields=["password"])
     if secretariat:
         user.groups.add(Group.objects.get_or_create(name=SECRETARIAT_GROUP)[0])
@@ -137,8 +137,9 @@ def _answered(survey_round, office, label, user, answers, *, approver=None, revi
 
 
 @transaction.atomic
-def demo_load() -> list[tuple[str, str]]:
-    """Create the demonstration round, users and responses (safe to run again)."""
+def demo_load(password: str = DEMO_PASSWORD) -> list[tuple[str, str]]:
+    """Create the demonstration round, users and responses (safe to run again); new
+    accounts get ``password``."""
     edition = QuestionnaireEdition.objects.get(slug=EDITION_SLUG)
     survey_round, _ = SurveyRound.objects.get_or_create(
         slug=ROUND_SLUG,
@@ -153,7 +154,7 @@ def demo_load() -> list[tuple[str, str]]:
     offices = {o.code: o for o in Office.objects.filter(code__in=["MD", "EP", "CN", "FR"])}
     for office in offices.values():
         Invitation.objects.get_or_create(round=survey_round, office=office)
-    users = {u[0]: _user(*u) for u in USERS}
+    users = {u[0]: _user(*u, password=password) for u in USERS}
 
     md, reviewer = users["md.respondent"], users["ib.reviewer"]
     # Moldova filed two responses; the first (patents) is not part of the published seed,

@@ -170,6 +170,8 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "surveys.view_unpublished_figures": is_secretariat,
     # E-mail the site sent or failed to send: the list (admin) and sending one again.
     "surveys.resend_mail": is_secretariat,
+    # See the sign-in lockouts in force and lift one (surveys/accounts/lockout.py).
+    "surveys.unlock_signin": is_secretariat,
 }
 
 for _name, _predicate in PERMISSIONS.items():

@@ -6,6 +6,7 @@ with a message naming the variable, rather than being silently replaced by a def
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -49,6 +50,23 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
+# What a key copied from an example or a tutorial contains; a generated key never does.
+_PLACEHOLDER_WORDS = ("replace-this", "change-me", "changeme", "your-secret", "secret-key", "placeholder", "insecure")
+_SECRET_KEY_MIN_LENGTH = 50
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why a secret key must not be used in production, or None when it may."""
+    lowered = key.lower()
+    if len(key) < _SECRET_KEY_MIN_LENGTH:
+        return f"it is shorter than {_SECRET_KEY_MIN_LENGTH} characters"
+    if len(set(key)) < 5:
+        return "it repeats too few different characters"
+    if any(word in lowered for word in _PLACEHOLDER_WORDS):
+        return "it is a placeholder (such as the one in .env.example), not a generated key"
+    return None
+
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
@@ -56,6 +74,11 @@ if not SECRET_KEY:
             "DJANGO_SECRET_KEY is not set. Set it (see .env.example), or set DJANGO_DEBUG=1 for local development."
         )
     SECRET_KEY = "insecure-local-development-key-never-use-in-production"
+elif not DEBUG and (_key_problem := secret_key_problem(SECRET_KEY)):
+    raise ImproperlyConfigured(
+        f"DJANGO_SECRET_KEY cannot be used with DJANGO_DEBUG=0: {_key_problem}. Generate one, e.g. with "
+        '`python -c "import secrets; print(secrets.token_urlsafe(50))"`, and keep it out of version control.'
+    )
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
@@ -77,6 +100,7 @@ INSTALLED_APPS = [
     "rules",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "standards",
     "surveys",
 ]
@@ -94,6 +118,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wipostad.middleware.ContentSecurityPolicyMiddleware",
+    # Last: turns a sign-in refused by the lockout into the lockout page or JSON refusal.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "wipostad.urls"
@@ -157,9 +183,13 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 # Object permissions come from the rules of surveys/permissions.py; model permissions
 # (what the admin asks, granted to the secretariat's group) from the database.
+# django-axes comes first: it refuses a locked-out username and address before any
+# password is checked (see the sign-in lockout below).
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's password check, refusing the demo accounts' published password with DEBUG off.
+    "surveys.accounts.backends.PasswordBackend",
 ]
 LOGIN_REDIRECT_URL = "surveys:dashboard"
 LOGOUT_REDIRECT_URL = "home"
@@ -231,10 +261,36 @@ CONTENT_SECURITY_POLICY = (
     "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 
-# Sign-in throttling: after this many failures for one username or one address within
-# the window, further attempts are refused until the window has passed.
+# The sign-in lockout (django-axes, surveys/accounts/lockout.py): failures are counted in
+# the database for a username and a client address together, through the sign-in page,
+# the admin's login and the API token alike; after this many within the window, that
+# username cannot sign in from that address until the window has passed (or the
+# secretariat lifts the lockout at /accounts/lockouts/).
 WIPOSTAD_SIGNIN_MAX_FAILURES = env_int("WIPOSTAD_SIGNIN_MAX_FAILURES", 5)
 WIPOSTAD_SIGNIN_WINDOW_SECONDS = env_int("WIPOSTAD_SIGNIN_WINDOW_SECONDS", 15 * 60)
+# How many proxies in front of the application append to X-Forwarded-For: 0 reads the
+# client's address from the connection alone (the header is anyone's to write); N reads
+# the N-th address from the right of X-Forwarded-For (surveys/accounts/client_address.py).
+WIPOSTAD_TRUSTED_PROXIES = env_int("WIPOSTAD_TRUSTED_PROXIES", 0)
+if WIPOSTAD_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured(f"WIPOSTAD_TRUSTED_PROXIES must be 0 or more (got {WIPOSTAD_TRUSTED_PROXIES}).")
+if WIPOSTAD_SIGNIN_MAX_FAILURES < 1 or WIPOSTAD_SIGNIN_WINDOW_SECONDS < 1:
+    raise ImproperlyConfigured("WIPOSTAD_SIGNIN_MAX_FAILURES and WIPOSTAD_SIGNIN_WINDOW_SECONDS must be 1 or more.")
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = WIPOSTAD_SIGNIN_MAX_FAILURES
+AXES_COOLOFF_TIME = timedelta(seconds=WIPOSTAD_SIGNIN_WINDOW_SECONDS)
+AXES_CLIENT_IP_CALLABLE = "surveys.accounts.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "surveys.accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# A successful sign-in forgets the earlier failures; attempts during a lockout do not
+# move its end, so the time the page gives stays true.
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Only failures are kept (and only for the window), not a log of every sign-in.
+AXES_DISABLE_ACCESS_LOG = True
+# No start-up banner on every command; lockouts are still logged.
+AXES_VERBOSE = False
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -4,11 +4,12 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from surveys import views as survey_views
-from surveys.accounts.views import ThrottledLoginView
+from surveys.accounts import views as account_views
 
 urlpatterns = [
     path("", survey_views.home, name="home"),
-    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
+    path("accounts/login/", account_views.SignInView.as_view(), name="login"),
+    path("accounts/lockouts/", account_views.lockouts, name="lockouts"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("surveys/", include("surveys.reports.urls")),
     path("surveys/", include("surveys.urls")),

@@ -1,43 +1,44 @@
-"""Signing in."""
+"""Signing in, and the secretariat's page of sign-in lockouts."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.utils.translation import ngettext
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
-from surveys.accounts import signin
+from surveys.accounts import lockout
+from surveys.permissions import may
 
 
-class ThrottledLoginView(LoginView):
-    """Sign-in that refuses further attempts after repeated failures (HTTP 429)."""
+class SignInView(LoginView):
+    """Django's sign-in page; repeated failures are counted and locked out by django-axes
+    (surveys/accounts/lockout.py), as on the admin's login and the API token."""
 
     redirect_authenticated_user = True
 
-    def _who(self) -> tuple[str, str | None]:
-        return self.request.POST.get("username", "")[:150], self.request.META.get("REMOTE_ADDR")
 
-    def post(self, request, *args, **kwargs):
-        wait = signin.blocked_for(*self._who())
-        if wait:
-            form = self.get_form()
-            minutes = (wait + 59) // 60
-            form.errors.clear()
-            form.add_error(
-                None,
-                ngettext(
-                    "Too many failed sign-in attempts. For your security, try again in %(minutes)s minute.",
-                    "Too many failed sign-in attempts. For your security, try again in %(minutes)s minutes.",
-                    minutes,
-                )
-                % {"minutes": minutes},
-            )
-            return self.render_to_response(self.get_context_data(form=form, throttled=True), status=429)
-        return super().post(request, *args, **kwargs)
+def _unlock(request) -> None:
+    username = request.POST.get("username", "").strip()
+    address = request.POST.get("ip_address", "").strip()
+    lifted = lockout.lockout_lift(username=username, ip_address=address) if username and address else 0
+    names = {"username": username, "address": address}
+    if lifted:
+        messages.success(request, _("Lockout lifted: %(username)s can sign in again from %(address)s.") % names)
+    else:
+        messages.error(request, _("No lockout for %(username)s from %(address)s.") % names)
 
-    def form_invalid(self, form):
-        signin.record_failure(*self._who())
-        return super().form_invalid(form)
 
-    def form_valid(self, form):
-        signin.record_success(form.get_user().get_username())
-        return super().form_valid(form)
+@login_required
+@require_http_methods(["GET", "POST"])
+def lockouts(request):
+    """The usernames and addresses locked out now, each with a button that lifts it."""
+    if not may(request.user, "surveys.unlock_signin"):
+        raise PermissionDenied
+    if request.method == "POST":
+        _unlock(request)
+        return redirect("lockouts")
+    return render(request, "registration/lockouts.html", {"lockouts": lockout.current_lockouts()})

@@ -27,7 +27,7 @@ def document_common_refusals(result: dict[str, Any], generator, request, public)
     """Any endpoint refuses a wrong or revoked token with 401; a paginated list answers
     404 for a page past its end, and an object address 404 for an object that does not
     exist or is not visible; say so in every operation concerned."""
-    for path, path_item in result.get("paths", {}).items():
+    for path_item in result.get("paths", {}).values():
         for method, operation in path_item.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
@@ -36,9 +36,6 @@ def document_common_refusals(result: dict[str, Any], generator, request, public)
                 # Serializer validation errors are keyed by field, not a single sentence.
                 responses["400"] = {**responses["400"], "content": BAD_REQUEST}
             responses.setdefault("401", {"description": "The token or session is not valid.", "content": DETAIL})
-            if path.endswith("/auth/token/"):
-                # Token requests are rate-limited per address (see TokenThrottle).
-                responses.setdefault("429", {"description": "Too many token requests; wait.", "content": DETAIL})
             parameters = [p for p in operation.get("parameters", []) if isinstance(p, dict)]
             if method == "get" and any(p.get("name") == "page" for p in parameters):
                 responses.setdefault("404", {"description": "No such page of results.", "content": DETAIL})

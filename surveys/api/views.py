@@ -12,10 +12,12 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.contrib.auth import authenticate
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import exceptions, mixins, viewsets
@@ -27,7 +29,6 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
-from rest_framework.throttling import SimpleRateThrottle
 
 from standards import profiles
 from standards.models import Office, Standard
@@ -121,20 +122,15 @@ REFUSED = {
     403: OpenApiResponse(s.DetailSerializer, description="The user may not do this."),
     404: OpenApiResponse(s.DetailSerializer, description="No such object among those the user may read."),
 }
+LOCKED_OUT = OpenApiResponse(
+    s.DetailSerializer,
+    description="Too many failed sign-ins for this username from this address; the message "
+    "and the Retry-After header say when to try again.",
+)
 CONFLICT = OpenApiResponse(s.ConflictSerializer, description="The response changed since the version sent.")
 
 
 # --- authentication --------------------------------------------------------------------
-
-
-class TokenThrottle(SimpleRateThrottle):
-    """Password guessing through the token endpoint is slowed down per client address."""
-
-    scope = "api_token"
-    rate = "30/minute"
-
-    def get_cache_key(self, request: Request, view: Any) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 @extend_schema_view(
@@ -142,9 +138,10 @@ class TokenThrottle(SimpleRateThrottle):
         tags=["auth"],
         summary="Get an API token",
         description="Exchange a username and password for a token; send it as “Authorization: Token <token>”. "
-        "The same token is returned until it is revoked.",
+        "The same token is returned until it is revoked. Failures count toward the same sign-in lockout as "
+        "the sign-in page's: a locked-out username and address get 429, with Retry-After, and no token.",
         request=s.TokenRequestSerializer,
-        responses={200: s.TokenSerializer, 400: REFUSED[400]},
+        responses={200: s.TokenSerializer, 400: REFUSED[400], 429: LOCKED_OUT},
         auth=[],
     ),
     delete=extend_schema(
@@ -155,7 +152,11 @@ class TokenThrottle(SimpleRateThrottle):
     ),
 )
 class TokenView(ObtainAuthToken):
-    throttle_classes = [TokenThrottle]
+    """The password is checked by django.contrib.auth.authenticate with the request, as on
+    the sign-in page: the lockout counts the failures, and refuses a locked-out username
+    and address (the lockout's middleware then answers 429 instead of this view)."""
+
+    serializer_class = s.TokenRequestSerializer
 
     def post(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
         serializer = self.get_serializer(data=request.data)
@@ -163,7 +164,10 @@ class TokenView(ObtainAuthToken):
             # One sentence in "detail", as every other refusal of this API (and its schema) has.
             messages = [str(m) for errors in serializer.errors.values() for m in errors]
             return ApiResponse({"detail": " ".join(messages)}, status=400)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        user = authenticate(request=request._request, **serializer.validated_data)
+        if user is None or not user.is_active:
+            return ApiResponse({"detail": gettext("Unable to log in with provided credentials.")}, status=400)
+        token, _created = Token.objects.get_or_create(user=user)
         return ApiResponse({"token": token.key})
 
     def delete(self, request: Request) -> ApiResponse:

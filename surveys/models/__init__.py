@@ -3,7 +3,7 @@
 The models live in one module per subject; this package only gathers them.
 """
 
-from surveys.models.accounts import SECRETARIAT_GROUP, Membership, SignInFailure
+from surveys.models.accounts import SECRETARIAT_GROUP, Membership
 from surveys.models.editions import QuestionnaireEdition
 from surveys.models.mail import OutgoingMail
 from surveys.models.responses import (
@@ -41,7 +41,6 @@ __all__ = [
     "ResponseStatus",
     "ReviewComment",
     "RoundQuerySet",
-    "SignInFailure",
     "SurveyRound",
     "attachment_path",
 ]

@@ -1,5 +1,5 @@
-"""Who people are: the office a user answers for, and failed sign-ins (what each may do:
-surveys/permissions.py)."""
+"""Who people are: the office a user answers for (what each may do: surveys/permissions.py;
+failed sign-ins: django-axes, see surveys/accounts/lockout.py)."""
 
 from __future__ import annotations
 
@@ -31,17 +31,3 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}, {self.office_id})"
-
-
-class SignInFailure(models.Model):
-    """A failed sign-in, kept for the throttling window (see surveys/accounts/signin.py)."""
-
-    username = models.CharField(max_length=150, db_index=True)
-    address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.username} from {self.address} at {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,10 +1,9 @@
 """REST API authentication: a token for a username and password, used in the header;
-wrong and revoked tokens; the token endpoint's throttle; the CSRF check on session changes."""
+wrong and revoked tokens; the CSRF check on session changes. (The token endpoint's part in
+the sign-in lockout: tests/security/test_lockout.py.)"""
 
 from __future__ import annotations
 
-import pytest
-from django.core.cache import cache
 from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -13,14 +12,6 @@ from surveys.models import ResponseStatus, SurveyResponse
 from tests.api.helpers import state, url
 
 PASSWORD = "persona-password"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_throttle():
-    # The token endpoint's throttle counts in the cache, which outlives a test.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_token_for_username_and_password_and_used_in_the_header(
@@ -72,17 +63,6 @@ def test_a_revoked_token_stops_working(office_a_respondent):
     assert client.delete(url("auth/token/")).status_code == 204
     assert not Token.objects.filter(user=office_a_respondent).exists()
     assert client.get(url("responses/")).status_code == 401
-
-
-def test_token_requests_are_throttled(reference_data):
-    client = APIClient()
-    codes = [
-        client.post(url("auth/token/"), {"username": "nobody", "password": "guess"}, format="json").status_code
-        for _ in range(31)
-    ]
-    assert codes[:30] == [400] * 30
-    assert codes[30] == 429
-    assert not Token.objects.exists()
 
 
 def test_session_changes_need_the_csrf_token(make_response, office_a_respondent, moldova_answers, office_a_approver):

@@ -40,6 +40,10 @@ CASES = {
         lambda w: ("GET", reverse("surveys:response_start", args=[R, w.fresh.pk]), None),
         lambda w: ("POST", reverse("surveys:response_start", args=[R, w.fresh.pk]), {}),
     ),
+    "lockouts": (
+        lambda w: ("GET", reverse("lockouts"), None),
+        lambda w: ("POST", reverse("lockouts"), {"username": "nobody", "ip_address": "127.0.0.1"}),
+    ),
     "surveys:round_list": (lambda w: ("GET", reverse("surveys:round_list"), None), None),
     "surveys:round_new": (
         lambda w: ("GET", reverse("surveys:round_new"), None),
@@ -175,6 +179,7 @@ MATRIX = {
     "api:standard-list": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
     "api:token": (("405", "400"), ("405", "400"), ("405", "400"), ("405", "400"), ("405", "400"), ("405", "400")),
     "home": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
+    "lockouts": (("login", "login"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
     "login": (("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok")),
     "logout": (("405", "ok"), ("405", "ok"), ("405", "ok"), ("405", "ok"), ("405", "ok"), ("405", "ok")),
     "reports:round_report": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),

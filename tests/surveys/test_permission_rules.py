@@ -62,6 +62,7 @@ TABLE: list[tuple[str, str | None, frozenset[str]]] = [
     ("surveys.remind_offices", "survey_round", frozenset({IB})),
     ("surveys.view_unpublished_figures", None, frozenset({IB})),
     ("surveys.resend_mail", None, frozenset({IB})),
+    ("surveys.unlock_signin", None, frozenset({IB})),
 ]
 
 
