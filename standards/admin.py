@@ -6,26 +6,116 @@ that group's access (standards never imports surveys).
 
 Spreadsheet imports are all or nothing: a file with any bad row writes nothing, and each
 problem names the row as the spreadsheet numbers it (the header is row 1), the column
-and the reason.
+and the reason. Files over the caps of standards.sheet_uploads are refused before they
+are read whole, and a previewed file is kept only until its import is confirmed.
 """
 
 from __future__ import annotations
 
+import io
+import os
+from contextlib import suppress
 from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from import_export import resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ImportForm
 from import_export.results import Error, Result
 
 from standards.models import Office, Standard
+from standards.sheet_uploads import SheetRefused, check_sheet
 from standards.validators import validate_st3_code
 
-SPREADSHEET_FORMATS = [CSV, XLSX]
 HEADER_ROWS = 1
+
+
+class CheckedCSV(CSV):
+    """CSV read only within the caps, at whichever step the file is read (the
+    confirmation reads the previewed file again)."""
+
+    def create_dataset(self, in_stream: Any, **kwargs: Any) -> Any:
+        data = in_stream.encode("utf-8") if isinstance(in_stream, str) else in_stream
+        check_sheet(_Sized(data), CSV)
+        return super().create_dataset(in_stream, **kwargs)
+
+
+class CheckedXLSX(XLSX):
+    """XLSX read only within the caps, at whichever step the file is read."""
+
+    def create_dataset(self, in_stream: bytes) -> Any:
+        check_sheet(_Sized(in_stream), XLSX)
+        return super().create_dataset(in_stream)
+
+
+class _Sized(io.BytesIO):
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.size = len(data)
+
+
+SPREADSHEET_FORMATS = [CheckedCSV, CheckedXLSX]
+
+
+class CappedImportForm(ImportForm):
+    """The import page's form: a file over the caps is refused here, before import-export
+    keeps or parses it."""
+
+    def __init__(self, formats: list[type], resources: list[type], **kwargs: Any) -> None:
+        super().__init__(formats, resources, **kwargs)
+        self.import_formats = formats
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        upload, choice = cleaned.get("import_file"), cleaned.get("format")
+        if upload is not None and choice:
+            try:
+                check_sheet(upload, self.import_formats[int(choice)])
+            except SheetRefused as refused:
+                self.add_error("import_file", str(refused))
+        return cleaned
+
+
+class CappedImportMixin:
+    """Imports within the caps of standards.sheet_uploads, keeping no file they do not need.
+
+    import-export keeps the uploaded file from the preview to the confirmation; it removes
+    it once imported, but not when the preview finds problems (no confirmation follows):
+    such a file is removed at once. A confirmation whose file is gone (swept as stale, or
+    already imported) or refused asks for the file again instead of failing.
+    """
+
+    import_form_class = CappedImportForm
+
+    def import_action(self, request: HttpRequest, **kwargs: Any) -> Any:
+        page = super().import_action(request, **kwargs)
+        context = getattr(page, "context_data", None) or {}
+        kept = getattr(request.FILES.get("import_file"), "tmp_storage_name", None)
+        if kept and "confirm_form" not in context:
+            self._remove_preview(kept)
+        return page
+
+    def process_import(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().process_import(request, **kwargs)
+        except FileNotFoundError:
+            messages.error(request, _("This preview has expired or was already imported; upload the file again."))
+        except SheetRefused as refused:
+            messages.error(request, str(refused))
+        self._remove_preview(request.POST.get("import_file_name", ""))
+        opts = self.model._meta
+        return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_import"))
+
+    def _remove_preview(self, name: str) -> None:
+        name = os.path.basename(name)
+        if name:
+            with suppress(OSError):
+                self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs()).remove()
 
 
 class SheetResult(Result):
@@ -131,7 +221,7 @@ class OfficeResource(AllOrNothingMixin, resources.ModelResource):
 
 
 @admin.register(Office)
-class OfficeAdmin(ProblemListMixin, ImportExportModelAdmin):
+class OfficeAdmin(CappedImportMixin, ProblemListMixin, ImportExportModelAdmin):
     resource_classes = [OfficeResource]
     import_formats = SPREADSHEET_FORMATS
     export_formats = SPREADSHEET_FORMATS

@@ -263,7 +263,9 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(NumberingSystem)
-class NumberingSystemAdmin(SpreadsheetExports, standards_admin.ProblemListMixin, ImportExportModelAdmin):
+class NumberingSystemAdmin(
+    SpreadsheetExports, standards_admin.CappedImportMixin, standards_admin.ProblemListMixin, ImportExportModelAdmin
+):
     resource_classes = [NumberingSystemResource]
     import_formats = SPREADSHEET_FORMATS
     list_display = ("label", "office", "response_count", "created_at", "created_by")
@@ -350,7 +352,13 @@ COMMENTED_STEPS = frozenset({"return", "accept", "reopen"})
 
 
 @admin.register(SurveyResponse)
-class SurveyResponseAdmin(ReadOnly, SpreadsheetExports, standards_admin.ProblemListMixin, ImportExportModelAdmin):
+class SurveyResponseAdmin(
+    ReadOnly,
+    SpreadsheetExports,
+    standards_admin.CappedImportMixin,
+    standards_admin.ProblemListMixin,
+    ImportExportModelAdmin,
+):
     resource_classes = [ResponseResource]
     import_formats = SPREADSHEET_FORMATS
     # Every column, always: the file is meant to be corrected and imported back.

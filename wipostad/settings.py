@@ -328,6 +328,18 @@ SPECTACULAR_SETTINGS = {
 # Imports through the admin run in one transaction: a bad row writes nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Spreadsheet imports (standards.sheet_uploads): at most this many data rows (about 200
+# offices with a few numbering systems each fit many times over) and bytes, refused before
+# the file is read whole. A previewed file waits for its confirmation in a folder of its
+# own; files older than the given seconds are removed when another preview starts and by
+# `manage.py clear_import_previews`.
+WIPOSTAD_IMPORT_MAX_ROWS = env_int("WIPOSTAD_IMPORT_MAX_ROWS", 2000)
+WIPOSTAD_IMPORT_MAX_BYTES = env_int("WIPOSTAD_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+WIPOSTAD_IMPORT_PREVIEW_DIR = Path(
+    os.environ.get("WIPOSTAD_IMPORT_PREVIEW_DIR", "").strip() or str(BASE_DIR / "var" / "import-previews")
+)
+WIPOSTAD_IMPORT_PREVIEW_MAX_AGE = env_int("WIPOSTAD_IMPORT_PREVIEW_MAX_AGE", 60 * 60)
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "standards.sheet_uploads.PreviewFolder"
 
 
 def _email_url_settings() -> dict:
