@@ -6,6 +6,7 @@ with a message naming the variable, rather than being silently replaced by a def
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -212,6 +213,39 @@ CONTENT_SECURITY_POLICY = (
 # the window, further attempts are refused until the window has passed.
 WIPOSTAD_SIGNIN_MAX_FAILURES = env_int("WIPOSTAD_SIGNIN_MAX_FAILURES", 5)
 WIPOSTAD_SIGNIN_WINDOW_SECONDS = env_int("WIPOSTAD_SIGNIN_WINDOW_SECONDS", 15 * 60)
+
+# The cache holds the state every process must share (request throttling): by default
+# a table in the database (made by `manage.py createcachetable`, which `make migrate`
+# runs). DJANGO_CACHE_BACKEND names another backend (a dotted path, e.g.
+# django.core.cache.backends.redis.RedisCache) and DJANGO_CACHE_LOCATION its location.
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("DJANGO_CACHE_BACKEND", "").strip()
+        or "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "").strip() or "wipostad_cache",
+    }
+}
+
+# How many reverse proxies in front of the application append the address they received
+# to X-Forwarded-For. 0: the client's address is REMOTE_ADDR and the header is ignored
+# (anyone can write it); N: the N-th address from the right of the header.
+WIPOSTAD_TRUSTED_PROXIES = env_int("WIPOSTAD_TRUSTED_PROXIES", 0)
+if WIPOSTAD_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured(f"WIPOSTAD_TRUSTED_PROXIES must be 0 or more (got {WIPOSTAD_TRUSTED_PROXIES}).")
+
+# The ST.13 checker (web page and API): the most numbers and characters one request may
+# send, and how many checks an anonymous client may ask for (N/second, minute, hour or day).
+WIPOSTAD_CHECKER_MAX_NUMBERS = env_int("WIPOSTAD_CHECKER_MAX_NUMBERS", 10_000)
+WIPOSTAD_CHECKER_MAX_CHARACTERS = env_int("WIPOSTAD_CHECKER_MAX_CHARACTERS", 250_000)
+WIPOSTAD_CHECKER_RATE = os.environ.get("WIPOSTAD_CHECKER_RATE", "").strip() or "30/minute"
+if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", WIPOSTAD_CHECKER_RATE):
+    raise ImproperlyConfigured(
+        f"WIPOSTAD_CHECKER_RATE must be a number of requests per second, minute, hour or day, e.g. 30/minute "
+        f"(got {WIPOSTAD_CHECKER_RATE!r})."
+    )
+for _name in ("WIPOSTAD_CHECKER_MAX_NUMBERS", "WIPOSTAD_CHECKER_MAX_CHARACTERS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be 1 or more (got {globals()[_name]}).")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

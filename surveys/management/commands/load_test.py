@@ -181,6 +181,7 @@ class Command(BaseCommand):
             self.stdout.write("Preparing a throw-away database with the demo data …")
             for step in (
                 ["migrate", "--noinput", "-v0"],
+                ["createcachetable"],
                 ["load_standards"],
                 ["load_edition"],
                 ["load_demo", "--allow-without-debug"],
