@@ -220,8 +220,7 @@ WIPOSTAD_SIGNIN_WINDOW_SECONDS = env_int("WIPOSTAD_SIGNIN_WINDOW_SECONDS", 15 * 
 # django.core.cache.backends.redis.RedisCache) and DJANGO_CACHE_LOCATION its location.
 CACHES = {
     "default": {
-        "BACKEND": os.environ.get("DJANGO_CACHE_BACKEND", "").strip()
-        or "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": os.environ.get("DJANGO_CACHE_BACKEND", "").strip() or "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "").strip() or "wipostad_cache",
     }
 }
