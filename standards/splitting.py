@@ -16,6 +16,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 __all__ = ["ANY", "Kind", "Steps", "readings"]
 
@@ -103,9 +104,10 @@ def readings(
     ways = [[0] * (n + 2) for _ in range(parts + 1)]  # readings of parts k… from a position
     ways[parts][n] = 1
     after = _from_the_right(ways[parts])
+    starts = _starts(n, tuple(ranges))
     for k in range(parts - 1, -1, -1):
         sums = [_chain_sums(chain, ways[k + 1]) for chain in text.chains]
-        for pos in range(n + 1):
+        for pos in starts[k]:
             ways[k][pos] = _count(text, pos, kinds[k], ranges[k], grouped[k], ways[k + 1], after, sums, steps)
         after = _from_the_right(ways[k])
     total = ways[0][0]
@@ -116,6 +118,27 @@ def readings(
         pos = next(b for b in _ends(text, pos, kinds[k], ranges[k], grouped[k], steps) if ways[k + 1][b])
         ends.append(pos)
     return tuple(ends), min(total, 2)
+
+
+@lru_cache(maxsize=1024)
+def _starts(n: int, ranges: tuple[tuple[int, int | None], ...]) -> list[range]:
+    """Where each part can start at all: after the shortest and before the longest parts
+    in front of it, leaving room for the shortest and at most the longest parts after it
+    (a part of fixed length has a single start)."""
+    starts = []
+    for k in range(len(ranges)):
+        before, after = ranges[:k], ranges[k:]
+        earliest = max(sum(lo for lo, _ in before), n - _longest(after))
+        latest = min(_longest(before, n), n - sum(lo for lo, _ in after))
+        starts.append(range(max(earliest, 0), min(latest, n) + 1))
+    return starts
+
+
+def _longest(ranges: Sequence[tuple[int, int | None]], n: int | None = None) -> int:
+    """The longest the parts can be together (n when one has no upper bound and n is given)."""
+    if any(hi is None for _, hi in ranges):
+        return n if n is not None else 10**9
+    return sum(hi for _, hi in ranges)
 
 
 def _from_the_right(ways: list[int]) -> list[int]:
