@@ -570,8 +570,13 @@ def _answers_for_structure(given: dict[str, Any]) -> tuple[dict[str, Any], list[
     return evaluation.answers, sorted(evaluation.set_aside)
 
 
-def _refuse_too_much(data: Any) -> None:
-    """More numbers or characters than one request may send: 413, before anything is read."""
+def _refuse_too_much(request: Request) -> None:
+    """More bytes, numbers or characters than one request may send: 413, before anything
+    is read (the size from the request's headers, before its body is parsed)."""
+    too_large = limits.too_large(request)
+    if too_large is not None:
+        raise ServiceRefusal(413, {"detail": too_large})
+    data = request.data
     numbers = data.get("numbers") if hasattr(data, "get") else None
     if not isinstance(numbers, list):
         return  # the serializer says what is wrong
@@ -607,7 +612,7 @@ class St13ParseView(GenericAPIView):
         raise exceptions.Throttled(wait, detail=limits.throttled_message())
 
     def post(self, request: Request) -> ApiResponse:
-        _refuse_too_much(request.data)
+        _refuse_too_much(request)
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         params = data.validated_data

@@ -325,27 +325,29 @@ def csv_rows(check: Check) -> Iterator[list[str | int]]:
 
 
 def _refused(request: HttpRequest, context: dict, message: str, status: int) -> HttpResponse:
-    context["refusal"] = message
+    """The page with the refusal and an empty form (what was sent is not read again)."""
+    context = {"form": CheckerForm(), **context, "refusal": message}
     return render(request, "surveys/checker/checker.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 def checker(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        form = CheckerForm(request.POST)
-    else:
+    context: dict = {"example_query": EXAMPLE_QUERY, "profile_offices": profiles.offices()}
+    if request.method != "POST":
         # GET parameters only pre-fill the form (e.g. a link to a numbering system); nothing
         # is checked until the form is sent.
         initial = {k: (v if k == "separators" else v[-1]) for k, v in request.GET.lists()}
-        form = CheckerForm(initial=initial)
-    context: dict = {"form": form, "example_query": EXAMPLE_QUERY, "profile_offices": profiles.offices()}
-    if request.method != "POST":
-        return render(request, "surveys/checker/checker.html", context)
+        return render(request, "surveys/checker/checker.html", {**context, "form": CheckerForm(initial=initial)})
+    # Refusals first, before the body is read.
     throttle = limits.CheckerThrottle()
     if not throttle.allow_request(request, None):
         refused = _refused(request, context, limits.throttled_message(), 429)
         refused["Retry-After"] = str(limits.retry_after(throttle))
         return refused
+    too_large = limits.too_large(request)
+    if too_large is not None:
+        return _refused(request, context, too_large, 413)
+    form = context["form"] = CheckerForm(request.POST)
     if not form.is_valid():
         if form.has_error("numbers", TOO_MUCH):
             return _refused(request, context, form.errors["numbers"][0], 413)

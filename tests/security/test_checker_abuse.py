@@ -125,3 +125,26 @@ def test_signed_in_users_are_not_throttled(reference_data, two_a_minute, office_
     client = APIClient()
     client.force_authenticate(office_a_respondent)
     assert {api_post(client, EPO_API).status_code for _ in range(4)} == {200}
+
+
+def test_a_large_check_counts_as_many_small_ones(reference_data, settings):
+    settings.WIPOSTAD_CHECKER_RATE = "3/minute"
+    client = APIClient(REMOTE_ADDR="198.51.100.9")
+    large = {**EPO_API, "numbers": ["EP 99403122.7"] * 1_500}  # about 25 KB: three checks' worth
+    assert api_post(client, large).status_code == 200
+    assert api_post(client, EPO_API).status_code == 429
+    # The largest request counts as the whole allowance, never more: it is not refused for ever.
+    settings.WIPOSTAD_CHECKER_RATE = "2/minute"
+    assert api_post(APIClient(REMOTE_ADDR="198.51.100.10"), large).status_code == 200
+
+
+def test_a_body_larger_than_any_allowed_check_is_413_before_it_is_read(client, reference_data, settings):
+    settings.WIPOSTAD_CHECKER_MAX_CHARACTERS = 1_000  # at most 12 bytes a character and 64 KiB besides
+    body = {**EPO_API, "numbers": ["EP 99403122.7"] * 7_000}
+    answer = api_post(APIClient(), body)
+    assert answer.status_code == 413
+    assert answer.json()["detail"].startswith("You sent ")
+    assert " bytes; at most 77,536 can be checked at once." in answer.json()["detail"]
+    page = client.post(PAGE, {**EPO_FORM, "numbers": "\n".join(["EP 99403122.7"] * 7_000)})
+    assert page.status_code == 413
+    assert " bytes; at most 77,536 can be checked at once." in page.content.decode()
