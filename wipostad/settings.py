@@ -235,7 +235,7 @@ if WIPOSTAD_TRUSTED_PROXIES < 0:
 # The ST.13 checker (web page and API): the most numbers and characters one request may
 # send, and how many checks an anonymous client may ask for (N/second, minute, hour or day).
 WIPOSTAD_CHECKER_MAX_NUMBERS = env_int("WIPOSTAD_CHECKER_MAX_NUMBERS", 10_000)
-WIPOSTAD_CHECKER_MAX_CHARACTERS = env_int("WIPOSTAD_CHECKER_MAX_CHARACTERS", 250_000)
+WIPOSTAD_CHECKER_MAX_CHARACTERS = env_int("WIPOSTAD_CHECKER_MAX_CHARACTERS", 150_000)
 WIPOSTAD_CHECKER_RATE = os.environ.get("WIPOSTAD_CHECKER_RATE", "").strip() or "30/minute"
 if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", WIPOSTAD_CHECKER_RATE):
     raise ImproperlyConfigured(

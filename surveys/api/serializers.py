@@ -567,7 +567,7 @@ class St13ParseRequestSerializer(serializers.Serializer):
         child=serializers.CharField(max_length=200),
         min_length=1,
         help_text=f"Application numbers as the office writes them, with or without the ST.3 code; at most "
-        f"{DEFAULT_LIMIT:,} numbers and 250,000 characters in all unless the site sets other limits "
+        f"{DEFAULT_LIMIT:,} numbers and 150,000 characters in all unless the site sets other limits "
         "(WIPOSTAD_CHECKER_MAX_NUMBERS, WIPOSTAD_CHECKER_MAX_CHARACTERS): more is refused with 413.",
     )
     office = serializers.CharField(

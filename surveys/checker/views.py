@@ -324,10 +324,9 @@ def csv_rows(check: Check) -> Iterator[list[str | int]]:
         ]
 
 
-def _refused(request: HttpRequest, context: dict, message: str, status: int) -> HttpResponse:
-    """The page with the refusal and an empty form (what was sent is not read again)."""
-    context = {"form": CheckerForm(), **context, "refusal": message}
-    return render(request, "surveys/checker/checker.html", context, status=status)
+def _refused(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    """A short page with the refusal: what was sent was not read."""
+    return render(request, "surveys/checker/refused.html", {"refusal": message}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -341,17 +340,17 @@ def checker(request: HttpRequest) -> HttpResponse:
     # Refusals first, before the body is read.
     throttle = limits.CheckerThrottle()
     if not throttle.allow_request(request, None):
-        refused = _refused(request, context, limits.throttled_message(), 429)
+        refused = _refused(request, limits.throttled_message(), 429)
         refused["Retry-After"] = str(limits.retry_after(throttle))
         return refused
     too_large = limits.too_large(request)
     if too_large is not None:
-        return _refused(request, context, too_large, 413)
+        return _refused(request, too_large, 413)
     form = context["form"] = CheckerForm(request.POST)
     if not form.is_valid():
-        if form.has_error("numbers", TOO_MUCH):
-            return _refused(request, context, form.errors["numbers"][0], 413)
-        return render(request, "surveys/checker/checker.html", context, status=400)
+        # Too many numbers: the form again, with the list, to be split.
+        status = 413 if form.has_error("numbers", TOO_MUCH) else 400
+        return render(request, "surveys/checker/checker.html", context, status=status)
     check = run_check(form)
     if "download" in request.POST:
         return csv_download(csv_rows(check), "st13-check.csv")

@@ -148,3 +148,14 @@ def test_a_body_larger_than_any_allowed_check_is_413_before_it_is_read(client, r
     page = client.post(PAGE, {**EPO_FORM, "numbers": "\n".join(["EP 99403122.7"] * 7_000)})
     assert page.status_code == 413
     assert " bytes; at most 77,536 can be checked at once." in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_test_database_flush_also_empties_the_shared_cache():
+    # Transactional tests (the browser's) end with a flush: counts of checks must not carry over.
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    cache.set("throttle_st13_check_127.0.0.1", [1.0] * 30)
+    call_command("flush", "--noinput", verbosity=0)
+    assert cache.get("throttle_st13_check_127.0.0.1") is None
