@@ -4,7 +4,8 @@ The command starts Locust once per target, headless, against the server it start
 loopback. Every simulated user asks for the target again and again, without waiting;
 any answer other than 200 (a redirect included) or a failed connection is an error.
 The target, the session cookie and the file for the results come from the environment;
-each request's latency is written to that file for the command's report.
+each request's latency is written to that file for the command's report. In the abuse
+scenario another Locust runs ``Flooder`` at the same time (its answers are not measured).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 
 from locust import FastHttpUser, constant, events, task
 
-PATH = os.environ.get("WIPOSTAD_LOAD_PATH", "/")
+# One path, or several separated by commas, asked for in turn.
+PATHS = [path for path in os.environ.get("WIPOSTAD_LOAD_PATH", "/").split(",") if path]
 COOKIE = os.environ.get("WIPOSTAD_LOAD_COOKIE", "")
 RESULTS = os.environ.get("WIPOSTAD_LOAD_RESULTS", "")
 
@@ -29,12 +31,62 @@ class Visitor(FastHttpUser):
     wait_time = constant(0)
     connection_timeout = network_timeout = 30.0  # seconds, as the command waits
 
+    def on_start(self) -> None:
+        self.turn = 0
+
     @task
     def ask(self) -> None:
         headers = {"Cookie": COOKIE} if COOKIE else {}
-        with self.client.get(PATH, headers=headers, allow_redirects=False, catch_response=True) as response:
+        path = PATHS[self.turn % len(PATHS)]
+        self.turn += 1
+        with self.client.get(path, headers=headers, allow_redirects=False, catch_response=True) as response:
             if response.status_code != 200:
                 response.failure(f"answered {response.status_code}")
+
+
+# What one abusive client sends: the ST.13 checker with far more than a request may ask
+# (10,000 numbers of 200 digits through the API, 1,000 lines of 300 digits through the
+# form), and wrong passwords on the sign-in page.
+_FLOOD_API = json.dumps({"office": "EP", "answers": {"q2a": ["year", "serial"]}, "numbers": ["9" * 200] * 10_000})
+_FLOOD_FORM = {"source": "auto", "numbers": "\n".join(["9" * 300] * 1_000)}
+
+
+class Flooder(FastHttpUser):
+    """Only in the abuse scenario (the command names it); its answers are not measured:
+    refusals (413, 429, a refused sign-in) are what it should get. Like a real flooder it
+    fetches each form once and then only sends it."""
+
+    wait_time = constant(0)
+    connection_timeout = network_timeout = 30.0
+
+    def on_start(self) -> None:
+        self.forms = {path: self._token(path) for path in ("/st13/", "/accounts/login/")}
+
+    def _token(self, path: str) -> tuple[str, dict[str, str]]:
+        page = self.client.get(path, name="flood: the form, once")
+        token = page.text.split('name="csrfmiddlewaretoken" value="', 1)[-1].split('"', 1)[0]
+        cookie = page.headers.get("Set-Cookie", "").split(";", 1)[0]
+        return token, {"Cookie": cookie, "Referer": self.host + path}
+
+    def _post(self, path: str, **kwargs: Any) -> None:
+        with self.client.post(path, allow_redirects=False, catch_response=True, **kwargs) as response:
+            response.success()
+
+    def _form(self, path: str, data: dict[str, str]) -> None:
+        token, headers = self.forms[path]
+        self._post(path, data={**data, "csrfmiddlewaretoken": token}, headers=headers)
+
+    @task
+    def flood_api(self) -> None:
+        self._post("/api/st13/parse/", data=_FLOOD_API, headers={"Content-Type": "application/json"})
+
+    @task
+    def flood_form(self) -> None:
+        self._form("/st13/", _FLOOD_FORM)
+
+    @task
+    def wrong_password(self) -> None:
+        self._form("/accounts/login/", {"username": "md.respondent", "password": "not-the-password"})
 
 
 @events.request.add_listener
