@@ -16,8 +16,9 @@ PASSWORD = "persona-password"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_throttle():
-    # The token endpoint's throttle counts in the cache, which outlives a test.
+def _fresh_throttle(db):
+    # The token endpoint's throttle counts in the cache (a database table: the test's
+    # transaction undoes it too, but a test that commits would leave it behind).
     cache.clear()
     yield
     cache.clear()
