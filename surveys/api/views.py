@@ -36,6 +36,7 @@ from standards.numbers import Verdict, parse_numbers
 from standards.structure import structure_from_answers
 from standards.translation import localize
 from surveys.checker import limits
+from surveys.client_address import client_address
 from surveys.errors import NotAllowed, ResponseConflict, ResponseInvalid, WorkflowError
 from surveys.models import (
     NumberingSystem,
@@ -123,6 +124,9 @@ class TokenThrottle(SimpleRateThrottle):
 
     scope = "api_token"
     rate = "30/minute"
+
+    def get_ident(self, request: Request) -> str:
+        return client_address(request)  # X-Forwarded-For only from trusted proxies
 
     def get_cache_key(self, request: Request, view: Any) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

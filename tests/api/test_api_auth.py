@@ -86,6 +86,21 @@ def test_token_requests_are_throttled(reference_data):
     assert not Token.objects.exists()
 
 
+def test_a_forged_forwarded_for_header_does_not_escape_the_token_throttle(reference_data, settings):
+    settings.WIPOSTAD_TRUSTED_PROXIES = 0
+    client = APIClient()
+    codes = [
+        client.post(
+            url("auth/token/"),
+            {"username": "nobody", "password": "guess"},
+            format="json",
+            HTTP_X_FORWARDED_FOR=f"10.0.{i // 250}.{i % 250}",
+        ).status_code
+        for i in range(31)
+    ]
+    assert codes[30] == 429
+
+
 def test_session_changes_need_the_csrf_token(make_response, office_a_respondent, moldova_answers, office_a_approver):
     draft = make_response(office_a_respondent, moldova_answers, label="Trademarks")
     client = Client(enforce_csrf_checks=True)
