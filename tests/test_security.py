@@ -102,6 +102,22 @@ def test_sign_in_is_throttled_after_repeated_failures(settings, office_a_respond
     assert response.status_code == 429
 
 
+def test_a_refused_sign_in_attempt_checks_no_password(settings, office_a_respondent, monkeypatch):
+    # Checking a password is slow on purpose: a refused attempt must cost the server nothing of it.
+    from django.contrib.auth import backends
+
+    settings.WIPOSTAD_SIGNIN_MAX_FAILURES = 1
+    client = Client()
+    client.post(reverse("login"), {"username": "a.respondent", "password": "wrong"})
+    checked = []
+    monkeypatch.setattr(backends.ModelBackend, "authenticate", lambda *a, **k: checked.append(a))
+    response = client.post(reverse("login"), {"username": "a.respondent", "password": "persona-password"})
+    assert response.status_code == 429
+    assert checked == []
+    content = response.content.decode()
+    assert "Too many failed sign-in attempts" in content and 'value="a.respondent"' in content
+
+
 @pytest.mark.django_db
 def test_successful_sign_in_clears_earlier_failures(settings, office_a_respondent):
     from surveys.models import SignInFailure

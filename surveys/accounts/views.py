@@ -17,21 +17,19 @@ class ThrottledLoginView(LoginView):
         return self.request.POST.get("username", "")[:150], self.request.META.get("REMOTE_ADDR")
 
     def post(self, request, *args, **kwargs):
-        wait = signin.blocked_for(*self._who())
+        username, address = self._who()
+        wait = signin.blocked_for(username, address)
         if wait:
-            form = self.get_form()
+            # An unbound form: a bound one would check the password (slow on purpose) only to
+            # throw the result away.
+            form = self.get_form_class()(self.request, initial={"username": username})
             minutes = (wait + 59) // 60
-            form.errors.clear()
-            form.add_error(
-                None,
-                ngettext(
-                    "Too many failed sign-in attempts. For your security, try again in %(minutes)s minute.",
-                    "Too many failed sign-in attempts. For your security, try again in %(minutes)s minutes.",
-                    minutes,
-                )
-                % {"minutes": minutes},
-            )
-            return self.render_to_response(self.get_context_data(form=form, throttled=True), status=429)
+            refusal = ngettext(
+                "Too many failed sign-in attempts. For your security, try again in %(minutes)s minute.",
+                "Too many failed sign-in attempts. For your security, try again in %(minutes)s minutes.",
+                minutes,
+            ) % {"minutes": minutes}
+            return self.render_to_response(self.get_context_data(form=form, throttled=refusal), status=429)
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
