@@ -25,6 +25,7 @@ RESULTS = os.environ.get("WIPOSTAD_LOAD_RESULTS", "")
 
 latencies: list[float] = []  # seconds, of the requests answered with 200
 counts = {"errors": 0}
+statuses: dict[str, int] = {}  # how many answers with each status
 clock: dict[str, float] = {}
 
 
@@ -98,6 +99,8 @@ class Flooder(FastHttpUser):
 
 @events.request.add_listener
 def _record(response_time: float, exception: BaseException | None, **kwargs: Any) -> None:
+    status = str(getattr(kwargs.get("response"), "status_code", None) or "no answer")
+    statuses[status] = statuses.get(status, 0) + 1
     if exception is None:
         latencies.append(response_time / 1000)
     else:
@@ -119,4 +122,6 @@ def _write(**kwargs: Any) -> None:
     if RESULTS:
         seconds = clock.get("stop", time.perf_counter()) - clock.get("start", time.perf_counter())
         with open(RESULTS, "w", encoding="utf-8") as out:
-            json.dump({"latencies": latencies, "errors": counts["errors"], "seconds": seconds}, out)
+            json.dump(
+                {"latencies": latencies, "errors": counts["errors"], "seconds": seconds, "statuses": statuses}, out
+            )

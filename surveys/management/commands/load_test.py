@@ -178,15 +178,16 @@ FLOOD_START = 3.0
 MAX_SLOWDOWN = 2.0  # the ordinary pages' median under abuse, at most this times the quiet one
 
 
-def run_abuse(port: int, seconds: float, concurrency: int, work: Path) -> tuple[Result, Result]:
+def run_abuse(port: int, seconds: float, concurrency: int, work: Path) -> tuple[Result, Result, dict[str, int]]:
     """The ordinary pages, quiet, then while one client floods the checker and the sign-in page
     (at least ABUSE_SECONDS each, so that the medians rest on enough requests)."""
     seconds = max(seconds, ABUSE_SECONDS)
     quiet = run_locust(port, Result("ordinary pages (quiet)", ORDINARY), "", seconds, concurrency, work)
+    flooded = work / "flood.json"
     flood = subprocess.Popen(
         _locust(port, FLOOD_CLIENTS, seconds + FLOOD_START + REQUEST_TIMEOUT, "Flooder"),
         cwd=work,
-        env=_locust_env(),
+        env=_locust_env(WIPOSTAD_LOAD_RESULTS=str(flooded)),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -201,7 +202,9 @@ def run_abuse(port: int, seconds: float, concurrency: int, work: Path) -> tuple[
             flood.wait(timeout=20)
         except subprocess.TimeoutExpired:
             flood.kill()
-    return quiet, busy
+    if not flooded.exists():
+        raise CommandError("the flooding client wrote no results")
+    return quiet, busy, json.loads(flooded.read_text(encoding="utf-8"))["statuses"]
 
 
 def abuse_ratio(quiet: Result, busy: Result) -> float:
@@ -302,7 +305,7 @@ class Command(BaseCommand):
                     f"  abuse: ordinary pages {abuse:g} s quiet, then {abuse:g} s while one client floods "
                     "the checker and the sign-in page …"
                 )
-                quiet, busy = run_abuse(port, seconds, concurrency, Path(tmp))
+                quiet, busy, flood = run_abuse(port, seconds, concurrency, Path(tmp))
                 results += [quiet, busy]
             finally:
                 server.terminate()
@@ -311,6 +314,8 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     server.kill()
         self._report(results)
+        answers = ", ".join(f"{status} ×{n}" for status, n in sorted(flood.items()))
+        self.stdout.write(f"The flooding client sent {sum(flood.values())} requests; answers: {answers}.")
         self.stdout.write(abuse_report(quiet, busy))
         if any(r.errors for r in results):
             raise CommandError(f"{sum(r.errors for r in results)} request(s) failed.")
