@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from standards import checkdigits
+from standards import checkdigits, splitting
 from standards.calendars import calendar_named
 from standards.messages import Text, join, ngettext_noop
 from standards.messages import gettext_noop as _
@@ -69,6 +69,7 @@ __all__ = [
     "looks_like_pct",
     "parse_number",
     "parse_numbers",
+    "too_long",
 ]
 
 # How many non-blank lines parse_numbers accepts at once, so that one request cannot
@@ -281,6 +282,21 @@ def non_blank(lines: Iterable[str], limit: int = DEFAULT_LIMIT) -> list[str]:
                 )
             numbers.append(line)
     return numbers
+
+
+def too_long(text: str) -> Text | None:
+    """Why the line is too long to be an application number, or None: checked before any
+    other work on it."""
+    number = normalize(text)
+    return _too_long(number) if len(number) > MAX_LENGTH else None
+
+
+def _too_long(number: str) -> Text:
+    return _(
+        "the line has %(length)s characters; an application number has at most %(limit)s",
+        length=len(number),
+        limit=MAX_LENGTH,
+    )
 
 
 def _office_argument(office_code: str | None) -> str | None:
@@ -540,11 +556,7 @@ class _Reader:
         if not number:
             return _("no number given")
         if len(number) > MAX_LENGTH:
-            return _(
-                "the line has %(length)s characters; an application number has at most %(limit)s",
-                length=len(number),
-                limit=MAX_LENGTH,
-            )
+            return _too_long(number)
         if number[:1] in "PpWw" and looks_like_pct(number):
             return _(
                 "%(number)s is an international application under the PCT, not a number of this "
@@ -684,19 +696,18 @@ class _Reader:
         # The kinds of characters decide first (a year is digits, a type code one of the
         # office's); failing that, the lengths alone, so that the character checks can
         # then say what is wrong.
-        readings = self._readings(chars, cuts, layout, check_characters=True)
-        if not readings and not strict:
-            readings = self._readings(chars, cuts, layout, check_characters=False)
-        if not readings:
+        ends, count = self._readings(chars, cuts, layout, check_characters=True)
+        if not count and not strict:
+            ends, count = self._readings(chars, cuts, layout, check_characters=False)
+        if ends is None:
             return self._why_not(chars, cuts)
-        if len(readings) > 1:
+        if count > 1:
             return _(
                 "cannot split %(number)s into %(parts)s: more than one reading is possible "
                 "(separators between the parts would tell)",
                 number=_quote(self._rebuilt(chars, cuts)),
                 parts=self._described(self.order, self.ranges),
             )
-        ends = readings[0]
         starts = (0, *ends[:-1])
         parts = tuple((part, chars[a:b]) for part, a, b in zip(layout.order, starts, ends, strict=True))
         serial_at = layout.order.index(PART_SERIAL) if PART_SERIAL in layout.order else None
@@ -716,43 +727,25 @@ class _Reader:
 
     def _readings(
         self, chars: str, cuts: tuple[tuple[int, str], ...], layout: _Layout, *, check_characters: bool
-    ) -> list[tuple[int, ...]]:
-        """Up to two ways of cutting ``chars`` into the parts of the layout (the end of
-        each part): each part within its length range; a separator either between two
-        parts or, inside the serial number, grouping its digits by threes from the right."""
-        cut_chars = dict(cuts)
+    ) -> tuple[tuple[int, ...] | None, int]:
+        """The first way of cutting ``chars`` into the parts of the layout (the end of
+        each part) and how many there are, up to two: each part within its length range;
+        a separator either between two parts or, inside the serial number, grouping its
+        digits by threes from the right. In time linear in the length (standards.splitting)."""
+        kinds = [self._kind(part) if check_characters else splitting.ANY for part in layout.order]
+        grouped = [part == PART_SERIAL for part in layout.order]
+        return splitting.readings(chars, dict(cuts), kinds, layout.ranges, grouped, frozenset(self.grouping))
 
-        def fits(part: str, a: int, b: int) -> bool:
-            inner = [k for k in cut_chars if a < k < b]
-            if inner and not _grouped(part, a, b, inner, cut_chars, self.grouping):
-                return False
-            return not check_characters or self._plausible(part, chars[a:b])
-
-        if layout.fixed:
-            return self._fixed_reading(len(chars), layout, fits)
-        return _cuttings(len(chars), layout.order, layout.ranges, fits)
-
-    @staticmethod
-    def _fixed_reading(n: int, layout: _Layout, fits: Any) -> list[tuple[int, ...]]:
-        """Fixed lengths allow one reading only: check it directly."""
-        ends: list[int] = []
-        for lo, _hi in layout.ranges:
-            ends.append((ends[-1] if ends else 0) + lo)
-        if not ends or ends[-1] != n:
-            return []
-        starts = (0, *ends[:-1])
-        if all(fits(part, a, b) for part, a, b in zip(layout.order, starts, ends, strict=True)):
-            return [tuple(ends)]
-        return []
-
-    def _plausible(self, part: str, value: str) -> bool:
+    def _kind(self, part: str) -> splitting.Kind:
+        """The characters a part may hold: digits for a year or a serial number, one of the
+        office's type codes, a single check character."""
         if part in (PART_YEAR, PART_SERIAL):
-            return _digits(value)
+            return splitting.Kind(digits=True)
         if part == PART_TYPE and self.type_table:
-            return value in self.type_table
+            return splitting.Kind(codes=frozenset(self.type_table))
         if part == PART_CONTROL:
-            return len(value) == 1
-        return True
+            return splitting.Kind(single=True)
+        return splitting.ANY
 
     def _why_not(self, chars: str, cuts: tuple[tuple[int, str], ...]) -> Text:
         """Why the characters cannot be cut into the declared parts, saying what was expected."""
@@ -1391,41 +1384,6 @@ class _Reader:
 # -- type codes ------------------------------------------------------------------------
 
 
-def _cuttings(
-    n: int, order: tuple[str, ...], ranges: tuple[tuple[int, int | None], ...], fits: Any
-) -> list[tuple[int, ...]]:
-    """Up to two ways of cutting n characters into parts of the given length ranges,
-    where ``fits(part, start, end)`` accepts each piece; the ends of the parts."""
-    memo: dict[tuple[int, int], list[tuple[int, ...]]] = {}
-
-    def ways(k: int, pos: int) -> list[tuple[int, ...]]:
-        if k == len(order):
-            return [()] if pos == n else []
-        if (k, pos) not in memo:
-            lo, hi = ranges[k]
-            longest = n - pos if hi is None else min(hi, n - pos)
-            found: list[tuple[int, ...]] = []
-            for end in range(pos + lo, pos + longest + 1):
-                if fits(order[k], pos, end):
-                    found.extend((end, *tail) for tail in ways(k + 1, end)[: 2 - len(found)])
-                if len(found) >= 2:
-                    break
-            memo[(k, pos)] = found
-        return memo[(k, pos)]
-
-    return ways(0, 0)
-
-
-def _grouped(part: str, a: int, b: int, inner: list[int], cut_chars: dict[int, str], grouping: frozenset) -> bool:
-    """Whether separators inside a part (from ``a`` to ``b``) group the digits of a
-    serial number by threes from the right: cuts at b-3, b-6, … with none skipped, the
-    leftmost group one to three digits long ("004 488", "870,744")."""
-    if part != PART_SERIAL or any(cut_chars[k] not in grouping for k in inner):
-        return False
-    expected = [b - 3 * i for i in range(1, len(inner) + 1)]
-    return sorted(inner, reverse=True) == expected and 1 <= expected[-1] - a <= 3
-
-
 def _two_digits(code: str) -> bool:
     return len(code) == 2 and _digits(code)
 
@@ -1496,6 +1454,8 @@ def parse_pct(text: str, *, known_offices: frozenset[str] | None = None) -> Pars
     different receiving Offices would get the same number."""
     number = normalize(text)
     result = _Result(input=text, office_code="WO")
+    if len(number) > MAX_LENGTH:
+        return result.fail(_too_long(number))
     match = _PCT.fullmatch(number)
     if match:
         office, year, serial = match.groups()

@@ -34,6 +34,7 @@ from standards.numbers import (
     non_blank,
     normalize,
     parse_pct,
+    too_long,
 )
 from standards.structure import NumberingStructure, TypeCode, answers_describing, structure_from_answers
 
@@ -488,6 +489,9 @@ def offices() -> tuple[str, ...]:
 
 
 def _read(profile: Profile, text: str, office_code: str | None, ipr_type: str | None) -> ParsedNumber:
+    refusal = too_long(text)
+    if refusal is not None:  # before any trimming or reading
+        return replace(_Result(input=text).fail(refusal), profile=profile.key)
     if profile.reader is not None:
         return replace(profile.reader(text), profile=profile.key)
     reader = _reader(profile)
@@ -577,6 +581,9 @@ def parse_auto(text: str, *, office_code: str | None = None, ipr_type: str | Non
     """Read a number with the built-in profiles of the office it names (the ST.3 code in
     front of it, or ``office_code`` when it has none)."""
     given = _office_argument(office_code)
+    refusal = too_long(text)
+    if refusal is not None:
+        return _Result(input=text, office_code=given).fail(refusal)
     found = office_of(text)
     office = found or given
     if office is None:

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -32,6 +34,28 @@ def test_load_test_runs_gunicorn_with_production_settings_and_reports_no_errors(
         requests, rps, p50, p99, errors = line[len(target) :].split()[:5]
         assert int(requests) > 0 and int(errors) == 0, line
     assert re.search(r"\d+ requests, 0 errors\.", result.stdout)
+    for target in ("ordinary pages (quiet)", "ordinary pages (under abuse)"):
+        line = next(line for line in result.stdout.splitlines() if line.startswith(target))
+        assert int(line[len(target) :].split()[0]) > 0, line
+    abuse = re.search(r"median ([\d.]+) ms quiet, ([\d.]+) ms under abuse: ratio ([\d.]+)×", result.stdout)
+    assert abuse, result.stdout[-2000:]
+    quiet, busy, ratio = map(float, abuse.groups())
+    assert ratio <= 2 and abs(ratio - busy / quiet) < 0.05
+
+
+def test_load_test_fails_when_abuse_slows_the_ordinary_pages_more_than_twice():
+    from django.core.management.base import CommandError
+
+    from surveys.management.commands.load_test import Result, abuse_report, abuse_verdict
+
+    quiet = Result("quiet", "/", latencies=[0.010, 0.010, 0.012])
+    abuse_verdict(quiet, Result("busy", "/", latencies=[0.019, 0.020, 0.030]))
+    slow = Result("busy", "/", latencies=[0.021, 0.025, 0.030])
+    assert "ratio 2.50×" in abuse_report(quiet, slow)
+    with pytest.raises(CommandError, match=r"2\.50× the quiet one \(at most 2× allowed\)"):
+        abuse_verdict(quiet, slow)
+    with pytest.raises(CommandError):  # nothing measured under abuse
+        abuse_verdict(quiet, Result("busy", "/"))
 
 
 def test_bench_reports_compares_sizes_with_equal_query_counts():

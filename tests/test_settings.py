@@ -141,3 +141,48 @@ def test_production_refuses_a_placeholder_or_short_secret_key(key):
 def test_production_accepts_a_generated_secret_key_and_development_any():
     assert _import_settings(DJANGO_DEBUG="0", DJANGO_SECRET_KEY=GOOD_KEY).returncode == 0
     assert _import_settings(DJANGO_DEBUG="1", DJANGO_SECRET_KEY=_example_key()).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"WIPOSTAD_TRUSTED_PROXIES": "-1"}, "WIPOSTAD_TRUSTED_PROXIES must be 0 or more"),
+        ({"WIPOSTAD_CHECKER_RATE": "lots"}, "WIPOSTAD_CHECKER_RATE must be a number of requests per"),
+        ({"WIPOSTAD_CHECKER_MAX_NUMBERS": "0"}, "WIPOSTAD_CHECKER_MAX_NUMBERS must be 1 or more"),
+    ],
+)
+def test_bad_limits_fail_loudly(env, message):
+    result = _import_settings(DJANGO_DEBUG="1", **env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def _cache_backend(**env):
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import wipostad.settings as s; c = s.CACHES['default']; print(c['BACKEND'], c['LOCATION'])",
+        ],
+        cwd=ROOT,
+        env={**base, "DJANGO_DEBUG": "1", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    return result.stdout.split()
+
+
+def test_the_cache_is_shared_by_every_process_a_database_table_unless_another_is_named():
+    assert _cache_backend() == ["django.core.cache.backends.db.DatabaseCache", "wipostad_cache"]
+    assert _cache_backend(
+        DJANGO_CACHE_BACKEND="django.core.cache.backends.redis.RedisCache", DJANGO_CACHE_LOCATION="redis://cache:6379"
+    ) == ["django.core.cache.backends.redis.RedisCache", "redis://cache:6379"]
+
+
+def test_the_cache_table_exists_in_the_test_database(db):
+    from django.core.cache import cache
+
+    cache.set("probe", 1)
+    assert cache.get("probe") == 1

@@ -6,6 +6,7 @@ with a message naming the variable, rather than being silently replaced by a def
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -270,7 +271,7 @@ WIPOSTAD_SIGNIN_MAX_FAILURES = env_int("WIPOSTAD_SIGNIN_MAX_FAILURES", 5)
 WIPOSTAD_SIGNIN_WINDOW_SECONDS = env_int("WIPOSTAD_SIGNIN_WINDOW_SECONDS", 15 * 60)
 # How many proxies in front of the application append to X-Forwarded-For: 0 reads the
 # client's address from the connection alone (the header is anyone's to write); N reads
-# the N-th address from the right of X-Forwarded-For (surveys/accounts/client_address.py).
+# the N-th address from the right of X-Forwarded-For (surveys/client_address.py).
 WIPOSTAD_TRUSTED_PROXIES = env_int("WIPOSTAD_TRUSTED_PROXIES", 0)
 if WIPOSTAD_TRUSTED_PROXIES < 0:
     raise ImproperlyConfigured(f"WIPOSTAD_TRUSTED_PROXIES must be 0 or more (got {WIPOSTAD_TRUSTED_PROXIES}).")
@@ -280,7 +281,7 @@ AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = WIPOSTAD_SIGNIN_MAX_FAILURES
 AXES_COOLOFF_TIME = timedelta(seconds=WIPOSTAD_SIGNIN_WINDOW_SECONDS)
-AXES_CLIENT_IP_CALLABLE = "surveys.accounts.client_address.client_address"
+AXES_CLIENT_IP_CALLABLE = "surveys.client_address.client_address"
 AXES_LOCKOUT_CALLABLE = "surveys.accounts.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 # A successful sign-in forgets the earlier failures; attempts during a lockout do not
@@ -291,6 +292,31 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_DISABLE_ACCESS_LOG = True
 # No start-up banner on every command; lockouts are still logged.
 AXES_VERBOSE = False
+
+# The cache holds the state every process must share (request throttling): by default
+# a table in the database (made by `manage.py createcachetable`, which `make migrate`
+# runs). DJANGO_CACHE_BACKEND names another backend (a dotted path, e.g.
+# django.core.cache.backends.redis.RedisCache) and DJANGO_CACHE_LOCATION its location.
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("DJANGO_CACHE_BACKEND", "").strip() or "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "").strip() or "wipostad_cache",
+    }
+}
+
+# The ST.13 checker (web page and API): the most numbers and characters one request may
+# send, and how many checks an anonymous client may ask for (N/second, minute, hour or day).
+WIPOSTAD_CHECKER_MAX_NUMBERS = env_int("WIPOSTAD_CHECKER_MAX_NUMBERS", 10_000)
+WIPOSTAD_CHECKER_MAX_CHARACTERS = env_int("WIPOSTAD_CHECKER_MAX_CHARACTERS", 150_000)
+WIPOSTAD_CHECKER_RATE = os.environ.get("WIPOSTAD_CHECKER_RATE", "").strip() or "30/minute"
+if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", WIPOSTAD_CHECKER_RATE):
+    raise ImproperlyConfigured(
+        f"WIPOSTAD_CHECKER_RATE must be a number of requests per second, minute, hour or day, e.g. 30/minute "
+        f"(got {WIPOSTAD_CHECKER_RATE!r})."
+    )
+for _name in ("WIPOSTAD_CHECKER_MAX_NUMBERS", "WIPOSTAD_CHECKER_MAX_CHARACTERS"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be 1 or more (got {globals()[_name]}).")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

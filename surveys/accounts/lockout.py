@@ -25,7 +25,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from surveys.accounts.client_address import client_address
+from surveys.client_address import client_address
 
 
 def _window() -> timedelta:

@@ -566,9 +566,9 @@ class St13ParseRequestSerializer(serializers.Serializer):
     numbers = serializers.ListField(
         child=serializers.CharField(max_length=200),
         min_length=1,
-        max_length=DEFAULT_LIMIT,
         help_text=f"Application numbers as the office writes them, with or without the ST.3 code; at most "
-        f"{DEFAULT_LIMIT:,}.",
+        f"{DEFAULT_LIMIT:,} numbers and 150,000 characters in all unless the site sets other limits "
+        "(WIPOSTAD_CHECKER_MAX_NUMBERS, WIPOSTAD_CHECKER_MAX_CHARACTERS): more is refused with 413.",
     )
     office = serializers.CharField(
         max_length=2, required=False, help_text="ST.3 code; optional with a response (it is the response's office)."

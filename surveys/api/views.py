@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -35,6 +36,7 @@ from standards.models import Office, Standard
 from standards.numbers import Verdict, parse_numbers
 from standards.structure import structure_from_answers
 from standards.translation import localize
+from surveys.checker import limits
 from surveys.errors import (
     NotAllowed,
     ResponseBusy,
@@ -583,6 +585,21 @@ def _answers_for_structure(given: dict[str, Any]) -> tuple[dict[str, Any], list[
     return evaluation.answers, sorted(evaluation.set_aside)
 
 
+def _refuse_too_much(request: Request) -> None:
+    """More bytes, numbers or characters than one request may send: 413, before anything
+    is read (the size from the request's headers, before its body is parsed)."""
+    too_large = limits.too_large(request)
+    if too_large is not None:
+        raise ServiceRefusal(413, {"detail": too_large})
+    data = request.data
+    numbers = data.get("numbers") if hasattr(data, "get") else None
+    if not isinstance(numbers, list):
+        return  # the serializer says what is wrong
+    refusal = limits.too_much([n if isinstance(n, str) else str(n) for n in numbers])
+    if refusal is not None:
+        raise ServiceRefusal(413, {"detail": refusal})
+
+
 @extend_schema(
     tags=["ST.13"],
     summary="Check application numbers against a numbering structure",
@@ -593,14 +610,24 @@ def _answers_for_structure(given: dict[str, Any]) -> tuple[dict[str, Any], list[
     "given — from the profile of the office whose ST.3 code stands in front of each number. Sentences follow "
     "the language of the request (Accept-Language: en, fr, es). Open to everyone.",
     request=s.St13ParseRequestSerializer,
-    responses={200: s.St13ParseResultSerializer, 400: REFUSED[400]},
+    responses={
+        200: s.St13ParseResultSerializer,
+        400: REFUSED[400],
+        413: OpenApiResponse(s.DetailSerializer, description="More numbers or characters than one request may send."),
+        429: OpenApiResponse(s.DetailSerializer, description="Too many checks without signing in: see Retry-After."),
+    },
     auth=[{}, {"tokenAuth": []}, {"cookieAuth": []}],
 )
 class St13ParseView(GenericAPIView):
     permission_classes = [AllowAny]
     serializer_class = s.St13ParseRequestSerializer
+    throttle_classes = [limits.CheckerThrottle]
+
+    def throttled(self, request: Request, wait: float | None) -> None:
+        raise exceptions.Throttled(wait, detail=limits.throttled_message())
 
     def post(self, request: Request) -> ApiResponse:
+        _refuse_too_much(request)
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         params = data.validated_data
@@ -610,6 +637,7 @@ class St13ParseView(GenericAPIView):
         response_id = params.get("response")
         if office is not None and not Office.objects.filter(code=office).exists():
             raise exceptions.ValidationError({"office": [f"No office has the ST.3 code {office!r}."]})
+        reading = {"office_code": office, "ipr_type": ipr_type, "limit": settings.WIPOSTAD_CHECKER_MAX_NUMBERS}
         if response_id is not None:
             try:
                 response = get_response_for_user_or_404(
@@ -624,19 +652,16 @@ class St13ParseView(GenericAPIView):
                     {"office": [f"Response {response.public_key} is {response.office_id}'s: give that code or none."]}
                 )
             office = response.office_id
-            results = parse_numbers(
-                params["numbers"], structure_from_answers(response.answers), office_code=office, ipr_type=ipr_type
-            )
+            reading["office_code"] = office
+            results = parse_numbers(params["numbers"], structure_from_answers(response.answers), **reading)
         elif "answers" in params:
             answers, ignored = _answers_for_structure(params["answers"])
-            results = parse_numbers(
-                params["numbers"], structure_from_answers(answers), office_code=office, ipr_type=ipr_type
-            )
+            results = parse_numbers(params["numbers"], structure_from_answers(answers), **reading)
         elif "profile" in params:
             profile = profiles.by_key(params["profile"])
-            results = profiles.parse_profile_many(params["numbers"], profile, office_code=office, ipr_type=ipr_type)
+            results = profiles.parse_profile_many(params["numbers"], profile, **reading)
         else:
-            results = profiles.parse_auto_many(params["numbers"], office_code=office, ipr_type=ipr_type)
+            results = profiles.parse_auto_many(params["numbers"], **reading)
         verdicts = {str(v): 0 for v in Verdict}
         for result in results:
             verdicts[str(result.verdict)] += 1

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import get_language, gettext_lazy
@@ -19,16 +20,19 @@ from django.utils.translation import gettext as _
 
 from standards import checkdigits, profiles
 from standards.models import Office
-from standards.numbers import DEFAULT_LIMIT
 from standards.profiles import Profile
 from standards.structure import SEPARATOR_CHARACTERS, NumberingStructure, answers_describing, structure_from_answers
 from standards.translation import localize
+from surveys.checker import limits
 from surveys.models import SurveyResponse
 from surveys.questionnaire.edition import tr
 from surveys.questionnaire.loading import bundled_numbering_edition
 
 PART_ROWS = 6
 _LENGTH = re.compile(r"^\s*(\d{1,2})\s*(?:[-–]\s*(\d{1,2})\s*)?$")
+
+# The error code of a request that asks for more work than one request may (answered 413).
+TOO_MUCH = "too_much"
 
 
 def _edition_choices(question_id: str) -> tuple[tuple[str, str], ...]:
@@ -189,7 +193,7 @@ class CheckerForm(forms.Form):
         self.fields["profile"].choices = [("", _("Choose a numbering system…")), *profile_choices()]
         self.fields["numbers"].help_text = _(
             "As the office writes them, with or without the ST.3 code in front. At most %(limit)s."
-        ) % {"limit": number_format(DEFAULT_LIMIT, force_grouping=True)}
+        ) % {"limit": number_format(settings.WIPOSTAD_CHECKER_MAX_NUMBERS, force_grouping=True)}
         self.fields["check_digit"].choices = [
             ("", _("No check digit, or not verified")),
             *((code, localize(name)) for code, name in checkdigits.choices()),
@@ -218,18 +222,9 @@ class CheckerForm(forms.Form):
         lines = numbered_lines(self.cleaned_data["numbers"])
         if not lines:
             raise ValidationError(_("Paste at least one application number."), code="empty")
-        if len(lines) > DEFAULT_LIMIT:
-            raise ValidationError(
-                _(
-                    "You pasted %(count)s numbers; at most %(limit)s can be checked at once. "
-                    "Nothing was checked: split the list and check it in parts."
-                )
-                % {
-                    "count": number_format(len(lines), force_grouping=True),
-                    "limit": number_format(DEFAULT_LIMIT, force_grouping=True),
-                },
-                code="too_many",
-            )
+        refusal = limits.too_much([text for _, text in lines])
+        if refusal is not None:
+            raise ValidationError(refusal, code=TOO_MUCH)
         return lines
 
     def clean_office(self) -> Office | None:

@@ -7,6 +7,7 @@ import html
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.formats import number_format
@@ -20,7 +21,8 @@ from standards import profiles
 from standards.numbers import CheckDigit, ParsedNumber, Verdict, parse_numbers
 from standards.structure import NumberingStructure
 from standards.translation import localize
-from surveys.checker.forms import PART_NAMES, CheckerForm
+from surveys.checker import limits
+from surveys.checker.forms import PART_NAMES, TOO_MUCH, CheckerForm
 from surveys.table_files import csv_download
 
 CSV_COLUMNS = (
@@ -173,18 +175,21 @@ def _parse(form: CheckerForm, texts: list[str]) -> tuple[list[ParsedNumber], str
     ipr_type = form.cleaned_data.get("ipr_type") or None
     office = form.office_code()
     if source == "auto":
-        parsed = profiles.parse_auto_many(texts, office_code=office, ipr_type=ipr_type)
+        parsed = profiles.parse_auto_many(
+            texts, office_code=office, ipr_type=ipr_type, limit=settings.WIPOSTAD_CHECKER_MAX_NUMBERS
+        )
         return (
             parsed,
             _("the built-in numbering profile of the office whose ST.3 code stands in front of each number"),
             None,
         )
     profile = form.chosen_profile()
+    limit = settings.WIPOSTAD_CHECKER_MAX_NUMBERS
     if profile is not None:
-        parsed = profiles.parse_profile_many(texts, profile, office_code=office, ipr_type=ipr_type)
+        parsed = profiles.parse_profile_many(texts, profile, office_code=office, ipr_type=ipr_type, limit=limit)
         return parsed, f"{profile.office} – {localize(profile.name)}", list(profile.sources)
     structure = form.structure()
-    parsed = parse_numbers(texts, structure, office_code=office, ipr_type=ipr_type)
+    parsed = parse_numbers(texts, structure, office_code=office, ipr_type=ipr_type, limit=limit)
     response = form.cleaned_data.get("response") if source == "response" else None
     label = f"{response.office_id} – {response.numbering_system.label} ({response.public_key}): " if response else ""
     return parsed, label + describe(structure), None
@@ -319,24 +324,36 @@ def csv_rows(check: Check) -> Iterator[list[str | int]]:
         ]
 
 
+def _refused(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    """A short page with the refusal: what was sent was not read."""
+    return render(request, "surveys/checker/refused.html", {"refusal": message}, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 def checker(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        form = CheckerForm(request.POST)
-    else:
+    context: dict = {"example_query": EXAMPLE_QUERY, "profile_offices": profiles.offices()}
+    if request.method != "POST":
         # GET parameters only pre-fill the form (e.g. a link to a numbering system); nothing
         # is checked until the form is sent.
         initial = {k: (v if k == "separators" else v[-1]) for k, v in request.GET.lists()}
-        form = CheckerForm(initial=initial)
-    context: dict = {"form": form, "example_query": EXAMPLE_QUERY, "profile_offices": profiles.offices()}
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            check = run_check(form)
-            if "download" in request.POST:
-                return csv_download(csv_rows(check), "st13-check.csv")
-            context["check"] = check
-            context["table_body"] = table_body(check.rows)
-        else:
-            status = 400
-    return render(request, "surveys/checker/checker.html", context, status=status)
+        return render(request, "surveys/checker/checker.html", {**context, "form": CheckerForm(initial=initial)})
+    # Refusals first, before the body is read.
+    throttle = limits.CheckerThrottle()
+    if not throttle.allow_request(request, None):
+        refused = _refused(request, limits.throttled_message(), 429)
+        refused["Retry-After"] = str(limits.retry_after(throttle))
+        return refused
+    too_large = limits.too_large(request)
+    if too_large is not None:
+        return _refused(request, too_large, 413)
+    form = context["form"] = CheckerForm(request.POST)
+    if not form.is_valid():
+        # Too many numbers: the form again, with the list, to be split.
+        status = 413 if form.has_error("numbers", TOO_MUCH) else 400
+        return render(request, "surveys/checker/checker.html", context, status=status)
+    check = run_check(form)
+    if "download" in request.POST:
+        return csv_download(csv_rows(check), "st13-check.csv")
+    context["check"] = check
+    context["table_body"] = table_body(check.rows)
+    return render(request, "surveys/checker/checker.html", context)

@@ -4,7 +4,8 @@ The command starts Locust once per target, headless, against the server it start
 loopback. Every simulated user asks for the target again and again, without waiting;
 any answer other than 200 (a redirect included) or a failed connection is an error.
 The target, the session cookie and the file for the results come from the environment;
-each request's latency is written to that file for the command's report.
+each request's latency is written to that file for the command's report. In the abuse
+scenario another Locust runs ``Flooder`` at the same time (its answers are not measured).
 """
 
 from __future__ import annotations
@@ -13,15 +14,18 @@ import json
 import os
 import time
 from typing import Any
+from urllib.parse import urlencode
 
 from locust import FastHttpUser, constant, events, task
 
-PATH = os.environ.get("WIPOSTAD_LOAD_PATH", "/")
+# One path, or several separated by commas, asked for in turn.
+PATHS = [path for path in os.environ.get("WIPOSTAD_LOAD_PATH", "/").split(",") if path]
 COOKIE = os.environ.get("WIPOSTAD_LOAD_COOKIE", "")
 RESULTS = os.environ.get("WIPOSTAD_LOAD_RESULTS", "")
 
 latencies: list[float] = []  # seconds, of the requests answered with 200
 counts = {"errors": 0}
+statuses: dict[str, int] = {}  # how many answers with each status
 clock: dict[str, float] = {}
 
 
@@ -29,16 +33,74 @@ class Visitor(FastHttpUser):
     wait_time = constant(0)
     connection_timeout = network_timeout = 30.0  # seconds, as the command waits
 
+    def on_start(self) -> None:
+        self.turn = 0
+
     @task
     def ask(self) -> None:
         headers = {"Cookie": COOKIE} if COOKIE else {}
-        with self.client.get(PATH, headers=headers, allow_redirects=False, catch_response=True) as response:
+        path = PATHS[self.turn % len(PATHS)]
+        self.turn += 1
+        with self.client.get(path, headers=headers, allow_redirects=False, catch_response=True) as response:
             if response.status_code != 200:
                 response.failure(f"answered {response.status_code}")
 
 
+# What one abusive client sends: the ST.13 checker with far more than a request may ask
+# (10,000 numbers of 200 digits through the API, 1,000 lines of 300 digits through the
+# form), and wrong passwords on the sign-in page.
+# Encoded once: the flooder spends its time sending, not building what it sends.
+_FLOOD_API = json.dumps({"office": "EP", "answers": {"q2a": ["year", "serial"]}, "numbers": ["9" * 200] * 10_000})
+_FLOOD_API_BYTES = _FLOOD_API.encode()
+_FLOOD_FORM = urlencode({"source": "auto", "numbers": "\n".join(["9" * 300] * 1_000)})
+_FORM = "application/x-www-form-urlencoded"
+
+
+class Flooder(FastHttpUser):
+    """Only in the abuse scenario (the command names it); its answers are not measured:
+    refusals (413, 429, a refused sign-in) are what it should get. Like a real flooder it
+    fetches each form once and then only sends it."""
+
+    wait_time = constant(0)
+    connection_timeout = network_timeout = 30.0
+
+    def on_start(self) -> None:
+        self.forms = {path: self._token(path) for path in ("/st13/", "/accounts/login/")}
+        self.bodies: dict[str, bytes] = {}
+
+    def _token(self, path: str) -> tuple[str, dict[str, str]]:
+        page = self.client.get(path, name="flood: the form, once")
+        token = page.text.split('name="csrfmiddlewaretoken" value="', 1)[-1].split('"', 1)[0]
+        cookie = page.headers.get("Set-Cookie", "").split(";", 1)[0]
+        return token, {"Cookie": cookie, "Referer": self.host + path}
+
+    def _post(self, path: str, **kwargs: Any) -> None:
+        with self.client.post(path, allow_redirects=False, catch_response=True, **kwargs) as response:
+            response.success()
+
+    def _form(self, path: str, body: str) -> None:
+        token, headers = self.forms[path]
+        if path not in self.bodies:
+            self.bodies[path] = (body + "&" + urlencode({"csrfmiddlewaretoken": token})).encode()
+        self._post(path, data=self.bodies[path], headers={**headers, "Content-Type": _FORM})
+
+    @task
+    def flood_api(self) -> None:
+        self._post("/api/st13/parse/", data=_FLOOD_API_BYTES, headers={"Content-Type": "application/json"})
+
+    @task
+    def flood_form(self) -> None:
+        self._form("/st13/", _FLOOD_FORM)
+
+    @task
+    def wrong_password(self) -> None:
+        self._form("/accounts/login/", urlencode({"username": "md.respondent", "password": "not-the-password"}))
+
+
 @events.request.add_listener
 def _record(response_time: float, exception: BaseException | None, **kwargs: Any) -> None:
+    status = str(getattr(kwargs.get("response"), "status_code", None) or "no answer")
+    statuses[status] = statuses.get(status, 0) + 1
     if exception is None:
         latencies.append(response_time / 1000)
     else:
@@ -60,4 +122,6 @@ def _write(**kwargs: Any) -> None:
     if RESULTS:
         seconds = clock.get("stop", time.perf_counter()) - clock.get("start", time.perf_counter())
         with open(RESULTS, "w", encoding="utf-8") as out:
-            json.dump({"latencies": latencies, "errors": counts["errors"], "seconds": seconds}, out)
+            json.dump(
+                {"latencies": latencies, "errors": counts["errors"], "seconds": seconds, "statuses": statuses}, out
+            )

@@ -183,8 +183,11 @@ def test_st13_refuses_bad_requests(reference_data):
         "numbers": {"1": ["This field may not be blank."]}
     }
     too_many = parse(client, numbers=["EP 99403122.7"] * 10_001, office="EP", answers=EPO_ANSWERS)
-    assert too_many.status_code == 400
-    assert too_many.json() == {"numbers": ["Ensure this field has no more than 10000 elements."]}
+    assert too_many.status_code == 413
+    assert too_many.json() == {
+        "detail": "You sent 10,001 numbers; at most 10,000 can be checked at once. "
+        "Nothing was checked: split the list and check it in parts."
+    }
     assert parse(client, numbers=["1"], office="EP", answers=EPO_ANSWERS, ipr_type="ships").status_code == 400
 
 

@@ -198,7 +198,7 @@ def test_behind_a_trusted_proxy_the_client_is_read_from_the_forwarded_for(settin
     ],
 )
 def test_client_address(settings, rf, proxies, forwarded, expected):
-    from surveys.accounts.client_address import client_address
+    from surveys.client_address import client_address
 
     settings.WIPOSTAD_TRUSTED_PROXIES = proxies
     request = rf.get("/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="127.0.0.1")

@@ -6,6 +6,11 @@ Targets: a public response page, the office dashboard (signed in), an API list, 
 as the floor the others are compared with — a static file served by the same server.
 For each: requests per second, median and 99th-percentile latency, and errors (any
 status other than 200, or a failed connection). Exits non-zero when there are errors.
+
+Then the abuse scenario: the ordinary pages (home, the public list, a public response)
+measured quiet, then again while one client floods the ST.13 checker (API and web form)
+with more than a request may ask and the sign-in page with wrong passwords. Both medians
+and their ratio are printed; above MAX_SLOWDOWN the command fails.
 Nothing is sent anywhere but to the server on 127.0.0.1.
 """
 
@@ -110,17 +115,8 @@ def sign_in(port: int, username: str, password: str) -> str:
 LOCUSTFILE = Path(__file__).resolve().parents[2] / "loadtest" / "locustfile.py"
 
 
-def run_locust(port: int, result: Result, cookie: str, seconds: float, concurrency: int, work: Path) -> Result:
-    """``concurrency`` Locust users on ``result.path`` for ``seconds``; their latencies and
-    errors into ``result``."""
-    results = work / (re.sub(r"\W+", "-", result.name) + ".json")
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))},
-        "WIPOSTAD_LOAD_PATH": result.path,
-        "WIPOSTAD_LOAD_COOKIE": cookie,
-        "WIPOSTAD_LOAD_RESULTS": str(results),
-    }
-    command = [
+def _locust(port: int, users: int, seconds: float, user_class: str) -> list[str]:
+    return [
         str(Path(sys.executable).with_name("locust")),
         "--locustfile",
         str(LOCUSTFILE),
@@ -128,7 +124,7 @@ def run_locust(port: int, result: Result, cookie: str, seconds: float, concurren
         "--host",
         f"http://{HOST}:{port}",
         "--users",
-        str(concurrency),
+        str(users),
         # Every user starts at once (Locust warns above 100 a second).
         "--spawn-rate",
         "100",
@@ -140,15 +136,106 @@ def run_locust(port: int, result: Result, cookie: str, seconds: float, concurren
         "--only-summary",
         "--loglevel",
         "WARNING",
+        user_class,
     ]
+
+
+def _locust_env(**extra: str) -> dict[str, str]:
+    return {**{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}, **extra}
+
+
+def run_locust(port: int, result: Result, cookie: str, seconds: float, concurrency: int, work: Path) -> Result:
+    """``concurrency`` Locust users on ``result.path`` for ``seconds``; their latencies and
+    errors into ``result``."""
+    results = work / (re.sub(r"\W+", "-", result.name) + ".json")
+    env = _locust_env(WIPOSTAD_LOAD_PATH=result.path, WIPOSTAD_LOAD_COOKIE=cookie, WIPOSTAD_LOAD_RESULTS=str(results))
     # Locust exits non-zero when a request failed: the errors are counted below.
     limit = seconds + REQUEST_TIMEOUT + 90  # start-up, the run, the last requests
+    command = _locust(port, concurrency, seconds, "Visitor")
     done = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, timeout=limit)
     if not results.exists():
         raise CommandError(f"Locust did not run ({done.returncode}): {(done.stderr or done.stdout)[-2000:]}")
     measured = json.loads(results.read_text(encoding="utf-8"))
     result.latencies, result.errors, result.seconds = measured["latencies"], measured["errors"], measured["seconds"]
     return result
+
+
+# The ordinary pages measured in the abuse scenario: home, the public list, a public response.
+ORDINARY = ",".join(
+    (
+        "/",
+        "/surveys/application-numbering-2012/responses/",
+        "/surveys/application-numbering-2012/responses/md-002/",
+    )
+)
+ABUSE_SECONDS = 3.0
+# The abusive client: one connection sending request after request without a pause. It
+# starts this long before the pages are measured: by then it has used what it is allowed
+# in a minute (its first checks, the sign-in attempts before the lockout, each a password
+# hash), and what is measured is the flood that goes on.
+FLOOD_CLIENTS = 1
+FLOOD_NICENESS = 10
+FLOOD_START = 3.0
+MAX_SLOWDOWN = 2.0  # the ordinary pages' median under abuse, at most this times the quiet one
+
+
+def run_abuse(port: int, seconds: float, concurrency: int, work: Path) -> tuple[Result, Result, dict[str, int]]:
+    """The ordinary pages, quiet, then while one client floods the checker and the sign-in page
+    (at least ABUSE_SECONDS each, so that the medians rest on enough requests)."""
+    seconds = max(seconds, ABUSE_SECONDS)
+    quiet = run_locust(port, Result("ordinary pages (quiet)", ORDINARY), "", seconds, concurrency, work)
+    flooded = work / "flood.json"
+    flood = subprocess.Popen(
+        _locust(port, FLOOD_CLIENTS, seconds + FLOOD_START + REQUEST_TIMEOUT, "Flooder"),
+        cwd=work,
+        env=_locust_env(WIPOSTAD_LOAD_RESULTS=str(flooded)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        # On loopback the clients share the server's processors. The measuring client and
+        # the server keep their priority; the flooding client, whose processor would be the
+        # attacker's own, yields to them, so that the latency measured is what the server
+        # does for the flood rather than the flood's own work (its requests are counted and
+        # printed: it still floods).
+        preexec_fn=lambda: os.nice(FLOOD_NICENESS),
+    )
+    try:
+        time.sleep(FLOOD_START)
+        if flood.poll() is not None:
+            raise CommandError(f"the flooding client stopped ({flood.returncode})")
+        busy = run_locust(port, Result("ordinary pages (under abuse)", ORDINARY), "", seconds, concurrency, work)
+    finally:
+        flood.terminate()
+        try:
+            flood.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            flood.kill()
+    if not flooded.exists():
+        raise CommandError("the flooding client wrote no results")
+    return quiet, busy, json.loads(flooded.read_text(encoding="utf-8"))["statuses"]
+
+
+def abuse_ratio(quiet: Result, busy: Result) -> float:
+    """The ordinary pages' median latency under abuse over the quiet one (NaN without both)."""
+    quiet_median, busy_median = _median(quiet), _median(busy)
+    return busy_median / quiet_median if quiet_median else float("nan")
+
+
+def abuse_report(quiet: Result, busy: Result) -> str:
+    return (
+        f"Abuse: ordinary pages' median {_median(quiet) * 1000:.1f} ms quiet, {_median(busy) * 1000:.1f} ms under "
+        f"abuse: ratio {abuse_ratio(quiet, busy):.2f}× (at most {MAX_SLOWDOWN:g}×)."
+    )
+
+
+def abuse_verdict(quiet: Result, busy: Result) -> None:
+    """CommandError when the ordinary pages slowed down more than MAX_SLOWDOWN under abuse
+    (or could not be measured)."""
+    ratio = abuse_ratio(quiet, busy)
+    if not ratio <= MAX_SLOWDOWN:  # NaN included
+        raise CommandError(
+            f"Under abuse the ordinary pages' median latency is {ratio:.2f}× the quiet one "
+            f"(at most {MAX_SLOWDOWN:g}× allowed)."
+        )
 
 
 class Command(BaseCommand):
@@ -182,6 +269,7 @@ class Command(BaseCommand):
             self.stdout.write("Preparing a throw-away database with the demo data …")
             for step in (
                 ["migrate", "--noinput", "-v0"],
+                ["createcachetable"],
                 ["load_standards"],
                 ["load_edition"],
                 # The published demo password signs nobody in with DJANGO_DEBUG off.
@@ -221,6 +309,13 @@ class Command(BaseCommand):
                 for result, session in targets:
                     self.stdout.write(f"  {result.name}: {seconds:g} s, {concurrency} clients …")
                     results.append(run_locust(port, result, session, seconds, concurrency, Path(tmp)))
+                abuse = max(seconds, ABUSE_SECONDS)
+                self.stdout.write(
+                    f"  abuse: ordinary pages {abuse:g} s quiet, then {abuse:g} s while one client floods "
+                    "the checker and the sign-in page …"
+                )
+                quiet, busy, flood = run_abuse(port, seconds, concurrency, Path(tmp))
+                results += [quiet, busy]
             finally:
                 server.terminate()
                 try:
@@ -228,8 +323,12 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     server.kill()
         self._report(results)
+        answers = ", ".join(f"{status} ×{n}" for status, n in sorted(flood.items()))
+        self.stdout.write(f"The flooding client sent {sum(flood.values())} requests; answers: {answers}.")
+        self.stdout.write(abuse_report(quiet, busy))
         if any(r.errors for r in results):
             raise CommandError(f"{sum(r.errors for r in results)} request(s) failed.")
+        abuse_verdict(quiet, busy)
 
     def _wait_until_up(self, port: int, server: subprocess.Popen) -> None:
         for _ in range(100):
