@@ -97,6 +97,21 @@ def test_a_user_locked_out_on_the_web_gets_no_token(office_a_respondent):
     assert not Token.objects.exists()
 
 
+def test_a_refused_attempt_checks_no_password(office_a_respondent, monkeypatch):
+    # Checking a password is slow on purpose: while locked out, an attempt (on any door)
+    # must not cost the server a password hash.
+    from surveys.accounts.backends import PasswordBackend
+
+    for _ in range(3):
+        web("a.respondent", "wrong")
+    checked = []
+    monkeypatch.setattr(PasswordBackend, "authenticate", lambda *a, **k: checked.append(a))
+    assert web("a.respondent", PASSWORD).status_code == 429
+    assert admin("a.respondent", PASSWORD).status_code == 429
+    assert api("a.respondent", PASSWORD).status_code == 429
+    assert checked == []
+
+
 def test_api_token_failures_are_counted(office_a_respondent):
     assert api("a.respondent", "wrong").status_code == 400
     assert api("a.respondent", "wrong").status_code == 400
