@@ -109,7 +109,8 @@ def test_admin_exports_neutralise_labels(hostile_round, admin_client):
     assert _no_formula(xlsx) and any(c.value == "'=1+2" for c in xlsx)
 
 
-def test_checker_csv_neutralises_typed_numbers():
+def test_checker_csv_neutralises_typed_numbers(db):
+    # db: the checker counts anonymous checks in the shared cache, a database table.
     from tests.surveys.test_checker import EPO_FORM
 
     checker = Client().post("/st13/", {**EPO_FORM, "numbers": "=1+2\nEP 99403122.7", "download": "1"})

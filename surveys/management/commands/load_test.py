@@ -220,21 +220,21 @@ def abuse_ratio(quiet: Result, busy: Result) -> float:
     return busy_median / quiet_median if quiet_median else float("nan")
 
 
-def abuse_report(quiet: Result, busy: Result) -> str:
+def abuse_report(quiet: Result, busy: Result, limit: float = MAX_SLOWDOWN) -> str:
     return (
         f"Abuse: ordinary pages' median {_median(quiet) * 1000:.1f} ms quiet, {_median(busy) * 1000:.1f} ms under "
-        f"abuse: ratio {abuse_ratio(quiet, busy):.2f}× (at most {MAX_SLOWDOWN:g}×)."
+        f"abuse: ratio {abuse_ratio(quiet, busy):.2f}× (at most {limit:g}×)."
     )
 
 
-def abuse_verdict(quiet: Result, busy: Result) -> None:
-    """CommandError when the ordinary pages slowed down more than MAX_SLOWDOWN under abuse
+def abuse_verdict(quiet: Result, busy: Result, limit: float = MAX_SLOWDOWN) -> None:
+    """CommandError when the ordinary pages slowed down more than ``limit`` times under abuse
     (or could not be measured)."""
     ratio = abuse_ratio(quiet, busy)
-    if not ratio <= MAX_SLOWDOWN:  # NaN included
+    if not ratio <= limit:  # NaN included
         raise CommandError(
             f"Under abuse the ordinary pages' median latency is {ratio:.2f}× the quiet one "
-            f"(at most {MAX_SLOWDOWN:g}× allowed)."
+            f"(at most {limit:g}× allowed)."
         )
 
 
@@ -245,6 +245,12 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=float, default=30.0, help="per target (default 30)")
         parser.add_argument("--concurrency", type=int, default=8, help="Locust users (default 8)")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
+        parser.add_argument(
+            "--max-slowdown",
+            type=float,
+            default=MAX_SLOWDOWN,
+            help=f"the ordinary pages' median under abuse, at most this times the quiet one (default {MAX_SLOWDOWN:g})",
+        )
 
     def handle(self, *args, seconds, concurrency, workers, **options):
         if seconds <= 0 or seconds > 600 or not 1 <= concurrency <= 64:
@@ -325,10 +331,10 @@ class Command(BaseCommand):
         self._report(results)
         answers = ", ".join(f"{status} ×{n}" for status, n in sorted(flood.items()))
         self.stdout.write(f"The flooding client sent {sum(flood.values())} requests; answers: {answers}.")
-        self.stdout.write(abuse_report(quiet, busy))
+        self.stdout.write(abuse_report(quiet, busy, options["max_slowdown"]))
         if any(r.errors for r in results):
             raise CommandError(f"{sum(r.errors for r in results)} request(s) failed.")
-        abuse_verdict(quiet, busy)
+        abuse_verdict(quiet, busy, options["max_slowdown"])
 
     def _wait_until_up(self, port: int, server: subprocess.Popen) -> None:
         for _ in range(100):
