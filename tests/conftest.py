@@ -83,6 +83,19 @@ def _message_catalogues(request):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    # A request through the test client leaves its language active in the thread (the
+    # locale middleware activates it and nothing resets it): every test starts in the
+    # default language, whatever ran before it in the same process.
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(request, tmp_path):
     # Pure-Python tests may run without the Django plugin.
     if request.config.pluginmanager.hasplugin("django"):
