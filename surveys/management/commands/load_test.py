@@ -279,7 +279,8 @@ class Command(BaseCommand):
                 ["load_standards"],
                 ["load_edition"],
                 # The published demo password signs nobody in with DJANGO_DEBUG off.
-                ["load_demo", "--allow-without-debug", "--password", password],
+                # One argument (--password=…): a random password may start with "-".
+                ["load_demo", "--allow-without-debug", f"--password={password}"],
                 ["collectstatic", "--noinput", "-v0"],
             ):
                 subprocess.run([python, "manage.py", *step], cwd=base, env=env, check=True, capture_output=True)
