@@ -179,6 +179,15 @@ FLOOD_START = 3.0
 MAX_SLOWDOWN = 2.0  # the ordinary pages' median under abuse, at most this times the quiet one
 
 
+def stop(process: subprocess.Popen) -> None:
+    """Ask a child process to end; kill it when it has not within 20 seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 def run_abuse(port: int, seconds: float, concurrency: int, work: Path) -> tuple[Result, Result, dict[str, int]]:
     """The ordinary pages, quiet, then while one client floods the checker and the sign-in page
     (at least ABUSE_SECONDS each, so that the medians rest on enough requests)."""
@@ -204,11 +213,7 @@ def run_abuse(port: int, seconds: float, concurrency: int, work: Path) -> tuple[
             raise CommandError(f"the flooding client stopped ({flood.returncode})")
         busy = run_locust(port, Result("ordinary pages (under abuse)", ORDINARY), "", seconds, concurrency, work)
     finally:
-        flood.terminate()
-        try:
-            flood.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            flood.kill()
+        stop(flood)
     if not flooded.exists():
         raise CommandError("the flooding client wrote no results")
     return quiet, busy, json.loads(flooded.read_text(encoding="utf-8"))["statuses"]
@@ -324,11 +329,7 @@ class Command(BaseCommand):
                 quiet, busy, flood = run_abuse(port, seconds, concurrency, Path(tmp))
                 results += [quiet, busy]
             finally:
-                server.terminate()
-                try:
-                    server.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    server.kill()
+                stop(server)
         self._report(results)
         answers = ", ".join(f"{status} ×{n}" for status, n in sorted(flood.items()))
         self.stdout.write(f"The flooding client sent {sum(flood.values())} requests; answers: {answers}.")
