@@ -19,6 +19,7 @@ from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from axes.utils import reset
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import Max, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -44,16 +45,31 @@ def _attempts_in_window():
     return AccessAttempt.objects.filter(attempt_time__gte=timezone.now() - _window())
 
 
-def current_lockouts() -> list[Lockout]:
-    """The username and address pairs locked out now, the latest first."""
-    rows = (
+# Lockouts on one page of the secretariat's list: anyone can cause lockouts by trying
+# made-up names, so the list is read a page at a time.
+LOCKOUTS_PER_PAGE = 50
+
+
+def _lockout_rows():
+    """The username and address pairs locked out now, the latest first (rows, one query)."""
+    return (
         _attempts_in_window()
         .values("username", "ip_address")
         .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
         .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
-        .order_by("-last", "username")
+        .order_by("-last", "username", "ip_address")
     )
-    return [Lockout(r["username"] or "", r["ip_address"] or "", r["failures"], r["last"] + _window()) for r in rows]
+
+
+def _lockout(row: dict) -> Lockout:
+    return Lockout(row["username"] or "", row["ip_address"] or "", row["failures"], row["last"] + _window())
+
+
+def lockouts_page(number: Any) -> Page:
+    """One page of the lockouts in force (a page number out of range gives the last page)."""
+    page = Paginator(_lockout_rows(), LOCKOUTS_PER_PAGE).get_page(number)
+    page.object_list = [_lockout(row) for row in page.object_list]
+    return page
 
 
 def lockout_lift(*, username: str, ip_address: str) -> int:

@@ -41,4 +41,5 @@ def lockouts(request):
     if request.method == "POST":
         _unlock(request)
         return redirect("lockouts")
-    return render(request, "registration/lockouts.html", {"lockouts": lockout.current_lockouts()})
+    page = lockout.lockouts_page(request.GET.get("page"))
+    return render(request, "registration/lockouts.html", {"lockouts": page.object_list, "page": page})

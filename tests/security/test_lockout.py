@@ -285,3 +285,29 @@ def test_unlocking_something_not_locked_says_so(secretariat_reviewer):
     client.force_login(secretariat_reviewer)
     page = client.post(reverse("lockouts"), {"username": "nobody", "ip_address": "127.0.0.1"}, follow=True)
     assert "No lockout" in page.content.decode()
+
+
+def test_the_lockouts_page_reads_a_page_at_a_time_with_a_fixed_number_of_queries(
+    secretariat_reviewer, django_assert_max_num_queries
+):
+    # Anyone can cause lockouts by trying made-up names: the list must not grow with them.
+    from axes.models import AccessAttempt
+
+    from surveys.accounts.lockout import LOCKOUTS_PER_PAGE
+
+    now = timezone.now()
+    AccessAttempt.objects.bulk_create(
+        AccessAttempt(username=f"made-up-{i:03}", ip_address="192.0.2.7", failures_since_start=3, attempt_time=now)
+        for i in range(LOCKOUTS_PER_PAGE + 5)
+    )
+    client = Client()
+    client.force_login(secretariat_reviewer)
+    with django_assert_max_num_queries(12):
+        first = client.get(reverse("lockouts")).content.decode()
+    assert first.count('name="username"') == LOCKOUTS_PER_PAGE
+    assert "Page 1 of 2" in first and 'rel="next"' in first
+    with django_assert_max_num_queries(12):
+        second = client.get(reverse("lockouts"), {"page": 2}).content.decode()
+    assert second.count('name="username"') == 5 and 'rel="prev"' in second
+    shown = {u for u in range(LOCKOUTS_PER_PAGE + 5) if f"made-up-{u:03}" in first + second}
+    assert len(shown) == LOCKOUTS_PER_PAGE + 5
