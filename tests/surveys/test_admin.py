@@ -17,7 +17,6 @@ from django.urls import reverse
 
 from standards.models import Office
 from surveys.models import (
-    Invitation,
     NumberingSystem,
     QuestionnaireEdition,
     ResponseEvent,
@@ -373,7 +372,7 @@ def test_admin_import_preview_with_a_bad_row_writes_nothing(
 
 
 def test_admin_export_then_import_into_a_fresh_round_keeps_every_answer(
-    admin_client, admin_user, make_response, office_a_respondent, moldova_answers, edition
+    admin_client, admin_user, make_response, office_a_respondent, moldova_answers, edition, fresh_round
 ):
     moldova = make_response(office_a_respondent, moldova_answers)
     exported = admin_client.post(
@@ -385,15 +384,7 @@ def test_admin_export_then_import_into_a_fresh_round_keeps_every_answer(
     assert rows[0][:6] == ["round", "office", "numbering_system", "sequence", "status", "q1a"]
     assert rows[1][:6] == ["application-numbering-2012", "MD", "Trademarks", 1, "draft", "trademarks"]
 
-    fresh = SurveyRound.objects.create(
-        edition=edition,
-        slug="application-numbering-2013",
-        title="Application numbering (2013)",
-        year=2013,
-        opens_on=date(2013, 3, 1),
-        closes_on=date(2013, 12, 31),
-    )
-    Invitation.objects.create(round=fresh, office_id="MD")
+    fresh = fresh_round
     rows[1][0] = fresh.slug
     preview = import_preview(admin_client, "surveys_surveyresponse", xlsx_upload(rows[0], rows[1:]))
     assert preview.status_code == 200 and "confirm_form" in preview.context

@@ -5,7 +5,6 @@ numbering systems by office and label, and reviewed responses that come back unc
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import openpyxl
 import pytest
@@ -13,7 +12,7 @@ import tablib
 from import_export.formats.base_formats import XLSX
 
 from surveys.intake.resources import NumberingSystemResource, ResponseResource
-from surveys.models import Invitation, NumberingSystem, SurveyResponse, SurveyRound
+from surveys.models import NumberingSystem, SurveyResponse
 from tests.surveys.spreadsheet_helpers import HEADERS, ROUND, responses_import, row, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +47,7 @@ def test_xlsx_import_with_one_bad_row_writes_nothing_and_reports_row_and_column(
 
 
 def test_export_of_moldova_imports_into_a_fresh_round_with_identical_answers(
-    make_response, office_a_respondent, moldova_answers, importer, edition
+    make_response, office_a_respondent, moldova_answers, importer, edition, fresh_round
 ):
     moldova = make_response(office_a_respondent, moldova_answers, label="Trademarks")
     # As the admin exports to XLSX: numbers stay numbers.
@@ -74,15 +73,7 @@ def test_export_of_moldova_imports_into_a_fresh_round_with_identical_answers(
     )
     assert cells["q14c"] == '[{"serial_position": "1-6"}]'
 
-    fresh = SurveyRound.objects.create(
-        edition=edition,
-        slug="application-numbering-2013",
-        title="Application numbering (2013)",
-        year=2013,
-        opens_on=date(2013, 3, 1),
-        closes_on=date(2013, 12, 31),
-    )
-    Invitation.objects.create(round=fresh, office_id="MD")
+    fresh = fresh_round
     rows = [list(values) for values in sheet]
     rows[0][0] = fresh.slug
     again = tablib.Dataset(*rows, headers=sheet.headers)
