@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from surveys.models import (
     QuestionnaireEdition,
 )
+from surveys.pagination import paginated
 from surveys.questionnaire.edition import tr_text
 from surveys.responses import selectors
 from surveys.responses.presenters import edition_title, page_language, response_page
@@ -56,13 +57,15 @@ def edition_detail(request: HttpRequest, edition_slug: str) -> HttpResponse:
 
 def public_response_list(request: HttpRequest, edition_slug: str) -> HttpResponse:
     edition_row = get_object_or_404(QuestionnaireEdition, slug=edition_slug)
-    responses = list(selectors.public_responses(edition_slug))
+    search = request.GET.get("q", "").strip()
     context = {
         "edition_row": edition_row,
         "edition_title": edition_title(edition_row, page_language()),
-        "responses": responses,
-        # The rounds these published responses come from, each with its report.
-        "rounds": list({r.round_id: r.round for r in responses}.values()),
+        "q": search,
+        # A page of the published responses that match the search.
+        **paginated(request, selectors.public_responses(edition_slug, search)),
+        # The rounds the edition's published responses come from, each with its report.
+        "rounds": list(selectors.rounds_with_public_responses(edition_slug)),
     }
     return render(request, "surveys/public_response_list.html", context)
 

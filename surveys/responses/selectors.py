@@ -7,28 +7,32 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
-from django.db.models import Max, Prefetch, QuerySet
+from django.core.paginator import Paginator
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from surveys.models import NumberingSystem, SurveyResponse, SurveyRound
+from surveys.models import NumberingSystem, ResponseStatus, SurveyResponse, SurveyRound
+from surveys.pagination import PER_PAGE
 from surveys.permissions import may, office_of
 
 
-def office_dashboard(user: User) -> dict:
-    """The signed-in office's numbering systems, each with its responses (a fixed number of queries)."""
+def office_dashboard(user: User, page_number: object = None) -> dict:
+    """The signed-in office's numbering systems, a page of them, each with its responses (a
+    fixed number of queries whatever the number of systems and responses)."""
     office = office_of(user)
     if office is None:
         return {"office": None, "systems": [], "rounds": []}
-    responses = SurveyResponse.objects.select_related("round", "updated_by").order_by("-round__opens_on")
+    responses = SurveyResponse.objects.select_related("round", "updated_by").order_by("-round__opens_on", "pk")
     systems = (
         NumberingSystem.objects.filter(office=office)
         .prefetch_related(Prefetch("responses", queryset=responses))
         .order_by("created_at", "id")
     )
+    page = Paginator(systems, PER_PAGE).get_page(page_number)
     rounds = list(SurveyRound.objects.open().filter(invitations__office=office).select_related("edition"))
     rows = []
-    for system in systems:
+    for system in page.object_list:
         by_round = {r.round_id: r for r in system.responses.all()}
         rows.append(
             {
@@ -37,7 +41,16 @@ def office_dashboard(user: User) -> dict:
                 "open_rounds": [(rnd, by_round.get(rnd.pk)) for rnd in rounds],
             }
         )
-    return {"office": office, "systems": rows, "rounds": rounds}
+    return {"office": office, "systems": rows, "rounds": rounds, "page": page}
+
+
+def every_response(user: User, search: str = "", status: str = "") -> QuerySet[SurveyResponse]:
+    """The responses the user may read, of every office (the secretariat's list), filtered by
+    office or numbering system (see ``matching``) and by status in the database."""
+    responses = matching(SurveyResponse.objects.readable_by(user).for_listing(), search)
+    if status in ResponseStatus.values:
+        responses = responses.filter(status=status)
+    return responses.order_by("office_id", "sequence", "-round__opens_on", "pk")
 
 
 # m in "Response n of m" is what the public may know: the highest number among an
@@ -79,11 +92,60 @@ def public_response(edition_slug: str, office_code: str, sequence: int) -> Surve
     )
 
 
-def public_responses(edition_slug: str | None = None):
-    qs = SurveyResponse.objects.public().for_listing().order_by("office_id", "sequence")
+def public_responses(edition_slug: str | None = None, search: str = ""):
+    """Published responses (of an edition), by office and number, whose office or numbering
+    system matches ``search`` (see ``matching``), in an order without ties so that pages never
+    overlap."""
+    qs = matching(SurveyResponse.objects.public().for_listing(), search).order_by(
+        "office_id", "sequence", "-round__opens_on", "pk"
+    )
     if edition_slug:
         qs = qs.filter(round__edition__slug=edition_slug)
     return qs
+
+
+def rounds_with_public_responses(edition_slug: str) -> QuerySet[SurveyRound]:
+    """The rounds of an edition that have a published response (each has its report)."""
+    public = SurveyResponse.objects.public().filter(round=OuterRef("pk"))
+    return SurveyRound.objects.filter(edition__slug=edition_slug).filter(Exists(public)).order_by("opens_on", "slug")
+
+
+def matching(responses: QuerySet[SurveyResponse], search: str) -> QuerySet[SurveyResponse]:
+    """The responses whose office's ST.3 code is ``search`` (whole), or whose office name or
+    numbering system label contains it, whatever the letter case; all for an empty search.
+    Filtered by the database."""
+    text = (search or "").strip()
+    if not text:
+        return responses
+    if "\x00" in text:
+        # No stored text holds a NUL character, and PostgreSQL refuses one in a query.
+        return responses.none()
+    condition = Q(office__name__icontains=text) | Q(numbering_system__label__icontains=text)
+    if len(text) == 2 and text.isascii():
+        condition |= Q(office_id=text.upper())
+    return responses.filter(condition)
+
+
+# Suggestions offered at once by the checker's search for a published numbering system.
+SYSTEM_SUGGESTIONS = 20
+
+
+def published_systems() -> QuerySet[SurveyResponse]:
+    """The published responses whose numbering system the ST.13 checker can read numbers
+    against, by office, system and latest round first."""
+    return (
+        SurveyResponse.objects.public()
+        .select_related("round", "office", "numbering_system")
+        .order_by("office_id", "numbering_system__label", "-round__year", "pk")
+    )
+
+
+def search_published_systems(search: str, limit: int = SYSTEM_SUGGESTIONS) -> list[SurveyResponse]:
+    """At most ``limit`` published numbering systems matching ``search`` (one query); none
+    for an empty search: the whole list is never read."""
+    if not (search or "").strip():
+        return []
+    return list(matching(published_systems(), search)[:limit])
 
 
 def get_response_for_user_or_404(

@@ -25,9 +25,11 @@ from surveys.errors import (
 from surveys.models import (
     Attachment,
     NumberingSystem,
+    ResponseStatus,
     SurveyResponse,
     SurveyRound,
 )
+from surveys.pagination import page_query, paginated
 from surveys.permissions import may, office_of, office_rows
 from surveys.questionnaire.form_fields import answers_from_form
 from surveys.responses import selectors
@@ -42,12 +44,14 @@ from surveys.review.workflow import allowed_actions, response_submit
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    context = selectors.office_dashboard(request.user)
+    context = selectors.office_dashboard(request.user, request.GET.get("page"))
+    context["page_query"] = page_query(request)
     # Asked without a response: every office's responses (the secretariat's view).
     context["sees_every_response"] = may(request.user, "surveys.view_private_surveyresponse")
-    if context["sees_every_response"]:
-        responses = SurveyResponse.objects.readable_by(request.user)
-        context["all_responses"] = responses.for_listing().order_by("office_id", "sequence")
+    if context["office"] is None and context["sees_every_response"]:
+        search, status = request.GET.get("q", "").strip(), request.GET.get("status", "")
+        context.update(q=search, status=status, statuses=[(v, status_label(v)) for v in ResponseStatus.values])
+        context.update(paginated(request, selectors.every_response(request.user, search, status)))
     return render(request, "surveys/dashboard.html", context)
 
 

@@ -39,7 +39,7 @@ def round_rows(survey_round: SurveyRound) -> QuerySet[Office]:
         _offices_in_round(survey_round)
         .filter(invitation__isnull=False)
         .select_related("invitation", "response", "response__numbering_system")
-        .order_by("code", "response__sequence")
+        .order_by("code", "response__sequence", "response__id")
     )
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from surveys.errors import NotAllowed, ResponseConflict, WorkflowError
 from surveys.models import SurveyRound
+from surveys.pagination import paginated
 from surveys.permissions import may
 from surveys.responses.display import status_label
 from surveys.responses.presenters import page_language
@@ -36,8 +37,7 @@ def _refuse_unless(request: HttpRequest, perm: str) -> None:
 @login_required
 def round_list(request: HttpRequest) -> HttpResponse:
     _refuse_unless(request, "surveys.view_round_dashboard")
-    rounds = rounds_overview()
-    return render(request, "surveys/round_list.html", {"rounds": rounds})
+    return render(request, "surveys/round_list.html", paginated(request, rounds_overview()))
 
 
 @login_required
@@ -83,11 +83,13 @@ def round_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return csv_download(presenters.round_dashboard_csv_rows(rows), f"{survey_round.slug}-status.csv")
     state, search = request.GET.get("state", ""), request.GET.get("q", "")
-    data = presenters.round_dashboard(survey_round, rows)
+    pages = paginated(request, rows)
+    # Only the rows of the page are read; the counts per state come from one aggregate query.
+    data = presenters.round_dashboard(survey_round, pages["page"].object_list)
     return render(
         request,
         "surveys/round_dashboard.html",
-        {"round": survey_round, "state": state, "q": search, **data},
+        {"round": survey_round, "state": state, "q": search, **data, **pages},
     )
 
 
