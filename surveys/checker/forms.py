@@ -27,6 +27,7 @@ from surveys.checker import limits
 from surveys.models import SurveyResponse
 from surveys.questionnaire.edition import tr
 from surveys.questionnaire.loading import bundled_numbering_edition
+from surveys.responses import selectors
 
 PART_ROWS = 6
 _LENGTH = re.compile(r"^\s*(\d{1,2})\s*(?:[-–]\s*(\d{1,2})\s*)?$")
@@ -61,16 +62,24 @@ SEPARATOR_NAMES = {
 }
 
 
+def system_label(response: SurveyResponse) -> str:
+    """A published numbering system as the checker names it: "EP – European patent
+    applications (ep-001, 2012)"."""
+    return f"{response.office_id} – {response.numbering_system.label} ({response.public_key}, {response.round.year})"
+
+
 class PublishedResponseField(forms.ModelChoiceField):
+    """The ID of a published response, as the search's suggestions (or a link) give it:
+    looked up alone, the published responses are never listed."""
+
+    widget = forms.HiddenInput
+
     def label_from_instance(self, obj: SurveyResponse) -> str:
-        return f"{obj.office_id} – {obj.numbering_system.label} ({obj.public_key}, {obj.round.year})"
+        return system_label(obj)
 
 
-def published_systems():
-    """Every published response, as the selector lists them (one query, whatever the number)."""
-    return (
-        SurveyResponse.objects.public().for_listing().order_by("office_id", "numbering_system__label", "-round__year")
-    )
+# The longest text the search for a published numbering system reads.
+SYSTEM_SEARCH_MAX = 100
 
 
 def numbered_lines(text: str) -> list[tuple[int, str]]:
@@ -119,14 +128,25 @@ class CheckerForm(forms.Form):
             "Built-in profiles of offices whose numbering is documented in public sources (each names its sources)."
         ),
     )
-    response = PublishedResponseField(
+    system = forms.CharField(
         label=gettext_lazy("Office and numbering system"),
+        max_length=SYSTEM_SEARCH_MAX,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false", "class": "long"}),
+        help_text=gettext_lazy(
+            "Responses published by the International Bureau: type the office's ST.3 code (e.g. EP) or part of "
+            "its name or of the system's name, then choose the system."
+        ),
+    )
+    response = PublishedResponseField(
+        label=gettext_lazy("Published response"),
         queryset=SurveyResponse.objects.none(),
         required=False,
-        empty_label=gettext_lazy("Choose a published response…"),
-        help_text=gettext_lazy(
-            "Responses published by the International Bureau: ST.3 code – the office's name for the system."
-        ),
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "No published numbering system has the ID %(value)s: search for it by office or name."
+            )
+        },
     )
     year_digits = forms.ChoiceField(
         label=gettext_lazy("Digits of the year"),
@@ -189,7 +209,13 @@ class CheckerForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["response"].queryset = published_systems()
+        self.fields["response"].queryset = selectors.published_systems()
+        # Published systems matching the typed text when it names more than one (shown to choose from).
+        self.system_matches: list[SurveyResponse] = []
+        if not self.is_bound and self.initial.get("response") and not self.initial.get("system"):
+            # A link to a numbering system (?source=response&response=ID): its name in the search field.
+            chosen = self._published(self.initial["response"])
+            self.initial["system"] = system_label(chosen) if chosen is not None else ""
         self.fields["profile"].choices = [("", _("Choose a numbering system…")), *profile_choices()]
         self.fields["numbers"].help_text = _(
             "As the office writes them, with or without the ST.3 code in front. At most %(limit)s."
@@ -264,12 +290,50 @@ class CheckerForm(forms.Form):
             )
         data["profile_object"] = profile
 
+    @staticmethod
+    def _published(pk: Any) -> SurveyResponse | None:
+        try:
+            return selectors.published_systems().filter(pk=int(pk)).first()
+        except (TypeError, ValueError):
+            return None
+
+    def _searched_response(self, data: dict[str, Any]) -> SurveyResponse | None:
+        """The published system the typed text names, when no suggestion was chosen (as
+        without JavaScript): the only one that matches it; else an error, with the matches
+        to choose from when there are a few."""
+        text = (data.get("system") or "").strip()
+        if not text:
+            self.add_error("system", ValidationError(_("Choose a numbering system."), code="required"))
+            return None
+        matches = selectors.search_published_systems(text, limit=selectors.SYSTEM_SUGGESTIONS + 1)
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            message = _("No published numbering system matches “%(text)s”.") % {"text": text}
+        elif len(matches) > selectors.SYSTEM_SUGGESTIONS:
+            message = _(
+                "More than %(count)s published numbering systems match “%(text)s”: type more of the office's or "
+                "the system's name."
+            ) % {"count": selectors.SYSTEM_SUGGESTIONS, "text": text}
+        else:
+            self.system_matches = matches
+            message = _("%(count)s published numbering systems match “%(text)s”: choose one below.") % {
+                "count": len(matches),
+                "text": text,
+            }
+        self.add_error("system", ValidationError(message, code="choose"))
+        return None
+
     def _clean_response(self, data: dict[str, Any]) -> None:
-        response = data.get("response")
-        if response is None:
-            if "response" not in self.errors:
-                self.add_error("response", ValidationError(_("Choose a numbering system."), code="required"))
+        if "response" in self.errors:
+            # The ID is not that of a published system: said at the search field people see.
+            for error in self.errors.pop("response").as_data():
+                self.add_error("system", error)
             return
+        response = data.get("response") or self._searched_response(data)
+        if response is None:
+            return
+        data["response"] = response
         office = data.get("office")
         if office is not None and office.pk != response.office_id:
             self.add_error(

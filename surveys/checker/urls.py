@@ -7,4 +7,5 @@ app_name = "toolkit"
 
 urlpatterns = [
     path("", views.checker, name="checker"),
+    path("systems/", views.system_search, name="system_search"),
 ]

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
@@ -22,7 +22,8 @@ from standards.numbers import CheckDigit, ParsedNumber, Verdict, parse_numbers
 from standards.structure import NumberingStructure
 from standards.translation import localize
 from surveys.checker import limits
-from surveys.checker.forms import PART_NAMES, TOO_MUCH, CheckerForm
+from surveys.checker.forms import PART_NAMES, SYSTEM_SEARCH_MAX, TOO_MUCH, CheckerForm, system_label
+from surveys.responses import selectors
 from surveys.table_files import csv_download
 
 CSV_COLUMNS = (
@@ -357,3 +358,46 @@ def checker(request: HttpRequest) -> HttpResponse:
     context["check"] = check
     context["table_body"] = table_body(check.rows)
     return render(request, "surveys/checker/checker.html", context)
+
+
+class SystemSearchThrottle(limits.CheckerThrottle):
+    """Searches for a published numbering system by one anonymous client: the checker's
+    rate (``WIPOSTAD_CHECKER_RATE``), counted apart from the checks themselves so that
+    choosing a system does not use up the checks."""
+
+    scope = "st13_system_search"
+
+
+def _system_suggestion(response) -> dict:
+    return {
+        "id": response.pk,
+        "label": system_label(response),
+        "office": response.office_id,
+        "office_name": response.office.name,
+        "system": response.numbering_system.label,
+        "key": response.public_key,
+        "year": response.round.year,
+    }
+
+
+@require_http_methods(["GET"])
+def system_search(request: HttpRequest) -> JsonResponse:
+    """Published numbering systems whose office (ST.3 code, or part of its name) or name
+    matches ``q``: at most ``selectors.SYSTEM_SUGGESTIONS``, for the checker's search field."""
+    throttle = SystemSearchThrottle()
+    if not throttle.allow_request(request, None):
+        refused = JsonResponse({"detail": limits.throttled_message()}, status=429)
+        refused["Retry-After"] = str(limits.retry_after(throttle))
+        return refused
+    text = request.GET.get("q", "").strip()
+    if len(text) > SYSTEM_SEARCH_MAX:
+        message = _("Type at most %(limit)s characters.") % {"limit": SYSTEM_SEARCH_MAX}
+        return JsonResponse({"detail": message}, status=400)
+    found = selectors.search_published_systems(text, limit=selectors.SYSTEM_SUGGESTIONS + 1)
+    return JsonResponse(
+        {
+            "results": [_system_suggestion(r) for r in found[: selectors.SYSTEM_SUGGESTIONS]],
+            # More match than are sent: the page asks for more of the name.
+            "more": len(found) > selectors.SYSTEM_SUGGESTIONS,
+        }
+    )

@@ -79,7 +79,7 @@ def test_url_name():
     assert reverse("toolkit:checker") == URL
 
 
-def test_get_shows_the_empty_form_with_published_systems_only(
+def test_get_shows_the_empty_form_with_a_search_for_published_systems(
     client, epo_published, office_a_respondent, make_response
 ):
     make_response(office_a_respondent, label="Draft system")  # a draft is not public
@@ -91,10 +91,22 @@ def test_get_shows_the_empty_form_with_published_systems_only(
     assert "Check application numbers" in content
     assert 'name="csrfmiddlewaretoken"' in content
     assert 'name="numbers"' in content
-    assert f'<option value="{epo_published.pk}">EP – European patent applications (ep-001, 2012)</option>' in content
+    # No list of the published systems: a search field and its endpoint.
+    assert 'name="system" id="id_system"' in content
+    assert 'data-suggest-url="/st13/systems/"' in content
+    assert '<input type="hidden" name="response" id="id_response">' in content
+    assert "ep-001" not in content
     assert "Draft system" not in content
     assert "Results" not in content
     assert 'value="auto" id="id_source_0" required checked' in content
+
+
+def test_a_link_to_a_published_system_names_it_in_the_search_field(client, epo_published):
+    page = client.get(URL + f"?source=response&response={epo_published.pk}")
+
+    content = page.content.decode()
+    assert 'value="EP – European patent applications (ep-001, 2012)"' in content
+    assert f'<input type="hidden" name="response" value="{epo_published.pk}" id="id_response">' in content
 
 
 def test_get_query_prefills_the_form(client, reference_data):
@@ -120,8 +132,8 @@ def test_get_query_count_does_not_grow_with_published_systems(client, office_b_r
     with CaptureQueriesContext(connection) as many:
         page = client.get(URL)
 
-    assert page.content.decode().count("EP – System") == 4
-    assert len(one) == len(many) == 1
+    assert "EP – System" not in page.content.decode()
+    assert len(one) == len(many) == 0  # the page reads no published system at all
 
 
 # --- results ----------------------------------------------------------------------------------
@@ -329,7 +341,9 @@ def test_a_draft_cannot_be_chosen(client, office_a_respondent, make_response, mo
     page = post(client, {"source": "response", "response": draft.pk, "numbers": "030812"})
 
     assert page.status_code == 400
-    assert "Select a valid choice. That choice is not one of the available choices." in page.content.decode()
+    content = page.content.decode()
+    assert f"No published numbering system has the ID {draft.pk}: search for it by office or name." in content
+    assert '<a href="#id_system">Office and numbering system:' in content
 
 
 def test_published_system_checks_office_and_type(client, epo_published):
@@ -380,9 +394,9 @@ def test_post_query_count_does_not_grow_with_numbers(client, epo_published):
 
     assert "<strong>500 valid, 0 with errors</strong>" in page.content.decode()
     assert len(one) == len(many)
-    # Published systems for the selector, the chosen one, the office; besides, the count of
-    # checks per client kept in the cache table.
-    assert len([q for q in many if "wipostad_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]]) == 3
+    # The chosen published system, the office; besides, the count of checks per client kept
+    # in the cache table.
+    assert len([q for q in many if "wipostad_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]]) == 2
 
 
 def test_ten_thousand_numbers_end_to_end(client, reference_data):
