@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -143,9 +143,15 @@ def published_systems() -> QuerySet[SurveyResponse]:
 def search_published_systems(search: str, limit: int = SYSTEM_SUGGESTIONS) -> list[SurveyResponse]:
     """At most ``limit`` published numbering systems matching ``search`` (one query); none
     for an empty search: the whole list is never read."""
-    if not (search or "").strip():
+    text = (search or "").strip()
+    if not text:
         return []
-    return list(matching(published_systems(), search)[:limit])
+    found = matching(published_systems(), text)
+    if len(text) == 2 and text.isascii():
+        # The office whose ST.3 code was typed comes before offices with those letters in their name.
+        code_first = Case(When(office_id=text.upper(), then=Value(0)), default=Value(1))
+        found = found.order_by(code_first, *found.query.order_by)
+    return list(found[:limit])
 
 
 def get_response_for_user_or_404(
