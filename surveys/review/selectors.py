@@ -3,10 +3,11 @@ their counts, the state an office was asked to change."""
 
 from __future__ import annotations
 
-from django.db.models import Count, FilteredRelation, Q, QuerySet
+from django.db.models import Count, FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from standards.models import Office
-from surveys.models import ResponseEvent, ResponseRevision, ResponseStatus, SurveyResponse, SurveyRound
+from surveys.models import Invitation, ResponseEvent, ResponseRevision, ResponseStatus, SurveyResponse, SurveyRound
 
 # The states in which an office has handed a response in.
 HANDED_IN = ("submitted", "accepted", "published")
@@ -68,14 +69,22 @@ def round_counts(survey_round: SurveyRound) -> dict[str, int]:
     )
 
 
+def _count_of(rows: QuerySet) -> Subquery:
+    """The number of ``rows`` (correlated to the outer round by the caller), as a subquery."""
+    return Subquery(rows.order_by().values("round").annotate(n=Count("pk")).values("n")[:1])
+
+
 def rounds_overview() -> QuerySet[SurveyRound]:
-    """Rounds with their counts of invited offices and responses (two aggregate joins, one query)."""
+    """Rounds with their counts of invited offices and responses (one query): each count a
+    subquery on the round's own rows, so a page of rounds counts only its rounds' rows and
+    never joins invitations to responses."""
+    responses = SurveyResponse.objects.filter(round=OuterRef("pk"))
     return (
         SurveyRound.objects.select_related("edition")
         .annotate(
-            offices=Count("invitations", distinct=True),
-            responses_count=Count("responses", distinct=True),
-            handed_in=Count("responses", filter=Q(responses__status__in=HANDED_IN), distinct=True),
+            offices=Coalesce(_count_of(Invitation.objects.filter(round=OuterRef("pk"))), 0),
+            responses_count=Coalesce(_count_of(responses), 0),
+            handed_in=Coalesce(_count_of(responses.filter(status__in=HANDED_IN)), 0),
         )
         .defer("edition__definition")
         .order_by("-opens_on", "slug")
