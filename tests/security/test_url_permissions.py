@@ -95,6 +95,10 @@ CASES = {
         lambda w: ("GET", reverse("toolkit:checker"), None),
         lambda w: ("POST", reverse("toolkit:checker"), {}),
     ),
+    "toolkit:system_search": (
+        lambda w: ("GET", reverse("toolkit:system_search") + "?q=md", None),
+        lambda w: ("POST", reverse("toolkit:system_search"), {"q": "md"}),
+    ),
     "api:api-root": (lambda w: ("GET", reverse("api:api-root"), None), None),
     "api:token": (lambda w: ("GET", reverse("api:token"), None), lambda w: ("POST", reverse("api:token"), {})),
     "api:st13-parse": (
@@ -201,6 +205,7 @@ MATRIX = {
     "surveys:round_new": (("login", "login"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
     "surveys:round_remind": (("login", "login"), ("405", "no"), ("405", "no"), ("405", "no"), ("405", "ok"), ("405", "ok")),
     "toolkit:checker": (("ok", "400"), ("ok", "400"), ("ok", "400"), ("ok", "400"), ("ok", "400"), ("ok", "400")),
+    "toolkit:system_search": (("ok", "405"), ("ok", "405"), ("ok", "405"), ("ok", "405"), ("ok", "405"), ("ok", "405")),
 }
 # fmt: on
 
