@@ -1,0 +1,94 @@
+"""Which database a query goes to: the primary, or the read replica when asked for.
+
+With DATABASE_REPLICA_URL set, the settings add a second database, "replica", a copy of
+the primary that may lag behind it. Sending reads there at random would break
+read-your-writes (a page shown right after a save could miss the save), so nothing goes
+to the replica unless a piece of work says so:
+
+    with replica_reads():
+        tables = build_report(round)      # every read in here may use the replica
+
+or, for a whole function, ``@replica_reads()``. Use it only for read-only work that may
+see data a few seconds old: building a report or an export, a backup. Even inside it:
+
+- every write goes to the primary;
+- a read inside a transaction on the primary stays on the primary (the transaction may
+  have written, and must see its own writes);
+- without a replica configured, everything goes to the primary.
+
+Migrations run on the primary only; the replica receives them from the primary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+
+REPLICA_DB_ALIAS = "replica"
+
+_replica_wanted: ContextVar[bool] = ContextVar("wipostad_replica_reads", default=False)
+
+
+class replica_reads:  # noqa: N801 (used like contextlib's helpers, as a context manager or decorator)
+    """Within this block (or function), reads may go to the read replica."""
+
+    def __enter__(self) -> None:
+        self._token = _replica_wanted.set(True)
+
+    def __exit__(self, *exc_info) -> None:
+        _replica_wanted.reset(self._token)
+
+    def __call__(self, function):
+        from functools import wraps
+
+        @wraps(function)
+        def wrapper(*args, **kwargs):
+            with replica_reads():
+                return function(*args, **kwargs)
+
+        return wrapper
+
+
+@contextmanager
+def primary_reads() -> Iterator[None]:
+    """Within this block, reads go to the primary again (e.g. a check before a write)."""
+    token = _replica_wanted.set(False)
+    try:
+        yield
+    finally:
+        _replica_wanted.reset(token)
+
+
+def replica_configured() -> bool:
+    return REPLICA_DB_ALIAS in settings.DATABASES
+
+
+def read_alias() -> str:
+    """The database a read issued now would use."""
+    if not (_replica_wanted.get() and replica_configured()):
+        return DEFAULT_DB_ALIAS
+    if connections[DEFAULT_DB_ALIAS].in_atomic_block:
+        return DEFAULT_DB_ALIAS
+    return REPLICA_DB_ALIAS
+
+
+class PrimaryReplicaRouter:
+    """Writes and migrations on the primary; reads there too unless replica_reads() asks."""
+
+    def db_for_read(self, model, **hints) -> str:
+        return read_alias()
+
+    def db_for_write(self, model, **hints) -> str:
+        return DEFAULT_DB_ALIAS
+
+    def allow_relation(self, obj1, obj2, **hints) -> bool:
+        # Both databases hold the same rows: an object read from the replica may be
+        # related to one read from the primary.
+        return True
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints) -> bool:
+        return db == DEFAULT_DB_ALIAS
