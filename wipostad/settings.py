@@ -368,6 +368,10 @@ else:
             "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "").strip() or "wipostad_cache",
         }
     }
+    if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+        # Entries kept before the oldest third is dropped: Django's default, 300, is too
+        # few for a count per client and the cached pages.
+        CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": env_int("WIPOSTAD_CACHE_MAX_ENTRIES", 50_000)}
 # Sessions are kept in the database, shared by every process. With Redis, in the cache
 # too (cached_db): a signed-in request reads its session from Redis, and every change is
 # written to the database as well, so that a restarted or emptied Redis signs nobody out.

@@ -40,9 +40,19 @@ def _values(*names: str, **env) -> dict:
 def test_by_default_cache_and_sessions_are_in_the_database():
     values = _values("CACHES", "SESSION_ENGINE", "AXES_HANDLER")
     assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert values["CACHES"]["default"]["OPTIONS"] == {"MAX_ENTRIES": 50_000}
     assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
     # The lockout counts failures in the database, whichever process saw them.
     assert values["AXES_HANDLER"] == "axes.handlers.database.AxesDatabaseHandler"
+
+
+def test_another_cache_backend_gets_no_database_cache_options():
+    values = _values(
+        "CACHES",
+        DJANGO_CACHE_BACKEND="django.core.cache.backends.memcached.PyMemcacheCache",
+        DJANGO_CACHE_LOCATION="127.0.0.1:11211",
+    )
+    assert "OPTIONS" not in values["CACHES"]["default"]
 
 
 def test_redis_url_puts_the_cache_in_redis_and_sessions_in_redis_and_the_database():
