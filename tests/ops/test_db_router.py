@@ -11,6 +11,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from wipostad import db_router
 from wipostad.db_router import PrimaryReplicaRouter, read_alias, replica_reads
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -111,3 +114,57 @@ def test_a_transaction_keeps_reads_on_the_primary(monkeypatch):
         assert read_alias() == "default"
     monkeypatch.setattr(connections["default"], "in_atomic_block", False)
     assert read_alias() == "default"
+
+
+@pytest.fixture
+def named_replica(monkeypatch):
+    """A replica named in the settings (never connected to), no transaction open."""
+    from django.conf import settings
+    from django.db import connections
+
+    monkeypatch.setitem(settings.DATABASES, "replica", settings.DATABASES["default"])
+    monkeypatch.setattr(connections["default"], "in_atomic_block", False)
+    monkeypatch.setattr(db_router, "REPLAY_POLL_SECONDS", 0.01)
+
+
+def test_after_a_position_the_replica_is_used_once_it_has_replayed_that_far(named_replica, monkeypatch):
+    monkeypatch.setattr(db_router, "_replica_vendor", lambda: "postgresql")
+    answers = iter([False, False, True])
+    monkeypatch.setattr(db_router, "replica_has_replayed", lambda position: next(answers))
+    with replica_reads(after="0/3000060", wait=5):
+        assert read_alias() == "replica"
+    assert next(answers, "all asked") == "all asked"
+
+
+def test_a_replica_still_behind_after_the_wait_leaves_the_reads_on_the_primary(named_replica, monkeypatch, caplog):
+    monkeypatch.setattr(db_router, "_replica_vendor", lambda: "postgresql")
+    monkeypatch.setattr(db_router, "replica_has_replayed", lambda position: False)
+    with replica_reads(after="0/3000060", wait=0.05):
+        assert read_alias() == "default"
+    assert "behind position 0/3000060" in caplog.text
+
+    @replica_reads(after="0/3000060", wait=0.05)
+    def build():
+        return read_alias()
+
+    assert build() == "default"
+
+
+def test_a_position_cannot_be_checked_on_a_replica_other_than_postgresql(named_replica, monkeypatch):
+    monkeypatch.setattr(db_router, "_replica_vendor", lambda: "sqlite")
+    with replica_reads(after="0/3000060"):
+        assert read_alias() == "default"
+    with replica_reads():
+        assert read_alias() == "replica"
+
+
+@pytest.mark.django_db
+def test_positions_on_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("write-ahead log positions exist on PostgreSQL only (the suite's PostgreSQL run checks them)")
+    position = db_router.primary_position()
+    assert "/" in position
+    # The primary is not replaying a log: it holds everything it has written.
+    assert db_router.replica_has_replayed(position, alias="default")
