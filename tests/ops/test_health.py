@@ -37,3 +37,11 @@ def test_a_part_that_does_not_answer_is_named(client, db, monkeypatch, failing):
 
 def test_only_reads(client, db):
     assert client.post("/healthz").status_code == 405
+
+
+def test_answers_over_plain_http_where_every_page_is_redirected_to_https(client, db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    redirected = client.get("/st13/")
+    assert redirected.status_code == 301
+    assert redirected["Location"].startswith("https://")
