@@ -70,6 +70,16 @@ errorlog = "-"
 loglevel = os.environ.get("WIPOSTAD_GUNICORN_LOG_LEVEL", "").strip() or "info"
 
 
+def post_worker_init(worker):
+    # Every URL module and view imported now, before the first request (which would
+    # otherwise pay for it, within its time limit); a broken one stops the worker here.
+    worker.notify()
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (reading it imports the whole URL configuration)
+    worker.notify()
+
+
 def pre_request(worker, req):
     # Remembered so that a worker killed for taking too long can say which request it was.
     worker.wipostad_current_request = f"{req.method} {req.path}"

@@ -101,7 +101,7 @@ def _get(port: int, path: str, timeout: float) -> tuple[int, bytes]:
 
 @pytest.fixture
 def app_server(tmp_path):
-    """gunicorn with the project's configuration, one worker and a 2-second limit."""
+    """gunicorn with the project's configuration, one worker and a 3-second limit."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "WIPOSTAD_"))}
     env.update(
@@ -113,8 +113,8 @@ def app_server(tmp_path):
         DJANGO_STATIC_ROOT=str(tmp_path),
         WIPOSTAD_BIND=f"127.0.0.1:{port}",
         WIPOSTAD_WEB_WORKERS="1",
-        WIPOSTAD_REQUEST_TIMEOUT="2",
-        WIPOSTAD_GRACEFUL_TIMEOUT="2",
+        WIPOSTAD_REQUEST_TIMEOUT="3",
+        WIPOSTAD_GRACEFUL_TIMEOUT="3",
     )
     log = tmp_path / "gunicorn.log"
     with log.open("wb") as out:
@@ -122,7 +122,7 @@ def app_server(tmp_path):
             [str(GUNICORN), "-c", str(CONFIG), "wipostad.wsgi"], cwd=ROOT, env=env, stdout=out, stderr=out
         )
         try:
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 60
             while True:
                 if server.poll() is not None:
                     pytest.fail(f"gunicorn stopped at start:\n{log.read_text(errors='replace')[-3000:]}")
@@ -147,18 +147,19 @@ def test_a_request_over_the_time_limit_is_stopped_and_the_server_goes_on(app_ser
     port, log = app_server
     started = time.monotonic()
     try:
-        status, body = _get(port, "/test-only/slow?seconds=30", timeout=25)
+        status, body = _get(port, "/test-only/slow?seconds=60", timeout=50)
     except (http.client.RemoteDisconnected, ConnectionError):
         status, body = None, b""  # the connection closed without an answer: stopped too
     stopped_after = time.monotonic() - started
     # The worker was stopped in the middle of the view: gunicorn's own server error, or no
     # answer at all (behind the reverse proxy, a 502), never the view's answer.
     assert status in (None, 500) and b"finished" not in body, (status, body)
-    # Stopped at the 2-second limit (the master checks about once a second), not after 30 s.
-    assert 1.5 < stopped_after < 8, stopped_after
+    # Stopped at the 3-second limit (the master checks about once a second; the machine
+    # may be busy), not after the 60 s the view asked for.
+    assert 2.5 < stopped_after < 20, stopped_after
 
     # A new worker takes the killed one's place and answers.
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60
     while True:
         try:
             assert _get(port, "/test-only/quick", timeout=5) == (200, b"quick")
@@ -169,8 +170,13 @@ def test_a_request_over_the_time_limit_is_stopped_and_the_server_goes_on(app_ser
     # A request within the limit is not stopped.
     assert _get(port, "/test-only/slow?seconds=0.2", timeout=10) == (200, b"finished")
 
-    written = log.read_text(errors="replace")
+    # The access log line is written once the answer has gone: give it a moment.
+    expected_line = '"GET /test-only/slow HTTP/1.1" 200'
+    deadline = time.monotonic() + 10
+    while expected_line not in (written := log.read_text(errors="replace")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert "Request stopped after 3 seconds" in written
     assert "its worker is replaced: GET /test-only/slow" in written
     # The access log holds the path, not its query string.
-    assert '"GET /test-only/slow HTTP/1.1" 200' in written
+    assert expected_line in written
     assert "seconds=0.2" not in written
