@@ -172,6 +172,23 @@ if _database_url:
 else:
     DATABASES = {"default": sqlite_database(os.environ.get("DJANGO_SQLITE_PATH", str(BASE_DIR / "db.sqlite3")))}
 
+# A read replica (DATABASE_REPLICA_URL, e.g. a PostgreSQL streaming standby): every write
+# and every read goes to the primary ("default") except the reads a piece of work asks
+# for explicitly with wipostad.db_router.replica_reads() — long read-only work such as
+# building a report or an export, which may lag the primary by the replica's delay. Reads
+# inside a transaction on the primary stay on the primary (they must see its writes), and
+# migrations run on the primary only. Under test the replica is the primary itself.
+_replica_url = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if _replica_url:
+    if not _database_url:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs DATABASE_URL (the primary) to be set as well.")
+    try:
+        DATABASES["replica"] = dj_database_url.parse(_replica_url, conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60))
+    except Exception as exc:  # the library raises several types for bad URLs
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URL could not be understood: {exc}") from None
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["wipostad.db_router.PrimaryReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -216,8 +233,44 @@ elif env_bool("DJANGO_STATIC_COMPRESS", True):
     _STATIC_BACKEND = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 else:
     _STATIC_BACKEND = "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+# Attachments and built exports go through Django's default storage: files under
+# MEDIA_ROOT on this machine, or, when WIPOSTAD_S3_BUCKET is set, a bucket of any service
+# speaking the S3 API (shared by every app server and worker). Objects are private and the
+# application never hands out their URLs: every file is read through the storage by a view
+# that checks who is asking. Without access keys, the credentials come from the
+# environment of the machine (an instance role, AWS_* variables or files).
+WIPOSTAD_S3_BUCKET = os.environ.get("WIPOSTAD_S3_BUCKET", "").strip()
+if WIPOSTAD_S3_BUCKET:
+    _s3_addressing = os.environ.get("WIPOSTAD_S3_ADDRESSING_STYLE", "").strip().lower() or "auto"
+    if _s3_addressing not in {"auto", "path", "virtual"}:
+        raise ImproperlyConfigured(
+            f"WIPOSTAD_S3_ADDRESSING_STYLE must be one of auto, path, virtual (got {_s3_addressing!r})."
+        )
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": WIPOSTAD_S3_BUCKET,
+            "endpoint_url": os.environ.get("WIPOSTAD_S3_ENDPOINT_URL", "").strip() or None,
+            "region_name": os.environ.get("WIPOSTAD_S3_REGION", "").strip() or None,
+            "access_key": os.environ.get("WIPOSTAD_S3_ACCESS_KEY_ID", "").strip() or None,
+            "secret_key": os.environ.get("WIPOSTAD_S3_SECRET_ACCESS_KEY", "").strip() or None,
+            "addressing_style": _s3_addressing,
+            # Keys under this prefix only (one bucket may serve several installations).
+            "location": os.environ.get("WIPOSTAD_S3_PREFIX", "").strip().strip("/"),
+            "default_acl": "private",
+            # A URL, should one ever be asked for, is signed and expires; none is public.
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            # Like the file system: a name in use gets a new one rather than replacing a file.
+            "file_overwrite": False,
+            # A file read from the bucket is held in memory up to this size, then on disk.
+            "max_memory_size": 2 * 1024 * 1024,
+        },
+    }
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {"BACKEND": _STATIC_BACKEND},
 }
 
@@ -247,6 +300,8 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", False)
+# The health check answers the load balancer over plain HTTP too (it holds nothing private).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
@@ -295,14 +350,36 @@ AXES_VERBOSE = False
 
 # The cache holds the state every process must share (request throttling): by default
 # a table in the database (made by `manage.py createcachetable`, which `make migrate`
-# runs). DJANGO_CACHE_BACKEND names another backend (a dotted path, e.g.
-# django.core.cache.backends.redis.RedisCache) and DJANGO_CACHE_LOCATION its location.
-CACHES = {
-    "default": {
-        "BACKEND": os.environ.get("DJANGO_CACHE_BACKEND", "").strip() or "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "").strip() or "wipostad_cache",
+# runs). REDIS_URL (redis://host:6379/0, rediss:// for TLS) puts it in Redis instead;
+# DJANGO_CACHE_BACKEND names any other backend (a dotted path) and DJANGO_CACHE_LOCATION
+# its location. Never a cache local to one process: app servers and workers must agree.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    if os.environ.get("DJANGO_CACHE_BACKEND", "").strip():
+        raise ImproperlyConfigured("Set REDIS_URL or DJANGO_CACHE_BACKEND, not both: they both choose the cache.")
+    if not re.match(r"(rediss?|unix)://", REDIS_URL):
+        raise ImproperlyConfigured(
+            f"REDIS_URL must start with redis://, rediss:// or unix:// (got {REDIS_URL.split('@')[-1]!r})."
+        )
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": os.environ.get("DJANGO_CACHE_BACKEND", "").strip()
+            or "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "").strip() or "wipostad_cache",
+        }
     }
-}
+    if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+        # Entries kept before the oldest third is dropped: Django's default, 300, is too
+        # few for a count per client and the cached pages.
+        CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": env_int("WIPOSTAD_CACHE_MAX_ENTRIES", 50_000)}
+# Sessions are kept in the database, shared by every process. With Redis, in the cache
+# too (cached_db): a signed-in request reads its session from Redis, and every change is
+# written to the database as well, so that a restarted or emptied Redis signs nobody out.
+# (Sessions in the cache alone would be lost with it; in a database cache, cached_db
+# would only read the database twice.)
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 
 # The ST.13 checker (web page and API): the most numbers and characters one request may
 # send, and how many checks an anonymous client may ask for (N/second, minute, hour or day).

@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 
 from surveys import views as survey_views
 from surveys.accounts import views as account_views
+from wipostad.health import healthz
 
 urlpatterns = [
     path("", survey_views.home, name="home"),
@@ -23,6 +24,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The language switcher posts here (django.views.i18n.set_language: POST only, CSRF checked).
     path("i18n/", include("django.conf.urls.i18n")),
+    # For the reverse proxy or load balancer: 200 when the database and the cache answer.
+    path("healthz", healthz, name="healthz"),
 ]
 
 handler403 = "surveys.views.error_403"

@@ -25,6 +25,7 @@ R = "application-numbering-2012"  # round and edition slug
 # (method, url, data), or None when there is no such request.
 CASES = {
     "home": (lambda w: ("GET", reverse("home"), None), None),
+    "healthz": (lambda w: ("GET", reverse("healthz"), None), None),
     "set_language": (
         lambda w: ("GET", reverse("set_language"), None),
         lambda w: ("POST", reverse("set_language"), {"language": "fr", "next": "/"}),
@@ -183,6 +184,7 @@ MATRIX = {
     "api:standard-list": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
     "api:token": (("405", "400"), ("405", "400"), ("405", "400"), ("405", "400"), ("405", "400"), ("405", "400")),
     "home": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
+    "healthz": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
     "lockouts": (("login", "login"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
     "login": (("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok")),
     "logout": (("405", "ok"), ("405", "ok"), ("405", "ok"), ("405", "ok"), ("405", "ok"), ("405", "ok")),
