@@ -25,6 +25,12 @@ through a generation token in the cache, changed on every save:
 The page and both tokens are read in one cache request. Changes that send no signal
 (queryset updates, such as the office catalogue's bulk update) are caught by the page's
 lifetime, ``WIPOSTAD_PUBLISHED_PAGE_SECONDS`` (an hour by default).
+
+Each process also keeps the pages it served in its own memory for a moment
+(``WIPOSTAD_PUBLISHED_PAGE_RECHECK_SECONDS``, one second by default; 0 turns it off), so
+that most visits are answered without asking the shared cache (a database table by
+default) at all. A change renews the copies of the process that saves it at once; the
+other processes see it when their moment is over.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
@@ -63,6 +70,14 @@ def lifetime() -> int:
     return getattr(settings, "WIPOSTAD_PUBLISHED_PAGE_SECONDS", DEFAULT_SECONDS)
 
 
+# The process's own copies of the pages it served lately (see the module's description).
+LOCAL = LocMemCache("published-pages-in-this-process", {"OPTIONS": {"MAX_ENTRIES": 1000}})
+
+
+def recheck_seconds() -> float:
+    return getattr(settings, "WIPOSTAD_PUBLISHED_PAGE_RECHECK_SECONDS", 1)
+
+
 def office_generation_key(office_code: str) -> str:
     return f"published-page:generation:{office_code.upper()}"
 
@@ -83,6 +98,7 @@ def mark_cacheable(response: HttpResponse) -> HttpResponse:
 
 def _renew(generation_key: str) -> None:
     page_cache().set(generation_key, uuid.uuid4().hex, timeout=None)
+    LOCAL.clear()
 
 
 def renew_site() -> None:
@@ -160,7 +176,15 @@ def _keep(cache, key: str, generations: tuple[str, str], response: HttpResponse)
         return  # never expected (one token per rendering); not kept rather than guessed
     parts = body.split(next(iter(tokens))) if tokens else [body]
     headers = [(name, value) for name, value in response.items() if name.lower() not in PERSONAL_HEADERS]
-    cache.set(key, {"generations": generations, "headers": headers, "parts": parts}, lifetime())
+    kept = {"generations": generations, "headers": headers, "parts": parts}
+    cache.set(key, kept, lifetime())
+    _keep_here(key, kept)
+
+
+def _keep_here(key: str, kept: dict[str, Any]) -> None:
+    seconds = recheck_seconds()
+    if seconds > 0:
+        LOCAL.set(key, kept, seconds)
 
 
 def _serve(request: HttpRequest, kept: dict[str, Any]) -> HttpResponse:
@@ -194,14 +218,17 @@ class PublishedPageCacheMiddleware:
         match = PAGE_PATH.match(request.path_info)
         if match is None or not _plain_visit(request):
             return self.get_response(request)
+        key = page_key(match["edition"], match["key"], get_language_from_request(request))
+        kept = LOCAL.get(key)
+        if kept is not None:
+            return _serve(request, kept)
         cache = page_cache()
-        language = get_language_from_request(request)
-        key = page_key(match["edition"], match["key"], language)
         generation_keys = (SITE_GENERATION, office_generation_key(match["office"]))
         found = cache.get_many([key, *generation_keys])
         kept = found.get(key)
         current = tuple(found.get(k) for k in generation_keys)
         if kept is not None and kept["generations"] == current:
+            _keep_here(key, kept)
             return _serve(request, kept)
         # Read before rendering: a change saved meanwhile makes this copy out of date.
         generations = _generations(cache, found, generation_keys)
