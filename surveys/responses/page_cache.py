@@ -17,10 +17,10 @@ A kept page is valid for its response's office and for the site as a whole, each
 through a generation token in the cache, changed on every save:
 
 * the office's generation: any of its responses saved (reopened, republished, a
-  response of the office published, which changes "Response n of N"), deleted, or
-  an attachment or numbering system of the office saved or deleted;
+  response of the office published, which changes "Response n of N") or deleted, an
+  attachment of the office saved or deleted, a numbering system of the office saved;
 * the site's generation: an edition saved (its texts corrected: ``edition_load``'s
-  "translations updated"), a round or an office saved or deleted.
+  "translations updated"), a round or an office saved.
 
 The page and both tokens are read in one cache request. Changes that send no signal
 (queryset updates, such as the office catalogue's bulk update) are caught by the page's
@@ -112,8 +112,11 @@ def renew_office(office_code: str | None) -> None:
         _renew(office_generation_key(office_code))
 
 
+# Deleting an office, edition, round or numbering system needs none: none can be deleted
+# while a response refers to it (and receivers would make bulk deletions send a signal
+# per row).
 @receiver([post_save, post_delete], sender=SurveyResponse, dispatch_uid="published_page_response")
-@receiver([post_save, post_delete], sender=NumberingSystem, dispatch_uid="published_page_system")
+@receiver(post_save, sender=NumberingSystem, dispatch_uid="published_page_system")
 def _office_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     renew_office(instance.office_id)
 
@@ -124,9 +127,9 @@ def _attachment_changed(sender: Any, instance: Attachment, **kwargs: Any) -> Non
     renew_office(office)
 
 
-@receiver([post_save, post_delete], sender=QuestionnaireEdition, dispatch_uid="published_page_edition")
-@receiver([post_save, post_delete], sender=SurveyRound, dispatch_uid="published_page_round")
-@receiver([post_save, post_delete], sender=Office, dispatch_uid="published_page_office")
+@receiver(post_save, sender=QuestionnaireEdition, dispatch_uid="published_page_edition")
+@receiver(post_save, sender=SurveyRound, dispatch_uid="published_page_round")
+@receiver(post_save, sender=Office, dispatch_uid="published_page_office")
 def _site_changed(sender: Any, **kwargs: Any) -> None:
     renew_site()
 
