@@ -8,3 +8,6 @@ class SurveysConfig(AppConfig):
     def ready(self) -> None:
         # Registers the rules of who may do what, which Django's permission checks ask.
         from surveys import permissions  # noqa: F401
+
+        # Connects the receivers that mark kept published pages out of date.
+        from surveys.responses import page_cache  # noqa: F401

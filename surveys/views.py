@@ -13,7 +13,7 @@ from surveys.models import (
 )
 from surveys.pagination import paginated
 from surveys.questionnaire.edition import tr_text
-from surveys.responses import selectors
+from surveys.responses import page_cache, selectors
 from surveys.responses.presenters import edition_title, page_language, response_page
 
 
@@ -76,7 +76,8 @@ def public_response_detail(request: HttpRequest, edition_slug: str, key: tuple[s
     if response is None:
         raise Http404(_("There is no published response with that number."))
     context = response_page(response, include_not_applicable=False, language=page_language())
-    return render(request, "surveys/public_response.html", context)
+    # The same page for every anonymous visitor: kept and served by page_cache.
+    return page_cache.mark_cacheable(render(request, "surveys/public_response.html", context))
 
 
 def error_403(request: HttpRequest, exception=None) -> HttpResponse:

@@ -96,6 +96,16 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _published_pages_of_this_process(request):
+    # The published pages a process keeps in its own memory outlive a test's rolled-back
+    # database: every test starts without any (surveys/responses/page_cache.py).
+    if request.config.pluginmanager.hasplugin("django"):
+        from surveys.responses.page_cache import LOCAL
+
+        LOCAL.clear()
+
+
+@pytest.fixture(autouse=True)
 def _media_root(request, tmp_path):
     # Pure-Python tests may run without the Django plugin.
     if request.config.pluginmanager.hasplugin("django"):

@@ -109,6 +109,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Right after the static files: answers anonymous visits of a published response
+    # page from the cache, before sessions, authentication and the view.
+    "surveys.responses.page_cache.PublishedPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions, before anything that renders text: picks the language from the
     # cookie set by the switcher (django.views.i18n.set_language), then Accept-Language.
@@ -380,6 +383,16 @@ else:
 # (Sessions in the cache alone would be lost with it; in a database cache, cached_db
 # would only read the database twice.)
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
+
+# Published response pages (surveys/responses/page_cache.py) are kept apart from the
+# shared state above, so that many pages never push throttles or lockouts out: their own
+# table with the database backend, their own key prefix with another backend.
+CACHES["published_pages"] = (
+    {**CACHES["default"], "LOCATION": "wipostad_page_cache", "OPTIONS": {"MAX_ENTRIES": 100_000}}
+    if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    else {**CACHES["default"], "KEY_PREFIX": "published-pages"}
+)
+WIPOSTAD_PUBLISHED_PAGE_SECONDS = env_int("WIPOSTAD_PUBLISHED_PAGE_SECONDS", 60 * 60)
 
 # The ST.13 checker (web page and API): the most numbers and characters one request may
 # send, and how many checks an anonymous client may ask for (N/second, minute, hour or day).

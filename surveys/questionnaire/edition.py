@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.utils.translation import gettext, override
@@ -83,8 +84,9 @@ class Question:
     attachment: bool = False
     min: int | None = None
 
-    @property
+    @cached_property
     def choice_codes(self) -> tuple[str, ...]:
+        # Computed once per question: the engine asks for every answer it validates.
         if self.type == "yesno":
             return YESNO_CODES
         return tuple(c.code for c in self.choices)
@@ -162,6 +164,11 @@ class Edition:
             Instruction(i["id"], i["heading"], tuple(i.get("body") or ()), tuple(i.get("examples") or ()))
             for i in d.get("instructions", ())
         )
+
+    def __getstate__(self) -> dict[str, Any]:
+        # What the engine compiles from the definition (functions) is made again after
+        # unpickling, never pickled.
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_compiled")}
 
     @property
     def slug(self) -> str:

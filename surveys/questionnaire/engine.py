@@ -14,7 +14,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from surveys.questionnaire import types as question_types
-from surveys.questionnaire.conditions import applicable_questions
+from surveys.questionnaire.conditions import compiled
 from surveys.questionnaire.consistency import consistency_warnings
 from surveys.questionnaire.edition import Edition, Question
 from surveys.questionnaire.evaluation import Evaluation, Issue, is_empty
@@ -48,36 +48,39 @@ def evaluate(edition: Edition, answers: Mapping[str, Any], *, with_warnings: boo
     """Applicability, per-question errors and soft warnings for a set of answers.
 
     Only applicable questions are validated; answers to the others are set aside
-    in ``set_aside`` and never count as answered.
+    in ``set_aside`` and never count as answered. The conditions are read in their
+    compiled form, made once per edition (``conditions.compiled``).
     """
-    applicable = applicable_questions(edition, answers)
-    applicable_set = set(applicable)
-    effective = {qid: answers[qid] for qid in applicable if qid in answers and not is_empty(answers[qid])}
-    set_aside = {
-        qid: value
-        for qid, value in answers.items()
-        if qid in edition.by_id and qid not in applicable_set and not is_empty(value)
-    }
-    unknown = tuple(sorted(qid for qid in answers if qid not in edition.by_id))
+    applicable, seen = compiled(edition).applicable(answers)
+    by_id = edition.by_id
+    # The applicable answers that say something (the conditions saw empty ones too).
+    effective = {qid: value for qid, value in seen.items() if not is_empty(value)}
+    set_aside = {}
+    unknown = []
+    for qid, value in answers.items():
+        if qid not in by_id:
+            unknown.append(qid)
+        elif qid not in seen and not is_empty(value):
+            set_aside[qid] = value
     errors: dict[str, list[Issue]] = {}
     missing = []
     for qid in applicable:
-        q = edition.by_id[qid]
+        q = by_id[qid]
         if qid not in effective:
             if q.required:
                 missing.append(qid)
                 errors[qid] = [Issue(qid, "required", _("This question needs an answer."))]
             continue
-        problems = _problems(edition, q, effective[qid], effective)
+        problems = question_types.get(q.type).validate(q, effective[qid], edition, effective)
         if problems:
-            errors[qid] = problems
+            errors[qid] = [Issue(qid, code, message) for code, message in problems]
     evaluation = Evaluation(
         applicable=applicable,
         answers=effective,
         set_aside=set_aside,
         errors=errors,
         required_unanswered=tuple(missing),
-        unknown=unknown,
+        unknown=tuple(sorted(unknown)),
     )
     if with_warnings:
         evaluation.warnings = consistency_warnings(edition, evaluation)

@@ -51,6 +51,12 @@ class Evaluation:
 def is_empty(value: Any) -> bool:
     if value is None:
         return True
+    # The common exact types first (the engine asks for every answer); subclasses below.
+    cls = value.__class__
+    if cls is str:
+        return not value.strip()
+    if cls is list or cls is dict:
+        return not value
     if isinstance(value, str):
         return value.strip() == ""
     if isinstance(value, list | tuple | dict):
