@@ -8,3 +8,6 @@ class SurveysConfig(AppConfig):
     def ready(self) -> None:
         # Registers the rules of who may do what, which Django's permission checks ask.
         from surveys import permissions  # noqa: F401
+
+        # Connects the receivers that queue the public report files when published figures change.
+        from surveys.reports import builds  # noqa: F401
