@@ -253,6 +253,7 @@ SECRETARIAT_MODEL_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "surveys.reviewcomment": ("view", "add"),
     "surveys.attachment": ("view",),
     "surveys.outgoingmail": ("view",),
+    "surveys.exportbuild": ("view",),
 }
 
 

@@ -3,12 +3,26 @@
 import django.db.models.deletion
 import surveys.models.exports
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+from surveys.permissions import secretariat_group_grant
+
+
+def grant(apps, schema_editor):
+    """The secretariat's group may see the report files and their builds in the admin."""
+    config = apps.get_app_config("surveys")
+    config.models_module = True
+    create_permissions(config, verbosity=0, using=schema_editor.connection.alias, apps=apps)
+    config.models_module = None
+    secretariat_group_grant(apps)
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
+        ('auth', '0012_alter_user_first_name_max_length'),
+        ('contenttypes', '0002_remove_content_type_name'),
         ('surveys', '0008_remove_signin_failures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -43,4 +57,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('round', 'scope', 'format', 'table_id', 'language', 'fingerprint'), name='export_build_once_per_data'), models.CheckConstraint(condition=models.Q(('state__in', ['queued', 'running', 'done', 'failed'])), name='export_build_state_known')],
             },
         ),
+        migrations.RunPython(grant, migrations.RunPython.noop),
     ]
