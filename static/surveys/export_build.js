@@ -23,7 +23,7 @@
       progress.hidden = status.state === "done" || status.state === "failed";
     }
     if (file && status.file_url) {
-      file.href = status.file_url;
+      file.querySelector("a").href = status.file_url;
       file.hidden = false;
     }
     if (check && (status.state === "done" || status.state === "failed")) { check.hidden = true; }
