@@ -3,6 +3,8 @@ stored build, asked for by a form, followed on a progress page (surveys/reports/
 
 from __future__ import annotations
 
+import logging
+
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,6 +16,8 @@ from surveys.models import ExportBuild, SurveyRound
 from surveys.permissions import may
 from surveys.questionnaire.edition import base_language
 from surveys.reports import builds, tables
+
+log = logging.getLogger(__name__)
 
 # How long an anonymous visitor is asked to wait before trying again (Retry-After, seconds).
 RETRY_AFTER = 120
@@ -150,6 +154,9 @@ def _not_ready(request, survey_round, key, build, state) -> HttpResponse:
         return _page(request, survey_round, status=404, table_on_request=True, **context)
     response = _page(request, survey_round, status=503, being_prepared=True, **context)
     response["Retry-After"] = str(RETRY_AFTER)
+    # An expected answer, not a server fault: kept out of the error log (Django logs every 5xx).
+    response._has_been_logged = True
+    log.info("report file %s of %s not ready for a visitor", key.format, survey_round.slug)
     return response
 
 
