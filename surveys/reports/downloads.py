@@ -109,6 +109,7 @@ def _page(request: HttpRequest, survey_round: SurveyRound, *, status: int = 200,
     if about is not None:
         context["scope_label"] = ExportBuild.Scope(str(about.scope)).label
         context["language_name"] = LANGUAGE_NAMES.get(about.language, about.language)
+        context.setdefault("report_url", _report_url(survey_round, about))
     if build is not None:
         context["status"] = _status(request, build)
         if context["status"]["state"] in (ExportBuild.State.QUEUED, ExportBuild.State.RUNNING):
@@ -160,7 +161,7 @@ def _not_ready(request, survey_round, key, build, state) -> HttpResponse:
     return response
 
 
-def _report_url(survey_round: SurveyRound, key: builds.BuildKey) -> str:
+def _report_url(survey_round: SurveyRound, key) -> str:
     url = reverse("reports:round_report", args=[survey_round.slug])
     return f"{url}?table={key.table_id}" if key.table_id else url
 
