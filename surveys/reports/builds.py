@@ -324,13 +324,17 @@ def _discard_older(build: ExportBuild) -> None:
 
 
 def discard(builds) -> int:
-    """Delete builds and their stored files; how many."""
-    rows = list(builds.only("id", "file"))
-    for row in rows:
-        if row.file:
-            default_storage.delete(row.file.name)
-    ExportBuild.objects.filter(pk__in=[row.pk for row in rows]).delete()
-    return len(rows)
+    """Delete builds and (through the receiver below) their stored files; how many."""
+    return builds.delete()[1].get(ExportBuild._meta.label, 0)
+
+
+@receiver(post_delete, sender=ExportBuild, dispatch_uid="export_builds_file_deleted")
+def _build_deleted(sender, instance: ExportBuild, **kwargs) -> None:
+    """A build deleted in any way (replaced, its round deleted, the admin): its file goes too,
+    once the deletion is committed."""
+    if instance.file:
+        name = instance.file.name
+        transaction.on_commit(lambda: default_storage.delete(name), robust=True)
 
 
 # --- serving --------------------------------------------------------------------------------

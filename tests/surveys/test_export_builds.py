@@ -254,7 +254,8 @@ def test_a_new_build_replaces_the_old_one_and_its_file(
     assert page.status_code == 200 and b"Prepare CSV (zip) of the whole report" in page.content
     with django_capture_on_commit_callbacks(execute=True):
         ib_client.post(file_url("csv"))
-    run_queued(queue)
+    with django_capture_on_commit_callbacks(execute=True):  # the old file goes once the deletion commits
+        run_queued(queue)
     new = ExportBuild.objects.get()
     assert new.pk != old.pk and new.state == "done"
     assert not default_storage.exists(old.file.name)
@@ -485,3 +486,55 @@ def test_a_build_whose_data_changed_while_it_waited_is_not_built(
     build = ExportBuild.objects.get()
     assert build.state == "failed" and not build.file
     assert "figures changed" in ib_client.get(build_url(build, "export_build_status")).json()["message"]
+
+
+def test_serving_a_stored_file_costs_the_same_queries_however_large_the_round(
+    ib_client, published, make_response, office_a_respondent, moldova_answers, queue,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def serve_cost() -> int:
+        with django_capture_on_commit_callbacks(execute=True):
+            ib_client.post(file_url("csv"))
+        run_queued(queue)
+        with CaptureQueriesContext(connection) as queries:
+            response = ib_client.get(file_url("csv"))
+        assert isinstance(response, FileResponse)
+        return len(queries)
+
+    small = serve_cost()
+    for label in ("Patents", "Designs", "Utility models"):
+        make_response(office_a_respondent, moldova_answers, label=label, publish=True)
+    assert serve_cost() == small
+    # session, user, group names, the round with its edition, two for the fingerprint, the build
+    assert small <= 7
+
+
+def test_deleting_a_round_s_builds_deletes_their_files(ib_client, published, queue, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        ib_client.post(file_url("xlsx"))
+    run_queued(queue)
+    build = ExportBuild.objects.get()
+    assert default_storage.exists(build.file.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert builds.discard(ExportBuild.objects.all()) == 1
+    assert not default_storage.exists(build.file.name)
+
+
+def test_the_command_queues_the_public_files_of_rounds_with_published_figures(
+    published, queue, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("prepare_exports", stdout=out)
+    expected = len(builds.HEAVY_FORMATS) * len(builds.LANGUAGES)
+    assert out.getvalue().strip() == f"{ROUND}: {expected} file(s) queued"
+    assert len(queued_builds(queue)) == expected
+    assert set(ExportBuild.objects.values_list("scope", flat=True)) == {"published"}
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("prepare_exports", stdout=out)  # nothing new: nothing queued again
+    assert len(queued_builds(queue)) == expected
