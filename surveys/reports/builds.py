@@ -372,9 +372,10 @@ def _queue_published_on_commit(round_id: int) -> None:
 
 
 @receiver(post_save, sender=SurveyResponse, dispatch_uid="export_builds_response_saved")
-def _response_saved(sender, instance: SurveyResponse, created: bool, update_fields=None, **kwargs) -> None:
-    """A response saved as published (published, republished, or recorded as published)."""
-    if instance.status in PUBLIC_STATUSES and (created or update_fields is None or "status" in update_fields):
+def _response_saved(sender, instance: SurveyResponse, **kwargs) -> None:
+    """A response saved as published: published, republished, recorded as published, or
+    corrected while published (what did not change the figures queues nothing)."""
+    if instance.status in PUBLIC_STATUSES:
         _queue_published_on_commit(instance.round_id)
 
 

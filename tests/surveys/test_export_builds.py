@@ -538,3 +538,18 @@ def test_the_command_queues_the_public_files_of_rounds_with_published_figures(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("prepare_exports", stdout=out)  # nothing new: nothing queued again
     assert len(queued_builds(queue)) == expected
+
+
+def test_a_published_response_corrected_in_place_queues_fresh_public_files(
+    settings, published, queue, django_capture_on_commit_callbacks
+):
+    settings.WIPOSTAD_PREPARE_PUBLIC_EXPORTS = True
+    with django_capture_on_commit_callbacks(execute=True):
+        published.answers = {**published.answers, "q1b": "1991"}
+        published.save(update_fields=["answers", "updated_at"])
+    first = {b.fingerprint for b in ExportBuild.objects.all()}
+    assert len(first) == 1 and len(queued_builds(queue)) == len(builds.HEAVY_FORMATS) * len(builds.LANGUAGES)
+    with django_capture_on_commit_callbacks(execute=True):
+        published.answers = {**published.answers, "q1b": "1990"}
+        published.save(update_fields=["answers", "updated_at"])
+    assert {b.fingerprint for b in ExportBuild.objects.all()} - first  # built again for the new answers
