@@ -553,3 +553,22 @@ def test_a_published_response_corrected_in_place_queues_fresh_public_files(
         published.answers = {**published.answers, "q1b": "1990"}
         published.save(update_fields=["answers", "updated_at"])
     assert {b.fingerprint for b in ExportBuild.objects.all()} - first  # built again for the new answers
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_queue_and_its_worker_build_the_file(
+    settings, client, secretariat_reviewer, make_response, office_a_respondent, moldova_answers
+):
+    """As in production: the task waits in the database until `manage.py db_worker` takes it."""
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    make_response(office_a_respondent, moldova_answers, label="Trademarks", publish=True)
+    client.force_login(secretariat_reviewer)
+    client.post(file_url("xlsx"))
+    build = ExportBuild.objects.get()
+    assert build.state == "queued"
+    call_command("db_worker", batch=True, no_startup_delay=True, interval=0.1, stdout=io.StringIO())
+    build.refresh_from_db()
+    assert build.state == "done"
+    assert _content(client.get(file_url("xlsx")))[:2] == b"PK"
