@@ -37,7 +37,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
@@ -268,10 +268,12 @@ def run_build(build_id: int) -> str:
             _finish_failed(build, "superseded: the data changed before the build started")
             return "superseded"
         _progress(build, 0)
-        report = tables.build_report(build.round, scope=scope, only=build.table_id or None, language=build.language)
-        _progress(build, 1)
-        export = exporters.export(report, build.format, build.table_id or None)
-        build.size, build.file = _store(build, export.filename, export.content)
+        # The worker has no request: every word of the file in the language it was asked in.
+        with translation.override(build.language):
+            report = tables.build_report(build.round, scope=scope, only=build.table_id or None, language=build.language)
+            _progress(build, 1)
+            export = exporters.export(report, build.format, build.table_id or None)
+            build.size, build.file = _store(build, export.filename, export.content)
         build.filename, build.content_type = export.filename, export.content_type
         build.done_units = len(STEPS)
         build.state, build.finished_at = ExportBuild.State.DONE, timezone.now()

@@ -572,3 +572,20 @@ def test_the_database_queue_and_its_worker_build_the_file(
     build.refresh_from_db()
     assert build.state == "done"
     assert _content(client.get(file_url("xlsx")))[:2] == b"PK"
+
+
+def test_a_file_asked_for_in_french_is_written_in_french(
+    ib_client, published, queue, django_capture_on_commit_callbacks
+):
+    from openpyxl import load_workbook
+
+    ib_client.cookies["django_language"] = "fr"
+    with django_capture_on_commit_callbacks(execute=True):
+        ib_client.post(file_url("xlsx"))
+    assert run_queued(queue) == ["done"]
+    build = ExportBuild.objects.get()
+    assert build.language == "fr"
+    book = load_workbook(io.BytesIO(_content(ib_client.get(file_url("xlsx")))), read_only=True)
+    first_sheet = book.worksheets[0]
+    scope_line = next(first_sheet.iter_rows(min_row=2, max_row=2, values_only=True))[0]
+    assert scope_line.endswith("réponses acceptées et publiées")
