@@ -41,6 +41,7 @@ from surveys.intake.resources import NumberingSystemResource, ResponseResource
 from surveys.intake.spreadsheets import encode_answer
 from surveys.models import (
     Attachment,
+    ExportBuild,
     Invitation,
     Membership,
     NumberingSystem,
@@ -646,3 +647,24 @@ admin.site.unregister(Office)
 @admin.register(Office)
 class OfficeAdmin(SpreadsheetExports, standards_admin.OfficeAdmin):
     pass
+
+
+# --- report files built in the background (surveys/reports/builds.py) -------------------
+
+
+@admin.register(ExportBuild)
+class ExportBuildAdmin(ReadOnly, admin.ModelAdmin):
+    """The stored report files and the builds under way or failed, with what went wrong."""
+
+    list_display = ("created_at", "round", "format", "table_id", "language", "scope", "state", "size", "error")
+    list_filter = ("state", "format", "scope", "language")
+    list_select_related = ("round",)
+    search_fields = ("round__slug", "table_id", "error")
+    fields = (
+        "round", "scope", "format", "table_id", "language", "fingerprint", "state", "done_units", "total_units",
+        "file", "filename", "size", "created_at", "started_at", "finished_at", "error", "requested_by",
+    )  # fmt: skip
+    readonly_fields = fields
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_view_permission(request, obj) and may(request.user, "surveys.view_unpublished_figures")

@@ -11,3 +11,5 @@ class SurveysConfig(AppConfig):
 
         # Connects the receivers that mark kept published pages out of date.
         from surveys.responses import page_cache  # noqa: F401
+        # Connects the receivers that queue the public report files when published figures change.
+        from surveys.reports import builds  # noqa: F401

@@ -130,6 +130,12 @@ def is_invited(user: AnyUser | None, survey_round: Any) -> bool:
     return survey_round.invitations.filter(office_id=membership.office_id).exists()
 
 
+@rules.predicate
+def is_public_figures(user: AnyUser | None, export: Any) -> bool:
+    """A report file of published figures only (the object: a build, or what one is of)."""
+    return export is not None and str(export.scope) == "published"
+
+
 # --- named permissions ---------------------------------------------------------------
 # Without an object, a rule about "its office" holds for nobody: asked without an object,
 # a permission answers whether the user may do it to any response (round …), which only
@@ -172,6 +178,10 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "surveys.resend_mail": is_secretariat,
     # See the sign-in lockouts in force and lift one (surveys/accounts/lockout.py).
     "surveys.unlock_signin": is_secretariat,
+    # Report files built in the background (the object: a build, or what one is of):
+    # download one, follow its progress; ask for one to be built (never without signing in).
+    "surveys.view_exportbuild": is_secretariat | is_public_figures,
+    "surveys.prepare_exportbuild": rules.is_authenticated & (is_secretariat | is_public_figures),
 }
 
 for _name, _predicate in PERMISSIONS.items():
@@ -243,6 +253,7 @@ SECRETARIAT_MODEL_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "surveys.reviewcomment": ("view", "add"),
     "surveys.attachment": ("view",),
     "surveys.outgoingmail": ("view",),
+    "surveys.exportbuild": ("view",),
 }
 
 

@@ -11,3 +11,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Background tasks (e-mail) run at once, in the test's own process and transaction.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# Publishing a response does not build the public report files unless a test asks for it.
+WIPOSTAD_PREPARE_PUBLIC_EXPORTS = False

@@ -508,6 +508,13 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks_backend]}}
 # How many times a message is tried before it is shown as failed (the tries are spaced
 # out: 1 minute, then 4, 16 …); the secretariat can send it again from the admin.
 WIPOSTAD_MAIL_ATTEMPTS = env_int("WIPOSTAD_MAIL_ATTEMPTS", 3)
+# Heavy report files (PDF, DOCX, XLSX, the CSV zip) are built by tasks and kept in the
+# default storage (surveys/reports/builds.py). When a response is published or reopened,
+# the public files of its round are queued at once, so that visitors never wait for a
+# build; off by default where tasks run in the requesting process. A build running for
+# longer than WIPOSTAD_EXPORT_BUILD_TIMEOUT seconds counts as failed and can be retried.
+WIPOSTAD_PREPARE_PUBLIC_EXPORTS = env_bool("WIPOSTAD_PREPARE_PUBLIC_EXPORTS", _tasks_backend == "database")
+WIPOSTAD_EXPORT_BUILD_TIMEOUT = env_int("WIPOSTAD_EXPORT_BUILD_TIMEOUT", 30 * 60)
 
 LOGGING = {
     "version": 1,

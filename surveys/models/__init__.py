@@ -5,6 +5,7 @@ The models live in one module per subject; this package only gathers them.
 
 from surveys.models.accounts import SECRETARIAT_GROUP, Membership
 from surveys.models.editions import QuestionnaireEdition
+from surveys.models.exports import ExportBuild
 from surveys.models.mail import OutgoingMail
 from surveys.models.responses import (
     EDITABLE_STATUSES,
@@ -28,6 +29,7 @@ __all__ = [
     "PUBLIC_STATUSES",
     "SECRETARIAT_GROUP",
     "Attachment",
+    "ExportBuild",
     "Invitation",
     "Membership",
     "NumberingSystem",

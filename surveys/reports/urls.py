@@ -1,9 +1,25 @@
 from django.urls import path
 
-from surveys.reports import views
+from surveys.reports import downloads, views
 
 app_name = "reports"
 
 urlpatterns = [
     path("rounds/<slug:round_slug>/report/", views.round_report, name="round_report"),
+]
+
+# Heavy files (PDF, DOCX, XLSX, the CSV zip): built in the background, served when stored.
+urlpatterns += [
+    path("rounds/<slug:round_slug>/report/file/<str:fmt>/", downloads.report_file, name="report_file"),
+    path("rounds/<slug:round_slug>/report/builds/<int:build_id>/", downloads.export_build, name="export_build"),
+    path(
+        "rounds/<slug:round_slug>/report/builds/<int:build_id>/status/",
+        downloads.export_build_status,
+        name="export_build_status",
+    ),
+    path(
+        "rounds/<slug:round_slug>/report/builds/<int:build_id>/file/",
+        downloads.export_build_file,
+        name="export_build_file",
+    ),
 ]

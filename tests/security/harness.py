@@ -46,7 +46,15 @@ def build_world(make_response, moldova_answers, users: dict[str, User]):
 
 def snapshot() -> str:
     """Everything a refused request must leave as it was."""
-    from surveys.models import Attachment, ResponseEvent, ResponseRevision, ReviewComment, SurveyResponse, SurveyRound
+    from surveys.models import (
+        Attachment,
+        ExportBuild,
+        ResponseEvent,
+        ResponseRevision,
+        ReviewComment,
+        SurveyResponse,
+        SurveyRound,
+    )
 
     state = {
         "responses": list(SurveyResponse.objects.order_by("pk").values_list("pk", "status", "version")),
@@ -57,13 +65,17 @@ def snapshot() -> str:
         "systems": NumberingSystem.objects.count(),
         "rounds": SurveyRound.objects.count(),
         "reminders": list(SurveyRound.objects.values_list("invitations__reminders_sent", flat=True)),
+        "export_builds": list(ExportBuild.objects.order_by("pk").values_list("pk", "state")),
     }
     return json.dumps(state, sort_keys=True, default=str)
 
 
 def classify(response) -> str:
-    """ok · login · no (refused or hidden: 401/403/404) · 400 (refused as invalid) · 405."""
+    """ok · login · no (refused or hidden: 401/403/404) · 400 (refused as invalid) · 405 ·
+    later (503 with Retry-After: a file not ready yet, and the visitor may not have it built)."""
     status = response.status_code
+    if status == 503 and response.has_header("Retry-After"):
+        return "later"
     if status == 400:
         return "400"
     if status == 302 and response["Location"].startswith(LOGIN):

@@ -21,6 +21,16 @@ from tests.security.harness import PERSONAS, build_world, named_urls, send
 
 R = "application-numbering-2012"  # round and edition slug
 
+
+def _reviewed_build(w):
+    """A file of the secretariat's figures (accepted and published), asked for and not built yet."""
+    from surveys.models import ExportBuild
+
+    return ExportBuild.objects.get_or_create(
+        round=w.published.round, scope="reviewed", format="pdf", table_id="", language="en", fingerprint="0" * 64
+    )[0]
+
+
 # URL name → (how to read, how to write): each a function of the world giving
 # (method, url, data), or None when there is no such request.
 CASES = {
@@ -92,6 +102,22 @@ CASES = {
         None,
     ),
     "reports:round_report": (lambda w: ("GET", reverse("reports:round_report", args=[R]), None), None),
+    "reports:report_file": (
+        lambda w: ("GET", reverse("reports:report_file", args=[R, "pdf"]), None),
+        lambda w: ("POST", reverse("reports:report_file", args=[R, "pdf"]), {}),
+    ),
+    "reports:export_build": (
+        lambda w: ("GET", reverse("reports:export_build", args=[R, _reviewed_build(w).pk]), None),
+        lambda w: ("POST", reverse("reports:export_build", args=[R, _reviewed_build(w).pk]), {}),
+    ),
+    "reports:export_build_status": (
+        lambda w: ("GET", reverse("reports:export_build_status", args=[R, _reviewed_build(w).pk]), None),
+        None,
+    ),
+    "reports:export_build_file": (
+        lambda w: ("GET", reverse("reports:export_build_file", args=[R, _reviewed_build(w).pk]), None),
+        None,
+    ),
     "toolkit:checker": (
         lambda w: ("GET", reverse("toolkit:checker"), None),
         lambda w: ("POST", reverse("toolkit:checker"), {}),
@@ -189,6 +215,10 @@ MATRIX = {
     "login": (("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok")),
     "logout": (("405", "ok"), ("405", "ok"), ("405", "ok"), ("405", "ok"), ("405", "ok"), ("405", "ok")),
     "reports:round_report": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
+    "reports:report_file": (("later", "no"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok")),
+    "reports:export_build": (("no", "no"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
+    "reports:export_build_status": (("no", "-"), ("no", "-"), ("no", "-"), ("no", "-"), ("ok", "-"), ("ok", "-")),
+    "reports:export_build_file": (("no", "-"), ("no", "-"), ("no", "-"), ("no", "-"), ("ok", "-"), ("ok", "-")),
     "surveys:attachment_download": (("login", "-"), ("ok", "-"), ("ok", "-"), ("no", "-"), ("ok", "-"), ("ok", "-")),
     "surveys:attachment_remove": (("login", "login"), ("405", "ok"), ("405", "ok"), ("405", "no"), ("405", "no"), ("405", "no")),
     "surveys:dashboard": (("login", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),

@@ -44,6 +44,7 @@ CHANGELISTS = [
     "surveys_reviewcomment",
     "surveys_attachment",
     "surveys_outgoingmail",
+    "surveys_exportbuild",
 ]
 
 

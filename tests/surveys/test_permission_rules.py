@@ -63,6 +63,13 @@ TABLE: list[tuple[str, str | None, frozenset[str]]] = [
     ("surveys.view_unpublished_figures", None, frozenset({IB})),
     ("surveys.resend_mail", None, frozenset({IB})),
     ("surveys.unlock_signin", None, frozenset({IB})),
+    ("surveys.view_exportbuild", "public_figures", EVERYONE),
+    ("surveys.view_exportbuild", "reviewed_figures", frozenset({IB})),
+    ("surveys.view_exportbuild", "submitted_figures", frozenset({IB})),
+    ("surveys.view_exportbuild", None, frozenset({IB})),
+    ("surveys.prepare_exportbuild", "public_figures", EVERYONE - {ANON}),
+    ("surveys.prepare_exportbuild", "reviewed_figures", frozenset({IB})),
+    ("surveys.prepare_exportbuild", "submitted_figures", frozenset({IB})),
 ]
 
 
@@ -99,6 +106,10 @@ def world(
         survey_round=survey_round,
         quiet_round=_round(survey_round.edition, "quiet", ["MD"]),
         other_round=_round(survey_round.edition, "other", ["CN"]),
+        # What a report file is of (a build, or the key of one): its figures' scope.
+        public_figures=SimpleNamespace(scope="published"),
+        reviewed_figures=SimpleNamespace(scope="reviewed"),
+        submitted_figures=SimpleNamespace(scope="with_submitted"),
         users={
             ANON: AnonymousUser(),
             A_RESP: office_a_respondent,

@@ -1,0 +1,405 @@
+"""Heavy report downloads built in the background, kept, and served again while the data stays the same.
+
+A PDF, DOCX or XLSX of the report (whole or one table) and the whole report's CSV zip
+take from seconds to minutes to lay out, so no request builds them. Asking for one
+records an ``ExportBuild`` for the round, scope, format, table, language and the
+*fingerprint* of the data, and queues ``build_export_task`` (django-tasks: the database
+queue worked by ``manage.py db_worker``). The task writes the file to the default
+storage (a disk, or object storage when configured); the next request for the same
+data finds the row and streams the stored file. Asking twice for unchanged data builds
+once: the row is unique on those six values.
+
+The fingerprint changes when a response enters or leaves the scope, when one in scope
+changes (every save raises its version and its time of change), when the "n of m"
+numbering of an office changes, when the edition's texts or the round's title change,
+and when ``EXPORT_CODE_VERSION`` is raised (by hand, whenever the exporters or the
+print layout change what a file looks like). It costs two aggregate queries.
+
+Visitors who are not signed in never cause a build: the published-scope files of a
+round are queued when one of its responses is published, reopened or republished
+(the receivers at the end), or by ``manage.py prepare_exports``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django_tasks import task
+
+from surveys.models import (
+    PUBLIC_STATUSES,
+    ExportBuild,
+    QuestionnaireEdition,
+    ResponseEvent,
+    SurveyResponse,
+    SurveyRound,
+)
+from surveys.reports import exporters, tables
+
+log = logging.getLogger(__name__)
+
+# Raise by one whenever a change to the exporters or the print layout changes the files:
+# every stored build then counts as out of date and is built again when asked for.
+EXPORT_CODE_VERSION = 1
+
+HEAVY_FORMATS = ("pdf", "docx", "xlsx", "csv")  # csv: only the whole report (a zip); one table's CSV is immediate
+LANGUAGES = ("en", "fr", "es")
+# The steps a build goes through, shown as "step n of 3" on its page.
+STEPS = (
+    _("Reading the responses and counting"),
+    _("Laying out the file"),
+    _("Storing the file"),
+)
+SPOOL_BYTES = 8 * 1024 * 1024  # a file being written stays in memory up to this size, then goes to a temporary file
+CHUNK_BYTES = 64 * 1024
+
+
+def stale_after() -> timedelta:
+    """How long a build may run before it counts as failed (a worker stopped half way)."""
+    return timedelta(seconds=getattr(settings, "WIPOSTAD_EXPORT_BUILD_TIMEOUT", 30 * 60))
+
+
+# --- the key of a build -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BuildKey:
+    """What a file is of: everything but the state of the data."""
+
+    survey_round: SurveyRound
+    scope: tables.Scope
+    format: str
+    table_id: str = ""
+    language: str = "en"
+
+    def __post_init__(self) -> None:
+        if self.format not in HEAVY_FORMATS:
+            raise ValueError(f"{self.format!r} is not built in the background")
+        if self.format == "csv" and self.table_id:
+            raise ValueError("one table's CSV is streamed at once, not built in the background")
+        if self.language not in LANGUAGES:
+            raise ValueError(f"no report in language {self.language!r}")
+
+    def rows(self):
+        return ExportBuild.objects.filter(
+            round=self.survey_round,
+            scope=str(self.scope),
+            format=self.format,
+            table_id=self.table_id,
+            language=self.language,
+        )
+
+
+@dataclass(frozen=True)
+class DataState:
+    fingerprint: str
+    responses: int  # in the scope
+
+
+def data_fingerprint(survey_round: SurveyRound, scope: tables.Scope) -> str:
+    return data_state(survey_round, scope).fingerprint
+
+
+def data_state(survey_round: SurveyRound, scope: tables.Scope) -> DataState:
+    """A digest of what the report of this round and scope is made of (two aggregate queries).
+
+    The round comes with its edition (select_related): the edition's texts, translations
+    included, are part of it.
+    """
+    statuses = [str(s) for s in tables.SCOPE_STATUSES[scope]]
+    in_scope = Q(status__in=statuses)
+    figures = SurveyResponse.objects.filter(round=survey_round).aggregate(
+        count=Count("id", filter=in_scope),
+        ids=Sum("id", filter=in_scope),
+        versions=Sum("version", filter=in_scope),
+        changed=Max("updated_at", filter=in_scope),
+    )
+    # The "m" of "n/m": the responses the public knows by number, per office.
+    numbered = (
+        SurveyResponse.objects.filter(round=survey_round)
+        .publicly_numbered()
+        .aggregate(count=Count("id"), sequences=Sum("sequence"), ids=Sum("id"))
+    )
+    edition = survey_round.edition
+    parts = {
+        "code": EXPORT_CODE_VERSION,
+        "round": [survey_round.slug, survey_round.title, survey_round.year],
+        "edition": [edition.pk, edition.checksum, _definition_digest(edition)],
+        "figures": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in figures.items()},
+        "numbered": numbered,
+    }
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+    return DataState(digest, figures["count"])
+
+
+def _definition_digest(edition: QuestionnaireEdition) -> str:
+    # The checksum leaves out translations, which can still be corrected: digest them too.
+    cached = getattr(edition, "_export_digest", None)
+    if cached is None:
+        canonical = json.dumps(edition.definition, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        cached = edition._export_digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return cached
+
+
+# --- finding and asking -------------------------------------------------------------------
+
+
+def is_stuck(build: ExportBuild) -> bool:
+    """A build that has been running for longer than any build takes: its worker stopped."""
+    return (
+        build.state == ExportBuild.State.RUNNING
+        and build.started_at is not None
+        and timezone.now() - build.started_at > stale_after()
+    )
+
+
+def has_failed(build: ExportBuild) -> bool:
+    return build.state == ExportBuild.State.FAILED or is_stuck(build)
+
+
+def find(key: BuildKey, fingerprint: str) -> ExportBuild | None:
+    """The build of this file for this state of the data, if anyone asked for it (one query)."""
+    return key.rows().filter(fingerprint=fingerprint).first()
+
+
+def request_build(key: BuildKey, fingerprint: str, user=None) -> tuple[ExportBuild, bool]:
+    """The build for this state of the data, queued if it is new or had failed; and
+    whether this call queued it. Asked twice, or by two people at once, it is built once."""
+    build, created = _get_or_create(key, fingerprint, user)
+    if created:
+        _enqueue_on_commit(build.pk)
+        return build, True
+    if has_failed(build) and _requeue(build):
+        build.refresh_from_db()
+        return build, True
+    return build, False
+
+
+def _get_or_create(key: BuildKey, fingerprint: str, user) -> tuple[ExportBuild, bool]:
+    values = {
+        "round": key.survey_round,
+        "scope": str(key.scope),
+        "format": key.format,
+        "table_id": key.table_id,
+        "language": key.language,
+        "fingerprint": fingerprint,
+    }
+    try:
+        # Its own savepoint: the loser of a race sees the IntegrityError, not a broken transaction.
+        with transaction.atomic():
+            return ExportBuild.objects.get_or_create(
+                **values, defaults={"requested_by": user if user and user.is_authenticated else None}
+            )
+    except IntegrityError:
+        return ExportBuild.objects.get(**values), False
+
+
+def retry(build: ExportBuild) -> bool:
+    """Build a failed (or stuck) file again; False when it had not failed or someone else retried it."""
+    return has_failed(build) and _requeue(build)
+
+
+def _requeue(build: ExportBuild) -> bool:
+    """Queue a failed (or stuck) build again; False when someone else already did."""
+    retryable = Q(state=ExportBuild.State.FAILED) | Q(
+        state=ExportBuild.State.RUNNING, started_at__lt=timezone.now() - stale_after()
+    )
+    updated = ExportBuild.objects.filter(retryable, pk=build.pk).update(
+        state=ExportBuild.State.QUEUED, error="", done_units=0, started_at=None, finished_at=None
+    )
+    if updated:
+        _enqueue_on_commit(build.pk)
+    return bool(updated)
+
+
+def _enqueue_on_commit(pk: int) -> None:
+    # The worker must find the committed row.
+    transaction.on_commit(lambda: build_export_task.enqueue(pk), robust=True)
+
+
+def queue_published(survey_round: SurveyRound) -> int:
+    """Queue every whole-report file of the published figures, in every language, that
+    the current data does not have yet; how many were queued."""
+    survey_round = SurveyRound.objects.select_related("edition").get(pk=survey_round.pk)
+    fingerprint = data_fingerprint(survey_round, tables.Scope.PUBLISHED)
+    queued = 0
+    for fmt in HEAVY_FORMATS:
+        for language in LANGUAGES:
+            key = BuildKey(survey_round, tables.Scope.PUBLISHED, fmt, "", language)
+            queued += request_build(key, fingerprint)[1]
+    return queued
+
+
+# --- building (in the worker) -------------------------------------------------------------
+
+
+@task()
+def build_export_task(build_id: int) -> str:
+    """Build one queued file; what happened, in a word."""
+    return run_build(build_id)
+
+
+def run_build(build_id: int) -> str:
+    claimed = ExportBuild.objects.filter(pk=build_id, state=ExportBuild.State.QUEUED).update(
+        state=ExportBuild.State.RUNNING, started_at=timezone.now(), done_units=0, total_units=len(STEPS)
+    )
+    if not claimed:
+        return "nothing to build"  # built already, being built, or gone
+    build = ExportBuild.objects.select_related("round__edition").get(pk=build_id)
+    try:
+        scope = tables.Scope(build.scope)
+        if data_fingerprint(build.round, scope) != build.fingerprint:
+            # Changed while it waited: whoever changed it queued (or will ask for) the newer one.
+            _finish_failed(build, "superseded: the data changed before the build started")
+            return "superseded"
+        _progress(build, 0)
+        # The worker has no request: every word of the file in the language it was asked in.
+        with translation.override(build.language):
+            report = tables.build_report(build.round, scope=scope, only=build.table_id or None, language=build.language)
+            _progress(build, 1)
+            export = exporters.export(report, build.format, build.table_id or None)
+            build.size, build.file = _store(build, export.filename, export.content)
+        build.filename, build.content_type = export.filename, export.content_type
+        build.done_units = len(STEPS)
+        build.state, build.finished_at = ExportBuild.State.DONE, timezone.now()
+        build.save(update_fields=["size", "file", "filename", "content_type", "done_units", "state", "finished_at"])
+    except Exception as exc:  # any failure is recorded on the row and shown as "failed", never raised to a page
+        log.exception("export build %s failed", build_id)
+        _finish_failed(build, f"{type(exc).__name__}: {exc}")
+        return "failed"
+    _discard_older(build)
+    return "done"
+
+
+def _progress(build: ExportBuild, done: int) -> None:
+    ExportBuild.objects.filter(pk=build.pk).update(done_units=done)
+
+
+def _store(build: ExportBuild, filename: str, content: bytes | Iterable[bytes]) -> tuple[int, str]:
+    """Write the export to the default storage a piece at a time; its size and stored name.
+
+    A streamed export goes through a temporary file that stays in memory only while it is
+    small; the storage then reads it back in chunks (object storage: a multipart upload).
+    """
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
+        if isinstance(content, bytes):
+            spool.write(content)
+        else:
+            for piece in content:
+                spool.write(piece)
+        size = spool.tell()
+        spool.seek(0)
+        _progress(build, 2)
+        name = build.file.field.generate_filename(build, filename)
+        stored = default_storage.save(name, File(spool, name=filename))
+    return size, stored
+
+
+def _finish_failed(build: ExportBuild, error: str) -> None:
+    ExportBuild.objects.filter(pk=build.pk).update(
+        state=ExportBuild.State.FAILED, error=error[:500], finished_at=timezone.now()
+    )
+
+
+def _discard_older(build: ExportBuild) -> None:
+    """Delete the builds of the same file for earlier data, with their files (not one being built)."""
+    key = BuildKey(build.round, tables.Scope(build.scope), build.format, build.table_id, build.language)
+    older = key.rows().exclude(fingerprint=build.fingerprint).exclude(state=ExportBuild.State.RUNNING)
+    discard(older.filter(pk__lt=build.pk))
+    if key.rows().filter(pk__gt=build.pk, state=ExportBuild.State.DONE).exists():
+        discard(ExportBuild.objects.filter(pk=build.pk))  # a newer one finished first: this one is out of date
+
+
+def discard(builds) -> int:
+    """Delete builds and (through the receiver below) their stored files; how many."""
+    return builds.delete()[1].get(ExportBuild._meta.label, 0)
+
+
+@receiver(post_delete, sender=ExportBuild, dispatch_uid="export_builds_file_deleted")
+def _build_deleted(sender, instance: ExportBuild, **kwargs) -> None:
+    """A build deleted in any way (replaced, its round deleted, the admin): its file goes too,
+    once the deletion is committed."""
+    if instance.file:
+        name = instance.file.name
+        transaction.on_commit(lambda: default_storage.delete(name), robust=True)
+
+
+# --- serving --------------------------------------------------------------------------------
+
+
+def open_file(build: ExportBuild):
+    """The stored file of a finished build, open for reading; None when it has gone
+    missing from the storage (the build is then marked failed, so it can be built again)."""
+    try:
+        return default_storage.open(build.file.name, "rb")
+    except (FileNotFoundError, OSError) as exc:
+        log.warning("export build %s: stored file %r cannot be read: %s", build.pk, build.file.name, exc)
+        _finish_failed(build, f"stored file missing: {exc}")
+        build.state = ExportBuild.State.FAILED
+        return None
+
+
+# --- published figures change: queue their files ------------------------------------------
+
+
+def _published_files_wanted() -> bool:
+    return getattr(settings, "WIPOSTAD_PREPARE_PUBLIC_EXPORTS", False)
+
+
+def _queue_published_on_commit(round_id: int) -> None:
+    if not _published_files_wanted():
+        return
+
+    def queue() -> None:
+        survey_round = SurveyRound.objects.filter(pk=round_id).first()
+        if survey_round is not None:
+            queue_published(survey_round)
+
+    transaction.on_commit(queue, robust=True)
+
+
+@receiver(post_save, sender=SurveyResponse, dispatch_uid="export_builds_response_saved")
+def _response_saved(sender, instance: SurveyResponse, **kwargs) -> None:
+    """A response saved as published: published, republished, recorded as published, or
+    corrected while published (what did not change the figures queues nothing)."""
+    if instance.status in PUBLIC_STATUSES:
+        _queue_published_on_commit(instance.round_id)
+
+
+@receiver(post_save, sender=ResponseEvent, dispatch_uid="export_builds_response_reopened")
+def _response_left_public(sender, instance: ResponseEvent, created: bool, **kwargs) -> None:
+    """A published response reopened: its figures leave the public files."""
+    if created and instance.from_status in PUBLIC_STATUSES and instance.to_status not in PUBLIC_STATUSES:
+        _queue_published_on_commit(instance.response.round_id)
+
+
+@receiver(post_delete, sender=SurveyResponse, dispatch_uid="export_builds_response_deleted")
+def _response_deleted(sender, instance: SurveyResponse, **kwargs) -> None:
+    if instance.status in PUBLIC_STATUSES:
+        _queue_published_on_commit(instance.round_id)
+
+
+@receiver(post_save, sender=QuestionnaireEdition, dispatch_uid="export_builds_edition_changed")
+def _edition_changed(sender, instance: QuestionnaireEdition, created: bool, **kwargs) -> None:
+    """The edition's texts corrected (translations): the public files of its rounds follow."""
+    if created:
+        return
+    for round_id in (
+        SurveyRound.objects.filter(edition=instance).with_published_responses().values_list("pk", flat=True)
+    ):
+        _queue_published_on_commit(round_id)
