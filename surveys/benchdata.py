@@ -15,9 +15,12 @@ The answers are illustrative, not survey data.
 from __future__ import annotations
 
 import copy
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
@@ -257,3 +260,25 @@ def generate(scale: int = 1, password: str = "", prefix: str = "bench") -> Bench
     if password:
         data.users = _users(offices, password)
     return data
+
+
+def throwaway_postgres(url: str, suffix: str) -> tuple[str, Callable[[], None]]:
+    """A new, empty PostgreSQL database on the server ``url`` names (its name followed by
+    ``suffix``): its URL, and the function that drops it."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"{parts.path.lstrip('/') or 'wipostad'}_{suffix}"
+    if not re.fullmatch(r"[A-Za-z0-9_]{1,63}", name):
+        raise ValueError(f"Unsuitable name for a throw-away database: {name!r}")
+    # Databases are created and dropped from the server's maintenance database.
+    admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return urlunsplit(parts._replace(path=f"/{name}")), drop

@@ -45,10 +45,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from surveys.benchdata import throwaway_postgres
 
 PAGE_GROWTH = 1.5  # a page's time at N× over that at the smallest size
 ROW_GROWTH = 1.5  # an export's time per response at N× over that at the smallest size
@@ -296,21 +297,7 @@ def _database_env(label: str, work: Path) -> tuple[dict[str, str], Callable[[], 
     if not url:
         env["DJANGO_SQLITE_PATH"] = str(work / f"{label}.sqlite3")
         return env, lambda: None
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"{parts.path.lstrip('/')}_{label}_{os.getpid()}"
-    # Databases are created and dropped from the server's maintenance database.
-    admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    env["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+    env["DATABASE_URL"], drop = throwaway_postgres(url, f"{label}_{os.getpid()}")
     return env, drop
 
 
