@@ -31,6 +31,7 @@ RESULTS = os.environ.get("WIPOSTAD_LOAD_RESULTS", "")
 
 latencies: list[float] = []  # seconds, of the requests answered with 200
 counts = {"errors": 0}
+failures: dict[str, int] = {}  # how many errors of each kind
 statuses: dict[str, int] = {}  # how many answers with each status
 clock: dict[str, float] = {}
 
@@ -153,6 +154,8 @@ def _record(response_time: float, exception: BaseException | None, **kwargs: Any
         latencies.append(response_time / 1000)
     else:
         counts["errors"] += 1
+        reason = str(exception)[:120]
+        failures[reason] = failures.get(reason, 0) + 1
 
 
 @events.test_start.add_listener
@@ -175,5 +178,12 @@ def _write(**kwargs: Any) -> None:
         seconds = clock.get("stop", time.perf_counter()) - clock.get("start", time.perf_counter())
         with open(RESULTS, "w", encoding="utf-8") as out:
             json.dump(
-                {"latencies": latencies, "errors": counts["errors"], "seconds": seconds, "statuses": statuses}, out
+                {
+                    "latencies": latencies,
+                    "errors": counts["errors"],
+                    "failures": failures,
+                    "seconds": seconds,
+                    "statuses": statuses,
+                },
+                out,
             )

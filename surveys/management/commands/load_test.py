@@ -57,6 +57,7 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     seconds: float = 0.0
+    failures: dict[str, int] = field(default_factory=dict)  # what went wrong, how often
 
     @property
     def rps(self) -> float:
@@ -202,6 +203,7 @@ def run_locust(
         raise CommandError(f"Locust did not run ({done.returncode}): {(done.stderr or done.stdout)[-2000:]}")
     measured = json.loads(results.read_text(encoding="utf-8"))
     result.latencies, result.errors, result.seconds = measured["latencies"], measured["errors"], measured["seconds"]
+    result.failures = measured.get("failures", {})
     return result
 
 
@@ -529,3 +531,6 @@ class Command(BaseCommand):
             )
         total = sum(len(r.latencies) for r in results)
         self.stdout.write(f"\n{total} requests, {sum(r.errors for r in results)} errors.")
+        for r in results:
+            for reason, n in r.failures.items():
+                self.stdout.write(f"  {r.name}: {reason} ×{n}")
