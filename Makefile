@@ -74,14 +74,15 @@ format: install
 clean:
 	rm -rf $(VENV) db.sqlite3 var .pytest_cache node_modules
 
-# Benchmarks (ratios, in throw-away databases): report scaling at 66 and 6,600
-# responses; the branching engine and the public page against their floors.
+# Benchmarks, in throw-away databases (PostgreSQL when DATABASE_URL is set): the pages and
+# exports at 1× and 10× the realistic generated data against their floors and limits
+# (`make bench BENCH_ARGS=--with-100` adds 100×); the branching engine against a plain walk.
 .PHONY: bench load
 bench: install
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py bench_reports
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py bench_engine
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py bench_scale $(BENCH_ARGS)
 
-# Load test: gunicorn with production settings on loopback, loaded by Locust (headless),
-# 30 seconds per target.
+# Load test: two gunicorn servers (production settings) and one background worker on one
+# throw-away database (PostgreSQL when DATABASE_URL is set) with the generated data of 190
+# offices, loaded by Locust (headless), 20 seconds per target.
 load: install
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py load_test --seconds $${LOAD_SECONDS:-30}
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py load_test --seconds $${LOAD_SECONDS:-20}

@@ -4,6 +4,7 @@ import os
 import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -30,16 +31,36 @@ def test_bench_engine_prints_ratios_against_floors():
         assert result.returncode == 0, result.stderr[-2000:]
 
 
-def test_load_test_runs_gunicorn_with_production_settings_and_reports_no_errors():
+LOAD_TARGETS = (
+    "static file (floor)",
+    "public response page",
+    "public list",
+    "report page",
+    "report CSV download",
+    "st13 page",
+    "st13 check (signed in)",
+    "round dashboard (secretariat)",
+    "office dashboard (signed in)",
+    "API responses list (token)",
+    "API list",
+)
+
+
+def test_load_test_runs_two_servers_and_a_worker_on_generated_data_with_no_errors():
     # The suite runs this beside other tests on the same processors, so the 2× rule of
     # `make load` (its verdict is tested below) cannot be measured here: the shortened run
-    # checks that the abuse scenario runs, floods and reports, with a loose bound.
-    result = _run("load_test", "--seconds", "1", "--concurrency", "2", "--max-slowdown", "10", timeout=900)
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    for target in ("static file (floor)", "public response page", "office dashboard (signed in)", "API list"):
-        line = next(line for line in result.stdout.splitlines() if line.startswith(target))
-        requests, rps, p50, p99, errors = line[len(target) :].split()[:5]
-        assert int(requests) > 0 and int(errors) == 0, line
+    # checks that every target is loaded through both servers without an error, and that the
+    # abuse scenario runs, floods and reports, with a loose bound. Without DATABASE_URL
+    # (the test environment) the servers share a SQLite file.
+    result = _run("load_test", "--seconds", "1", "--concurrency", "2", "--max-slowdown", "10", timeout=1200)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "Database: SQLite (DATABASE_URL is not set" in result.stdout
+    assert re.search(r"Generated 1254 responses \(190 offices, 418 numbering systems", result.stdout)
+    assert re.search(r"Two gunicorn servers \(2 workers each, .*\) on ports \d+ and \d+, one worker\.", result.stdout)
+    for target in LOAD_TARGETS:
+        line = next(line for line in result.stdout.splitlines() if line.startswith(target + " "))
+        requests, rps, p50, p95, p99, errors = line[len(target) :].split()[:6]
+        assert int(requests) > 0 and int(errors) == 0 and float(p50) <= float(p95) <= float(p99), line
     assert re.search(r"\d+ requests, 0 errors\.", result.stdout)
     for target in ("ordinary pages (quiet)", "ordinary pages (under abuse)"):
         line = next(line for line in result.stdout.splitlines() if line.startswith(target))
@@ -51,6 +72,20 @@ def test_load_test_runs_gunicorn_with_production_settings_and_reports_no_errors(
     assert "(at most 10×)" in result.stdout
     flood = re.search(r"The flooding client sent (\d+) requests; answers: (.*)\.", result.stdout)
     assert flood and int(flood.group(1)) > 0 and "429" in flood.group(2), result.stdout[-2000:]
+
+
+def test_load_test_servers_use_the_gunicorn_configuration_when_there_is_one(monkeypatch, tmp_path):
+    from surveys.management.commands import load_test
+
+    monkeypatch.setattr(load_test, "GUNICORN_CONFIG", tmp_path / "missing.py")
+    command = load_test.gunicorn_command(8123, 3)
+    assert command[-2:] == ["--workers", "3"] and "127.0.0.1:8123" in command
+    assert command[command.index("--worker-class") + 1] == "sync" and "--timeout" in command
+    config = tmp_path / "gunicorn.conf.py"
+    config.write_text("workers = 5\n")
+    monkeypatch.setattr(load_test, "GUNICORN_CONFIG", config)
+    command = load_test.gunicorn_command(8123, 3)
+    assert command[command.index("--config") + 1] == str(config) and "--worker-class" not in command
 
 
 def test_load_test_fails_when_abuse_slows_the_ordinary_pages_more_than_twice():
@@ -72,3 +107,112 @@ def test_bench_reports_compares_sizes_with_equal_query_counts():
     result = _run("bench_reports", "--sizes", "6", "60", "--repeat", "1")
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert "60" in result.stdout and "quer" in result.stdout.lower()
+
+
+@pytest.mark.django_db
+def test_generated_data_has_190_offices_with_one_to_four_systems_and_scales():
+    from django.db.models import Count
+
+    from surveys import benchdata
+    from surveys.models import NumberingSystem, SurveyResponse
+
+    data = benchdata.generate(1, password="a-long-enough-password")
+    assert (data.offices, data.systems, data.responses) == (190, 418, 1254)
+    per_office = Counter(NumberingSystem.objects.values_list("office_id", flat=True))
+    assert len(per_office) == 190 and set(per_office.values()) == {1, 2, 3, 4}
+    statuses = dict(
+        SurveyResponse.objects.filter(round__slug=data.round_slugs[2024]).values_list("status").annotate(Count("id"))
+    )
+    assert set(statuses) == {"draft", "submitted", "returned", "accepted", "published"}, statuses
+    report = SurveyResponse.objects.filter(round__slug=data.report_round, status="published")
+    assert report.count() == data.published_in_report_round > 300
+    assert {tuple(sorted(r.answers)) for r in report[:50]} and report.filter(answers__q14a__isnull=False).exists()
+    assert data.users == {"secretariat": "bench.secretariat", "respondent": "bench.respondent"}
+    bigger = benchdata.generate(3, password="", prefix="bigger")
+    assert (bigger.systems, bigger.responses) == (3 * 418, 3 * 1254)
+
+
+def _measured(key, scale, seconds, memory=10.0, queries=5, rows=100):
+    from surveys.management.commands.bench_scale import TARGETS, Measured
+
+    target = next(t for t in TARGETS if t.key == key)
+    return Measured(target, scale, rows=rows * scale, seconds=seconds, memory=memory, queries=queries)
+
+
+def test_bench_scale_limits_pass_when_flat_and_fail_on_growth_cost_or_memory():
+    from surveys.management.commands.bench_scale import check_growth
+
+    flat = [
+        _measured("st13", 1, 0.10),
+        _measured("st13", 10, 0.12),
+        _measured("report", 1, 1.0),
+        _measured("report", 10, 11.0),
+        _measured("csv", 1, 0.2, memory=20),
+        _measured("csv", 10, 2.5, memory=45),
+        _measured("pdf", 1, 4.9),
+        _measured("docx", 1, 2.9),
+    ]
+    checks = check_growth(flat)
+    assert checks and all(c.ok for c in checks), [(c.what, c.detail, c.got) for c in checks if not c.ok]
+    assert not any(m.failed for m in flat)
+
+    def failing(results):
+        return {(c.what, c.detail.split(" ")[0]) for c in check_growth(results) if not c.ok}
+
+    # A page that grows with the data, or sends more queries at 10×.
+    assert failing([_measured("st13", 1, 0.1), _measured("st13", 10, 1.0)]) == {
+        ("/st13/ checker page (GET) at 10×", "time")
+    }
+    assert failing([_measured("st13", 1, 0.1), _measured("st13", 10, 0.1, queries=6)]) == {
+        ("/st13/ checker page (GET) at 10×", "queries")
+    }
+    # An export whose time per response grows, or whose memory grows with the data.
+    assert failing([_measured("csv", 1, 0.2), _measured("csv", 10, 4.0)]) == {("report CSV at 10×", "time")}
+    assert failing([_measured("csv", 1, 0.2, memory=20), _measured("csv", 10, 2.0, memory=60)]) == {
+        ("report CSV at 10×", "memory")
+    }
+    # PDF and DOCX against the same run's HTML report page: 5× and 3×.
+    assert failing([_measured("report", 1, 1.0), _measured("pdf", 1, 5.1), _measured("docx", 1, 3.1)]) == {
+        ("report PDF at 1×", "time"),
+        ("report DOCX at 1×", "time"),
+    }
+    # Not measured (stopped, or an error) is a failure, not a pass.
+    stopped = _measured("pdf", 1, 60.0)
+    stopped.error = "stopped after 60 s"
+    assert ("report PDF at 1×", "stopped") in failing([_measured("report", 1, 1.0), stopped])
+    assert stopped.failed
+
+
+def test_bench_scale_measures_pages_and_exports_at_two_sizes_against_floors():
+    result = _run(
+        "bench_scale",
+        "--scales",
+        "1",
+        "2",
+        "--repeat",
+        "1",
+        "--only",
+        "static",
+        "st13",
+        "raw-report",
+        "csv",
+        timeout=900,
+    )
+    out = result.stdout
+    assert "Database: SQLite (DATABASE_URL is not set)" in out, out[-2000:] + result.stderr[-2000:]
+    assert "Generated 1254 responses" in out and "Generated 2508 responses" in out
+    for label in ("static file (page floor)", "/st13/ checker page (GET)", "raw query + plain Python", "report CSV"):
+        rows = [line for line in out.splitlines() if line.startswith(label)]
+        assert len(rows) == 2, (label, out[-3000:])
+    csv_rows = [line.split() for line in out.splitlines() if line.startswith("report CSV ")]
+    # size, rows, time, CPU, ms/row, memory, queries, ratio against the report floor, verdict
+    assert [r[2] for r in csv_rows] == ["1×", "2×"] and int(csv_rows[1][3]) == 2 * int(csv_rows[0][3]) > 300
+    assert all(r[-1] in ("ok", "FAIL") and r[-2].endswith("×") for r in csv_rows), csv_rows
+    limits = re.findall(r"^  (OK  |FAIL) (.+)$", out, re.MULTILINE)
+    assert any("/st13/ checker page (GET) at 2×: time / time at 1×" in what for _, what in limits), out[-3000:]
+    assert any("report CSV at 2×: memory MB" in what for _, what in limits)
+    # The command fails exactly when a limit is exceeded.
+    failed = [what for verdict, what in limits if verdict == "FAIL"]
+    assert (result.returncode != 0) == bool(failed), out[-3000:] + result.stderr[-2000:]
+    if failed:
+        assert f"{len(failed)} limit(s) exceeded" in result.stderr

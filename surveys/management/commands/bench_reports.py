@@ -1,5 +1,8 @@
 """`python manage.py bench_reports`: how the round report scales with the number of responses.
 
+(`bench_scale` measures every page and export on the realistic generated data against
+floors and limits; this command is the quick look at one round's report.)
+
 It builds synthetic rounds (66 responses, the size of the 2012 survey, and 100 times
 that) in a throw-away test database — never the developer's database — and measures,
 per size, the report page and the XLSX export through the real views, with their query
@@ -25,82 +28,6 @@ from django.urls import reverse
 
 MAX_RATIO = 1.5
 EDITION_FILE = Path(__file__).resolve().parents[2] / "editions" / "application-numbering-2012.json"
-
-# Answer sets the synthetic responses cycle through, so that every table has ticks,
-# "—" cells, examples and all four verdicts. Illustrative, not survey data.
-CONFORMANT = {
-    "q1a": ["patents", "utility_models"],
-    "q1b": "2012",
-    "q2a": ["type", "year", "serial"],
-    "q3a": "st13",
-    "q4a": "fixed",
-    "q4b": {"type": 2, "year": 4, "serial": 9},
-    "q5a": "yes",
-    "q5b": {"patents": {"code": "10"}, "utility_models": {"code": "20"}},
-    "q5c": "yes",
-    "q6a": "yes",
-    "q6b": "4",
-    "q6c": "gregorian",
-    "q7a": "yes",
-    "q7b": "fixed",
-    "q7c": "yes",
-    "q7d": "yes",
-    "q7e": "yes",
-    "q7f": "no",
-    "q8a": "no",
-    "q9a": "no",
-    "q10a": "no",
-    "q11a": "yes",
-    "q11b": ["hyphen"],
-    "q11c": "no",
-    "q12a": "yes",
-    "q13a": "yes",
-    "q14a": [{"office_name": "Synthetic office", "example": "10-2012-000012345", "priority_presentation": "10-2012"}],
-    "q14b": "2012",
-    "q14c": [{"ipr_types": "10, 20", "year": "4 digits", "serial_position": "7-15"}],
-}
-VARIABLE = {
-    "q1a": ["industrial_designs", "other"],
-    "q1a_other": "Plant varieties",
-    "q1b": "1990",
-    "q2a": ["year", "serial", "internal", "control"],
-    "q3a": "other",
-    "q3b": ["internal", "year", "serial", "control"],
-    "q4a": "variable",
-    "q4c": {
-        "year": {"min": 4, "max": 4},
-        "serial": {"min": 1, "max": 6},
-        "internal": {"min": 1, "max": 1},
-        "control": {"min": 1, "max": 1},
-    },
-    "q5a": "no",
-    "q6a": "yes",
-    "q6b": "4",
-    "q6c": "gregorian",
-    "q7a": "yes",
-    "q7b": "variable",
-    "q7c": "yes",
-    "q7d": "no",
-    "q7e": "yes",
-    "q7f": "yes",
-    "q8a": "yes",
-    "q8b": [{"code": "D", "meaning": "Designs"}],
-    "q8c": "other",
-    "q8c_other": "Before the year",
-    "q9a": "yes",
-    "q9b": "serial_last",
-    "q9c": "other",
-    "q9c_other": "Modulo 7",
-    "q10a": "no",
-    "q11a": "yes",
-    "q11b": ["slash"],
-    "q11c": "no",
-    "q12a": "no",
-    "q12b": "Without the check digit.",
-    "q13a": "yes",
-    "q14a": [{"office_name": "Synthetic office", "example": "D1990/1234-5", "priority_presentation": "D1990/1234"}],
-}
-INCOMPLETE = {"q1a": ["trademarks"], "q2a": ["serial"], "q3a": "st13", "q13a": "no"}
 
 
 class Command(BaseCommand):
@@ -192,6 +119,7 @@ class Command(BaseCommand):
 def _synthetic_round(edition: Any, size: int) -> Any:
     """A published round of `size` responses spread over all ST.3 offices (bulk-created)."""
     from standards.models import Office
+    from surveys.benchdata import CONFORMANT, INCOMPLETE, VARIABLE
     from surveys.demo import EPO_PATENTS, MOLDOVA_TRADEMARKS
     from surveys.models import NumberingSystem, ResponseStatus, SurveyResponse, SurveyRound
 
