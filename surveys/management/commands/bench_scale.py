@@ -57,6 +57,8 @@ MEMORY_GROWTH = 2.0  # a page's or a streamed export's memory at N× over that a
 MEMORY_SLACK_MB = 8.0  # added to the allowance: what the allocator keeps or returns at random
 HEAVY_LIMITS = {"pdf": 5.0, "docx": 3.0}  # times the same report's HTML page, same size
 ENGINE_LIMIT = 3.0
+# A published page from the cache, under gunicorn, at most this many static files.
+PAGE_CACHE_LIMIT = 2.0
 SINGLE_RUN_SECONDS = 2.0  # a run longer than this is not repeated
 EDITION = "application-numbering-2012"
 RESULT = "BENCH-RESULT "
@@ -87,7 +89,9 @@ TARGETS = (
     Target("docx", "report DOCX", "heavy", "/surveys/rounds/{round}/report/?format=docx", expect=b"PK"),
     Target("pdf", "report PDF", "heavy", "/surveys/rounds/{round}/report/?format=pdf", expect=b"%PDF"),
 )
-TARGET_KEYS = tuple(t.key for t in TARGETS) + ("engine",)
+# The key of `--only` that runs each command measured apart.
+EXTERNAL_KEYS = {"bench_engine": "engine", "bench_published_page": "page-cache"}
+TARGET_KEYS = tuple(t.key for t in TARGETS) + tuple(EXTERNAL_KEYS.values())
 
 # Measurements made by other commands, each: (label, the command's arguments, a pattern
 # whose first group is the ratio it prints, the limit). One line adds another.
@@ -97,6 +101,12 @@ EXTERNAL = (
         ["bench_engine", "--responses", "2000", "--requests", "20"],
         r"ratio engine / floor: ([\d.]+)×",
         ENGINE_LIMIT,
+    ),
+    (
+        "published page (cached) vs static file, gunicorn",
+        ["bench_published_page", "--requests", "300"],
+        r"ratio page / static file: ([\d.]+)×",
+        PAGE_CACHE_LIMIT,
     ),
 )
 
@@ -424,7 +434,7 @@ class Command(BaseCommand):
     def _external(self, keys: tuple[str, ...]) -> list[Check]:
         checks = []
         for label, command, pattern, limit in EXTERNAL:
-            if command[0] == "bench_engine" and "engine" not in keys:
+            if EXTERNAL_KEYS[command[0]] not in keys:
                 continue
             env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
             done = _manage(command, {**env, "DJANGO_DEBUG": "1"})
