@@ -20,12 +20,15 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from itertools import chain
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
 from django.utils import formats, timezone, translation
 
-from surveys.reports.exporters import Export, filename
 from surveys.reports.tables import HeaderCell, Kind, Report, Section, Table
+
+if TYPE_CHECKING:
+    from surveys.reports.exporters import Export
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -104,11 +107,12 @@ def _header_rows(header_rows: list[list[HeaderCell]]) -> str:
                 props += f'<w:gridSpan w:val="{head.colspan}"/>'
             if head.rowspan > 1:
                 props += '<w:vMerge w:val="restart"/>'
-                below[col] = '<w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p><w:pPr><w:pStyle w:val="TableHead"/></w:pPr></w:p></w:tc>'
+                below[col] = f"<w:tc><w:tcPr><w:vMerge/></w:tcPr>{_paragraph('', 'TableHead')}</w:tc>"
             align = "center" if head.css == "rt-group" else ""
-            cells.append(f"<w:tc>{f'<w:tcPr>{props}</w:tcPr>' if props else ''}{_paragraph(head.text, 'TableHead', align=align)}</w:tc>")
+            props = f"<w:tcPr>{props}</w:tcPr>" if props else ""
+            cells.append(f"<w:tc>{props}{_paragraph(head.text, 'TableHead', align=align)}</w:tc>")
             col += head.colspan
-        out.append(f'<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>{"".join(cells)}</w:tr>')
+        out.append(f"<w:tr><w:trPr><w:tblHeader/><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>")
     return "".join(out)
 
 
@@ -116,21 +120,26 @@ def _table(table: Table) -> Iterator[str]:
     """The table's markup in pieces: header rows, a row at a time, then the totals."""
     yield _grid(table) + _header_rows(table.header_rows)
     aligns = [ALIGN.get(c.kind, "") for c in table.columns]
-    plain = [f'<w:p><w:pPr><w:pStyle w:val="TableText"/>{f"<w:jc w:val={quoteattr(a)}/>" if a else ""}</w:pPr>' for a in aligns]
+    plain = [
+        f'<w:p><w:pPr><w:pStyle w:val="TableText"/>{f"<w:jc w:val={quoteattr(a)}/>" if a else ""}</w:pPr>'
+        for a in aligns
+    ]
     key = '<w:p><w:pPr><w:pStyle w:val="TableKey"/></w:pPr>'
     starts = [key, *plain[1:]]
     for row in table.rows:
         cells = []
         for start, value in zip(starts, row.values, strict=True):
             content = _text(value)
-            cells.append(f"<w:tc>{start}<w:r>{content}</w:r></w:p></w:tc>" if content else f"<w:tc>{start}</w:p></w:tc>")
-        yield f'<w:tr><w:trPr><w:cantSplit/></w:trPr>{"".join(cells)}</w:tr>'
+            cells.append(
+                f"<w:tc>{start}<w:r>{content}</w:r></w:p></w:tc>" if content else f"<w:tc>{start}</w:p></w:tc>"
+            )
+        yield f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>"
     for totals in table.totals:
         cells = []
         for i, value in enumerate([totals.label, *totals.values[1:]]):
             align = "" if i == 0 else (aligns[i] or "center")
             cells.append(f"<w:tc>{_paragraph(value, 'TableTotal', align=align)}</w:tc>")
-        yield f'<w:tr><w:trPr><w:cantSplit/></w:trPr>{"".join(cells)}</w:tr>'
+        yield f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>"
     yield "</w:tbl>"
 
 
@@ -143,7 +152,9 @@ def _body(report: Report, sections: list[Section]) -> Iterator[str]:
     generated = formats.date_format(timezone.localtime(report.generated_at), "j F Y")
     yield _paragraph(gettext("Committee on WIPO Standards (CWS) · survey report"), "Subtitle")
     yield _paragraph(report.title, "Title")
-    yield _paragraph(gettext("Figures from %(scope)s · generated %(date)s") % {"scope": report.scope_label, "date": generated})
+    yield _paragraph(
+        gettext("Figures from %(scope)s · generated %(date)s") % {"scope": report.scope_label, "date": generated}
+    )
     yield _paragraph(report.summary, "Summary")
     for section in sections:
         yield _paragraph(section.running_head, "Heading1")
@@ -182,8 +193,11 @@ def _footer(report: Report) -> str:
     return _part("ftr", _paragraph(report.title, "Footer") + counter)
 
 
+XML = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+
 def _part(root: str, content: str) -> str:
-    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:{root} xmlns:w="{W}" xmlns:r="{R}">{content}</w:{root}>'
+    return f'{XML}<w:{root} xmlns:w="{W}" xmlns:r="{R}">{content}</w:{root}>'
 
 
 # --- the package -----------------------------------------------------------------------------------
@@ -200,10 +214,11 @@ CONTENT_TYPES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>
 </Types>"""
 
+CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 PACKAGE_RELS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="{PKG}">
 <Relationship Id="rId1" Type="{OFFICE_DOC}/officeDocument" Target="word/document.xml"/>
-<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>
+<Relationship Id="rId2" Type="{CORE}" Target="docProps/core.xml"/>
 </Relationships>"""
 
 DOCUMENT_RELS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -214,9 +229,10 @@ DOCUMENT_RELS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationship Id="rIdFooter" Type="{OFFICE_DOC}/footer" Target="footer1.xml"/>
 </Relationships>"""
 
+WORD = "http://schemas.microsoft.com/office/word"
 SETTINGS = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:settings xmlns:w="{W}"><w:defaultTabStop w:val="720"/><w:characterSpacingControl w:val="doNotCompress"/>
-<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat>
+<w:compat><w:compatSetting w:name="compatibilityMode" w:uri="{WORD}" w:val="15"/></w:compat>
 </w:settings>"""
 
 
@@ -239,8 +255,9 @@ STYLES = _part(
     "<w:docDefaults><w:rPrDefault><w:rPr>"
     '<w:rFonts w:ascii="Calibri" w:hAnsi="Calibri" w:eastAsia="Calibri" w:cs="Arial"/>'
     '<w:color w:val="1B2631"/><w:sz w:val="18"/><w:szCs w:val="18"/><w:lang w:val="en-GB"/></w:rPr></w:rPrDefault>'
-    '<w:pPrDefault><w:pPr><w:spacing w:after="80" w:line="259" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>'
-    + _style("paragraph", "Normal", "Normal", extra='<w:qFormat/>').replace(
+    '<w:pPrDefault><w:pPr><w:spacing w:after="80" w:line="259" w:lineRule="auto"/></w:pPr></w:pPrDefault>'
+    "</w:docDefaults>"
+    + _style("paragraph", "Normal", "Normal", extra="<w:qFormat/>").replace(
         '<w:style w:type="paragraph"', '<w:style w:type="paragraph" w:default="1"', 1
     )
     + _style("paragraph", "Title", "Title", '<w:spacing w:after="60"/>', f'<w:b/>{BLUE}<w:sz w:val="30"/>', BASED)
@@ -262,13 +279,29 @@ STYLES = _part(
         '<w:b/><w:sz w:val="20"/>',
         BASED,
     )
-    + _style("paragraph", "Note", "Report note", '<w:keepNext/>', "<w:b/>", BASED)
+    + _style("paragraph", "Note", "Report note", "<w:keepNext/>", "<w:b/>", BASED)
     + _style("paragraph", "Chart", "Report chart", "", f'{MUTED}<w:sz w:val="16"/>', BASED)
     + _style("paragraph", "Legend", "Report legend", "", f'<w:i/>{MUTED}<w:sz w:val="14"/>', BASED)
     + _style("paragraph", "TableText", "Report table text", CELL, '<w:sz w:val="15"/><w:szCs w:val="15"/>', TABLE_TEXT)
-    + _style("paragraph", "TableKey", "Report table key", CELL, '<w:b/><w:sz w:val="15"/><w:szCs w:val="15"/>', TABLE_TEXT)
-    + _style("paragraph", "TableHead", "Report table heading", CELL, '<w:b/><w:sz w:val="15"/><w:szCs w:val="15"/>', TABLE_TEXT)
-    + _style("paragraph", "TableTotal", "Report table totals", CELL, '<w:b/><w:sz w:val="15"/><w:szCs w:val="15"/>', TABLE_TEXT)
+    + _style(
+        "paragraph", "TableKey", "Report table key", CELL, '<w:b/><w:sz w:val="15"/><w:szCs w:val="15"/>', TABLE_TEXT
+    )
+    + _style(
+        "paragraph",
+        "TableHead",
+        "Report table heading",
+        CELL,
+        '<w:b/><w:sz w:val="15"/><w:szCs w:val="15"/>',
+        TABLE_TEXT,
+    )
+    + _style(
+        "paragraph",
+        "TableTotal",
+        "Report table totals",
+        CELL,
+        '<w:b/><w:sz w:val="15"/><w:szCs w:val="15"/>',
+        TABLE_TEXT,
+    )
     + _style("paragraph", "Header", "header", "", f'{MUTED}<w:sz w:val="15"/>', BASED)
     + _style("paragraph", "Footer", "footer", '<w:spacing w:after="0"/>', f'{MUTED}<w:sz w:val="15"/>', BASED)
     + '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
@@ -316,12 +349,14 @@ def render_docx(report: Report, sections: list[Section]) -> bytes:
         archive.writestr("word/settings.xml", SETTINGS)
         archive.writestr("word/header1.xml", _part("hdr", _paragraph(report.handbook, "Header")))
         archive.writestr("word/footer1.xml", _footer(report))
-        head = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w="{W}" xmlns:r="{R}"><w:body>'
+        head = f'{XML}<w:document xmlns:w="{W}" xmlns:r="{R}"><w:body>'
         _write(archive, "word/document.xml", chain([head], _body(report, sections), ["</w:body></w:document>"]))
     return buffer.getvalue()
 
 
 def export_docx(report: Report, table_id: str | None) -> Export:
+    from surveys.reports.exporters import Export, filename  # the shared download type; it imports this module
+
     sections = report.sections
     if table_id:
         table = report.table(table_id)

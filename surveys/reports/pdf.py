@@ -31,14 +31,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext
 
 from surveys.reports import charts
-from surveys.reports.exporters import Export, filename
 from surveys.reports.tables import HeaderCell, Kind, Report, Section, Table
+
+if TYPE_CHECKING:
+    from surveys.reports.exporters import Export
 
 logger = logging.getLogger(__name__)
 
@@ -293,69 +296,65 @@ class _Layout:
 
     def paint(self, canvas, lines: list[_Line]) -> None:
         """Fills, rules and text of the header and `lines`, top left at (0, height)."""
-        ops: list[str] = ["q"]
-        heights = self.header["heights"]
         height = self.header_height + sum(line.height for line in lines)
-        width = self.edges[-1]
-        # fills: the header, the totals rows
-        ops.append(f"{_rgb(HEAD_FILL)} rg 0 {height - self.header_height:.2f} {width:.2f} {self.header_height:.2f} re f")
-        y = height - self.header_height
-        tops = []
+        body_top = height - self.header_height
+        tops, y = [], body_top
         for line in lines:
             tops.append(y)
-            if line.totals:
-                ops.append(f"{_rgb(TOTALS_FILL)} rg 0 {y - line.height:.2f} {width:.2f} {line.height:.2f} re f")
             y -= line.height
-        # rules
-        ops.append(f"0.4 w {_rgb(RULE)} RG")
-        ops.append(f"0 {height:.2f} m {width:.2f} {height:.2f} l 0 0 m {width:.2f} 0 l")
-        body_top = height - self.header_height
-        for x in self.edges:
-            ops.append(f"{x:.2f} 0 m {x:.2f} {body_top:.2f} l")
-        for top in tops:
-            ops.append(f"0 {top:.2f} m {width:.2f} {top:.2f} l")
-        row_tops = [height - sum(heights[:r]) for r in range(len(heights) + 1)]
-        for r, col, colspan, rowspan, _lines, _align, _group in self.header["cells"]:
+        row_tops = [height - sum(self.header["heights"][:r]) for r in range(len(self.header["heights"]) + 1)]
+        ops = ["q", *self._fills(lines, tops, height), *self._rules(tops, height, row_tops), f"BT {_rgb(INK)} rg"]
+        text = _TextRuns(canvas)
+        ops += self._header_text(text, row_tops)
+        ink = INK
+        for top, line in zip(tops, lines, strict=True):
+            baseline = top - PAD_Y - ASCENT * CELL_SIZE
+            for i, cell_lines in enumerate(line.cells):
+                font, colour, align = line.looks.get(i) or (self.fonts[i], INK, self.align[i])
+                if cell_lines and colour != ink:
+                    ops.append(f"{_rgb(colour)} rg")
+                    ink = colour
+                x0, x1 = self.edges[i], self.edges[i + 1]
+                ops += [text.run(s, font, x0, x1, baseline - n * CELL_LEADING, align) for n, s in enumerate(cell_lines)]
+        ops.append("ET Q")
+        canvas._code.append("\n".join(ops))
+
+    def _fills(self, lines: list[_Line], tops: list[float], height: float) -> list[str]:
+        """The header's and the totals rows' backgrounds."""
+        width, header = self.edges[-1], self.header_height
+        ops = [f"{_rgb(HEAD_FILL)} rg 0 {height - header:.2f} {width:.2f} {header:.2f} re f"]
+        for top, line in zip(tops, lines, strict=True):
+            if line.totals:
+                ops.append(f"{_rgb(TOTALS_FILL)} rg 0 {top - line.height:.2f} {width:.2f} {line.height:.2f} re f")
+        return ops
+
+    def _rules(self, tops: list[float], height: float, row_tops: list[float]) -> list[str]:
+        """Every cell's border, once: columns and rows of the body, the header cells' own edges."""
+        width, body_top = self.edges[-1], height - self.header_height
+        ops = [f"0.4 w {_rgb(RULE)} RG", f"0 {height:.2f} m {width:.2f} {height:.2f} l 0 0 m {width:.2f} 0 l"]
+        ops += [f"{x:.2f} 0 m {x:.2f} {body_top:.2f} l" for x in self.edges]
+        ops += [f"0 {top:.2f} m {width:.2f} {top:.2f} l" for top in tops]
+        for r, col, colspan, rowspan, *_ in self.header["cells"]:
             x0, x1 = self.edges[col], self.edges[col + colspan]
             y0, y1 = row_tops[r], row_tops[r + rowspan]
             ops.append(f"{x0:.2f} {y0:.2f} m {x0:.2f} {y1:.2f} l {x1:.2f} {y0:.2f} m {x1:.2f} {y1:.2f} l")
             ops.append(f"{x0:.2f} {y1:.2f} m {x1:.2f} {y1:.2f} l")
         ops.append("S")
-        # text
-        ops.append(f"BT {_rgb(INK)} rg")
-        text = _TextRuns(canvas)
+        return ops
+
+    def _header_text(self, text: _TextRuns, row_tops: list[float]) -> list[str]:
+        """Headings at the bottom of their cells (as the print style sheet has it), groups centred."""
+        ops = []
         for r, col, colspan, rowspan, cell_lines, align, group in self.header["cells"]:
             x0, x1 = self.edges[col], self.edges[col + colspan]
             y0, y1 = row_tops[r], row_tops[r + rowspan]
             block = len(cell_lines) * CELL_LEADING
-            if group:  # centred both ways
+            if group:
                 first = y0 - (y0 - y1 - block) / 2 - CELL_LEADING + DESCENT * CELL_SIZE + 1
-            else:  # at the bottom, as the print style sheet has it
+            else:
                 first = y1 + PAD_Y + block - CELL_LEADING + DESCENT * CELL_SIZE
-            for n, part in enumerate(cell_lines):
-                ops.append(text.run(part, BOLD, x0, x1, first - n * CELL_LEADING, align))
-        ink = INK
-        for top, line in zip(tops, lines, strict=True):
-            baseline = top - PAD_Y - ASCENT * CELL_SIZE
-            for i, cell_lines in enumerate(line.cells):
-                if not cell_lines:
-                    continue
-                look = line.looks.get(i)
-                if look:
-                    font, colour, align = look
-                    if colour != ink:
-                        ops.append(f"{_rgb(colour)} rg")
-                        ink = colour
-                else:
-                    font, align = self.fonts[i], self.align[i]
-                    if ink != INK:
-                        ops.append(f"{_rgb(INK)} rg")
-                        ink = INK
-                x0, x1 = self.edges[i], self.edges[i + 1]
-                for n, part in enumerate(cell_lines):
-                    ops.append(text.run(part, font, x0, x1, baseline - n * CELL_LEADING, align))
-        ops.append("ET Q")
-        canvas._code.append("\n".join(ops))
+            ops += [text.run(s, BOLD, x0, x1, first - n * CELL_LEADING, align) for n, s in enumerate(cell_lines)]
+        return ops
 
 
 class _TextRuns:
@@ -424,6 +423,22 @@ def _table_lines(layout: _Layout) -> Iterator[_Line]:
         yield layout.totals_line(totals.label, totals.values)
 
 
+def _rows_that_fit(buffer: list[_Line], room: float, *, done: bool, first: bool) -> int:
+    """How many of the rows read so far go on this page (0: the table starts on the next)."""
+    fit, used = 0, 0.0
+    for line in buffer:
+        if used + line.height > room:
+            break
+        used += line.height
+        fit += 1
+    if done and fit < len(buffer) and all(line.totals for line in buffer[fit:]):
+        fit -= 1  # the totals never stand alone at the top of a page
+    rows = sum(1 for line in buffer[:fit] if not line.totals)
+    if first and rows < min(MIN_ROWS_WITH_HEADER, sum(1 for line in buffer if not line.totals)):
+        return 0  # a table's heading never ends a page with fewer rows than this
+    return max(fit, 0)
+
+
 def _flowing_table(layout: _Layout):
     from reportlab.platypus import Flowable
 
@@ -439,7 +454,6 @@ def _flowing_table(layout: _Layout):
             self.source, self.buffer, self.first = source, buffer or [], first
             self.done = False
             self.header_height = layout.header_height
-            self._whole = None
 
         def _fill(self, height: float) -> float:
             """Read rows until they overflow `height` or run out; their total height."""
@@ -461,16 +475,8 @@ def _flowing_table(layout: _Layout):
         def split(self, available_width: float, available_height: float):
             room = available_height - self.header_height
             self._fill(room)
-            fit, used = 0, 0.0
-            for line in self.buffer:
-                if used + line.height > room:
-                    break
-                used += line.height
-                fit += 1
-            if self.done and fit < len(self.buffer) and all(line.totals for line in self.buffer[fit:]):
-                fit -= 1  # the totals never stand alone at the top of a page
-            data_rows = sum(1 for line in self.buffer[:fit] if not line.totals)
-            if fit <= 0 or (self.first and data_rows < min(MIN_ROWS_WITH_HEADER, len(self.buffer))):
+            fit = _rows_that_fit(self.buffer, room, done=self.done, first=self.first)
+            if not fit:
                 return []  # start on the next page
             head = layout.part(self.buffer[:fit])
             rest = FlowingTable(self.source, self.buffer[fit:], first=False)
@@ -692,6 +698,8 @@ def render_pdf(report: Report, sections: list[Section]) -> bytes:
 
 
 def export_pdf(report: Report, table_id: str | None) -> Export:
+    from surveys.reports.exporters import Export, filename  # the shared download type; it imports this module
+
     sections = report.sections
     if table_id:
         table = report.table(table_id)
@@ -699,5 +707,3 @@ def export_pdf(report: Report, table_id: str | None) -> Export:
             Section(s.id, s.part, s.title, [table], s.language) for s in sections if any(t is table for t in s.tables)
         ]
     return Export(render_pdf(report, sections), "application/pdf", filename(report, "pdf", table_id))
-
-
