@@ -19,6 +19,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
+from datetime import UTC
 from itertools import chain
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
@@ -326,7 +327,8 @@ def _core(report: Report) -> str:
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
         f"<dc:title>{escape(_NOT_XML.sub('', report.title))}</dc:title>"
         f"<dc:subject>{escape(report.handbook)}</dc:subject><dc:language>{escape(report.language)}</dc:language>"
-        f'<dcterms:created xsi:type="dcterms:W3CDTF">{report.generated_at:%Y-%m-%dT%H:%M:%SZ}</dcterms:created>'
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{report.generated_at.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}'
+        "</dcterms:created>"
         "</cp:coreProperties>"
     )
 

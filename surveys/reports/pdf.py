@@ -238,6 +238,10 @@ class _Layout:
         self.fonts = [BOLD] + [REGULAR] * (len(kinds) - 1)  # the row's key is bold, as a <th>
         self.header = self._header(table.header_rows)
         self.header_height = sum(self.header["heights"])
+        # A row never needs more than its share of a page (the header and two rows fit on
+        # any page); a longer text ends in "…" here and is whole in CSV, XLSX and JSON.
+        share = (FRAME_HEIGHT - self.header_height) / MIN_ROWS_WITH_HEADER - 2 * PAD_Y
+        self.max_lines = max(3, int(share / CELL_LEADING) - 1)
 
     def _header(self, header_rows: list[list[HeaderCell]]) -> dict:
         """Header cells as (row, first column, columns, rows, lines, alignment) and row heights."""
@@ -272,6 +276,8 @@ class _Layout:
             look = LOOKS.get(cell.chip) or LOOKS.get(cell.css)
             font = look[1] if look else self.fonts[i]
             lines = wrap_lines(text, font, CELL_SIZE, self.text_widths[i]) if text else []
+            if len(lines) > self.max_lines:
+                lines = [*lines[: self.max_lines - 1], lines[self.max_lines - 1][:-2] + " …"]
             most = max(most, len(lines))
             texts.append(lines)
             if look:

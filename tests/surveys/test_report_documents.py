@@ -252,3 +252,16 @@ def test_docx_of_one_table_and_of_a_round_without_responses(report_round, survey
     # The empty round prints too, with every table's title.
     flat = squeeze(" ".join(pdf_pages(pdf_export.export_pdf(empty, None).content, layout=False)))
     assert all(t.title in flat for t in empty.tables)
+
+
+@pytest.mark.django_db
+def test_an_answer_longer_than_a_page_ends_in_an_ellipsis_in_the_pdf_only(report_round):
+    md = SurveyResponse.objects.get(office_id="MD", sequence=2)
+    words = " ".join(f"word{i}" for i in range(1500))
+    md.answers = {**md.answers, "q12a": "no", "q12b": words}
+    md.save(update_fields=["answers"])
+    report = build_report(report_round, scope=Scope.PUBLISHED, only="q12")
+    flat = squeeze(" ".join(pdf_pages(pdf_export.export_pdf(report, "q12").content, layout=False)))
+    assert "word0 word1" in flat and "…" in flat and "word1499" not in flat
+    grids = docx_tables(docx_export.export_docx(report, "q12").content)
+    assert any(words in row for row in grids[0])  # the full text in the document
