@@ -21,15 +21,12 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import UTC
 from itertools import chain
-from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
 from django.utils import formats, timezone, translation
 
+from surveys.reports.pdf import sections_for
 from surveys.reports.tables import HeaderCell, Kind, Report, Section, Table
-
-if TYPE_CHECKING:
-    from surveys.reports.exporters import Export
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -356,13 +353,6 @@ def render_docx(report: Report, sections: list[Section]) -> bytes:
     return buffer.getvalue()
 
 
-def export_docx(report: Report, table_id: str | None) -> Export:
-    from surveys.reports.exporters import Export, filename  # the shared download type; it imports this module
-
-    sections = report.sections
-    if table_id:
-        table = report.table(table_id)
-        sections = [
-            Section(s.id, s.part, s.title, [table], s.language) for s in sections if any(t is table for t in s.tables)
-        ]
-    return Export(render_docx(report, sections), CONTENT_TYPE, filename(report, "docx", table_id))
+def document(report: Report, table_id: str | None) -> bytes:
+    """The whole report, or the one table `table_id` under its section's heading."""
+    return render_docx(report, sections_for(report, table_id))

@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from surveys.reports import docx, pdf
 from surveys.reports.tables import Cell, Column, Kind, Report, Scope, Table
 from surveys.table_files import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, Style, Styled, XlsxBook, csv_bytes, csv_chunks
 
@@ -215,8 +216,13 @@ def print_html(report: Report, table_id: str | None) -> str:
 # --- PDF and DOCX: surveys.reports.pdf and surveys.reports.docx ---------------------------
 
 
-from surveys.reports.docx import export_docx  # noqa: E402 - they use Export, defined above
-from surveys.reports.pdf import export_pdf  # noqa: E402
+def export_pdf(report: Report, table_id: str | None) -> Export:
+    return Export(pdf.document(report, table_id), pdf.CONTENT_TYPE, filename(report, "pdf", table_id))
+
+
+def export_docx(report: Report, table_id: str | None) -> Export:
+    return Export(docx.document(report, table_id), docx.CONTENT_TYPE, filename(report, "docx", table_id))
+
 
 EXPORTERS: dict[str, Callable[[Report, str | None], Export]] = {
     "csv": export_csv,

@@ -31,7 +31,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 
 from django.utils import formats, timezone, translation
@@ -40,10 +39,18 @@ from django.utils.translation import gettext
 from surveys.reports import charts
 from surveys.reports.tables import HeaderCell, Kind, Report, Section, Table
 
-if TYPE_CHECKING:
-    from surveys.reports.exporters import Export
-
 logger = logging.getLogger(__name__)
+
+CONTENT_TYPE = "application/pdf"
+
+
+def sections_for(report: Report, table_id: str | None) -> list[Section]:
+    """The report's sections, or the one holding table `table_id` with that table alone."""
+    if not table_id:
+        return report.sections
+    table = report.table(table_id)
+    return [Section(s.id, s.part, s.title, [table], s.language) for s in report.sections if table.section == s.id]
+
 
 # --- fonts -------------------------------------------------------------------------------
 
@@ -703,13 +710,6 @@ def render_pdf(report: Report, sections: list[Section]) -> bytes:
     return buffer.getvalue()
 
 
-def export_pdf(report: Report, table_id: str | None) -> Export:
-    from surveys.reports.exporters import Export, filename  # the shared download type; it imports this module
-
-    sections = report.sections
-    if table_id:
-        table = report.table(table_id)
-        sections = [
-            Section(s.id, s.part, s.title, [table], s.language) for s in sections if any(t is table for t in s.tables)
-        ]
-    return Export(render_pdf(report, sections), "application/pdf", filename(report, "pdf", table_id))
+def document(report: Report, table_id: str | None) -> bytes:
+    """The whole report, or the one table `table_id` under its section's heading."""
+    return render_pdf(report, sections_for(report, table_id))

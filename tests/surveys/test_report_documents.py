@@ -14,9 +14,8 @@ from lxml import etree
 
 from standards.models import Office
 from surveys.models import NumberingSystem, SurveyResponse
-from surveys.reports import docx as docx_export
+from surveys.reports import exporters
 from surveys.reports import pdf as pdf_export
-from surveys.reports.exporters import header_lines
 from surveys.reports.tables import Scope, build_report
 from tests.surveys.test_reports import build_report_round, bulk_round, report_url
 
@@ -47,7 +46,7 @@ def squeeze(text: str) -> str:
 @pytest.mark.django_db
 def test_pdf_holds_every_title_heading_and_totals_row(report_round):
     report = build_report(report_round, scope=Scope.PUBLISHED)
-    export = pdf_export.export_pdf(report, None)
+    export = exporters.export_pdf(report, None)
     assert export.content_type == "application/pdf"
     assert export.filename == "application-numbering-2012-report.pdf"
     pages = pdf_pages(export.content)
@@ -63,7 +62,7 @@ def test_pdf_holds_every_title_heading_and_totals_row(report_round):
         assert section.running_head.upper() in flat
     for table in report.tables:
         assert table.title in flat, table.title
-        groups, labels = header_lines(table)
+        groups, labels = exporters.header_lines(table)
         for heading in [*groups, *labels]:
             # headings wrap inside their cells: every word is there
             assert set(heading.split()) <= words, heading
@@ -82,7 +81,7 @@ def test_pdf_prints_office_names_in_their_own_scripts(report_round):
     Office.objects.filter(code="KR").update(name="Корейское ведомство интеллектуальной собственности")
     Office.objects.filter(code="EP").update(name="Ευρωπαϊκό Γραφείο Διπλωμάτων Ευρεσιτεχνίας")
     report = build_report(report_round, scope=Scope.PUBLISHED, only="participation")
-    flat = squeeze(" ".join(pdf_pages(pdf_export.export_pdf(report, "participation").content, layout=False)))
+    flat = squeeze(" ".join(pdf_pages(exporters.export_pdf(report, "participation").content, layout=False)))
     if pdf_export.font_files()[0].name != "DejaVuSans.ttf":
         pytest.skip("DejaVu Sans is not installed: the PDF falls back to a Latin-only font")
     assert "Корейское ведомство интеллектуальной собственности" in flat
@@ -96,10 +95,10 @@ def test_a_long_table_repeats_its_header_rows_on_every_page_and_ends_with_its_to
     report = build_report(survey_round, scope=Scope.PUBLISHED, only="q5")
     table = report.table("q5")
     assert len(table.rows) == 150
-    content = pdf_export.export_pdf(report, "q5").content
+    content = exporters.export_pdf(report, "q5").content
     pages = pdf_pages(content)
     assert len(pages) >= 3
-    group = header_lines(table)[0][1].split()[0]  # "5a)", the group heading's number
+    group = exporters.header_lines(table)[0][1].split()[0]  # "5a)", the group heading's number
     keys = [str(row.values[0]) for row in table.rows]
     known = set(keys)
     seen = []
@@ -152,7 +151,7 @@ def test_without_dejavu_the_pdf_falls_back_to_reportlabs_font_and_says_so(monkey
 @pytest.mark.django_db
 def test_pdf_of_one_table(report_round):
     report = build_report(report_round, scope=Scope.PUBLISHED, only="q13")
-    export = pdf_export.export_pdf(report, "q13")
+    export = exporters.export_pdf(report, "q13")
     assert export.filename == "application-numbering-2012-q13.pdf"
     flat = squeeze(" ".join(pdf_pages(export.content, layout=False)))
     assert report.table("q13").title in flat
@@ -172,7 +171,7 @@ def docx_tables(content: bytes) -> list[list[list[str]]]:
 @pytest.mark.django_db
 def test_docx_has_the_rows_and_totals_of_the_csv(client, report_round):
     report = build_report(report_round, scope=Scope.PUBLISHED)
-    grids = docx_tables(docx_export.export_docx(report, None).content)
+    grids = docx_tables(exporters.export_docx(report, None).content)
     archive = zipfile.ZipFile(io.BytesIO(client.get(report_url(format="csv")).content))
     assert len(grids) == len(report.tables) == len(archive.namelist())
     for grid, table, name in zip(grids, report.tables, archive.namelist(), strict=True):
@@ -195,7 +194,7 @@ def test_docx_package_layout_headers_and_escaping(report_round, moldova_answers)
     md.answers = {**md.answers, "q12a": "no", "q12b": 'A <b>bold</b> & "quoted"\x0b answer\non two lines'}
     md.save(update_fields=["answers"])
     report = build_report(report_round, scope=Scope.PUBLISHED)
-    export = docx_export.export_docx(report, None)
+    export = exporters.export_docx(report, None)
     assert export.content_type == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     with zipfile.ZipFile(io.BytesIO(export.content)) as archive:
         parts = {name: etree.fromstring(archive.read(name)) for name in archive.namelist() if name.endswith(".xml")}
@@ -237,7 +236,7 @@ def test_docx_package_layout_headers_and_escaping(report_round, moldova_answers)
 @pytest.mark.django_db
 def test_docx_of_one_table_and_of_a_round_without_responses(report_round, survey_round):
     report = build_report(report_round, scope=Scope.PUBLISHED, only="participation")
-    export = docx_export.export_docx(report, "participation")
+    export = exporters.export_docx(report, "participation")
     assert export.filename == "application-numbering-2012-participation.docx"
     grids = docx_tables(export.content)
     assert len(grids) == 1 and grids[0][-1] == ["Total", "3", "3"]
@@ -246,11 +245,11 @@ def test_docx_of_one_table_and_of_a_round_without_responses(report_round, survey
     empty = build_report(survey_round, scope=Scope.PUBLISHED)
     from docx import Document
 
-    document = Document(io.BytesIO(docx_export.export_docx(empty, None).content))
+    document = Document(io.BytesIO(exporters.export_docx(empty, None).content))
     assert len(document.tables) == 0
     assert "No response counts in this report yet." in [p.text for p in document.paragraphs]
     # The empty round prints too, with every table's title.
-    flat = squeeze(" ".join(pdf_pages(pdf_export.export_pdf(empty, None).content, layout=False)))
+    flat = squeeze(" ".join(pdf_pages(exporters.export_pdf(empty, None).content, layout=False)))
     assert all(t.title in flat for t in empty.tables)
 
 
@@ -261,7 +260,7 @@ def test_an_answer_longer_than_a_page_ends_in_an_ellipsis_in_the_pdf_only(report
     md.answers = {**md.answers, "q12a": "no", "q12b": words}
     md.save(update_fields=["answers"])
     report = build_report(report_round, scope=Scope.PUBLISHED, only="q12")
-    flat = squeeze(" ".join(pdf_pages(pdf_export.export_pdf(report, "q12").content, layout=False)))
+    flat = squeeze(" ".join(pdf_pages(exporters.export_pdf(report, "q12").content, layout=False)))
     assert "word0 word1" in flat and "…" in flat and "word1499" not in flat
-    grids = docx_tables(docx_export.export_docx(report, "q12").content)
+    grids = docx_tables(exporters.export_docx(report, "q12").content)
     assert any(words in row for row in grids[0])  # the full text in the document
