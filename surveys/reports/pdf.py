@@ -10,17 +10,18 @@ Why not an HTML renderer: a general CSS engine works out style, line boxes and b
 for every cell of every row, which made the whole-round PDF 50-70 times slower than the
 HTML page. Here the layout is decided once per column: widths come from
 `Table.print_widths`, each cell's text is broken into lines with the font's metrics, and
-the height of a row is its number of lines. A long table is cut into one plain table per
-page (`_FlowingTable`), which repeats the header rows at the top of each page and keeps
-the totals with at least one row; nothing is measured twice, so the time grows in
-proportion to the number of cells.
+the height of a row is its number of lines. A long table is cut page by page
+(`_flowing_table`): each page gets the header rows again and the rows that fit, painted
+as plain text runs and rules; the totals never stand alone at the top of a page. Each
+row is read once and measured once, so the time grows in proportion to the number of
+cells.
 
-Fonts: DejaVu Sans (Latin, Greek, Cyrillic, Armenian, Georgian, Hebrew and Arabic
-letters and the ✓ and — the tables use), which is also what the print style sheet and
-the charts name. `REPORT_FONT_DIRS` lists where operating systems put it; when it is
-missing, ReportLab's own Bitstream Vera (shipped inside the package, Latin only) is used
-and a warning is logged, so a missing font is visible in the logs rather than as empty
-boxes only.
+Fonts: DejaVu Sans, which is also what the charts name. It covers Latin, Greek,
+Cyrillic, Armenian and Georgian and the ✓ and — of the tables; Hebrew and Arabic letters
+are there but are set left to right without joining, and there are no Chinese, Japanese
+or Korean glyphs. `REPORT_FONT_DIRS` lists where operating systems put it; when it is
+missing, ReportLab's own Bitstream Vera (inside the package, Latin only) is used and a
+warning is logged.
 """
 
 from __future__ import annotations
@@ -575,7 +576,7 @@ def _story(report: Report, sections: list[Section]) -> list:
     for number, section in enumerate(sections):
         if number:
             story.append(PageBreak())
-        story.append(_RunningHead(section.running_head))
+        story.append(_running_head(section.running_head))
         story.append(_para(section.running_head.upper(), styles["h2"]))
         story.append(Spacer(0, 8))
         for table in section.tables:
@@ -609,6 +610,7 @@ def _table_block(table: Table, styles: dict, cond_page_break) -> list:
     return block
 
 
+@cache
 def _running_head_class():
     from reportlab.platypus import Flowable
 
@@ -628,7 +630,7 @@ def _running_head_class():
     return RunningHead
 
 
-def _RunningHead(text: str):  # noqa: N802 - builds a flowable
+def _running_head(text: str):
     return _running_head_class()(text)
 
 
