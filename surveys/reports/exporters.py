@@ -18,6 +18,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from surveys.reports import docx, pdf
 from surveys.reports.tables import Cell, Column, Kind, Report, Scope, Table
 from surveys.table_files import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, Style, Styled, XlsxBook, csv_bytes, csv_chunks
 
@@ -212,104 +213,15 @@ def print_html(report: Report, table_id: str | None) -> str:
         return render_to_string("surveys/reports/report_print.html", context)
 
 
+# --- PDF and DOCX: surveys.reports.pdf and surveys.reports.docx ---------------------------
+
+
 def export_pdf(report: Report, table_id: str | None) -> Export:
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    # Everything the print template needs is inline; refuse to fetch anything else
-    # (answers are escaped, but a document renderer should not reach out on principle).
-    fetcher = URLFetcher(allowed_protocols=("data",))
-    pdf = HTML(string=print_html(report, table_id), url_fetcher=fetcher).write_pdf()
-    return Export(pdf, "application/pdf", filename(report, "pdf", table_id))
-
-
-# --- DOCX ------------------------------------------------------------------------------
+    return Export(pdf.document(report, table_id), pdf.CONTENT_TYPE, filename(report, "pdf", table_id))
 
 
 def export_docx(report: Report, table_id: str | None) -> Export:
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.shared import Cm, Pt
-    from docx.table import _Cell
-
-    document = Document()
-    section = document.sections[0]
-    # Landscape A4, like the Handbook's wide result tables.
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(1.5))
-    section.header.paragraphs[0].text = report.handbook
-    section.footer.paragraphs[0].text = report.title
-    document.styles["Normal"].font.size = Pt(9)
-
-    document.add_heading(report.title, level=0)
-    document.add_paragraph(f"{report.summary} ({report.scope_label}; {report.generated_at:%d.%m.%Y})")
-    sections = report.sections
-    for report_section in sections:
-        tables = [t for t in report_section.tables if not table_id or t.id == table_id]
-        if not tables:
-            continue
-        document.add_heading(report_section.running_head, level=1)
-        for table in tables:
-            document.add_heading(table.title, level=2)
-            for note in table.notes:
-                document.add_paragraph(note)
-            _docx_table(document, table, _Cell, Pt, WD_TABLE_ALIGNMENT)
-            if table.chart:
-                bars = "; ".join(f"{b.label}: {b.count}" for b in table.chart.bars)
-                document.add_paragraph(f"{table.chart.title} — {bars}").runs[0].font.size = Pt(8)
-            if table.legend:
-                document.add_paragraph(table.legend).runs[0].italic = True
-    buffer = io.BytesIO()
-    document.save(buffer)
-    content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    return Export(buffer.getvalue(), content_type, filename(report, "docx", table_id))
-
-
-def _docx_table(document, table: Table, cell_class, pt, alignment) -> None:
-    from docx.oxml import OxmlElement
-
-    headers = table.header_rows
-    grid = document.add_table(rows=0, cols=len(table.columns))
-    grid.style = "Table Grid"
-    grid.alignment = alignment.CENTER
-
-    def add_row(values: list, *, bold: bool = False, header: bool = False) -> list:
-        # Rows are built cell by cell on the XML: python-docx's row.cells walks the whole
-        # table, which would make a long table quadratic.
-        tr = grid.add_row()._tr
-        if header:
-            # Word repeats header rows at the top of every page the table runs onto.
-            tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
-        cells = [cell_class(tc, grid) for tc in tr.tc_lst]
-        for cell, value in zip(cells, values, strict=True):
-            run = cell.paragraphs[0].add_run("" if value is None else str(value))
-            run.font.size = pt(7.5)
-            run.bold = bold
-        return cells
-
-    groups, labels = header_lines(table)
-    if groups:
-        top = add_row(groups, bold=True, header=True)
-        bottom = add_row(labels, bold=True, header=True)
-        i = 0
-        for head in headers[0]:
-            if head.rowspan == 2:
-                # A column without a group heading: its label fills both header rows.
-                top[i].paragraphs[0].runs[0].text = head.text
-                bottom[i].paragraphs[0].runs[0].text = ""
-                top[i].merge(bottom[i])
-            elif head.colspan > 1:
-                top[i].merge(top[i + head.colspan - 1])
-            i += head.colspan
-    else:
-        add_row(labels, bold=True, header=True)
-    for row in table.rows:
-        add_row(row.values)
-    for totals in table.totals:
-        add_row([totals.label, *totals.values[1:]], bold=True)
+    return Export(docx.document(report, table_id), docx.CONTENT_TYPE, filename(report, "docx", table_id))
 
 
 EXPORTERS: dict[str, Callable[[Report, str | None], Export]] = {
