@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
+from itertools import islice
 from typing import Any, Protocol
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -293,14 +294,16 @@ class Table:
             for t in self.totals
         }
 
-    def as_dict(self) -> dict[str, Any]:
-        rows = []
-        for row in self.rows:
-            item: dict[str, Any] = {"key": row.key, "values": row.values}
-            notes = {c.id: cell.note for c, cell in zip(self.columns, row.cells, strict=True) if cell.note}
-            if notes:
-                item["notes"] = notes
-            rows.append(item)
+    def row_dict(self, row: Row) -> dict[str, Any]:
+        """A row as JSON data: its key, its values and, if any, the notes per column id."""
+        item: dict[str, Any] = {"key": row.key, "values": row.values}
+        notes = {c.id: cell.note for c, cell in zip(self.columns, row.cells, strict=True) if cell.note}
+        if notes:
+            item["notes"] = notes
+        return item
+
+    def as_dict(self, *, rows: bool = True) -> dict[str, Any]:
+        """The table as JSON data (`rows=False`: everything but the rows, which stay where they are)."""
         return {
             "id": self.id,
             "section": self.section,
@@ -316,7 +319,7 @@ class Table:
                 }
                 for c in self.columns
             ],
-            "rows": rows,
+            "rows": [self.row_dict(row) for row in self.rows] if rows else [],
             "totals": [{"label": label, "values": values} for label, values in self.totals_by_column.items()],
             "notes": self.notes,
             "legend": self.legend,
@@ -330,6 +333,67 @@ class Table:
                 else None
             ),
         }
+
+
+# The report page shows a table this many rows at a time (its totals and chart are always complete).
+PAGE_ROWS = 50
+
+
+class NoSuchPage(ValueError):
+    """A page number before the first page or after the last one."""
+
+
+@dataclass(frozen=True)
+class TablePage:
+    """One page of a table's rows, for the report page."""
+
+    table: Table
+    number: int
+    size: int
+    rows: list[Row]
+
+    @property
+    def count(self) -> int:
+        """All the table's rows (not only this page's)."""
+        return len(self.table.rows)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // self.size))
+
+    @property
+    def first(self) -> int:
+        """The number of the page's first row (from 1), 0 if the table is empty."""
+        return (self.number - 1) * self.size + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1 if self.rows else 0
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def table_page(table: Table, number: int = 1, size: int = PAGE_ROWS) -> TablePage:
+    """Page `number` (from 1) of the table's rows; only these rows are read into memory."""
+    count = len(table.rows)
+    if number < 1 or (number - 1) * size >= max(count, 1):
+        raise NoSuchPage(number)
+    start = (number - 1) * size
+    return TablePage(table, number, size, list(islice(table.rows, start, start + size)))
 
 
 @dataclass(frozen=True)
@@ -428,7 +492,8 @@ class Report:
                 return table
         raise KeyError(table_id)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, tables: list[Table] | None = None, *, rows: bool = True) -> dict[str, Any]:
+        """The report as JSON data, with all its tables or the ones given (`rows=False`: without their rows)."""
         rnd = self.survey_round
         return {
             "round": {"slug": rnd.slug, "title": rnd.title, "year": rnd.year, "edition": rnd.edition.slug},
@@ -439,7 +504,7 @@ class Report:
             "offices": self.office_count,
             "responses": self.response_count,
             "generated_at": self.generated_at.isoformat(),
-            "tables": [t.as_dict() for t in self.tables],
+            "tables": [t.as_dict(rows=rows) for t in (self.tables if tables is None else tables)],
         }
 
 
