@@ -72,6 +72,8 @@ class RowStore:
         if self._closed:
             raise StoreClosed("the rows of a closed report cannot be read")
         yield from self._head[: self._count]
+        if self._closed:
+            raise StoreClosed("the report was closed while its rows were read")
         if self._file is not None:
             yield from self._spilled()
 
