@@ -8,18 +8,21 @@ would take for a formula is written as text).
 - CSV: UTF-8 with a byte-order mark (spreadsheet programs then read it as UTF-8), CRLF
   line ends, written row by row: a download is streamed as its rows are produced, in
   constant memory.
-- XLSX: openpyxl's write-only workbook, rows streamed to the file as they are appended:
-  memory and time stay linear in the rows.
+- XLSX: openpyxl's write-only workbook, rows streamed to the file as they are appended
+  (strings inline, no shared-strings table): memory stays constant and time linear in
+  the rows; a report is saved to a temporary file and sent from it in pieces.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from copy import copy
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import IO, Any
 
 from django.http import StreamingHttpResponse
 from django.utils import translation
@@ -30,6 +33,7 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 BYTE_ORDER_MARK = "\ufeff"
 # Rows are sent in pieces of about this many characters, not one network write per row.
 CSV_CHUNK = 64 * 1024
+XLSX_PIECE = 256 * 1024  # an XLSX file is read back from disk in pieces of this size
 
 
 # Text starting with one of these is taken for a formula by spreadsheet programs (or, for
@@ -154,21 +158,39 @@ class XlsxSheet:
 
     def __init__(self, sheet: Any) -> None:
         self._sheet = sheet
+        # The style of each Style, worked out on its first cell and copied to the next ones
+        # (openpyxl otherwise looks the font, fill and alignment up again for every cell).
+        self._styles: dict[Style, Any] = {}
 
     def append(self, row: Iterable[Any]) -> None:
         """Writes a row: plain values, and Styled ones."""
         self._sheet.append([self._cell(value) for value in row])
 
+    def merge(self, first_row: int, first_column: int, last_row: int, last_column: int) -> None:
+        """Merges a range of cells (numbered from 1); the first cell's value shows across it."""
+        from openpyxl.worksheet.cell_range import CellRange
+
+        self._sheet.merged_cells.add(
+            CellRange(min_row=first_row, min_col=first_column, max_row=last_row, max_col=last_column)
+        )
+
     def _cell(self, value: Any) -> Any:
         if not isinstance(value, Styled):
             return cell(value)
         from openpyxl.cell import WriteOnlyCell
-        from openpyxl.comments import Comment
 
         written = WriteOnlyCell(self._sheet, value=cell(value.value))
-        for name, attribute in _openpyxl_style(value.style or Style()).items():
-            setattr(written, name, attribute)
+        style = value.style or Style()
+        known = self._styles.get(style)
+        if known is None:
+            for name, attribute in _openpyxl_style(style).items():
+                setattr(written, name, attribute)
+            self._styles[style] = copy(written._style)
+        else:
+            written._style = copy(known)
         if value.note:
+            from openpyxl.comments import Comment
+
             width, height = NOTE_SIZE
             written.comment = Comment(value.note, NOTE_AUTHOR, width=width, height=height)
         return written
@@ -182,15 +204,25 @@ class XlsxBook:
 
         self._workbook = Workbook(write_only=True)
 
-    def sheet(self, title: str, *, widths: Sequence[float] = (), freeze_first_row: bool = False) -> XlsxSheet:
-        """A new sheet; its column widths (in characters) and frozen first row are set
-        before any row is written, as a write-only sheet requires."""
+    def sheet(
+        self,
+        title: str,
+        *,
+        widths: Sequence[float] = (),
+        freeze_first_row: bool = False,
+        freeze: str | None = None,
+    ) -> XlsxSheet:
+        """A new sheet; its column widths (in characters) and the rows and columns that stay
+        in view (`freeze`: the first cell that scrolls, e.g. "B5"; or the first row only) are
+        set before any row is written, as a write-only sheet requires."""
         from openpyxl.utils import get_column_letter
 
         sheet = self._workbook.create_sheet(title)
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
-        if freeze_first_row:
+        if freeze:
+            sheet.freeze_panes = freeze
+        elif freeze_first_row:
             sheet.freeze_panes = "A2"
         return XlsxSheet(sheet)
 
@@ -198,6 +230,43 @@ class XlsxBook:
         buffer = io.BytesIO()
         self._workbook.save(buffer)
         return buffer.getvalue()
+
+    def saved(self) -> FilePieces:
+        """The workbook saved to a temporary file now, to be sent in pieces: memory does not
+        grow with the rows, and the file is deleted once sent (or when the download is given up)."""
+        file = tempfile.TemporaryFile(prefix="report-xlsx-")  # noqa: SIM115 - FilePieces closes it
+        try:
+            self._workbook.save(file)
+        except BaseException:
+            file.close()
+            raise
+        file.seek(0)
+        return FilePieces(file)
+
+
+class FilePieces:
+    """An open file read in pieces (an iterator); closing it closes the file."""
+
+    def __init__(self, file: IO[bytes], piece: int = XLSX_PIECE) -> None:
+        self._file = file
+        self._piece = piece
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        data = self._file.read(self._piece) if not self._file.closed else b""
+        if not data:
+            self.close()
+            raise StopIteration
+        return data
+
+    def close(self) -> None:
+        self._file.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._file.closed
 
 
 # --- tables given as a header and rows (the admin's exports) ---------------------------

@@ -297,7 +297,8 @@ class RoundViewSet(SlugLookup, viewsets.ReadOnlyModelViewSet):
             )
         except KeyError:
             raise exceptions.NotFound("The report has no table with that id.") from None
-        return ApiResponse(json.loads(exporters.export(report, "json", table_id).content))
+        with report:
+            return ApiResponse(json.loads(b"".join(exporters.export(report, "json", table_id).content)))
 
 
 @extend_schema_view(

@@ -10,8 +10,9 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -19,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from surveys.reports import docx, pdf
-from surveys.reports.tables import Cell, Column, Kind, Report, Scope, Table
+from surveys.reports.tables import Cell, Kind, Report, Scope, Table
 from surveys.table_files import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, Style, Styled, XlsxBook, csv_bytes, csv_chunks
 
 
@@ -28,6 +29,38 @@ class Export:
     content: bytes | Iterator[bytes]  # pieces when the file is streamed
     content_type: str
     filename: str
+
+
+class Stream:
+    """The pieces of a streamed file, with what to release when it has been sent.
+
+    A streaming response closes it when it is done (or given up): `close()` stops the
+    pieces' generator and then runs the closers (e.g. `Report.close`, which deletes the
+    rows' temporary files).
+    """
+
+    def __init__(self, pieces: Iterable[bytes], *closers: Callable[[], object]) -> None:
+        self._pieces = iter(pieces)
+        self._closers = list(closers)
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self
+
+    def __next__(self) -> bytes:
+        return next(self._pieces)
+
+    def add_closer(self, closer: Callable[[], object]) -> None:
+        self._closers.append(closer)
+
+    def close(self) -> None:
+        close = getattr(self._pieces, "close", None)
+        try:
+            if close is not None:
+                close()
+        finally:
+            for closer in self._closers:
+                closer()
+            self._closers = []
 
 
 def filename(report: Report, extension: str, table_id: str | None = None) -> str:
@@ -41,31 +74,41 @@ def _tables(report: Report, table_id: str | None) -> list[Table]:
     return [report.table(table_id)] if table_id else report.tables
 
 
+# Streamed files are sent in pieces of about this size.
+PIECE = 64 * 1024
+
+
 # --- CSV -------------------------------------------------------------------------------
 
 
-def csv_rows(table: Table, language: str = "en") -> Iterator[list[str | int]]:
-    """Header, data rows, totals rows; a verdict column is followed by its reasons."""
+def flat_header(table: Table, language: str = "en") -> list[str]:
+    """The one-line headings of the flat formats: a column whose cells carry notes is followed by them."""
     with translation.override(language):
         reason = gettext("Reason")
-    header: list[str | int] = []
+    header: list[str] = []
     for column in table.columns:
         header.append(column.flat_label)
         if column.has_notes:
             header.append(f"{column.flat_label} — {reason}")
-    yield header
+    return header
+
+
+def csv_rows(table: Table, language: str = "en") -> Iterator[list[str | int]]:
+    """Header, data rows, totals rows; a verdict column is followed by its reasons."""
+    yield list(flat_header(table, language))
+    noted = [column.has_notes for column in table.columns]
     for row in table.rows:
         out: list[str | int] = []
-        for column, cell in zip(table.columns, row.cells, strict=True):
+        for notes, cell in zip(noted, row.cells, strict=True):
             out.append(cell.value)
-            if column.has_notes:
+            if notes:
                 out.append(cell.note)
         yield out
     for totals in table.totals:
         out = []
-        for i, (column, value) in enumerate(zip(table.columns, totals.values, strict=True)):
+        for i, (notes, value) in enumerate(zip(noted, totals.values, strict=True)):
             out.append(totals.label if i == 0 else ("" if value is None else value))
-            if column.has_notes:
+            if notes:
                 out.append("")
         yield out
 
@@ -79,16 +122,60 @@ def export_csv(report: Report, table_id: str | None) -> Export:
         # One table: streamed as its rows are written.
         chunks = csv_chunks(csv_rows(report.table(table_id), report.language))
         return Export(chunks, CSV_CONTENT_TYPE, filename(report, "csv", table_id))
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for i, table in enumerate(report.tables, start=1):
-            archive.writestr(f"{i:02d}-{table.id.replace('_', '-')}.csv", table_csv(table, report.language))
-    return Export(buffer.getvalue(), "application/zip", filename(report, "zip"))
+    members = (
+        (f"{i:02d}-{table.id.replace('_', '-')}.csv", csv_chunks(csv_rows(table, report.language)))
+        for i, table in enumerate(report.tables, start=1)
+    )
+    return Export(zip_stream(members), "application/zip", filename(report, "zip"))
+
+
+class _Pipe(io.RawIOBase):
+    """A write-only stream that keeps what is written until it is taken (a ZIP archive
+    written to it is sent as it grows; it cannot seek, so the archive uses data descriptors)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._pieces: list[bytes] = []
+        self._size = 0
+        self._position = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:  # noqa: ANN001 - any bytes-like object
+        piece = bytes(data)
+        self._pieces.append(piece)
+        self._size += len(piece)
+        self._position += len(piece)
+        return len(piece)
+
+    def tell(self) -> int:
+        return self._position
+
+    def take(self, at_least: int = 0) -> Iterator[bytes]:
+        """What was written so far, as one piece, once there is at least `at_least` bytes of it."""
+        if self._size and self._size >= at_least:
+            piece = b"".join(self._pieces)
+            self._pieces, self._size = [], 0
+            yield piece
+
+
+def zip_stream(members: Iterable[tuple[str, Iterable[bytes]]]) -> Iterator[bytes]:
+    """A ZIP archive of the members (name, pieces of the file), produced as it is written."""
+    pipe = _Pipe()
+    with zipfile.ZipFile(pipe, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, pieces in members:
+            with archive.open(name, "w") as member:
+                for piece in pieces:
+                    member.write(piece)
+                    yield from pipe.take(PIECE)
+    yield from pipe.take()
 
 
 # --- XLSX ------------------------------------------------------------------------------
 
 XLSX_WIDTHS = {Kind.KEY: 11, Kind.MARK: 9, Kind.VALUE: 24, Kind.COUNT: 11, Kind.VERDICT: 14}
+XLSX_REASON_WIDTH = 40
 
 
 TITLE = Style(bold=True, size=13)
@@ -99,25 +186,46 @@ CENTER = Style(horizontal="center", vertical="top")
 
 
 def export_xlsx(report: Report, table_id: str | None) -> Export:
+    """A sheet per table, written row by row (openpyxl's write-only workbook) to a temporary
+    file, which is then streamed and deleted."""
     book = XlsxBook()
     for table in _tables(report, table_id):
         _xlsx_sheet(book, report, table)
-    return Export(book.to_bytes(), XLSX_CONTENT_TYPE, filename(report, "xlsx", table_id))
+    return Export(book.saved(), XLSX_CONTENT_TYPE, filename(report, "xlsx", table_id))
 
 
 def _xlsx_sheet(book: XlsxBook, report: Report, table: Table) -> None:
-    """One table on a sheet of its own: title, scope, header rows, rows, totals, then notes."""
-    sheet = book.sheet(table.sheet_name[:31], widths=[XLSX_WIDTHS[column.kind] for column in table.columns])
+    """One table on a sheet of its own: title, scope, header rows, rows, totals, then notes.
+
+    The header rows stay in view (frozen) with the key column; a question's heading spans
+    its columns (merged cells). A verdict column is followed by a column of its reasons,
+    as in the CSV file (comments would be kept in memory until the file is saved).
+    """
+    groups, labels = header_lines(table)
+    reason = _reason_word(report.language)
+    widths = _spread(table, [XLSX_WIDTHS[column.kind] for column in table.columns], lambda _: XLSX_REASON_WIDTH)
+    header_row = 4 if groups else 3  # after the title and the scope (and the groups)
+    sheet = book.sheet(table.sheet_name[:31], widths=widths, freeze=f"B{header_row + 1}")
     sheet.append([Styled(table.title, TITLE)])
     sheet.append([f"{report.title} — {report.scope_label}"])
-    groups, labels = header_lines(table)
     if groups:
-        sheet.append([Styled(g, HEADER) for g in groups])
-    sheet.append([Styled(text, HEADER) for text in labels])
+        sheet.append([Styled(text, HEADER) for text in _spread(table, groups, lambda _: "")])
+        for first, last in _group_spans(table):
+            sheet.merge(3, first, 3, last)
+    reasons = _spread(table, labels, lambda i: f"{table.columns[i].flat_label} — {reason}")
+    sheet.append([Styled(text, HEADER) for text in reasons])
+    noted = [column.has_notes for column in table.columns]
+    marks = [column.kind == Kind.MARK for column in table.columns]
     for row in table.rows:
-        sheet.append([_xlsx_cell(column, cell) for column, cell in zip(table.columns, row.cells, strict=True)])
+        out: list[Any] = []
+        for notes, mark, cell in zip(noted, marks, row.cells, strict=True):
+            out.append(_xlsx_cell(mark, cell))
+            if notes:
+                out.append(Styled(cell.note, WRAP) if cell.note else "")
+        sheet.append(out)
     for totals in table.totals:
-        sheet.append([Styled(totals.label if i == 0 else value, TOTALS) for i, value in enumerate(totals.values)])
+        values = _spread(table, [totals.label, *totals.values[1:]], lambda _: None)
+        sheet.append([Styled(value, TOTALS) for value in values])
     texts = [*table.notes, table.legend] if table.legend else table.notes
     if texts:
         sheet.append([])
@@ -125,12 +233,40 @@ def _xlsx_sheet(book: XlsxBook, report: Report, table: Table) -> None:
             sheet.append([text])
 
 
-def _xlsx_cell(column: Column, cell: Cell) -> Styled | str | int:
-    """A cell's value, styled when it has a note (then a comment), is a mark, or runs over lines."""
-    if cell.note:
-        return Styled(cell.value, WRAP, note=cell.note)
-    if column.kind == Kind.MARK:
-        return Styled(cell.value, CENTER)
+def _spread(table: Table, values: list[Any], beside: Callable[[int], Any]) -> list[Any]:
+    """One value per table column → one per sheet column: `beside(i)` fills the reasons
+    column that follows column i when its cells carry notes."""
+    out: list[Any] = []
+    for i, (column, value) in enumerate(zip(table.columns, values, strict=True)):
+        out.append(value)
+        if column.has_notes:
+            out.append(beside(i))
+    return out
+
+
+def _group_spans(table: Table) -> list[tuple[int, int]]:
+    """The first and last sheet column (from 1) of each group heading over several columns."""
+    last_of: list[int] = []  # the last sheet column each table column takes (itself or its reasons)
+    for column in table.columns:
+        last_of.append((last_of[-1] if last_of else 0) + (2 if column.has_notes else 1))
+    spans, i = [], 0
+    for head in table.header_rows[0]:
+        if head.colspan > 1:
+            first = (last_of[i - 1] if i else 0) + 1
+            spans.append((first, last_of[i + head.colspan - 1]))
+        i += head.colspan
+    return spans
+
+
+def _reason_word(language: str) -> str:
+    with translation.override(language):
+        return gettext("Reason")
+
+
+def _xlsx_cell(mark: bool, cell: Cell) -> Styled | str | int:
+    """A cell's value, styled when it is a mark or runs over lines."""
+    if mark:
+        return Styled(cell.value, CENTER) if cell.value else ""
     if isinstance(cell.value, str) and "\n" in cell.value:
         return Styled(cell.value, WRAP)
     return cell.value
@@ -156,13 +292,46 @@ def header_lines(table: Table) -> tuple[list[str], list[str]]:
 
 # --- JSON ------------------------------------------------------------------------------
 
+_ROWS_MARK = "\x00rows\x00"  # where a table's rows go in the document's skeleton
+JSON_ROW_INDENT = " " * 4  # the rows of a table sit four levels deep (indent=1)
+
 
 def export_json(report: Report, table_id: str | None) -> Export:
-    data = report.as_dict()
-    if table_id:
-        data["tables"] = [report.table(table_id).as_dict()]
-    content = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
-    return Export(content, "application/json; charset=utf-8", filename(report, "json", table_id))
+    """The report as JSON, streamed: the same document as json.dumps(report.as_dict(), indent=1)."""
+    return Export(json_chunks(report, table_id), "application/json; charset=utf-8", filename(report, "json", table_id))
+
+
+def json_chunks(report: Report, table_id: str | None = None) -> Iterator[bytes]:
+    """The document in pieces: its skeleton (everything but the rows) is written once with a
+    mark for each table's rows, and the rows are written in their place one by one."""
+    tables = _tables(report, table_id)
+    data = report.as_dict(tables, rows=False)
+    for item in data["tables"]:
+        item["rows"] = _ROWS_MARK
+    pieces = json.dumps(data, ensure_ascii=False, indent=1).split(json.dumps(_ROWS_MARK))
+    buffer = io.StringIO()
+    buffer.write(pieces[0])
+    for table, piece in zip(tables, pieces[1:], strict=True):
+        for text in _json_rows(table):
+            buffer.write(text)
+            if buffer.tell() >= PIECE:
+                yield buffer.getvalue().encode("utf-8")
+                buffer.seek(0)
+                buffer.truncate()
+        buffer.write(piece)
+    yield buffer.getvalue().encode("utf-8")
+
+
+def _json_rows(table: Table) -> Iterator[str]:
+    if not table.rows:
+        yield "[]"
+        return
+    separator = "[\n"
+    for row in table.rows:
+        text = json.dumps(table.row_dict(row), ensure_ascii=False, indent=1)
+        yield separator + JSON_ROW_INDENT + text.replace("\n", "\n" + JSON_ROW_INDENT)
+        separator = ",\n"
+    yield "\n   ]"
 
 
 # --- PDF -------------------------------------------------------------------------------

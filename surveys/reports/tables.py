@@ -13,11 +13,13 @@ its edition.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import weakref
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from typing import Any
+from itertools import islice
+from typing import Any, Protocol
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Prefetch
@@ -35,6 +37,7 @@ from surveys.questionnaire.engine import evaluate
 from surveys.questionnaire.evaluation import Evaluation
 from surveys.questionnaire.types.partial_date import format_partial_date
 from surveys.reports.charts import Bar, Chart
+from surveys.reports.rowstore import RowStore
 from surveys.responses import selectors
 from surveys.responses.display import display_answer, verdict_label
 
@@ -194,13 +197,29 @@ class HeaderCell:
     css: str = ""
 
 
+class Rows(Protocol):
+    """What `Table.rows` is: rows in order, readable several times, with len() (a list or a RowStore)."""
+
+    def __iter__(self) -> Iterator[Row]: ...
+
+    def __len__(self) -> int: ...
+
+
 @dataclass
 class Table:
+    """One table of the report, for every layout (page, print, CSV, XLSX, DOCX, JSON).
+
+    `rows` is read in order, as often as needed, and has len(); in a built report it is a
+    RowStore (most rows on disk), so a layout should go through it once per use rather
+    than copy it into a list. Everything else is small and complete: `totals` and `chart`
+    count every response whatever page of rows is shown.
+    """
+
     id: str
     section: str
     title: str
     columns: list[Column]
-    rows: list[Row] = field(default_factory=list)
+    rows: Rows | list[Row] = field(default_factory=list)
     totals: list[TotalsRow] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     legend: str = ""
@@ -275,14 +294,16 @@ class Table:
             for t in self.totals
         }
 
-    def as_dict(self) -> dict[str, Any]:
-        rows = []
-        for row in self.rows:
-            item: dict[str, Any] = {"key": row.key, "values": row.values}
-            notes = {c.id: cell.note for c, cell in zip(self.columns, row.cells, strict=True) if cell.note}
-            if notes:
-                item["notes"] = notes
-            rows.append(item)
+    def row_dict(self, row: Row) -> dict[str, Any]:
+        """A row as JSON data: its key, its values and, if any, the notes per column id."""
+        item: dict[str, Any] = {"key": row.key, "values": row.values}
+        notes = {c.id: cell.note for c, cell in zip(self.columns, row.cells, strict=True) if cell.note}
+        if notes:
+            item["notes"] = notes
+        return item
+
+    def as_dict(self, *, rows: bool = True) -> dict[str, Any]:
+        """The table as JSON data (`rows=False`: everything but the rows, which stay where they are)."""
         return {
             "id": self.id,
             "section": self.section,
@@ -298,7 +319,7 @@ class Table:
                 }
                 for c in self.columns
             ],
-            "rows": rows,
+            "rows": [self.row_dict(row) for row in self.rows] if rows else [],
             "totals": [{"label": label, "values": values} for label, values in self.totals_by_column.items()],
             "notes": self.notes,
             "legend": self.legend,
@@ -312,6 +333,67 @@ class Table:
                 else None
             ),
         }
+
+
+# The report page shows a table this many rows at a time (its totals and chart are always complete).
+PAGE_ROWS = 50
+
+
+class NoSuchPage(ValueError):
+    """A page number before the first page or after the last one."""
+
+
+@dataclass(frozen=True)
+class TablePage:
+    """One page of a table's rows, for the report page."""
+
+    table: Table
+    number: int
+    size: int
+    rows: list[Row]
+
+    @property
+    def count(self) -> int:
+        """All the table's rows (not only this page's)."""
+        return len(self.table.rows)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.count // self.size))
+
+    @property
+    def first(self) -> int:
+        """The number of the page's first row (from 1), 0 if the table is empty."""
+        return (self.number - 1) * self.size + 1 if self.rows else 0
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1 if self.rows else 0
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def table_page(table: Table, number: int = 1, size: int = PAGE_ROWS) -> TablePage:
+    """Page `number` (from 1) of the table's rows; only these rows are read into memory."""
+    count = len(table.rows)
+    if number < 1 or (number - 1) * size >= max(count, 1):
+        raise NoSuchPage(number)
+    start = (number - 1) * size
+    return TablePage(table, number, size, list(islice(table.rows, start, start + size)))
 
 
 @dataclass(frozen=True)
@@ -347,6 +429,26 @@ class Report:
     office_count: int
     language: str = "en"
     generated_at: Any = field(default_factory=timezone.now)
+
+    def __post_init__(self) -> None:
+        # The row stores' temporary files go when the report is closed, or else when it is
+        # collected (a streamed download that was never read to the end).
+        stores = [t.rows for t in self.tables if isinstance(t.rows, RowStore)]
+        self._finalizer = weakref.finalize(self, _close_stores, stores)
+
+    def close(self) -> None:
+        """Deletes the temporary files of the rows; the report's rows cannot be read afterwards."""
+        self._finalizer()
+
+    @property
+    def closed(self) -> bool:
+        return not self._finalizer.alive
+
+    def __enter__(self) -> Report:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     @property
     def title(self) -> str:
@@ -390,7 +492,8 @@ class Report:
                 return table
         raise KeyError(table_id)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, tables: list[Table] | None = None, *, rows: bool = True) -> dict[str, Any]:
+        """The report as JSON data, with all its tables or the ones given (`rows=False`: without their rows)."""
         rnd = self.survey_round
         return {
             "round": {"slug": rnd.slug, "title": rnd.title, "year": rnd.year, "edition": rnd.edition.slug},
@@ -401,8 +504,13 @@ class Report:
             "offices": self.office_count,
             "responses": self.response_count,
             "generated_at": self.generated_at.isoformat(),
-            "tables": [t.as_dict() for t in self.tables],
+            "tables": [t.as_dict(rows=rows) for t in (self.tables if tables is None else tables)],
         }
+
+
+def _close_stores(stores: list[RowStore]) -> None:
+    for store in stores:
+        store.close()
 
 
 # --- building ------------------------------------------------------------------------------
@@ -453,62 +561,132 @@ class _Entry:
         return evaluate_compliance(self.structure)
 
 
+# Responses are read from the database this many at a time (with their attachments: one
+# more query per chunk), evaluated once each, and their rows added to every table.
+CHUNK_SIZE = 500
+
+
+def _encode_row(row: Row) -> tuple:
+    return (row.key, tuple((c.value, c.note, c.css, c.chip) for c in row.cells))
+
+
+_COMMON_CELLS = {(c.value, c.note, c.css, c.chip): c for c in (BLANK, TICK, NOT_APPLICABLE)}
+
+
+def _decode_row(data: tuple) -> Row:
+    key, cells = data
+    common = _COMMON_CELLS.get
+    return Row(key, [common(c) or Cell(*c) for c in cells])
+
+
+def row_store() -> RowStore:
+    """An empty store for the rows of one table (the first rows in memory, the rest on disk)."""
+    return RowStore(_encode_row, _decode_row)
+
+
+class _Builder:
+    """Builds one table in a single pass: `add` each response in order, then `table()`."""
+
+    def __init__(self, edition: Edition, language: str) -> None:
+        self.edition = edition
+        self.language = language
+        self.rows = row_store()
+        self.count = 0  # responses added
+
+    def add(self, entry: _Entry) -> None:
+        self.count += 1
+        self.add_rows(entry)
+
+    def add_rows(self, entry: _Entry) -> None:
+        raise NotImplementedError
+
+    def table(self) -> Table:
+        raise NotImplementedError
+
+
 def build_report(survey_round: SurveyRound, *, scope: Scope, only: str | None = None, language: str = "en") -> Report:
-    """The whole report (or the one table `only` names) for the responses in scope."""
+    """The whole report (or the one table `only` names) for the responses in scope.
+
+    One pass over the responses, read in chunks: each is evaluated once and adds its rows
+    to every table; totals and charts are counted on the way. The rows are kept in row
+    stores (mostly on disk), so memory does not grow with the number of responses. Close
+    the report (or use it as a context manager) when it has been laid out: that deletes
+    the stores' temporary files (they are also deleted when the report is collected).
+    """
     edition = survey_round.edition.structure
     ids = table_ids(edition)
     if only is not None and only not in ids:
         raise KeyError(only)
-    responses = list(report_responses(survey_round, scope))
     per_office = selectors.response_totals(survey_round)
-    entries = [
-        _Entry(r, f"{r.office_id} {r.sequence}/{max(per_office.get(r.office_id, 0), r.sequence)}", edition)
-        for r in responses
-    ]
-    builders: dict[str, Callable[[], Table]] = {
-        "participation": lambda: _participation(responses, language),
-        **{f"q{n}": (lambda n=n: _question_table(edition, n, entries, language)) for n in result_numbers(edition)},
-        "examples": lambda: _examples(edition, entries, language),
-        "compliance": lambda: _compliance(edition, entries, language),
-        "compliance_reasons": lambda: _compliance_reasons(entries, language),
-    }
     # The tables' words in the report's language, whatever the request's (an export, a task).
     with translation.override(language):
-        tables = [builders[i]() for i in ids if only is None or i == only]
+        builders = [_builder(table_id, edition, language) for table_id in ids if only is None or table_id == only]
+        participation = _Participation(edition, language)
+        for response in report_responses(survey_round, scope).iterator(chunk_size=CHUNK_SIZE):
+            n = max(per_office.get(response.office_id, 0), response.sequence)
+            entry = _Entry(response, f"{response.office_id} {response.sequence}/{n}", edition)
+            participation.add(entry)
+            for builder in builders:
+                if builder is not None:
+                    builder.add(entry)
+        tables = [(builder or participation).table() for builder in builders]
     return Report(
         survey_round=survey_round,
         scope=scope,
         tables=tables,
-        response_count=len(responses),
-        office_count=len({r.office_id for r in responses}),
+        response_count=participation.count,
+        office_count=len(participation.counts),
         language=language,
     )
 
 
-def _participation(responses: list[SurveyResponse], language: str) -> Table:
-    counts: dict[str, int] = {}
-    names: dict[str, str] = {}
-    for r in responses:
-        counts[r.office_id] = counts.get(r.office_id, 0) + 1
-        names[r.office_id] = r.office.name
-    columns = [
-        Column("st3_code", gettext("ST.3 code"), Kind.KEY),
-        Column("office", gettext("Office")),
-        Column("responses", gettext("Responses"), Kind.COUNT),
-    ]
-    rows = [Row(code, [Cell(code), Cell(names[code]), Cell(n, css="rt-count")]) for code, n in counts.items()]
-    offices, total = len(counts), len(responses)
-    return Table(
-        id="participation",
-        section="results",
-        title=gettext("Participating offices"),
-        columns=columns,
-        rows=rows,
-        totals=[TotalsRow(gettext("Total"), [None, offices, total])],
-        notes=[participation_sentence(offices, total, language)],
-        # Translators: a worksheet name: at most 31 characters, none of : \ / ? * [ ]
-        sheet_name=pgettext("worksheet", "Participation"),
-    )
+def _builder(table_id: str, edition: Edition, language: str) -> _Builder | None:
+    """The builder of a table (None for participation, which build_report counts anyway)."""
+    if table_id == "participation":
+        return None
+    if table_id == "examples":
+        return _Examples(edition, language)
+    if table_id == "compliance":
+        return _Compliance(edition, language)
+    if table_id == "compliance_reasons":
+        return _ComplianceReasons(edition, language)
+    return _QuestionTable(edition, language, int(table_id[1:]))
+
+
+class _Participation(_Builder):
+    """Responses per office: one row per office (a few hundred at most), counted as they come."""
+
+    def __init__(self, edition: Edition, language: str) -> None:
+        super().__init__(edition, language)
+        self.counts: dict[str, int] = {}
+        self.names: dict[str, str] = {}
+
+    def add_rows(self, entry: _Entry) -> None:
+        r = entry.response
+        self.counts[r.office_id] = self.counts.get(r.office_id, 0) + 1
+        self.names[r.office_id] = r.office.name
+
+    def table(self) -> Table:
+        columns = [
+            Column("st3_code", gettext("ST.3 code"), Kind.KEY),
+            Column("office", gettext("Office")),
+            Column("responses", gettext("Responses"), Kind.COUNT),
+        ]
+        rows = [
+            Row(code, [Cell(code), Cell(self.names[code]), Cell(n, css="rt-count")]) for code, n in self.counts.items()
+        ]
+        offices, total = len(self.counts), self.count
+        return Table(
+            id="participation",
+            section="results",
+            title=gettext("Participating offices"),
+            columns=columns,
+            rows=rows,
+            totals=[TotalsRow(gettext("Total"), [None, offices, total])],
+            notes=[participation_sentence(offices, total, self.language)],
+            # Translators: a worksheet name: at most 31 characters, none of : \ / ? * [ ]
+            sheet_name=pgettext("worksheet", "Participation"),
+        )
 
 
 def _group_heading(q: Question, language: str) -> str:
@@ -523,32 +701,38 @@ def _value_text(edition: Edition, q: Question, value: Any, language: str) -> str
     return "\n".join(display.lines)
 
 
-def _question_table(edition: Edition, number: int, entries: list[_Entry], language: str) -> Table:
-    questions = [q for q in edition.questions if q.number == number]
-    columns = [Column("response", gettext("Response"), Kind.KEY)]
-    # (question, choice code or None) per column after the key column.
-    sources: list[tuple[Question, str | None]] = []
-    group_q: Question | None = None
-    for q in questions:
-        if q.letter or group_q is None:
-            group_q = q
-        group = _group_heading(group_q, language)
-        if question_types.get(q.type).has_choices:
-            for code in q.choice_codes:
-                columns.append(Column(f"{q.id}.{code}", q.choice_label(code, language), Kind.MARK, group, group_q.id))
-                sources.append((q, code))
-        else:
-            # A lettered follow-up heads its own column; an unlettered one ("Other: which?")
-            # sits under the question it completes.
-            text = "" if q is group_q else tr(q.text, language)
-            columns.append(Column(q.id, text, Kind.VALUE, group, group_q.id))
-            sources.append((q, None))
-    counts = [0] * len(sources)
-    rows = []
-    for entry in entries:
+class _QuestionTable(_Builder):
+    """A 7.2.5 results table: one column per choice (ticks) or answer, per response."""
+
+    def __init__(self, edition: Edition, language: str, number: int) -> None:
+        super().__init__(edition, language)
+        self.number = number
+        self.questions = [q for q in edition.questions if q.number == number]
+        self.columns = [Column("response", gettext("Response"), Kind.KEY)]
+        # (question, choice code or None) per column after the key column.
+        self.sources: list[tuple[Question, str | None]] = []
+        group_q: Question | None = None
+        for q in self.questions:
+            if q.letter or group_q is None:
+                group_q = q
+            group = _group_heading(group_q, language)
+            if question_types.get(q.type).has_choices:
+                for code in q.choice_codes:
+                    label = q.choice_label(code, language)
+                    self.columns.append(Column(f"{q.id}.{code}", label, Kind.MARK, group, group_q.id))
+                    self.sources.append((q, code))
+            else:
+                # A lettered follow-up heads its own column; an unlettered one ("Other: which?")
+                # sits under the question it completes.
+                text = "" if q is group_q else tr(q.text, language)
+                self.columns.append(Column(q.id, text, Kind.VALUE, group, group_q.id))
+                self.sources.append((q, None))
+        self.counts = [0] * len(self.sources)
+
+    def add_rows(self, entry: _Entry) -> None:
         evaluation = entry.evaluation
         cells = [Cell(entry.label)]
-        for i, (q, code) in enumerate(sources):
+        for i, (q, code) in enumerate(self.sources):
             state = evaluation.state(q.id)
             if state == "not_applicable":
                 cells.append(NOT_APPLICABLE)
@@ -560,44 +744,43 @@ def _question_table(edition: Edition, number: int, entries: list[_Entry], langua
             if code is not None:
                 ticked = code in value if isinstance(value, list) else value == code
                 cells.append(TICK if ticked else BLANK)
-                counts[i] += ticked
+                self.counts[i] += ticked
             else:
-                cells.append(Cell(_value_text(edition, q, value, language)))
-                counts[i] += 1
-        rows.append(Row(entry.response.public_key, cells))
-    gate = questions[0]
-    bars = tuple(
-        Bar(col.label, counts[i])
-        for i, col in enumerate(columns[1:])
-        if sources[i][0] is gate and col.kind == Kind.MARK
-    )
-    section = edition.section_of(gate.id)
-    title = f"{gettext('Question %(number)s') % {'number': number}} — {tr(section.title, language)}"
-    return Table(
-        id=f"q{number}",
-        section="results",
-        title=title,
-        columns=columns,
-        rows=rows,
-        totals=[TotalsRow(gettext("Total"), [None, *counts])],
-        legend=gettext(
-            "✓ ticked · — the question did not apply to this numbering system · blank: not answered. "
-            "The totals row counts the responses with a tick or an answer in each column."
-        ),
-        chart=(
-            Chart(
-                f"q{number}",
-                _group_heading(gate, language),
-                bars,
-                len(entries),
-                total_text=_response_count(len(entries)),
-            )
-            if bars
-            else None
-        ),
-        # Translators: a worksheet name (Q for question): at most 31 characters, none of : \ / ? * [ ]
-        sheet_name=pgettext("worksheet", "Q%(number)s") % {"number": number},
-    )
+                cells.append(Cell(_value_text(self.edition, q, value, self.language)))
+                self.counts[i] += 1
+        self.rows.append(Row(entry.response.public_key, cells))
+
+    def table(self) -> Table:
+        gate = self.questions[0]
+        bars = tuple(
+            Bar(col.label, self.counts[i])
+            for i, col in enumerate(self.columns[1:])
+            if self.sources[i][0] is gate and col.kind == Kind.MARK
+        )
+        section = self.edition.section_of(gate.id)
+        title = f"{gettext('Question %(number)s') % {'number': self.number}} — {tr(section.title, self.language)}"
+        chart = Chart(
+            f"q{self.number}",
+            _group_heading(gate, self.language),
+            bars,
+            self.count,
+            total_text=_response_count(self.count),
+        )
+        return Table(
+            id=f"q{self.number}",
+            section="results",
+            title=title,
+            columns=self.columns,
+            rows=self.rows,
+            totals=[TotalsRow(gettext("Total"), [None, *self.counts])],
+            legend=gettext(
+                "✓ ticked · — the question did not apply to this numbering system · blank: not answered. "
+                "The totals row counts the responses with a tick or an answer in each column."
+            ),
+            chart=chart if bars else None,
+            # Translators: a worksheet name (Q for question): at most 31 characters, none of : \ / ? * [ ]
+            sheet_name=pgettext("worksheet", "Q%(number)s") % {"number": self.number},
+        )
 
 
 def _lines(values: Iterable[str]) -> str:
@@ -605,165 +788,191 @@ def _lines(values: Iterable[str]) -> str:
 
 
 NUMBER_COLUMNS = (3, 4)  # in the examples table: the example and its priority presentation
+# The fixed remark headings of Handbook 7.2.6, in its order; the texts are the edition's own.
+REMARK_IDS = ("ipr_types", "year", "serial_position", "internal_code", "control_number")
 
 
-def _examples(edition: Edition, entries: list[_Entry], language: str) -> Table:
-    q1a, q14c = edition.by_id["q1a"], edition.by_id["q14c"]
-    remark_columns = {c.id: tr(c.label, language) for c in q14c.columns}
-    remarks_group = gettext("Remarks")
-    # The fixed headings of Handbook 7.2.6, in its order; the texts are the edition's own.
-    remark_ids = ("ipr_types", "year", "serial_position", "internal_code", "control_number")
-    columns = [
-        Column("response", gettext("Response"), Kind.KEY),
-        Column("office", gettext("Office")),
-        Column("ipr_types", gettext("Types of IPRs")),
-        Column("example", gettext("Example of application number")),
-        Column("priority", gettext("Recommended presentation as a priority application number")),
-        Column("in_use_since", gettext("In use since")),
-        *(Column(f"remarks.{rid}", remark_columns[rid], Kind.VALUE, remarks_group, "remarks") for rid in remark_ids),
-        Column("remarks.further", gettext("Further remarks"), Kind.VALUE, remarks_group, "remarks"),
-    ]
-    counts = [0] * (len(columns) - 1)
-    rows = []
-    for entry in entries:
-        structure = entry.structure
-        examples = structure.examples or ()
-        components = structure.components or {}
+class _Examples(_Builder):
+    """Handbook 7.2.6: per response its examples, their priority presentation and remarks."""
+
+    def __init__(self, edition: Edition, language: str) -> None:
+        super().__init__(edition, language)
+        self.q1a = edition.by_id["q1a"]
+        remark_columns = {c.id: tr(c.label, language) for c in edition.by_id["q14c"].columns}
+        remarks_group = gettext("Remarks")
+        self.columns = [
+            Column("response", gettext("Response"), Kind.KEY),
+            Column("office", gettext("Office")),
+            Column("ipr_types", gettext("Types of IPRs")),
+            Column("example", gettext("Example of application number")),
+            Column("priority", gettext("Recommended presentation as a priority application number")),
+            Column("in_use_since", gettext("In use since")),
+            *(
+                Column(f"remarks.{rid}", remark_columns[rid], Kind.VALUE, remarks_group, "remarks")
+                for rid in REMARK_IDS
+            ),
+            Column("remarks.further", gettext("Further remarks"), Kind.VALUE, remarks_group, "remarks"),
+        ]
+        self.counts = [0] * (len(self.columns) - 1)
+        self.attached = gettext("Attached file: %(name)s")
+
+    def _types(self, structure: NumberingStructure) -> str:
         types = []
         for code in structure.ipr_types or ():
-            text = q1a.choice_label(code, language)
+            text = self.q1a.choice_label(code, self.language)
             if code == "other" and structure.ipr_other:
                 text = f"{text}: {structure.ipr_other}"
             types.append(text)
+        return _lines(types)
+
+    def add_rows(self, entry: _Entry) -> None:
+        structure = entry.structure
+        examples = structure.examples or ()
+        components = structure.components or {}
         further = [components.get("description", ""), structure.comments or ""]
-        further += [
-            gettext("Attached file: %(name)s") % {"name": att.original_name}
-            for att in entry.response.report_attachments
-        ]
+        further += [self.attached % {"name": att.original_name} for att in entry.response.report_attachments]
         values = [
             _lines(row.office_name for row in examples) or entry.response.office.name,
-            _lines(types),
+            self._types(structure),
             "\n".join(row.number for row in examples if row.number),
             "\n".join(row.priority for row in examples if row.number),
             format_partial_date(structure.in_use_since) if structure.in_use_since else "",
-            *(components.get(rid, "") for rid in remark_ids),
+            *(components.get(rid, "") for rid in REMARK_IDS),
             _lines(further),
         ]
         for i, v in enumerate(values):
-            counts[i] += bool(v)
+            self.counts[i] += bool(v)
         cells = [Cell(entry.label), *(Cell(v) if v else BLANK for v in values)]
         for i in NUMBER_COLUMNS:
             if values[i - 1]:
                 # An application number is read as one token: never wrap it at its hyphens.
                 cells[i] = Cell(values[i - 1], css="rt-number")
-        rows.append(Row(entry.response.public_key, cells))
-    return Table(
-        id="examples",
-        section="examples",
-        title=gettext("Examples of application numbers and of their presentation as priority application numbers"),
-        columns=columns,
-        rows=rows,
-        totals=[TotalsRow(gettext("Total"), [None, *counts])],
-        # Translators: a worksheet name: at most 31 characters, none of : \ / ? * [ ]
-        sheet_name=pgettext("worksheet", "Examples"),
-    )
+        self.rows.append(Row(entry.response.public_key, cells))
+
+    def table(self) -> Table:
+        return Table(
+            id="examples",
+            section="examples",
+            title=gettext("Examples of application numbers and of their presentation as priority application numbers"),
+            columns=self.columns,
+            rows=self.rows,
+            totals=[TotalsRow(gettext("Total"), [None, *self.counts])],
+            # Translators: a worksheet name: at most 31 characters, none of : \ / ? * [ ]
+            sheet_name=pgettext("worksheet", "Examples"),
+        )
 
 
 def _verdict_cell(verdict: Verdict, note: str) -> Cell:
     return Cell(verdict_label(verdict, short=True), note=note, css="rt-verdict", chip=f"verdict verdict-{verdict}")
 
 
-def _compliance(edition: Edition, entries: list[_Entry], language: str) -> Table:
-    q13a = edition.by_id["q13a"]
-    columns = [Column("response", gettext("Response"), Kind.KEY)]
-    columns += [Column(f"rule.{r.section}", f"({r.section}) {r.title}", Kind.VERDICT, notes=True) for r in RULES]
-    columns += [
-        Column("overall", gettext("Overall"), Kind.VERDICT, notes=True),
-        Column("declared", gettext("Declared conformant (q13a)")),
-        Column("disagrees", gettext("Declaration disagrees")),
-    ]
-    verdicts = list(Verdict)
-    # “Review”: the response's own declaration contradicts the evaluation.
-    review = pgettext("ST.13 compliance flag", "Review")
-    # Totals: one row per verdict, counted over the rule columns and the overall column.
-    tallies = {v: [0] * (len(RULES) + 1) for v in verdicts}
-    flagged = 0
-    rows = []
-    for entry in entries:
+class _Compliance(_Builder):
+    """The ST.13 compliance matrix: a verdict per rule and overall, the declaration, the flag."""
+
+    def __init__(self, edition: Edition, language: str) -> None:
+        super().__init__(edition, language)
+        self.q13a = edition.by_id["q13a"]
+        self.columns = [Column("response", gettext("Response"), Kind.KEY)]
+        self.columns += [
+            Column(f"rule.{r.section}", f"({r.section}) {r.title}", Kind.VERDICT, notes=True) for r in RULES
+        ]
+        self.columns += [
+            Column("overall", gettext("Overall"), Kind.VERDICT, notes=True),
+            Column("declared", gettext("Declared conformant (q13a)")),
+            Column("disagrees", gettext("Declaration disagrees")),
+        ]
+        # “Review”: the response's own declaration contradicts the evaluation.
+        self.review = pgettext("ST.13 compliance flag", "Review")
+        # Totals: one row per verdict, counted over the rule columns and the overall column.
+        self.tallies = {v: [0] * (len(RULES) + 1) for v in Verdict}
+        self.flagged = 0
+        self.declared = {
+            True: Cell(self.q13a.choice_label("yes", language)),
+            False: Cell(self.q13a.choice_label("no", language)),
+        }
+
+    def add_rows(self, entry: _Entry) -> None:
         report = entry.compliance
         cells = [Cell(entry.label)]
         for i, result in enumerate(report.rules):
             cells.append(_verdict_cell(result.verdict, result.reason))
-            tallies[result.verdict][i] += 1
+            self.tallies[result.verdict][i] += 1
         cells.append(_verdict_cell(report.overall, report.summary))
-        tallies[report.overall][len(RULES)] += 1
+        self.tallies[report.overall][len(RULES)] += 1
         declared = entry.structure.declared_conformant
-        cells.append(Cell(q13a.choice_label("yes" if declared else "no", language)) if declared is not None else BLANK)
+        cells.append(self.declared[bool(declared)] if declared is not None else BLANK)
         if report.disagrees:
-            flagged += 1
-            cells.append(Cell(review, note=report.summary, css="rt-flag"))
+            self.flagged += 1
+            cells.append(Cell(self.review, note=report.summary, css="rt-flag"))
         else:
             cells.append(BLANK)
-        rows.append(Row(entry.response.public_key, cells))
-    totals = [TotalsRow(verdict_label(v, short=True), [None, *tallies[v], None, None]) for v in verdicts]
-    totals.append(TotalsRow(review, [None] * (len(columns) - 1) + [flagged]))
-    return Table(
-        id="compliance",
-        section="compliance",
-        title=gettext("ST.13 compliance matrix"),
-        columns=columns,
-        rows=rows,
-        totals=totals,
-        legend=gettext(
-            "Each verdict is derived from the answers, rule by rule, with WIPO Standard ST.13 sections (a) to (g); "
-            "the reasons are listed in the next table. “Review” marks a response whose own declaration (q13a) "
-            "contradicts the evaluation. The rule titles and reasons are given in English, as on the other pages."
-        ),
-        # Translators: a worksheet name: at most 31 characters, none of : \ / ? * [ ]
-        sheet_name=pgettext("worksheet", "ST.13 compliance"),
-    )
+        self.rows.append(Row(entry.response.public_key, cells))
+
+    def table(self) -> Table:
+        totals = [TotalsRow(verdict_label(v, short=True), [None, *self.tallies[v], None, None]) for v in Verdict]
+        totals.append(TotalsRow(self.review, [None] * (len(self.columns) - 1) + [self.flagged]))
+        return Table(
+            id="compliance",
+            section="compliance",
+            title=gettext("ST.13 compliance matrix"),
+            columns=self.columns,
+            rows=self.rows,
+            totals=totals,
+            legend=gettext(
+                "Each verdict is derived from the answers, rule by rule, with WIPO Standard ST.13 sections (a) to "
+                "(g); the reasons are listed in the next table. “Review” marks a response whose own declaration "
+                "(q13a) contradicts the evaluation. The rule titles and reasons are given in English, as on the "
+                "other pages."
+            ),
+            # Translators: a worksheet name: at most 31 characters, none of : \ / ? * [ ]
+            sheet_name=pgettext("worksheet", "ST.13 compliance"),
+        )
 
 
-def _compliance_reasons(entries: list[_Entry], language: str) -> Table:
-    columns = [
-        Column("response", gettext("Response"), Kind.KEY),
-        Column("rule", gettext("Rule")),
-        Column("verdict", gettext("Verdict"), Kind.VERDICT),
-        Column("reason", gettext("Reason")),
-    ]
-    overall = gettext("Overall")
-    rows = []
-    for entry in entries:
+class _ComplianceReasons(_Builder):
+    """The reason for every verdict: a row per rule and one for the overall verdict, per response."""
+
+    def __init__(self, edition: Edition, language: str) -> None:
+        super().__init__(edition, language)
+        self.overall = gettext("Overall")
+
+    def add_rows(self, entry: _Entry) -> None:
         report = entry.compliance
         key = entry.response.public_key
+        label = Cell(entry.label)
         for result in report.rules:
-            rows.append(
+            self.rows.append(
                 Row(
                     f"{key}.{result.section}",
                     [
-                        Cell(entry.label),
+                        label,
                         Cell(f"({result.section}) {result.title}"),
                         _verdict_cell(result.verdict, ""),
                         Cell(result.reason),
                     ],
                 )
             )
-        rows.append(
-            Row(
-                f"{key}.overall",
-                [Cell(entry.label), Cell(overall), _verdict_cell(report.overall, ""), Cell(report.summary)],
-            )
+        self.rows.append(
+            Row(f"{key}.overall", [label, Cell(self.overall), _verdict_cell(report.overall, ""), Cell(report.summary)])
         )
-    return Table(
-        id="compliance_reasons",
-        section="compliance",
-        title=gettext("ST.13 compliance: the reason for every verdict"),
-        columns=columns,
-        rows=rows,
-        legend=gettext(
-            "The rule titles and reasons come from WIPO Standard ST.13 and are given in English, as on the other pages."
-        ),
-        # Translators: a worksheet name: at most 31 characters, none of : \ / ? * [ ]
-        sheet_name=pgettext("worksheet", "ST.13 reasons"),
-        collapsible=True,
-    )
+
+    def table(self) -> Table:
+        return Table(
+            id="compliance_reasons",
+            section="compliance",
+            title=gettext("ST.13 compliance: the reason for every verdict"),
+            columns=[
+                Column("response", gettext("Response"), Kind.KEY),
+                Column("rule", gettext("Rule")),
+                Column("verdict", gettext("Verdict"), Kind.VERDICT),
+                Column("reason", gettext("Reason")),
+            ],
+            rows=self.rows,
+            legend=gettext(
+                "The rule titles and reasons come from WIPO Standard ST.13 and are given in English, as on the "
+                "other pages."
+            ),
+            # Translators: a worksheet name: at most 31 characters, none of : \ / ? * [ ]
+            sheet_name=pgettext("worksheet", "ST.13 reasons"),
+            collapsible=True,
+        )

@@ -6,6 +6,7 @@ import re
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
@@ -46,7 +47,7 @@ def _downloads(table_id: str | None, include_submitted: bool) -> list[tuple[str,
 
 
 @require_safe
-def round_report(request: HttpRequest, round_slug: str) -> HttpResponse:
+def round_report(request: HttpRequest, round_slug: str) -> HttpResponseBase:
     survey_round = get_object_or_404(SurveyRound.objects.select_related("edition"), slug=round_slug)
     unpublished = may(request.user, "surveys.view_unpublished_figures")
     include_submitted = unpublished and request.GET.get("include") == "submitted"
@@ -56,34 +57,62 @@ def round_report(request: HttpRequest, round_slug: str) -> HttpResponse:
     if fmt is not None and fmt not in exporters.FORMATS:
         raise Http404("There is no download in that format.")
     try:
+        page_number = int(request.GET.get("page") or 1) if table_id else 1
+    except ValueError:
+        raise Http404("There is no such page of the table.") from None
+    try:
         report = tables.build_report(survey_round, scope=scope, only=table_id, language=report_language())
     except KeyError:
         raise Http404("The report has no table with that name.") from None
     if fmt is not None:
+        return _download(request, report, fmt, table_id)
+    # The page is rendered before the report's rows are deleted.
+    with report:
+        try:
+            sections = [
+                (
+                    section,
+                    [
+                        (table, _downloads(table.id, include_submitted), tables.table_page(table, page_number))
+                        for table in section.tables
+                    ],
+                )
+                for section in report.sections
+            ]
+        except tables.NoSuchPage:
+            raise Http404("There is no such page of the table.") from None
+        return render(
+            request,
+            "surveys/reports/round_report.html",
+            {
+                "survey_round": survey_round,
+                "report": report,
+                "sections": sections,
+                "single_table": table_id,
+                "downloads": _downloads(None, include_submitted),
+                "sees_unpublished_figures": unpublished,
+                "include_submitted": include_submitted,
+            },
+        )
+
+
+def _download(request: HttpRequest, report: tables.Report, fmt: str, table_id: str | None) -> HttpResponseBase:
+    """The file, streamed when its exporter streams it; the report's rows are deleted once it is sent."""
+    try:
         export = exporters.export(report, fmt, table_id)
-        if isinstance(export.content, bytes):
-            response = HttpResponse(export.content, content_type=export.content_type)
-        else:
-            response = StreamingHttpResponse(export.content, content_type=export.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-        token = request.GET.get("download", "")
-        if _TOKEN.match(token):
-            response.set_cookie(DOWNLOAD_COOKIE, token, max_age=120, samesite="Lax", path=request.path)
-        return response
-    sections = [
-        (section, [(table, _downloads(table.id, include_submitted)) for table in section.tables])
-        for section in report.sections
-    ]
-    return render(
-        request,
-        "surveys/reports/round_report.html",
-        {
-            "survey_round": survey_round,
-            "report": report,
-            "sections": sections,
-            "single_table": table_id,
-            "downloads": _downloads(None, include_submitted),
-            "sees_unpublished_figures": unpublished,
-            "include_submitted": include_submitted,
-        },
-    )
+    except BaseException:
+        report.close()
+        raise
+    if isinstance(export.content, bytes):
+        report.close()
+        response: HttpResponseBase = HttpResponse(export.content, content_type=export.content_type)
+    else:
+        # The rows are read while the response is sent, after this view has returned; the
+        # server closes the stream when it is done (or the download is given up).
+        stream = exporters.Stream(export.content, report.close)
+        response = StreamingHttpResponse(stream, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    token = request.GET.get("download", "")
+    if _TOKEN.match(token):
+        response.set_cookie(DOWNLOAD_COOKIE, token, max_age=120, samesite="Lax", path=request.path)
+    return response

@@ -81,10 +81,10 @@ def hostile_round(survey_round, make_response, office_a_respondent, office_b_res
 def test_report_files_never_carry_a_formula(hostile_round, secretariat_reviewer):
     client = Client()
     client.force_login(secretariat_reviewer)
-    xlsx = _xlsx_cells(client.get(report_url(format="xlsx")).content)
+    xlsx = _xlsx_cells(client.get(report_url(format="xlsx")).getvalue())
     assert _no_formula(xlsx)
     assert any(c.value == "'" + DANGEROUS[0] for c in xlsx)
-    with zipfile.ZipFile(io.BytesIO(client.get(report_url(format="csv")).content)) as archive:
+    with zipfile.ZipFile(io.BytesIO(client.get(report_url(format="csv")).getvalue())) as archive:
         texts = [archive.read(name).decode("utf-8-sig") for name in archive.namelist()]
     cells = [value for text in texts for row in csv.reader(io.StringIO(text)) for value in row]
     assert "'" + DANGEROUS[0] in cells

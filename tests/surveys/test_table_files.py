@@ -119,9 +119,9 @@ def test_every_csv_and_xlsx_file_passes_each_cell_through_the_writer(
 
     one_table = reviewer.get(report_url(format="csv", table="q2"))
     assert _all_marked(_csv_cells(one_table.getvalue()))
-    with zipfile.ZipFile(io.BytesIO(reviewer.get(report_url(format="csv")).content)) as archive:
+    with zipfile.ZipFile(io.BytesIO(reviewer.get(report_url(format="csv")).getvalue())) as archive:
         assert all(_all_marked(_csv_cells(archive.read(name))) for name in archive.namelist())
-    assert _all_marked(_xlsx_cells(reviewer.get(report_url(format="xlsx")).content))
+    assert _all_marked(_xlsx_cells(reviewer.get(report_url(format="xlsx")).getvalue()))
 
     admin = request.getfixturevalue("admin_client")
     for fmt, cells in (("0", _csv_cells), ("1", _xlsx_cells)):
