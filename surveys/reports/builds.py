@@ -50,6 +50,7 @@ from surveys.models import (
     SurveyRound,
 )
 from surveys.reports import exporters, tables
+from wipostad.db_router import primary_position, replica_reads
 
 log = logging.getLogger(__name__)
 
@@ -269,8 +270,12 @@ def run_build(build_id: int) -> str:
             return "superseded"
         _progress(build, 0)
         # The worker has no request: every word of the file in the language it was asked in.
-        with translation.override(build.language):
+        # The rows are read from the replica when one is configured, once it has replayed
+        # the primary up to now (the data the fingerprint describes).
+        position = primary_position()
+        with translation.override(build.language), replica_reads(after=position):
             report = tables.build_report(build.round, scope=scope, only=build.table_id or None, language=build.language)
+        with translation.override(build.language), report:
             _progress(build, 1)
             export = exporters.export(report, build.format, build.table_id or None)
             build.size, build.file = _store(build, export.filename, export.content)

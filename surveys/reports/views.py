@@ -7,14 +7,15 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from surveys.models import SurveyRound
 from surveys.permissions import may
 from surveys.questionnaire.edition import base_language
-from surveys.reports import exporters, tables
+from surveys.reports import builds, exporters, tables
 
 FORMAT_LABELS = {"csv": "CSV", "xlsx": "XLSX", "pdf": "PDF", "docx": "DOCX", "json": "JSON"}
 # The page's script adds a token to a download link and watches for this cookie, to show
@@ -30,20 +31,46 @@ def report_language() -> str:
     return language if language in REPORT_LANGUAGES else "en"
 
 
-def _query(fmt: str, table_id: str | None, include_submitted: bool) -> str:
-    params = {"format": fmt}
+def built_in_background(fmt: str, table_id: str | None) -> bool:
+    """PDF and DOCX always, and the whole report's XLSX and CSV zip: built by the task
+    queue and served from storage. One table's CSV and XLSX and the JSON stream at once."""
+    return fmt in ("pdf", "docx") or (table_id is None and fmt in builds.HEAVY_FORMATS)
+
+
+def _served_from_storage(request: HttpRequest, fmt: str, table_id: str | None) -> bool:
+    """An address asking for the file itself (`?format=`): PDF and DOCX always come from
+    storage; so do the whole report's XLSX and CSV zip for a visitor who is not signed in,
+    who can never make the server build a large file. Signed-in users get those streamed."""
+    if fmt in ("pdf", "docx"):
+        return True
+    return built_in_background(fmt, table_id) and not request.user.is_authenticated
+
+
+def _query(fmt: str | None, table_id: str | None, include_submitted: bool) -> str:
+    params = {"format": fmt} if fmt else {}
     if table_id:
         params["table"] = table_id
     if include_submitted:
         params["include"] = "submitted"
-    return "?" + urlencode(params)
+    return "?" + urlencode(params) if params else ""
 
 
-def _downloads(table_id: str | None, include_submitted: bool) -> list[tuple[str, str]]:
+def _url(survey_round: SurveyRound, fmt: str, table_id: str | None, include_submitted: bool) -> str:
+    if built_in_background(fmt, table_id):
+        base = reverse("reports:report_file", args=[survey_round.slug, fmt])
+        return base + _query(None, table_id, include_submitted)
+    return _query(fmt, table_id, include_submitted)
+
+
+def _downloads(survey_round: SurveyRound, table_id: str | None, include_submitted: bool) -> list[tuple[str, str, bool]]:
+    """(label, address, streamed at once) for each format."""
     labels = dict(FORMAT_LABELS)
     if table_id is None:
         labels["csv"] = "CSV (zip)"
-    return [(text, _query(fmt, table_id, include_submitted)) for fmt, text in labels.items()]
+    return [
+        (text, _url(survey_round, fmt, table_id, include_submitted), not built_in_background(fmt, table_id))
+        for fmt, text in labels.items()
+    ]
 
 
 @require_safe
@@ -56,6 +83,9 @@ def round_report(request: HttpRequest, round_slug: str) -> HttpResponseBase:
     table_id = request.GET.get("table") or None
     if fmt is not None and fmt not in exporters.FORMATS:
         raise Http404("There is no download in that format.")
+    if fmt is not None and _served_from_storage(request, fmt, table_id):
+        # Never built while a request waits: the stored file, or the page that prepares it.
+        return redirect(_url(survey_round, fmt, table_id, include_submitted))
     try:
         page_number = int(request.GET.get("page") or 1) if table_id else 1
     except ValueError:
@@ -73,7 +103,11 @@ def round_report(request: HttpRequest, round_slug: str) -> HttpResponseBase:
                 (
                     section,
                     [
-                        (table, _downloads(table.id, include_submitted), tables.table_page(table, page_number))
+                        (
+                            table,
+                            _downloads(survey_round, table.id, include_submitted),
+                            tables.table_page(table, page_number),
+                        )
                         for table in section.tables
                     ],
                 )
@@ -89,7 +123,7 @@ def round_report(request: HttpRequest, round_slug: str) -> HttpResponseBase:
                 "report": report,
                 "sections": sections,
                 "single_table": table_id,
-                "downloads": _downloads(None, include_submitted),
+                "downloads": _downloads(survey_round, None, include_submitted),
                 "sees_unpublished_figures": unpublished,
                 "include_submitted": include_submitted,
             },
