@@ -13,7 +13,7 @@ can cite them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,34 +126,59 @@ class NumberingStructure:
         return tuple(seen)
 
 
-def structure_from_answers(answers: Mapping[str, Any]) -> NumberingStructure:
+def structure_from_answers(answers: Mapping[str, Any], fields: Set[str] | None = None) -> NumberingStructure:
     """The structure the answers describe. Answers are keyed by question ID and hold the
     stored (applicable) values; anything missing or malformed becomes ``None``.
 
-    Read on every evaluation of a response (the consistency checks), so it reads each
-    answer once through tables and builds the structure without the dataclass's
-    field-by-field constructor (``_built``)."""
+    ``fields`` (names of the structure's fields) reads only those, the others staying
+    ``None``: for a reader that needs a few of them, on every evaluation of a response
+    (the consistency checks). Each answer is read once through tables, and the structure
+    is built without the dataclass's field-by-field constructor (``_built``)."""
     a = answers
     values: dict[str, Any] = {}
     sources: dict[str, tuple[str, ...]] = {}
     get = a.get
-    for name, qid, read in _SIMPLE_FIELDS:
+    simple, choices, composed = _tables(fields)
+    for name, qid, read in simple:
         value = read(get(qid))
         if value is not None:
             values[name] = value
             sources[name] = (qid,)
-    for name, qid, mapping in _CHOICE_FIELDS:
+    for name, qid, mapping in choices:
         raw = get(qid)
         if isinstance(raw, str):
             value = raw if mapping is None else mapping.get(raw)
             if value is not None:
                 values[name] = value
                 sources[name] = (qid,)
-    for name, read in _COMPOSED_FIELDS:
-        found = read(a, values)
+    for name, read in composed:
+        found = read(a)
         if found is not None:
             values[name], sources[name] = found
     return _built(values, sources)
+
+
+_Tables = tuple[tuple[Any, ...], tuple[Any, ...], tuple[Any, ...]]
+_SELECTIONS: dict[frozenset[str], _Tables] = {}
+
+
+def _tables(fields: Set[str] | None) -> _Tables:
+    """The reading tables, or the rows of those that give the named fields (kept per
+    selection)."""
+    if fields is None:
+        return _SIMPLE_FIELDS, _CHOICE_FIELDS, _COMPOSED_FIELDS
+    key = frozenset(fields)
+    found = _SELECTIONS.get(key)
+    if found is None:
+        unknown = key - _DEFAULTS.keys()
+        if unknown:
+            raise ValueError(f"no such fields in a numbering structure: {sorted(unknown)}")
+        found = _SELECTIONS[key] = (
+            tuple(row for row in _SIMPLE_FIELDS if row[0] in key),
+            tuple(row for row in _CHOICE_FIELDS if row[0] in key),
+            tuple(row for row in _COMPOSED_FIELDS if row[0] in key),
+        )
+    return found
 
 
 def _built(values: dict[str, Any], sources: dict[str, tuple[str, ...]]) -> NumberingStructure:
@@ -299,12 +324,12 @@ _CHOICE_FIELDS: tuple[tuple[str, str, Mapping[str, Any] | None], ...] = (
 )
 
 
-def _order(a: Mapping[str, Any], values: Mapping[str, Any]) -> tuple[Any, tuple[str, ...]] | None:
+def _order(a: Mapping[str, Any]) -> tuple[Any, tuple[str, ...]] | None:
     """q3a/q3b: the parts from left to right, and the questions that say so."""
     said = a.get("q3a")
     if said == "st13":
         # "[type][year][serial]" as ST.13 recommends; optional parts live inside the serial.
-        parts = values.get("parts")
+        parts = _codes(a.get("q2a"))
         return None if parts is None else (tuple(p for p in ST13_ORDER if p in parts), ("q3a",))
     if said == "other":
         codes = _codes(a.get("q3b"))
@@ -312,12 +337,12 @@ def _order(a: Mapping[str, Any], values: Mapping[str, Any]) -> tuple[Any, tuple[
     return None
 
 
-def _calendar_other(a: Mapping[str, Any], values: Mapping[str, Any]) -> tuple[Any, tuple[str, ...]] | None:
+def _calendar_other(a: Mapping[str, Any]) -> tuple[Any, tuple[str, ...]] | None:
     named = _calendar_named(a)
     return None if named is None else (named, ("q6c_other",))
 
 
-def _separators_used(a: Mapping[str, Any], values: Mapping[str, Any]) -> tuple[Any, tuple[str, ...]] | None:
+def _separators_used(a: Mapping[str, Any]) -> tuple[Any, tuple[str, ...]] | None:
     """q11a, then q11b: the separator characters; () when the office uses none."""
     uses_separators = _yes(a.get("q11a"))
     if uses_separators is False:
@@ -328,7 +353,7 @@ def _separators_used(a: Mapping[str, Any], values: Mapping[str, Any]) -> tuple[A
     return None
 
 
-# Fields read from several answers (or from a field read before): (field, how).
+# Fields read from several answers: (field, how).
 _COMPOSED_FIELDS = (
     ("order", _order),
     ("calendar_other", _calendar_other),

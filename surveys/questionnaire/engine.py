@@ -18,6 +18,7 @@ from surveys.questionnaire.conditions import Predicate, compiled
 from surveys.questionnaire.consistency import consistency_warnings
 from surveys.questionnaire.edition import Edition, Question
 from surveys.questionnaire.evaluation import Evaluation, Issue, is_empty
+from surveys.questionnaire.types.base import QuickCheck
 
 
 def _problems(edition: Edition, q: Question, value: Any, answers: Mapping[str, Any]) -> list[Issue]:
@@ -60,13 +61,18 @@ class _Check:
         self.validate = kind.validate
 
 
-def _plan(edition: Edition) -> tuple[_Check, ...]:
+_Step = tuple[str, Predicate | None, QuickCheck | None, _Check]
+
+
+def _plan(edition: Edition) -> tuple[_Step, ...]:
     """The edition's questions as the engine reads them, in edition order; made on first
     use and kept with the edition."""
     found = edition.__dict__.get("_compiled_engine_plan")
     if found is None:
         holds = dict(compiled(edition).steps)
-        found = tuple(_Check(q, holds[q.id], edition) for q in edition.questions)
+        checks = [_Check(q, holds[q.id], edition) for q in edition.questions]
+        # Flat rows, read by unpacking in the engine's loop: (ID, condition, quick test, check).
+        found = tuple((c.question.id, c.holds, c.quick, c) for c in checks)
         edition.__dict__["_compiled_engine_plan"] = found
     return found
 
@@ -90,7 +96,7 @@ def _left_out(
 
 
 def _walk(
-    plan: tuple[_Check, ...], answers: Mapping[str, Any]
+    plan: tuple[_Step, ...], answers: Mapping[str, Any]
 ) -> tuple[list[str], dict[str, Any], dict[str, Any], list[_Check]]:
     """One pass in edition order: the applicable questions, the answers the conditions
     saw (empty ones included), the effective answers (applicable and saying something),
@@ -101,18 +107,24 @@ def _walk(
     seen: dict[str, Any] = {}
     effective: dict[str, Any] = {}
     pending = []
-    for check in plan:
-        holds = check.holds
+    get = answers.get
+    for qid, holds, quick, check in plan:
         if holds is not None and not holds(seen):
             continue
-        qid = check.question.id
         applicable.append(qid)
-        value = answers.get(qid, _NOTHING)
+        value = get(qid, _NOTHING)
         if value is not _NOTHING:
             seen[qid] = value
-            if not is_empty(value):
+            # is_empty, its common cases first (this runs for every answer).
+            cls = value.__class__
+            if cls is str:
+                empty = not value.strip()
+            elif cls is list or cls is dict:
+                empty = not value
+            else:
+                empty = is_empty(value)
+            if not empty:
                 effective[qid] = value
-                quick = check.quick
                 if quick is None or not quick(value, effective):
                     pending.append(check)
                 continue
