@@ -61,7 +61,23 @@ class _Check:
         self.validate = kind.validate
 
 
-_Step = tuple[str, Predicate | None, QuickCheck | None, _Check]
+# One question as the engine's loop reads it: its ID; the question and answer of its
+# condition when that is a plain equality ({"eq": [question, answer]}, the common case,
+# tested inline), else the compiled condition (None when it always applies); the codes
+# that make a valid answer when the quick test is "one of these strings" (tested
+# inline), else the quick test; and the check.
+_Step = tuple[str, str | None, Any, Predicate | None, frozenset[str] | None, QuickCheck | None, _Check]
+
+
+def _step(check: _Check) -> _Step:
+    condition = check.question.condition
+    if isinstance(condition, dict) and list(condition) == ["eq"]:
+        source, expected = condition["eq"]
+        when = (source, expected, None)
+    else:
+        when = (None, None, check.holds)
+    codes = getattr(check.quick, "codes", None)
+    return (check.question.id, *when, codes, None if codes is not None else check.quick, check)
 
 
 def _plan(edition: Edition) -> tuple[_Step, ...]:
@@ -70,9 +86,7 @@ def _plan(edition: Edition) -> tuple[_Step, ...]:
     found = edition.__dict__.get("_compiled_engine_plan")
     if found is None:
         holds = dict(compiled(edition).steps)
-        checks = [_Check(q, holds[q.id], edition) for q in edition.questions]
-        # Flat rows, read by unpacking in the engine's loop: (ID, condition, quick test, check).
-        found = tuple((c.question.id, c.holds, c.quick, c) for c in checks)
+        found = tuple(_step(_Check(q, holds[q.id], edition)) for q in edition.questions)
         edition.__dict__["_compiled_engine_plan"] = found
     return found
 
@@ -82,9 +96,12 @@ def _left_out(
 ) -> tuple[dict[str, Any], list[str]]:
     """The answers to questions that do not apply (set aside when they say something),
     and the IDs the edition does not know."""
+    set_aside: dict[str, Any] = {}
+    unknown: list[str] = []
+    if len(seen) == len(answers):
+        # The conditions saw every answer (they see only keys of the answers).
+        return set_aside, unknown
     by_id = edition.by_id
-    set_aside = {}
-    unknown = []
     for qid, value in answers.items():
         if qid in seen:
             continue
@@ -95,7 +112,7 @@ def _left_out(
     return set_aside, unknown
 
 
-def _walk(
+def _walk(  # noqa: C901 (one loop over every question of every evaluation, kept inline)
     plan: tuple[_Step, ...], answers: Mapping[str, Any]
 ) -> tuple[list[str], dict[str, Any], dict[str, Any], list[_Check]]:
     """One pass in edition order: the applicable questions, the answers the conditions
@@ -108,8 +125,11 @@ def _walk(
     effective: dict[str, Any] = {}
     pending = []
     get = answers.get
-    for qid, holds, quick, check in plan:
-        if holds is not None and not holds(seen):
+    for qid, source, expected, holds, codes, quick, check in plan:
+        if source is not None:
+            if seen.get(source) != expected:
+                continue
+        elif holds is not None and not holds(seen):
             continue
         applicable.append(qid)
         value = get(qid, _NOTHING)
@@ -125,7 +145,10 @@ def _walk(
                 empty = is_empty(value)
             if not empty:
                 effective[qid] = value
-                if quick is None or not quick(value, effective):
+                if codes is not None:
+                    if value.__class__ is not str or value not in codes:
+                        pending.append(check)
+                elif quick is None or not quick(value, effective):
                     pending.append(check)
                 continue
         if check.required:

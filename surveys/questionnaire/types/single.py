@@ -34,6 +34,8 @@ class Single(ChoiceType):
         def check(value: Any, answers: Any) -> bool:
             return value.__class__ is str and value in codes
 
+        # What the test is, for a caller that runs it inline (the engine's loop).
+        check.codes = codes  # type: ignore[attr-defined]
         return check
 
     def display_text(self, q: Question, value: Any, language: str) -> LocalText:
