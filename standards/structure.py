@@ -62,9 +62,12 @@ def _yes(value: Any) -> bool | None:
 
 
 def _codes(value: Any) -> tuple[str, ...] | None:
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return tuple(value)
-    return None
+    if not isinstance(value, list):
+        return None
+    for v in value:
+        if not isinstance(v, str):
+            return None
+    return tuple(value)
 
 
 def _int(value: Any) -> int | None:
@@ -222,15 +225,17 @@ def _examples(value: Any) -> tuple[Example, ...] | None:
     """q14a: the rows of examples."""
     if not isinstance(value, list):
         return None
-    return tuple(
-        Example(
-            office_name=str(row.get("office_name") or "").strip(),
-            number=str(row.get("example") or "").strip(),
-            priority=str(row.get("priority_presentation") or "").strip(),
-        )
-        for row in value
-        if isinstance(row, Mapping)
-    )
+    examples = []
+    for row in value:
+        if row.__class__ is dict or isinstance(row, Mapping):
+            example = object.__new__(Example)  # as Example(...) makes it, without the frozen guard
+            example.__dict__.update(
+                office_name=str(row.get("office_name") or "").strip(),
+                number=str(row.get("example") or "").strip(),
+                priority=str(row.get("priority_presentation") or "").strip(),
+            )
+            examples.append(example)
+    return tuple(examples)
 
 
 def _components(value: Any) -> dict[str, str] | None:
@@ -249,8 +254,12 @@ def _lengths(value: Any) -> dict[str, int] | None:
     """q4b: part → number of characters, when every one is a whole number."""
     if not isinstance(value, dict):
         return None
-    lengths = {k: _int(v) for k, v in value.items()}
-    return lengths if all(v is not None for v in lengths.values()) else None
+    lengths = {}
+    for k, v in value.items():
+        if not isinstance(v, int) or isinstance(v, bool):  # not a whole number (_int)
+            return None
+        lengths[k] = v
+    return lengths
 
 
 def _length_ranges(value: Any) -> dict[str, tuple[int, int]] | None:
