@@ -169,12 +169,15 @@ def evaluate(edition: Edition, answers: Mapping[str, Any], *, with_warnings: boo
     set_aside, unknown = _left_out(edition, answers, seen)
     errors: dict[str, list[Issue]] = {}
     missing = []
+    required = None  # the message, translated once per call (a draft may miss many answers)
     for check in pending:
         q = check.question
         qid = q.id
         if qid not in effective:
+            if required is None:
+                required = _("This question needs an answer.")
             missing.append(qid)
-            errors[qid] = [Issue(qid, "required", _("This question needs an answer."))]
+            errors[qid] = [Issue(qid, "required", required)]
             continue
         problems = check.validate(q, effective[qid], edition, effective)
         if problems:
