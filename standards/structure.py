@@ -13,7 +13,7 @@ can cite them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,14 +54,20 @@ class TypeCode:
     meaning: Any = None  # how sentences name it (a standards.messages.Text)
 
 
+_YES_NO = {"yes": True, "no": False}
+
+
 def _yes(value: Any) -> bool | None:
-    return {"yes": True, "no": False}.get(value) if isinstance(value, str) else None
+    return _YES_NO.get(value) if isinstance(value, str) else None
 
 
 def _codes(value: Any) -> tuple[str, ...] | None:
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return tuple(value)
-    return None
+    if not isinstance(value, list):
+        return None
+    for v in value:
+        if not isinstance(v, str):
+            return None
+    return tuple(value)
 
 
 def _int(value: Any) -> int | None:
@@ -123,59 +129,74 @@ class NumberingStructure:
         return tuple(seen)
 
 
-def structure_from_answers(answers: Mapping[str, Any]) -> NumberingStructure:
+def structure_from_answers(answers: Mapping[str, Any], fields: Set[str] | None = None) -> NumberingStructure:
     """The structure the answers describe. Answers are keyed by question ID and hold the
-    stored (applicable) values; anything missing or malformed becomes ``None``."""
+    stored (applicable) values; anything missing or malformed becomes ``None``.
+
+    ``fields`` (names of the structure's fields) reads only those, the others staying
+    ``None``: for a reader that needs a few of them, on every evaluation of a response
+    (the consistency checks). Each answer is read once through tables, and the structure
+    is built without the dataclass's field-by-field constructor (``_built``)."""
     a = answers
     values: dict[str, Any] = {}
     sources: dict[str, tuple[str, ...]] = {}
-
-    def put(name: str, value: Any, *qids: str) -> None:
+    get = a.get
+    simple, choices, composed = _tables(fields)
+    for name, qid, read in simple:
+        value = read(get(qid))
         if value is not None:
             values[name] = value
-            sources[name] = qids
+            sources[name] = (qid,)
+    for name, qid, mapping in choices:
+        raw = get(qid)
+        if isinstance(raw, str):
+            value = raw if mapping is None else mapping.get(raw)
+            if value is not None:
+                values[name] = value
+                sources[name] = (qid,)
+    for name, read in composed:
+        found = read(a)
+        if found is not None:
+            values[name], sources[name] = found
+    return _built(values, sources)
 
-    def put_choice(name: str, qid: str, mapping: Mapping[str, Any] | None = None) -> None:
-        raw = a.get(qid)
-        if mapping is not None:
-            put(name, mapping.get(raw) if isinstance(raw, str) else None, qid)
-        else:
-            put(name, raw if isinstance(raw, str) else None, qid)
 
-    put("ipr_types", _codes(a.get("q1a")), "q1a")
-    parts = _codes(a.get("q2a"))
-    put("parts", parts, "q2a")
-    if a.get("q3a") == "st13":
-        # "[type][year][serial]" as ST.13 recommends; optional parts live inside the serial.
-        put("order", tuple(p for p in ST13_ORDER if p in parts) if parts is not None else None, "q3a")
-    elif a.get("q3a") == "other":
-        put("order", _codes(a.get("q3b")), "q3a", "q3b")
-    put_choice("fixed_length", "q4a", {"fixed": True, "variable": False})
-    put("lengths", _lengths(a.get("q4b")), "q4b")
-    put("length_ranges", _length_ranges(a.get("q4c")), "q4c")
-    for name, qid in _YES_NO_FIELDS:
-        put(name, _yes(a.get(qid)), qid)
-    put("type_codes", _type_codes(a.get("q5b")), "q5b")
-    put_choice("type_codes_st13", "q5c")
-    put_choice("year_digits", "q6b", {"2": 2, "4": 4})
-    put_choice("calendar", "q6c")
-    put("calendar_other", _calendar_named(a), "q6c_other")
-    put_choice("serial_fixed", "q7b", {"fixed": True, "variable": False})
-    put("internal_codes", _internal_codes(a.get("q8b")), "q8b")
-    put_choice("internal_position", "q8c")
-    put_choice("control_position", "q9b")
-    put_choice("check_digit", "q9c")
-    put("ipr_other", _text(a.get("q1a_other")), "q1a_other")
-    put("examples", _examples(a.get("q14a")), "q14a")
-    put("in_use_since", _text(a.get("q14b")), "q14b")
-    put("components", _components(a.get("q14c")), "q14c")
-    put("comments", _text(a.get("q14d")), "q14d")
-    uses_separators = _yes(a.get("q11a"))
-    if uses_separators is False:
-        put("separators", (), "q11a")
-    elif uses_separators:
-        put("separators", _separators(a.get("q11b"), a.get("q11b_other")), "q11a", "q11b")
-    return NumberingStructure(**values, sources=sources)
+_Tables = tuple[tuple[Any, ...], tuple[Any, ...], tuple[Any, ...]]
+_SELECTIONS: dict[frozenset[str], _Tables] = {}
+
+
+def _tables(fields: Set[str] | None) -> _Tables:
+    """The reading tables, or the rows of those that give the named fields (kept per
+    selection)."""
+    if fields is None:
+        return _SIMPLE_FIELDS, _CHOICE_FIELDS, _COMPOSED_FIELDS
+    key = frozenset(fields)
+    found = _SELECTIONS.get(key)
+    if found is None:
+        unknown = key - _DEFAULTS.keys()
+        if unknown:
+            raise ValueError(f"no such fields in a numbering structure: {sorted(unknown)}")
+        found = _SELECTIONS[key] = (
+            tuple(row for row in _SIMPLE_FIELDS if row[0] in key),
+            tuple(row for row in _CHOICE_FIELDS if row[0] in key),
+            tuple(row for row in _COMPOSED_FIELDS if row[0] in key),
+        )
+    return found
+
+
+def _built(values: dict[str, Any], sources: dict[str, tuple[str, ...]]) -> NumberingStructure:
+    """The structure with these fields (the others at their defaults): what
+    ``NumberingStructure(**values, sources=sources)`` makes, without setting each
+    field through the frozen dataclass's ``__setattr__`` guard."""
+    structure = object.__new__(NumberingStructure)
+    fields = structure.__dict__
+    fields.update(_DEFAULTS)
+    fields.update(values)
+    fields["sources"] = sources
+    return structure
+
+
+_DEFAULTS = {f.name: f.default for f in NumberingStructure.__dataclass_fields__.values() if f.name != "sources"}
 
 
 # Yes/no questions read as booleans: (field, question ID).
@@ -204,15 +225,17 @@ def _examples(value: Any) -> tuple[Example, ...] | None:
     """q14a: the rows of examples."""
     if not isinstance(value, list):
         return None
-    return tuple(
-        Example(
-            office_name=str(row.get("office_name") or "").strip(),
-            number=str(row.get("example") or "").strip(),
-            priority=str(row.get("priority_presentation") or "").strip(),
-        )
-        for row in value
-        if isinstance(row, Mapping)
-    )
+    examples = []
+    for row in value:
+        if row.__class__ is dict or isinstance(row, Mapping):
+            example = object.__new__(Example)  # as Example(...) makes it, without the frozen guard
+            example.__dict__.update(
+                office_name=str(row.get("office_name") or "").strip(),
+                number=str(row.get("example") or "").strip(),
+                priority=str(row.get("priority_presentation") or "").strip(),
+            )
+            examples.append(example)
+    return tuple(examples)
 
 
 def _components(value: Any) -> dict[str, str] | None:
@@ -231,8 +254,12 @@ def _lengths(value: Any) -> dict[str, int] | None:
     """q4b: part → number of characters, when every one is a whole number."""
     if not isinstance(value, dict):
         return None
-    lengths = {k: _int(v) for k, v in value.items()}
-    return lengths if all(v is not None for v in lengths.values()) else None
+    lengths = {}
+    for k, v in value.items():
+        if not isinstance(v, int) or isinstance(v, bool):  # not a whole number (_int)
+            return None
+        lengths[k] = v
+    return lengths
 
 
 def _length_ranges(value: Any) -> dict[str, tuple[int, int]] | None:
@@ -273,6 +300,74 @@ def _separators(chosen: Any, other: Any) -> tuple[str, ...] | None:
     if "other" in codes and isinstance(other, str):
         chars.extend(ch for ch in other if not ch.isalnum() and not ch.isspace())
     return tuple(dict.fromkeys(chars))
+
+
+# Fields read from one answer each: (field, question ID, how the answer reads), in
+# the order of the questionnaire.
+_SIMPLE_FIELDS: tuple[tuple[str, str, Callable[[Any], Any]], ...] = (
+    ("ipr_types", "q1a", _codes),
+    ("parts", "q2a", _codes),
+    ("lengths", "q4b", _lengths),
+    ("length_ranges", "q4c", _length_ranges),
+    *((name, qid, _yes) for name, qid in _YES_NO_FIELDS),
+    ("type_codes", "q5b", _type_codes),
+    ("internal_codes", "q8b", _internal_codes),
+    ("ipr_other", "q1a_other", _text),
+    ("examples", "q14a", _examples),
+    ("in_use_since", "q14b", _text),
+    ("components", "q14c", _components),
+    ("comments", "q14d", _text),
+)
+
+# Fields read from one choice (a string): (field, question ID, code → value, or None
+# for the code itself).
+_CHOICE_FIELDS: tuple[tuple[str, str, Mapping[str, Any] | None], ...] = (
+    ("fixed_length", "q4a", {"fixed": True, "variable": False}),
+    ("type_codes_st13", "q5c", None),
+    ("year_digits", "q6b", {"2": 2, "4": 4}),
+    ("calendar", "q6c", None),
+    ("serial_fixed", "q7b", {"fixed": True, "variable": False}),
+    ("internal_position", "q8c", None),
+    ("control_position", "q9b", None),
+    ("check_digit", "q9c", None),
+)
+
+
+def _order(a: Mapping[str, Any]) -> tuple[Any, tuple[str, ...]] | None:
+    """q3a/q3b: the parts from left to right, and the questions that say so."""
+    said = a.get("q3a")
+    if said == "st13":
+        # "[type][year][serial]" as ST.13 recommends; optional parts live inside the serial.
+        parts = _codes(a.get("q2a"))
+        return None if parts is None else (tuple(p for p in ST13_ORDER if p in parts), ("q3a",))
+    if said == "other":
+        codes = _codes(a.get("q3b"))
+        return None if codes is None else (codes, ("q3a", "q3b"))
+    return None
+
+
+def _calendar_other(a: Mapping[str, Any]) -> tuple[Any, tuple[str, ...]] | None:
+    named = _calendar_named(a)
+    return None if named is None else (named, ("q6c_other",))
+
+
+def _separators_used(a: Mapping[str, Any]) -> tuple[Any, tuple[str, ...]] | None:
+    """q11a, then q11b: the separator characters; () when the office uses none."""
+    uses_separators = _yes(a.get("q11a"))
+    if uses_separators is False:
+        return (), ("q11a",)
+    if uses_separators:
+        separators = _separators(a.get("q11b"), a.get("q11b_other"))
+        return None if separators is None else (separators, ("q11a", "q11b"))
+    return None
+
+
+# Fields read from several answers: (field, how).
+_COMPOSED_FIELDS = (
+    ("order", _order),
+    ("calendar_other", _calendar_other),
+    ("separators", _separators_used),
+)
 
 
 def answers_describing(

@@ -27,6 +27,22 @@ PART_GATES = (
 )
 
 
+# The structure's fields the checks below read (nothing else of it is derived).
+FIELDS_READ = frozenset(
+    {
+        "parts",
+        *(field for _part, field, _words in PART_GATES),
+        "type_codes",
+        "type_codes_st13",
+        "lengths",
+        "examples",
+        "separators",
+    }
+)
+_TWO_DIGITS = re.compile(r"\d{2}")
+_ST3_PREFIX = re.compile(r"^[A-Z]{2} ")
+
+
 def _applies(edition: Edition) -> bool:
     return edition.slug.startswith("application-numbering")
 
@@ -36,7 +52,7 @@ def strip_presentation(example: str, separators: set[str], office_code: str | No
     text = example.strip()
     if office_code and text.upper().startswith(office_code.upper()) and len(text) > 2 and not text[2].isalpha():
         text = text[2:]
-    elif re.match(r"^[A-Z]{2} ", text):
+    elif _ST3_PREFIX.match(text):
         # ST.13 presents a number as "ST.3 code, space, number"; the code is not part of it.
         text = text[3:]
     for ch in separators | {" "}:
@@ -49,7 +65,7 @@ def consistency_warnings(edition: Edition, evaluation: Evaluation, office_code: 
     they describe (standards.structure), which knows which question says what."""
     if not _applies(edition):
         return []
-    structure = structure_from_answers(evaluation.answers)
+    structure = structure_from_answers(evaluation.answers, FIELDS_READ)
     return [
         *_gates_and_parts(structure),
         *_type_codes(structure),
@@ -65,12 +81,14 @@ def _gates_and_parts(s: NumberingStructure) -> list[Issue]:
         said_yes = getattr(s, field)
         if said_yes is None:
             continue
-        gate = s.cite(field)[0]
         ticked = part in s.parts
-        if ticked and not said_yes:
+        if ticked == said_yes:
+            continue
+        gate = s.cite(field)[0]
+        if ticked:
             message = _("q2a lists %(part)s as a part, but %(gate)s answers “No”.")
             warnings.append(Issue(gate, "part_not_confirmed", message % {"part": words, "gate": gate}))
-        elif said_yes and not ticked:
+        else:
             message = _("%(gate)s answers “Yes”, but q2a does not list %(part)s as a part.")
             warnings.append(Issue(gate, "part_not_listed", message % {"part": words, "gate": gate}))
     return warnings
@@ -79,7 +97,7 @@ def _gates_and_parts(s: NumberingStructure) -> list[Issue]:
 def _type_codes(s: NumberingStructure) -> list[Issue]:
     if s.type_codes_st13 != "yes" or s.type_codes is None:
         return []
-    bad = [ipr for ipr, code in s.type_codes.items() if not re.fullmatch(r"\d{2}", code)]
+    bad = [ipr for ipr, code in s.type_codes.items() if not _TWO_DIGITS.fullmatch(code)]
     if not bad:
         return []
     message = _("q5c says the codes are those of ST.13, but the code for %(types)s is not two digits.")

@@ -14,10 +14,11 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from surveys.questionnaire import types as question_types
-from surveys.questionnaire.conditions import compiled
+from surveys.questionnaire.conditions import Predicate, compiled
 from surveys.questionnaire.consistency import consistency_warnings
 from surveys.questionnaire.edition import Edition, Question
 from surveys.questionnaire.evaluation import Evaluation, Issue, is_empty
+from surveys.questionnaire.types.base import QuickCheck
 
 
 def _problems(edition: Edition, q: Question, value: Any, answers: Mapping[str, Any]) -> list[Issue]:
@@ -44,38 +45,145 @@ def oversized(edition: Edition, answers: Mapping[str, Any]) -> list[Issue]:
     return issues
 
 
+class _Check:
+    """How the engine reads one question of an edition, prepared once: when it applies
+    (its compiled condition, None when always), whether it must be answered, its type's
+    quick test for a valid answer and its type's full validation."""
+
+    __slots__ = ("question", "holds", "required", "quick", "validate")
+
+    def __init__(self, q: Question, holds: Predicate | None, edition: Edition):
+        kind = question_types.get(q.type)
+        self.question = q
+        self.holds = holds
+        self.required = q.required
+        self.quick = kind.quick_check(q, edition)
+        self.validate = kind.validate
+
+
+# One question as the engine's loop reads it: its ID; the question and answer of its
+# condition when that is a plain equality ({"eq": [question, answer]}, the common case,
+# tested inline), else the compiled condition (None when it always applies); the codes
+# that make a valid answer when the quick test is "one of these strings" (tested
+# inline), else the quick test; and the check.
+_Step = tuple[str, str | None, Any, Predicate | None, frozenset[str] | None, QuickCheck | None, _Check]
+
+
+def _step(check: _Check) -> _Step:
+    condition = check.question.condition
+    if isinstance(condition, dict) and list(condition) == ["eq"]:
+        source, expected = condition["eq"]
+        when = (source, expected, None)
+    else:
+        when = (None, None, check.holds)
+    codes = getattr(check.quick, "codes", None)
+    return (check.question.id, *when, codes, None if codes is not None else check.quick, check)
+
+
+def _plan(edition: Edition) -> tuple[_Step, ...]:
+    """The edition's questions as the engine reads them, in edition order; made on first
+    use and kept with the edition."""
+    found = edition.__dict__.get("_compiled_engine_plan")
+    if found is None:
+        holds = dict(compiled(edition).steps)
+        found = tuple(_step(_Check(q, holds[q.id], edition)) for q in edition.questions)
+        edition.__dict__["_compiled_engine_plan"] = found
+    return found
+
+
+def _left_out(
+    edition: Edition, answers: Mapping[str, Any], seen: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """The answers to questions that do not apply (set aside when they say something),
+    and the IDs the edition does not know."""
+    set_aside: dict[str, Any] = {}
+    unknown: list[str] = []
+    if len(seen) == len(answers):
+        # The conditions saw every answer (they see only keys of the answers).
+        return set_aside, unknown
+    by_id = edition.by_id
+    for qid, value in answers.items():
+        if qid in seen:
+            continue
+        if qid not in by_id:
+            unknown.append(qid)
+        elif not is_empty(value):
+            set_aside[qid] = value
+    return set_aside, unknown
+
+
+def _walk(  # noqa: C901 (one loop over every question of every evaluation, kept inline)
+    plan: tuple[_Step, ...], answers: Mapping[str, Any]
+) -> tuple[list[str], dict[str, Any], dict[str, Any], list[_Check]]:
+    """One pass in edition order: the applicable questions, the answers the conditions
+    saw (empty ones included), the effective answers (applicable and saying something),
+    and the questions left to look at in full — unanswered, or whose answer failed its
+    quick test. A quick test sees the effective answers so far; one that needs a later
+    answer fails and the full validation, which sees them all, decides."""
+    applicable = []
+    seen: dict[str, Any] = {}
+    effective: dict[str, Any] = {}
+    pending = []
+    get = answers.get
+    for qid, source, expected, holds, codes, quick, check in plan:
+        if source is not None:
+            if seen.get(source) != expected:
+                continue
+        elif holds is not None and not holds(seen):
+            continue
+        applicable.append(qid)
+        value = get(qid, _NOTHING)
+        if value is not _NOTHING:
+            seen[qid] = value
+            # is_empty, its common cases first (this runs for every answer).
+            cls = value.__class__
+            if cls is str:
+                empty = not value.strip()
+            elif cls is list or cls is dict:
+                empty = not value
+            else:
+                empty = is_empty(value)
+            if not empty:
+                effective[qid] = value
+                if codes is not None:
+                    if value.__class__ is not str or value not in codes:
+                        pending.append(check)
+                elif quick is None or not quick(value, effective):
+                    pending.append(check)
+                continue
+        if check.required:
+            pending.append(check)
+    return applicable, seen, effective, pending
+
+
 def evaluate(edition: Edition, answers: Mapping[str, Any], *, with_warnings: bool = True) -> Evaluation:
     """Applicability, per-question errors and soft warnings for a set of answers.
 
     Only applicable questions are validated; answers to the others are set aside
     in ``set_aside`` and never count as answered. The conditions are read in their
-    compiled form, made once per edition (``conditions.compiled``).
+    compiled form, and each question's checks prepared, once per edition
+    (``conditions.compiled``, ``_plan``): a valid answer passes its type's quick
+    test, and only an answer that fails it is validated in full, messages and all.
     """
-    applicable, seen = compiled(edition).applicable(answers)
-    by_id = edition.by_id
-    # The applicable answers that say something (the conditions saw empty ones too).
-    effective = {qid: value for qid, value in seen.items() if not is_empty(value)}
-    set_aside = {}
-    unknown = []
-    for qid, value in answers.items():
-        if qid not in by_id:
-            unknown.append(qid)
-        elif qid not in seen and not is_empty(value):
-            set_aside[qid] = value
+    applicable, seen, effective, pending = _walk(_plan(edition), answers)
+    set_aside, unknown = _left_out(edition, answers, seen)
     errors: dict[str, list[Issue]] = {}
     missing = []
-    for qid in applicable:
-        q = by_id[qid]
+    required = None  # the message, translated once per call (a draft may miss many answers)
+    for check in pending:
+        q = check.question
+        qid = q.id
         if qid not in effective:
-            if q.required:
-                missing.append(qid)
-                errors[qid] = [Issue(qid, "required", _("This question needs an answer."))]
+            if required is None:
+                required = _("This question needs an answer.")
+            missing.append(qid)
+            errors[qid] = [Issue(qid, "required", required)]
             continue
-        problems = question_types.get(q.type).validate(q, effective[qid], edition, effective)
+        problems = check.validate(q, effective[qid], edition, effective)
         if problems:
             errors[qid] = [Issue(qid, code, message) for code, message in problems]
     evaluation = Evaluation(
-        applicable=applicable,
+        applicable=tuple(applicable),
         answers=effective,
         set_aside=set_aside,
         errors=errors,
@@ -85,3 +193,6 @@ def evaluate(edition: Edition, answers: Mapping[str, Any], *, with_warnings: boo
     if with_warnings:
         evaluation.warnings = consistency_warnings(edition, evaluation)
     return evaluation
+
+
+_NOTHING = object()

@@ -12,6 +12,7 @@ form_item          what the form template needs besides the values (choices, tab
 template           the form partial that draws the question's inputs
 script_value       how the branching script reads the answer from the page (see below)
 validate           the stored answer → (code, message) problems, for an applicable question
+quick_check        a test made once per question: True only when ``validate`` finds nothing
 display            how the answer reads on a page (``Display``), in the reader's language
 to_cell            the answer as one spreadsheet cell
 from_cell          one spreadsheet cell → the answer (``CellError`` says what is wrong)
@@ -28,6 +29,7 @@ fields named ``<question>.…``, a list).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -63,6 +65,7 @@ def is_whole_number(value: Any) -> bool:
 
 
 Problems = list[tuple[str, str]]
+QuickCheck = Callable[[Any, Mapping[str, Any]], bool]
 
 
 class QuestionType:
@@ -92,6 +95,13 @@ class QuestionType:
 
     def validate(self, q: Question, value: Any, edition: Edition, answers: Any) -> Problems:
         raise NotImplementedError
+
+    def quick_check(self, q: Question, edition: Edition) -> QuickCheck | None:
+        """A test of (value, answers) prepared once per question of an edition, for the
+        common case of a valid answer: when it says True, ``validate`` would find no
+        problem; when it says False, the engine asks ``validate`` for the problems (and
+        their messages). None: no quick test, ``validate`` always runs."""
+        return None
 
     # --- pages -------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from surveys.questionnaire.evaluation import is_empty
 from surveys.questionnaire.texts import tr_text
-from surveys.questionnaire.types.base import Display, Problems, QuestionType, any_fallback
+from surveys.questionnaire.types.base import Display, Problems, QuestionType, QuickCheck, any_fallback
 from surveys.questionnaire.types.cells import (
     SEPARATOR,
     CellError,
@@ -27,7 +27,7 @@ from surveys.questionnaire.types.cells import (
 )
 from surveys.questionnaire.types.forms import FieldRow, field_name, form_cell, posted
 from surveys.questionnaire.types.pages import BULLET_RE, Line, norm, prefix_match, question_label
-from surveys.questionnaire.types.parts import parts_problems, source_codes, source_rows
+from surveys.questionnaire.types.parts import parts_agree, parts_problems, source_codes, source_id, source_rows
 from surveys.questionnaire.types.registry import register
 
 if TYPE_CHECKING:
@@ -371,6 +371,34 @@ class Grid(QuestionType):
         for i, row in enumerate(rows, start=1):
             problems += _row_problems(q, i, row)
         return problems
+
+    def quick_check(self, q: Question, edition: Edition) -> QuickCheck:
+        columns = frozenset(c.id for c in q.columns)
+        source = source_id(q)
+        # A row of a grid whose rows follow the source question needs every column.
+        every_column = bool(q.rows_from)
+        fewest, most = q.min_rows, row_limit(q)
+
+        def row_ok(row: Any) -> bool:
+            if row.__class__ is not dict or not row.keys() <= columns:
+                return False
+            for v in row.values():
+                if v.__class__ is not str or len(v) > MAX_CELL_LENGTH:
+                    return False
+            return not every_column or all(isinstance(row.get(c), str) and row[c].strip() for c in columns)
+
+        def check(value: Any, answers: Any) -> bool:
+            if q.rows_from:
+                if value.__class__ is not dict or not parts_agree(source, value, answers):
+                    return False
+                rows = value.values()
+            else:
+                if value.__class__ is not list or not fewest <= len(value) <= most:
+                    return False
+                rows = value
+            return all(row_ok(row) for row in rows)
+
+        return check
 
     def display(self, q: Question, value: Any, edition: Edition, language: str, *, framed: bool = True) -> Display:
         columns = [tr_text(c.label, language) for c in q.columns]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
-from surveys.questionnaire.types.base import Problems, QuestionType, is_whole_number
+from surveys.questionnaire.types.base import Problems, QuestionType, QuickCheck, is_whole_number
 from surveys.questionnaire.types.cells import stripped, whole_number
 from surveys.questionnaire.types.forms import int_or_raw, posted
 from surveys.questionnaire.types.registry import register
@@ -31,6 +31,14 @@ class WholeNumber(QuestionType):
         if q.min is not None and value < q.min:
             return [("too_small", _("Enter %(min)s or more.") % {"min": q.min})]
         return []
+
+    def quick_check(self, q: Question, edition: Edition) -> QuickCheck:
+        smallest = q.min
+
+        def check(value: Any, answers: Any) -> bool:
+            return value.__class__ is int and (smallest is None or value >= smallest)
+
+        return check
 
     def read_page(self, q: Question, lines: list[Line], reader: AnswerReader) -> Any:
         line = reader.one(lines)

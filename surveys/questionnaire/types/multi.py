@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
-from surveys.questionnaire.types.base import Display, Problems, any_fallback
+from surveys.questionnaire.types.base import Display, Problems, QuickCheck, any_fallback
 from surveys.questionnaire.types.cells import codes_of, joined, split_items, stripped
 from surveys.questionnaire.types.choices import ChoiceType, read_choice
 from surveys.questionnaire.types.forms import posted_list
@@ -45,6 +45,21 @@ class Multi(ChoiceType):
         if len(set(value)) != len(value):
             return [("duplicate_choice", _("A choice is ticked twice."))]
         return []
+
+    def quick_check(self, q: Question, edition: Edition) -> QuickCheck:
+        codes = frozenset(q.choice_codes)
+
+        def check(value: Any, answers: Any) -> bool:
+            # Only strings are codes, so a set of distinct codes is a valid answer.
+            if value.__class__ is not list:
+                return False
+            try:
+                ticked = set(value)
+            except TypeError:  # an unhashable item: not a code
+                return False
+            return len(ticked) == len(value) and ticked <= codes and all(v.__class__ is str for v in value)
+
+        return check
 
     def display(self, q: Question, value: Any, edition: Edition, language: str, *, framed: bool = True) -> Display:
         labels = [q.choice_text(v, language) for v in value]

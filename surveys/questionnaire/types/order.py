@@ -9,11 +9,19 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
-from surveys.questionnaire.types.base import Display, Problems, any_fallback
+from surveys.questionnaire.types.base import Display, Problems, QuickCheck, any_fallback
 from surveys.questionnaire.types.cells import codes_of, joined, split_items, stripped
 from surveys.questionnaire.types.forms import field_name, form_cell, int_or_raw, posted
 from surveys.questionnaire.types.pages import BULLET_RE
-from surveys.questionnaire.types.parts import PartsType, part_label, part_of, parts_problems, source_codes
+from surveys.questionnaire.types.parts import (
+    PartsType,
+    part_label,
+    part_of,
+    parts_agree,
+    parts_problems,
+    source_codes,
+    source_id,
+)
 from surveys.questionnaire.types.registry import register
 
 if TYPE_CHECKING:
@@ -52,6 +60,19 @@ class Order(PartsType):
         if len(set(value)) != len(value):
             return [("bad_order", _("Each part must have its own position."))]
         return parts_problems(q, value, "parts", edition, answers)
+
+    def quick_check(self, q: Question, edition: Edition) -> QuickCheck:
+        source = source_id(q)
+
+        def check(value: Any, answers: Any) -> bool:
+            return (
+                value.__class__ is list
+                and all(v.__class__ is str for v in value)
+                and len(set(value)) == len(value)
+                and parts_agree(source, value, answers)
+            )
+
+        return check
 
     def display(self, q: Question, value: Any, edition: Edition, language: str, *, framed: bool = True) -> Display:
         labels = [part_label(q, p, edition, language) for p in value]

@@ -10,11 +10,19 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext as _
 
-from surveys.questionnaire.types.base import Display, Problems, any_fallback, is_whole_number
+from surveys.questionnaire.types.base import Display, Problems, QuickCheck, any_fallback, is_whole_number
 from surveys.questionnaire.types.cells import SEPARATOR, codes_of, pairs, stripped, to_json, whole_number
 from surveys.questionnaire.types.forms import field_name, form_cell, int_or_raw, posted
 from surveys.questionnaire.types.pages import BULLET_RE
-from surveys.questionnaire.types.parts import PartsType, part_label, part_of, parts_problems, source_codes
+from surveys.questionnaire.types.parts import (
+    PartsType,
+    part_label,
+    part_of,
+    parts_agree,
+    parts_problems,
+    source_codes,
+    source_id,
+)
 from surveys.questionnaire.types.registry import register
 
 if TYPE_CHECKING:
@@ -112,6 +120,27 @@ class PartLengths(PartsType):
             if problem:
                 problems.append(problem)
         return problems
+
+    def quick_check(self, q: Question, edition: Edition) -> QuickCheck:
+        source = source_id(q)
+        ranged = q.range
+
+        def length_ok(length: Any) -> bool:
+            if ranged:
+                if length.__class__ is not dict:
+                    return False
+                lo, hi = length.get("min"), length.get("max")
+                return lo.__class__ is int and hi.__class__ is int and 1 <= lo <= hi
+            return length.__class__ is int and length >= 1
+
+        def check(value: Any, answers: Any) -> bool:
+            return (
+                value.__class__ is dict
+                and parts_agree(source, value, answers)
+                and all(length_ok(length) for length in value.values())
+            )
+
+        return check
 
     def display(self, q: Question, value: Any, edition: Edition, language: str, *, framed: bool = True) -> Display:
         labelled = [(part_label(q, part, edition, language), length) for part, length in value.items()]

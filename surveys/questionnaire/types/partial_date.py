@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 
 from surveys.questionnaire.texts import tr
-from surveys.questionnaire.types.base import Problems, QuestionType
+from surveys.questionnaire.types.base import Problems, QuestionType, QuickCheck
 from surveys.questionnaire.types.cells import CellError, stripped
 from surveys.questionnaire.types.forms import posted
 from surveys.questionnaire.types.registry import register
@@ -85,6 +85,16 @@ class PartialDate(QuestionType):
         if not isinstance(value, str) or parse_partial_date(value) != value:
             return [("bad_date", _("Enter a year (yyyy) or a full date (dd/mm/yyyy)."))]
         return []
+
+    def quick_check(self, q: Question, edition: Edition) -> QuickCheck:
+        def check(value: Any, answers: Any) -> bool:
+            if value.__class__ is not str:
+                return False
+            if len(value) == 4 and value.isascii() and value.isdigit():  # a year, the usual answer
+                return YEAR_MIN <= int(value) <= YEAR_MAX
+            return parse_partial_date(value) == value
+
+        return check
 
     def display_text(self, q: Question, value: Any, language: str) -> str:
         return format_partial_date(value)

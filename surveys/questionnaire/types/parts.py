@@ -30,6 +30,18 @@ def source_codes(q: Question, edition: Edition) -> tuple[str, ...]:
     return edition.by_id[source].choice_codes if source else ()
 
 
+def parts_agree(source: str | None, keys: Any, answers: Mapping[str, Any]) -> bool:
+    """True only when ``parts_problems`` finds nothing: the keys are exactly the codes
+    chosen in the source question, and there are some (a quick test for the engine)."""
+    if source is None:
+        return False
+    value = answers.get(source)
+    if value.__class__ is not list:
+        return False
+    parts = {v for v in value if isinstance(v, str)}
+    return bool(parts) and parts == set(keys)
+
+
 def parts_problems(q: Question, keys: list[str], what: str, edition: Edition, answers: Mapping[str, Any]) -> Problems:
     """The answer's parts (or rows) against the choices made in the source question."""
     source = source_id(q)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
-from surveys.questionnaire.types.base import Problems
+from surveys.questionnaire.types.base import Problems, QuickCheck
 from surveys.questionnaire.types.cells import codes_of, stripped
 from surveys.questionnaire.types.choices import ChoiceType, read_choice
 from surveys.questionnaire.types.forms import posted
@@ -27,6 +27,16 @@ class Single(ChoiceType):
         if not isinstance(value, str) or value not in q.choice_codes:
             return [("unknown_choice", _("Choose one of the listed options (got %(value)s).") % {"value": repr(value)})]
         return []
+
+    def quick_check(self, q: Question, edition: Edition) -> QuickCheck:
+        codes = frozenset(q.choice_codes)
+
+        def check(value: Any, answers: Any) -> bool:
+            return value.__class__ is str and value in codes
+
+        # What the test is, for a caller that runs it inline (the engine's loop).
+        check.codes = codes  # type: ignore[attr-defined]
+        return check
 
     def display_text(self, q: Question, value: Any, language: str) -> LocalText:
         return q.choice_text(value, language)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
-from surveys.questionnaire.types.base import Problems, QuestionType
+from surveys.questionnaire.types.base import Problems, QuestionType, QuickCheck
 from surveys.questionnaire.types.cells import cell_text, guard_text, to_json, unguard_text
 from surveys.questionnaire.types.forms import posted
 from surveys.questionnaire.types.pages import question_label
@@ -42,6 +42,12 @@ class Text(QuestionType):
                 )
             ]
         return []
+
+    def quick_check(self, q: Question, edition: Edition) -> QuickCheck:
+        def check(value: Any, answers: Any) -> bool:
+            return value.__class__ is str and len(value) <= MAX_TEXT_LENGTH
+
+        return check
 
     def read_page(self, q: Question, lines: list[Line], reader: AnswerReader) -> Any:
         kept = []
