@@ -97,9 +97,9 @@ TARGET_KEYS = tuple(t.key for t in TARGETS) + tuple(EXTERNAL_KEYS.values())
 # whose first group is the ratio it prints, the limit). One line adds another.
 EXTERNAL = (
     (
-        "branching engine vs plain walk",
+        "branching engine (which questions apply, validation) vs plain walk",
         ["bench_engine", "--responses", "2000", "--requests", "20"],
-        r"ratio engine / floor: ([\d.]+)×",
+        r"ratio verdict / floor: ([\d.]+)×",
         ENGINE_LIMIT,
     ),
     (
