@@ -27,6 +27,14 @@ def report_round(survey_round, make_response, office_a_respondent, office_b_resp
 
 
 @pytest.fixture
+def signed_in(client, django_user_model):
+    """The whole report's XLSX and CSV zip stream only for signed-in users (visitors get the
+    stored build); a user of no office sees the published figures, as a visitor does."""
+    client.force_login(django_user_model.objects.create_user("reader"))
+    return client
+
+
+@pytest.fixture
 def spill_early(monkeypatch):
     """Row stores keep only two rows in memory: every table of a small round goes to disk."""
     monkeypatch.setattr(rowstore, "MEMORY_ROWS", 2)
@@ -156,8 +164,8 @@ def test_report_from_disk_has_the_same_figures_in_every_format(
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
 @pytest.mark.django_db
-def test_downloads_stream_and_delete_their_temporary_files(client, report_round, spill_early, temporary_files, fmt):
-    response = client.get(report_url(format=fmt))
+def test_downloads_stream_and_delete_their_temporary_files(signed_in, report_round, spill_early, temporary_files, fmt):
+    response = signed_in.get(report_url(format=fmt))
     assert response.streaming
     # The rows are on disk until the download has been sent …
     assert any(not file.closed for file in temporary_files)
@@ -183,8 +191,8 @@ def test_the_report_page_deletes_its_temporary_files(client, report_round, spill
 
 
 @pytest.mark.django_db
-def test_whole_report_zip_is_written_as_it_is_sent(client, report_round):
-    response = client.get(report_url(format="csv"))
+def test_whole_report_zip_is_written_as_it_is_sent(signed_in, report_round):
+    response = signed_in.get(report_url(format="csv"))
     assert response.streaming and response["Content-Type"] == "application/zip"
     with zipfile.ZipFile(io.BytesIO(read(response))) as archive:
         assert archive.testzip() is None
@@ -195,10 +203,10 @@ def test_whole_report_zip_is_written_as_it_is_sent(client, report_round):
 
 
 @pytest.mark.django_db
-def test_xlsx_freezes_headers_merges_question_headings_and_keeps_numbers(client, report_round):
+def test_xlsx_freezes_headers_merges_question_headings_and_keeps_numbers(signed_in, report_round):
     from openpyxl import load_workbook
 
-    book = load_workbook(io.BytesIO(read(client.get(report_url(format="xlsx")))))
+    book = load_workbook(io.BytesIO(read(signed_in.get(report_url(format="xlsx")))))
     q1 = book["Q1"]
     assert q1.freeze_panes == "B5"  # title, scope, two header rows
     merged = [str(r) for r in q1.merged_cells.ranges]
@@ -281,18 +289,18 @@ def _peak(client, **params) -> int:
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
 @pytest.mark.django_db
-def test_download_memory_does_not_grow_with_the_responses(client, survey_round, monkeypatch, spill_early, fmt):
+def test_download_memory_does_not_grow_with_the_responses(signed_in, survey_round, monkeypatch, spill_early, fmt):
     # Responses are read a chunk at a time and rows kept in memory up to a bound: here both
     # rounds are several chunks, and beyond the bound, so only what grows with them shows.
     monkeypatch.setattr(tables, "CHUNK_SIZE", 20)
     answer_sets = [KR_CONFORMANT, JP_VARIABLE]
     many_responses(survey_round, 400, answer_sets)
-    Downloaded(client.get(report_url(format=fmt)))  # warm up: templates, catalogues, imports
-    large = _peak(client, format=fmt)
+    Downloaded(signed_in.get(report_url(format=fmt)))  # warm up: templates, catalogues, imports
+    large = _peak(signed_in, format=fmt)
     SurveyResponse.objects.all().delete()
     NumberingSystem.objects.all().delete()
     many_responses(survey_round, 40, answer_sets)
-    small = _peak(client, format=fmt)
+    small = _peak(signed_in, format=fmt)
     # Ten times the responses (3,600 rows of reasons): the rows go to disk, not to memory.
     # The slack is the interpreter's free lists (tuples of up to 19 items, 2,000 of each
     # size: about 4.5 MB at most), which a full collection empties and the next rows fill;

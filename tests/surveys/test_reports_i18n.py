@@ -26,6 +26,7 @@ from standards.st13 import RULES
 from surveys.questionnaire.edition import tr
 from surveys.reports import exporters, tables
 from surveys.reports.tables import Scope
+from tests.surveys.report_files import fetch
 from tests.surveys.test_exports import Downloaded
 from tests.surveys.test_reports import build_report_round, report_url, rows_of, totals_of
 
@@ -52,7 +53,7 @@ def client_in(language: str) -> Client:
 
 
 def download(client: Client, **params: str):
-    response = client.get(report_url(**params))
+    response = fetch(client, report_url(**params))
     assert response.status_code == 200, response.status_code
     return Downloaded(response)
 
