@@ -83,7 +83,7 @@ TARGETS = (
     Target("api-responses", "API responses list (secretariat)", "page", "/api/responses/", "secretariat"),
     Target("raw-report", "raw query + plain Python (report floor)", "floor-report"),
     Target("report", "round report page (HTML)", "report", "/surveys/rounds/{round}/report/"),
-    Target("csv", "report CSV", "stream", "/surveys/rounds/{round}/report/?format=csv"),
+    Target("csv", "report CSV", "stream", "/surveys/rounds/{round}/report/?format=csv", user="respondent"),
     Target("json", "report JSON", "stream", "/surveys/rounds/{round}/report/?format=json"),
     Target(
         "xlsx", "report XLSX", "stream", "/surveys/rounds/{round}/report/?format=xlsx", user="respondent", expect=b"PK"

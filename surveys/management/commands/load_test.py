@@ -310,7 +310,7 @@ def _targets(round_slug: str, cookies: dict[str, str], token: str) -> list[tuple
         (Result("public response page", "/surveys/application-numbering-2012/responses/md-002/"), {}),
         (Result("public list", "/surveys/application-numbering-2012/responses/"), {}),
         (Result("report page", report), {}),
-        (Result("report CSV download", report + "?format=csv"), {}),
+        (Result("report CSV download", report + "?format=csv&table=compliance"), {}),
         (Result("st13 page", "/st13/"), {}),
         (Result("st13 check (signed in)", "/st13/"), {**secretariat, "user_class": "Checker"}),
         (Result("round dashboard (secretariat)", f"/surveys/rounds/{round_slug}/"), secretariat),
