@@ -39,6 +39,9 @@ def round_rows(survey_round: SurveyRound) -> QuerySet[Office]:
     return (
         _offices_in_round(survey_round)
         .filter(invitation__isnull=False)
+        # Always true, but it keeps the join to the responses in COUNT(*) as well (which
+        # drops select_related), so a page counts an office once per response, as it lists it.
+        .filter(Q(response__isnull=True) | Q(response__isnull=False))
         .select_related("invitation", "response", "response__numbering_system")
         .order_by("code", "response__sequence", "response__id")
     )

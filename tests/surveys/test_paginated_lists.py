@@ -176,6 +176,24 @@ def test_round_dashboard_filters_stay_in_page_links(secretariat_reviewer, survey
     assert len(codes_in_rows(submitted, r'<th scope="row">([A-Z]{2}) – ')) == 2
 
 
+def test_round_dashboard_counts_and_lists_an_office_once_per_response(secretariat_reviewer, survey_round):
+    # An office with two numbering systems has two rows; the page's count must say so too
+    # (a count that dropped the join to the responses cut the last rows off the page).
+    client = logged_in(secretariat_reviewer)
+    url = reverse("surveys:round_dashboard", args=[survey_round.slug])
+    (office,) = add_responses(survey_round, 1, status=ResponseStatus.SUBMITTED)
+    system = NumberingSystem.objects.create(office=office, label=f"Trademarks of {office.code}")
+    SurveyResponse.objects.create(
+        round=survey_round, office=office, numbering_system=system, sequence=2, status=ResponseStatus.DRAFT
+    )
+
+    content = client.get(url).content.decode()
+
+    rows = 4  # the office twice, MD and EP not started
+    assert f"1–{rows} of {rows}" in content
+    assert codes_in_rows(content, r'<th scope="row">([A-Z]{2}) – ') == sorted([office.code, office.code, "EP", "MD"])
+
+
 # --- the dashboards -------------------------------------------------------------------------
 
 
