@@ -50,7 +50,7 @@ from surveys.models import (
     SurveyRound,
 )
 from surveys.reports import exporters, tables
-from wipostad.db_router import primary_position, replica_reads
+from wipostad.db_router import primary_position, replica_configured, replica_reads
 
 log = logging.getLogger(__name__)
 
@@ -272,7 +272,7 @@ def run_build(build_id: int) -> str:
         # The worker has no request: every word of the file in the language it was asked in.
         # The rows are read from the replica when one is configured, once it has replayed
         # the primary up to now (the data the fingerprint describes).
-        position = primary_position()
+        position = primary_position() if replica_configured() else None
         with translation.override(build.language), replica_reads(after=position):
             report = tables.build_report(build.round, scope=scope, only=build.table_id or None, language=build.language)
         with translation.override(build.language), report:

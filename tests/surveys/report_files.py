@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.urls import resolve
 
 from surveys.models import ExportBuild, SurveyRound
@@ -53,3 +55,14 @@ def _prepare_for_visitor(file_url: str, *, language: str) -> None:
     scope = tables.Scope.PUBLISHED
     key = builds.BuildKey(survey_round, scope, match.kwargs["fmt"], table_id, language)
     builds.request_build(key, builds.data_fingerprint(survey_round, scope))
+
+
+def close_response(response) -> None:
+    """Close a download as the server does once it is sent (its temporary files go), without
+    the end-of-request signal closing the test's database connection, as the test client
+    itself avoids (PostgreSQL closes a connection left inside a transaction)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from surveys.models import Attachment, ExportBuild, NumberingSystem, SurveyResponse
 from surveys.reports import exporters, tables
-from tests.surveys.report_files import fetch
+from tests.surveys.report_files import close_response, fetch
 from tests.surveys.test_reports import build_report_round, bulk_round, report_url, rows_of, totals_of
 
 FORMATS = ("csv", "xlsx", "pdf", "docx", "json")
@@ -30,7 +30,7 @@ class Downloaded:
     def __init__(self, response):
         self.response = response
         self.content = response.getvalue()
-        response.close()
+        close_response(response)
 
     def __getattr__(self, name):
         return getattr(self.response, name)

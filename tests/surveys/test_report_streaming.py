@@ -17,6 +17,7 @@ from surveys.models import NumberingSystem, ResponseStatus, SurveyResponse
 from surveys.reports import exporters, rowstore, tables
 from surveys.reports.rowstore import RowStore, StoreClosed
 from surveys.reports.tables import PAGE_ROWS, Cell, Row, Scope
+from tests.surveys.report_files import close_response
 from tests.surveys.test_exports import Downloaded, from_csv_zip, from_json, from_xlsx
 from tests.surveys.test_reports import JP_VARIABLE, KR_CONFORMANT, build_report_round, report_url, rows_of, totals_of
 
@@ -80,7 +81,7 @@ def many_responses(survey_round, n: int, answer_sets: list[dict]) -> None:
 
 def read(response) -> bytes:
     content = response.getvalue()
-    response.close()
+    close_response(response)
     return content
 
 
@@ -171,7 +172,7 @@ def test_downloads_stream_and_delete_their_temporary_files(signed_in, report_rou
     assert any(not file.closed for file in temporary_files)
     pieces = list(response.streaming_content)
     assert b"".join(pieces)
-    response.close()
+    close_response(response)
     # … and gone afterwards.
     assert temporary_files and all(file.closed for file in temporary_files)
 
@@ -180,7 +181,7 @@ def test_downloads_stream_and_delete_their_temporary_files(signed_in, report_rou
 def test_a_download_given_up_halfway_deletes_its_temporary_files(client, report_round, spill_early, temporary_files):
     response = client.get(report_url(format="csv", table="compliance_reasons"))
     next(iter(response.streaming_content))
-    response.close()
+    close_response(response)
     assert temporary_files and all(file.closed for file in temporary_files)
 
 
@@ -281,7 +282,7 @@ def _peak(client, **params) -> int:
         response = client.get(report_url(**params))
         for _piece in response.streaming_content:
             pass
-        response.close()
+        close_response(response)
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
