@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from standards.structure import (
+    SEPARATOR_CHARACTERS,
     NumberingStructure,
     question_of,
     separators_from_answers,
@@ -173,7 +174,17 @@ def _separators_besides_space(answers: Mapping[str, Any]) -> tuple[str, ...]:
     """The structure's separators (none unless q11a says "yes"), the space left out."""
     if answers.get("q11a") != "yes":
         return ()
+    codes = answers.get("q11b")
+    if codes.__class__ is list and len(codes) == 1:
+        # One separator of the list (the usual answer), read as standards.structure does.
+        found = _ONE_SEPARATOR.get(codes[0]) if codes[0].__class__ is str else None
+        if found is not None:
+            return found
     return tuple(ch for ch in separators_from_answers(answers) or () if ch != " ")
+
+
+# A single q11b code of the list → the separators besides the space it stands for.
+_ONE_SEPARATOR = {code: tuple(ch for ch in (char,) if ch != " ") for code, char in SEPARATOR_CHARACTERS.items()}
 
 
 def _bare_length(number: str, separators: tuple[str, ...], office_code: str | None) -> int:

@@ -38,6 +38,10 @@ EDGE_CASES = (
     {**EPO_PATENTS, "q11a": "no"},
     {**EPO_PATENTS, "q11b": ["dot", "space", "other"], "q11b_other": "#. a"},
     {**EPO_PATENTS, "q11b": ["dot", "dot", "slash"]},
+    {**EPO_PATENTS, "q11b": ["space"], "q14a": [{"example": "EP 994 031 22.7"}]},
+    {**EPO_PATENTS, "q11b": ["other"], "q11b_other": "."},
+    {**EPO_PATENTS, "q11b": ["slash"], "q14a": [{"example": "EP 99403122/7"}]},
+    {**EPO_PATENTS, "q11b": [7]},
     {
         **EPO_PATENTS,
         "q14a": [
