@@ -370,6 +370,22 @@ _COMPOSED_FIELDS = (
 )
 
 
+def question_of(name: str) -> str:
+    """The question ID a field read from one answer comes from (what ``cite`` gives for
+    it), for a reader that looks the answer up itself."""
+    for row in (*_SIMPLE_FIELDS, *_CHOICE_FIELDS):
+        if row[0] == name:
+            return row[1]
+    raise ValueError(f"not a field read from one answer: {name}")
+
+
+def separators_from_answers(answers: Mapping[str, Any]) -> tuple[str, ...] | None:
+    """The structure's ``separators`` alone (q11a, then q11b): what
+    ``structure_from_answers(answers).separators`` is."""
+    found = _separators_used(answers)
+    return None if found is None else found[0]
+
+
 def answers_describing(
     *,
     parts: Sequence[str],

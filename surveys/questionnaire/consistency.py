@@ -8,11 +8,19 @@ checks point such answers out for review; they never block a save or a submit.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from standards.structure import NumberingStructure, structure_from_answers
+from standards.structure import (
+    SEPARATOR_CHARACTERS,
+    NumberingStructure,
+    question_of,
+    separators_from_answers,
+    structure_from_answers,
+)
 from surveys.questionnaire.edition import Edition
 from surveys.questionnaire.evaluation import Evaluation, Issue
 
@@ -40,7 +48,6 @@ FIELDS_READ = frozenset(
     }
 )
 _TWO_DIGITS = re.compile(r"\d{2}")
-_ST3_PREFIX = re.compile(r"^[A-Z]{2} ")
 
 
 def _applies(edition: Edition) -> bool:
@@ -52,25 +59,157 @@ def strip_presentation(example: str, separators: set[str], office_code: str | No
     text = example.strip()
     if office_code and text.upper().startswith(office_code.upper()) and len(text) > 2 and not text[2].isalpha():
         text = text[2:]
-    elif _ST3_PREFIX.match(text):
-        # ST.13 presents a number as "ST.3 code, space, number"; the code is not part of it.
+    elif len(text) > 2 and text[2] == " " and "A" <= text[0] <= "Z" and "A" <= text[1] <= "Z":
+        # ST.13 presents a number as "ST.3 code, space, number" (two capital letters
+        # A-Z and a space); the code is not part of it.
         text = text[3:]
-    for ch in separators | {" "}:
+    text = text.replace(" ", "")
+    for ch in separators:
         text = text.replace(ch, "")
     return text
 
 
 def consistency_warnings(edition: Edition, evaluation: Evaluation, office_code: str | None = None) -> list[Issue]:
-    """What the answers say twice and differently; read through the numbering structure
-    they describe (standards.structure), which knows which question says what."""
-    if not _applies(edition):
+    """What the answers say twice and differently, read through the numbering structure
+    they describe (standards.structure), which knows which question says what.
+
+    The checks run on every evaluation of a response, so they are read in one pass over
+    the few answers they depend on (``_read_warnings``), each check first looking up
+    the answer that gates it; they give what ``structure_warnings`` finds in the derived
+    structure. Whether an edition is checked at all is decided once per edition."""
+    checked = edition.__dict__.get("_consistency_checked")
+    if checked is None:
+        checked = edition.__dict__["_consistency_checked"] = _applies(edition)
+    if not checked:
         return []
-    structure = structure_from_answers(evaluation.answers, FIELDS_READ)
-    return [
-        *_gates_and_parts(structure),
-        *_type_codes(structure),
-        *_example_lengths(structure, office_code),
-    ]
+    return _read_warnings(evaluation.answers, office_code)
+
+
+def structure_warnings(s: NumberingStructure, office_code: str | None = None) -> list[Issue]:
+    """The warnings of a derived structure, check by check: the definition the one-pass
+    reading follows (the tests hold one to the other)."""
+    return [*_gates_and_parts(s), *_type_codes(s), *_example_lengths(s, office_code)]
+
+
+# The gates as the one pass reads them: (part, the gate's question ID, how the part is
+# named).
+_GATE_QUESTIONS = tuple((part, question_of(field), words) for part, field, words in PART_GATES)
+_TYPE_CODE_FIELDS = frozenset({"type_codes", "type_codes_st13"})
+_EXAMPLES_QUESTION = question_of("examples")
+
+
+def _read_warnings(answers: Mapping[str, Any], office_code: str | None) -> list[Issue]:
+    """``structure_warnings(structure_from_answers(answers), office_code)``, read from
+    the answers directly."""
+    get = answers.get
+    warnings: list[Issue] = []
+    parts = get("q2a")
+    if isinstance(parts, list):
+        _read_gates(get, parts, warnings)
+    if get("q5c") == "yes":
+        # Rare (the office says its type codes are ST.13's): read through the structure.
+        warnings.extend(_type_codes(structure_from_answers(answers, _TYPE_CODE_FIELDS)))
+    lengths = get("q4b")
+    if isinstance(lengths, dict):
+        examples = get("q14a")
+        if isinstance(examples, list) and examples:
+            _read_example_lengths(answers, lengths, examples, office_code, warnings)
+    return warnings
+
+
+def _read_gates(get, parts: list[Any], warnings: list[Issue]) -> None:
+    """``_gates_and_parts``: a part ticked in q2a (``parts``) and its gate's answer."""
+    found = []
+    for part, gate, words in _GATE_QUESTIONS:
+        said = get(gate)
+        if said == "yes":
+            if part not in parts:
+                found.append((gate, "part_not_listed", words))
+        elif said == "no" and part in parts:
+            found.append((gate, "part_not_confirmed", words))
+    if not found:
+        return
+    for p in parts:
+        if not isinstance(p, str):
+            return  # q2a is not a list of codes: the structure has no parts
+    for gate, code, words in found:
+        if code == "part_not_confirmed":
+            message = _("q2a lists %(part)s as a part, but %(gate)s answers “No”.")
+        else:
+            message = _("%(gate)s answers “Yes”, but q2a does not list %(part)s as a part.")
+        warnings.append(Issue(gate, code, message % {"part": words, "gate": gate}))
+
+
+def _read_example_lengths(
+    answers: Mapping[str, Any],
+    lengths: dict[Any, Any],
+    examples: list[Any],
+    office_code: str | None,
+    warnings: list[Issue],
+) -> None:
+    """``_example_lengths``: each example (q14a) without presentation against the sum of
+    the lengths (q4b, when every one is a whole number)."""
+    expected = 0
+    for v in lengths.values():
+        if v.__class__ is not int and (not isinstance(v, int) or isinstance(v, bool)):
+            return
+        expected += v
+    separators = None
+    row_number = 0
+    for row in examples:
+        if row.__class__ is not dict and not isinstance(row, Mapping):
+            continue
+        row_number += 1
+        number = str(row.get("example") or "").strip()
+        if not number:
+            continue
+        if separators is None:
+            separators = _separators_besides_space(answers)
+        length = _bare_length(number, separators, office_code)
+        if length != expected:
+            warnings.append(_example_length_issue(row_number, number, length, expected))
+
+
+def _separators_besides_space(answers: Mapping[str, Any]) -> tuple[str, ...]:
+    """The structure's separators (none unless q11a says "yes"), the space left out."""
+    if answers.get("q11a") != "yes":
+        return ()
+    codes = answers.get("q11b")
+    if codes.__class__ is list and len(codes) == 1:
+        # One separator of the list (the usual answer), read as standards.structure does.
+        found = _ONE_SEPARATOR.get(codes[0]) if codes[0].__class__ is str else None
+        if found is not None:
+            return found
+    return tuple(ch for ch in separators_from_answers(answers) or () if ch != " ")
+
+
+# A single q11b code of the list → the separators besides the space it stands for.
+_ONE_SEPARATOR = {code: tuple(ch for ch in (char,) if ch != " ") for code, char in SEPARATOR_CHARACTERS.items()}
+
+
+def _bare_length(number: str, separators: tuple[str, ...], office_code: str | None) -> int:
+    """``len(strip_presentation(number, set(separators), office_code))`` for a number
+    already stripped of surrounding white space, counted without building the bare
+    number (each separator is one character, counted once)."""
+    text = number
+    if office_code and text.upper().startswith(office_code.upper()) and len(text) > 2 and not text[2].isalpha():
+        text = text[2:]
+    elif len(text) > 2 and text[2] == " " and "A" <= text[0] <= "Z" and "A" <= text[1] <= "Z":
+        text = text[3:]
+    length = len(text) - text.count(" ")
+    for ch in separators:
+        length -= text.count(ch)
+    return length
+
+
+def _example_length_issue(row: int, number: str, length: int, expected: int) -> Issue:
+    message = ngettext(
+        "Example %(row)s “%(example)s” has %(length)s character without separators; q4b adds up to %(expected)s.",
+        "Example %(row)s “%(example)s” has %(length)s characters without separators; q4b adds up to %(expected)s.",
+        length,
+    )
+    values = {"row": row, "example": number, "length": length, "expected": expected}
+    return Issue(_EXAMPLES_QUESTION, "example_length", message % values)
 
 
 def _gates_and_parts(s: NumberingStructure) -> list[Issue]:
@@ -115,13 +254,5 @@ def _example_lengths(s: NumberingStructure, office_code: str | None) -> list[Iss
             continue
         bare = strip_presentation(example.number, separators, office_code)
         if len(bare) != expected:
-            message = ngettext(
-                "Example %(row)s “%(example)s” has %(length)s character without separators; "
-                "q4b adds up to %(expected)s.",
-                "Example %(row)s “%(example)s” has %(length)s characters without separators; "
-                "q4b adds up to %(expected)s.",
-                len(bare),
-            )
-            values = {"row": i, "example": example.number, "length": len(bare), "expected": expected}
-            warnings.append(Issue(s.cite("examples")[0], "example_length", message % values))
+            warnings.append(_example_length_issue(i, example.number, len(bare), expected))
     return warnings

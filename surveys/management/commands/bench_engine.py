@@ -6,9 +6,10 @@
    and the consistency warnings), its verdict alone (applicability and validation:
    ``evaluate(..., with_warnings=False)``, what the report build asks for) and the
    warnings as the difference. The limit (3 walks) is enforced on the verdict: the
-   warnings derive a numbering structure from the answers (standards.structure) and
-   check it, which costs about two walks more on their own; their ratio is printed so
-   that it stays in view.
+   warnings are read in one pass over the dozen answers they depend on, each check
+   gated by its answer (consistency.py), and cost about half a walk on their own, so
+   the whole engine is still somewhat above the limit where the verdict is near it;
+   their ratio is printed so that it stays in view.
 2. The public response page per request against a floor: a static file served by the
    same application (WhiteNoise), both through Django's request handler in-process.
 
