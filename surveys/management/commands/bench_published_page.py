@@ -24,7 +24,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.management.commands.load_test import HOST, _free_port, _request, stop
+from surveys.management.commands.load_test import HOST, _free_port, _request, stop, wait_until_up
 
 PAGE = "/surveys/application-numbering-2012/responses/md-002/"
 STATIC = "/static/wipostad/site.css"
@@ -78,7 +78,7 @@ class Command(BaseCommand):
                 stderr=subprocess.PIPE,
             )
             try:
-                self._wait_until_up(port, server)
+                wait_until_up(port, server, seconds=20)
                 page, static, rendered = self._measure(port, requests)
             finally:
                 stop(server)
@@ -120,18 +120,6 @@ class Command(BaseCommand):
             if done.returncode:
                 raise CommandError(f"{step[0]} failed: {done.stderr.decode(errors='replace')[-2000:]}")
         return env
-
-    def _wait_until_up(self, port: int, server: subprocess.Popen) -> None:
-        for _ in range(100):
-            if server.poll() is not None:
-                raise CommandError(f"gunicorn stopped: {server.stderr.read().decode(errors='replace')[-2000:]}")
-            try:
-                if _request(port, "GET", "/", {"Host": HOST})[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise CommandError("gunicorn did not answer within 20 seconds.")
 
     def _measure(self, port: int, requests: int) -> tuple[float, float, float]:
         # Every worker renders the page once at most; later requests find it kept.

@@ -360,6 +360,20 @@ def gunicorn_command(port: int, workers: int) -> list[str]:
     return command + ["--workers", str(workers)]
 
 
+def wait_until_up(port: int, server: subprocess.Popen, seconds: int = 30) -> None:
+    """Until the server on ``port`` answers its home page; fails if it stops or stays silent."""
+    for _ in range(seconds * 5):
+        if server.poll() is not None:
+            raise CommandError(f"gunicorn stopped: {server.stderr.read().decode(errors='replace')[-2000:]}")
+        try:
+            if _request(port, "GET", "/", {"Host": HOST})[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise CommandError(f"gunicorn did not answer within {seconds} seconds.")
+
+
 class Command(BaseCommand):
     help = "Load test on loopback: two gunicorn servers and a worker on one database (bounded in time)."
 
@@ -469,7 +483,7 @@ class Command(BaseCommand):
         )
         try:
             for port, server in zip(ports, processes, strict=False):
-                self._wait_until_up(port, server)
+                wait_until_up(port, server)
             # Signed in on one server, used on both: the session is in the shared database.
             cookies = {
                 "secretariat": sign_in(ports[0], "bench.secretariat", password),
@@ -503,18 +517,6 @@ class Command(BaseCommand):
             for process in processes:
                 stop(process)
         return results, flood, worker_alive
-
-    def _wait_until_up(self, port: int, server: subprocess.Popen) -> None:
-        for _ in range(150):
-            if server.poll() is not None:
-                raise CommandError(f"gunicorn stopped: {server.stderr.read().decode(errors='replace')[-2000:]}")
-            try:
-                if _request(port, "GET", "/", {"Host": HOST})[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise CommandError("gunicorn did not answer within 30 seconds.")
 
     def _report(self, results: list[Result]) -> None:
         floor = results[0]
