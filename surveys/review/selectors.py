@@ -32,6 +32,10 @@ def _offices_in_round(survey_round: SurveyRound) -> QuerySet[Office]:
     )
 
 
+# What tells two rows of round_rows apart (an office is listed once per response).
+ROW_KEY = ("code", "response__id")
+
+
 def round_rows(survey_round: SurveyRound) -> QuerySet[Office]:
     """The round's dashboard rows, one query whatever the number of offices: an invited
     office once per response it has in the round, or once "not started", carrying
@@ -39,9 +43,6 @@ def round_rows(survey_round: SurveyRound) -> QuerySet[Office]:
     return (
         _offices_in_round(survey_round)
         .filter(invitation__isnull=False)
-        # Always true, but it keeps the join to the responses in COUNT(*) as well (which
-        # drops select_related), so a page counts an office once per response, as it lists it.
-        .filter(Q(response__isnull=True) | Q(response__isnull=False))
         .select_related("invitation", "response", "response__numbering_system")
         .order_by("code", "response__sequence", "response__id")
     )

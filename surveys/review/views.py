@@ -23,7 +23,7 @@ from surveys.review import presenters
 from surveys.review.filters import RoundDashboardFilter
 from surveys.review.forms import CommentForm, ReviewForm, RoundForm
 from surveys.review.rounds import round_create, round_send_reminders
-from surveys.review.selectors import round_rows, rounds_overview
+from surveys.review.selectors import ROW_KEY, round_rows, rounds_overview
 from surveys.review.workflow import WORKFLOW_ACTIONS, comment_add
 from surveys.table_files import csv_download
 
@@ -83,7 +83,7 @@ def round_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return csv_download(presenters.round_dashboard_csv_rows(rows), f"{survey_round.slug}-status.csv")
     state, search = request.GET.get("state", ""), request.GET.get("q", "")
-    pages = paginated(request, rows)
+    pages = paginated(request, rows, count_by=ROW_KEY)
     # Only the rows of the page are read; the counts per state come from one aggregate query.
     data = presenters.round_dashboard(survey_round, pages["page"].object_list)
     return render(
