@@ -393,6 +393,9 @@ CACHES["published_pages"] = (
     else {**CACHES["default"], "KEY_PREFIX": "published-pages"}
 )
 WIPOSTAD_PUBLISHED_PAGE_SECONDS = env_int("WIPOSTAD_PUBLISHED_PAGE_SECONDS", 60 * 60)
+# Each process keeps the published pages it served this many seconds without asking the
+# cache again (0: ask every time); another process's change shows after at most this long.
+WIPOSTAD_PUBLISHED_PAGE_RECHECK_SECONDS = env_int("WIPOSTAD_PUBLISHED_PAGE_RECHECK_SECONDS", 1)
 
 # The ST.13 checker (web page and API): the most numbers and characters one request may
 # send, and how many checks an anonymous client may ask for (N/second, minute, hour or day).
