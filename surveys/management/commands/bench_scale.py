@@ -151,13 +151,30 @@ def _raw_report(round_slug: str) -> tuple[int, int]:
     return rows, len(counts)
 
 
-def _body(response: Any) -> bytes:
-    if getattr(response, "streaming", False):
-        return b"".join(response.streaming_content)
-    return response.content
+HEAD_BYTES = 512
 
 
-def _get(client: Any, target: Target, path: str) -> bytes:
+@dataclass
+class Body:
+    head: bytes  # the first bytes, to check what came back
+    size: int
+
+
+def _body(response: Any) -> Body:
+    """The first bytes and the length of a response's body, read a piece at a time as a
+    client receives it: a streamed file is never held whole by the measuring process, whose
+    memory is what is measured."""
+    if not getattr(response, "streaming", False):
+        return Body(response.content[:HEAD_BYTES], len(response.content))
+    head, size = b"", 0
+    for piece in response.streaming_content:
+        if len(head) < HEAD_BYTES:
+            head += piece[: HEAD_BYTES - len(head)]
+        size += len(piece)
+    return Body(head, size)
+
+
+def _get(client: Any, target: Target, path: str) -> Body:
     """The answer's body. A file built in the background (the report page's address sends
     the browser to it) is asked for as a signed-in user does: the build is requested (the
     immediate task backend builds it in this process, as a worker would), then downloaded
@@ -170,9 +187,9 @@ def _get(client: Any, target: Target, path: str) -> bytes:
     body = _body(response)
     if response.status_code != 200:
         raise CommandError(f"{path} answered {response.status_code}")
-    if body.startswith(target.expect) and (target.kind not in ("stream", "heavy") or b"<html" not in body[:500]):
+    if body.head.startswith(target.expect) and (target.kind not in ("stream", "heavy") or b"<html" not in body.head):
         return body
-    raise CommandError(f"{path} did not return the file ({response.get('Content-Type')}, {body[:80]!r})")
+    raise CommandError(f"{path} did not return the file ({response.get('Content-Type')}, {body.head[:80]!r})")
 
 
 def _client(user: str) -> Any:
@@ -218,7 +235,7 @@ def measure(key: str, scale: int, repeat: int) -> dict[str, Any]:
                 body = run()
                 seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
             best, cpu, queries = min(best, seconds), min(cpu, cpu_seconds), len(captured.captured_queries)
-            size = len(body) if isinstance(body, bytes) else 0
+            size = body.size if isinstance(body, Body) else 0
             del body
             if seconds > SINGLE_RUN_SECONDS:
                 break
