@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from surveys.management.commands.load_test import stop
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 CONFIG = ROOT / "wipostad" / "gunicorn.conf.py"
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -135,12 +137,7 @@ def app_server(tmp_path):
                     time.sleep(0.2)
             yield port, log
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            stop(server)
 
 
 def test_a_request_over_the_time_limit_is_stopped_and_the_server_goes_on(app_server):

@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import FileResponse
 from django.urls import reverse
 
+from surveys.management.commands.load_test import stop
 from surveys.models import Attachment
 from tests.surveys.web_helpers import edit_url, form_data, logged_in
 
@@ -70,12 +71,7 @@ def s3_endpoint(tmp_path_factory):
         _client(endpoint).create_bucket(Bucket=BUCKET)
         yield endpoint
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
 
 
 def _client(endpoint: str):

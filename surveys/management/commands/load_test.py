@@ -233,6 +233,7 @@ def stop(process: subprocess.Popen) -> None:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
+        process.wait()
 
 
 def _wait_for_start(client: subprocess.Popen, started: Path, limit: float = 120.0) -> None:
