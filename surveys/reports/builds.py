@@ -70,6 +70,22 @@ SPOOL_BYTES = 8 * 1024 * 1024  # a file being written stays in memory up to this
 CHUNK_BYTES = 64 * 1024
 
 
+def built_in_background(fmt: str, table_id: str | None) -> bool:
+    """PDF and DOCX always, and the whole report's XLSX and CSV zip: built by the task
+    queue and served from storage (the report page links there). One table's CSV and XLSX
+    and the JSON stream at once."""
+    return fmt in ("pdf", "docx") or (table_id is None and fmt in HEAVY_FORMATS)
+
+
+def served_from_storage(fmt: str, table_id: str | None, *, signed_in: bool) -> bool:
+    """An address asking for the file itself (`?format=`): PDF and DOCX always come from
+    storage; so do the whole report's XLSX and CSV zip for a visitor who is not signed in,
+    who can never make the server build a large file. Signed-in users get those streamed."""
+    if fmt in ("pdf", "docx"):
+        return True
+    return built_in_background(fmt, table_id) and not signed_in
+
+
 def stale_after() -> timedelta:
     """How long a build may run before it counts as failed (a worker stopped half way)."""
     return timedelta(seconds=getattr(settings, "WIPOSTAD_EXPORT_BUILD_TIMEOUT", 30 * 60))

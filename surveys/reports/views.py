@@ -31,21 +31,6 @@ def report_language() -> str:
     return language if language in REPORT_LANGUAGES else "en"
 
 
-def built_in_background(fmt: str, table_id: str | None) -> bool:
-    """PDF and DOCX always, and the whole report's XLSX and CSV zip: built by the task
-    queue and served from storage. One table's CSV and XLSX and the JSON stream at once."""
-    return fmt in ("pdf", "docx") or (table_id is None and fmt in builds.HEAVY_FORMATS)
-
-
-def _served_from_storage(request: HttpRequest, fmt: str, table_id: str | None) -> bool:
-    """An address asking for the file itself (`?format=`): PDF and DOCX always come from
-    storage; so do the whole report's XLSX and CSV zip for a visitor who is not signed in,
-    who can never make the server build a large file. Signed-in users get those streamed."""
-    if fmt in ("pdf", "docx"):
-        return True
-    return built_in_background(fmt, table_id) and not request.user.is_authenticated
-
-
 def _query(fmt: str | None, table_id: str | None, include_submitted: bool) -> str:
     params = {"format": fmt} if fmt else {}
     if table_id:
@@ -56,7 +41,7 @@ def _query(fmt: str | None, table_id: str | None, include_submitted: bool) -> st
 
 
 def _url(survey_round: SurveyRound, fmt: str, table_id: str | None, include_submitted: bool) -> str:
-    if built_in_background(fmt, table_id):
+    if builds.built_in_background(fmt, table_id):
         base = reverse("reports:report_file", args=[survey_round.slug, fmt])
         return base + _query(None, table_id, include_submitted)
     return _query(fmt, table_id, include_submitted)
@@ -68,7 +53,7 @@ def _downloads(survey_round: SurveyRound, table_id: str | None, include_submitte
     if table_id is None:
         labels["csv"] = "CSV (zip)"
     return [
-        (text, _url(survey_round, fmt, table_id, include_submitted), not built_in_background(fmt, table_id))
+        (text, _url(survey_round, fmt, table_id, include_submitted), not builds.built_in_background(fmt, table_id))
         for fmt, text in labels.items()
     ]
 
@@ -83,7 +68,7 @@ def round_report(request: HttpRequest, round_slug: str) -> HttpResponseBase:
     table_id = request.GET.get("table") or None
     if fmt is not None and fmt not in exporters.FORMATS:
         raise Http404("There is no download in that format.")
-    if fmt is not None and _served_from_storage(request, fmt, table_id):
+    if fmt is not None and builds.served_from_storage(fmt, table_id, signed_in=request.user.is_authenticated):
         # Never built while a request waits: the stored file, or the page that prepares it.
         return redirect(_url(survey_round, fmt, table_id, include_submitted))
     try:
