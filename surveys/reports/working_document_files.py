@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from surveys.reports import docx, pdf
+from surveys.reports.exporters import Export
 from surveys.reports.working_document import Block, WorkingDocumentContent
 
 DOCX_STYLES = {
@@ -78,3 +79,12 @@ def pdf_bytes(content: WorkingDocumentContent) -> bytes:
     with translation.override(content.language):
         front, header = _pdf_front(content), _header(content)
     return pdf.render_pdf(content.report, content.annex, front=front, header=header)
+
+
+def export(content: WorkingDocumentContent, fmt: str) -> Export:
+    """The document as a file: `fmt` is "docx" or "pdf"."""
+    if fmt == "docx":
+        return Export(docx_bytes(content), docx.CONTENT_TYPE, f"{content.filename}.docx")
+    if fmt == "pdf":
+        return Export(pdf_bytes(content), pdf.CONTENT_TYPE, f"{content.filename}.pdf")
+    raise ValueError(f"no working document as {fmt!r}")
