@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -94,6 +94,9 @@ class Remarks:
     internal_code: str
     control_number: str
     further: str
+    # The headings of the parts and "N/A", in the language the remarks were composed in.
+    headings: dict[str, str] = field(default_factory=remark_labels, compare=False)
+    none: str = field(default_factory=not_applicable, compare=False)
 
     def parts(self) -> dict[str, Any]:
         """Part → its text (the types of IP rights as a list), in the Handbook's order."""
@@ -111,12 +114,11 @@ class Remarks:
 
     def text(self) -> str:
         """The remarks as the Handbook prints them: one part a line, each after its heading."""
-        labels = remark_labels()
         lines = []
         for part, value in self.parts().items():
             if part == "for":
-                value = ", ".join(value) or not_applicable()
-            lines.append(f"{labels[part]} {value}")
+                value = ", ".join(value) or self.none
+            lines.append(f"{self.headings[part]} {value}")
         return "\n".join(lines)
 
 
