@@ -183,7 +183,8 @@ def _since(value: str | None) -> str:
     m = _ISO_DATE.match(value)
     if m:
         try:
-            return formats.date_format(date(int(m[1]), int(m[2]), int(m[3])), "DATE_FORMAT")
+            # Translators: how the remarks of Handbook 7.2.6 write a full date (Django date format letters).
+            return formats.date_format(date(int(m[1]), int(m[2]), int(m[3])), pgettext("7.2.6 remarks", "F j, Y"))
         except ValueError:
             return value
     return value

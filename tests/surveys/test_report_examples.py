@@ -110,7 +110,7 @@ def test_parts_described_from_the_structured_answers_when_the_office_gave_no_wor
 
 def test_the_offices_own_words_are_kept_and_a_bare_range_reads_as_positions(edition_structure):
     remarks = remarks_for(edition_structure, KR_CONFORMANT)
-    assert remarks.used_since == "Jan. 1, 2012"  # q14b, a full date in the language's long form
+    assert remarks.used_since == "January 1, 2012"  # q14b, a full date written out as the Handbook does
     assert remarks.type_code == "10 patents, 20 utility models"  # q14c, as the office wrote it
     assert remarks.year == "4 digits"
     assert remarks.serial == "fixed length of 9 characters in positions 7-15"  # q14c "7-15"
@@ -143,6 +143,8 @@ def test_remarks_in_french_and_spanish(edition_structure, moldova_answers):
     assert french[5] == "Numéro de série : longueur fixe de 6 caractères en positions 1-6"
     spanish = remarks_for(edition_structure, moldova_answers, "es").text().splitlines()
     assert spanish[7] == "Número de control/dígito de control: N/A"
+    assert remarks_for(edition_structure, KR_CONFORMANT, "fr").used_since == "1 janvier 2012"
+    assert remarks_for(edition_structure, KR_CONFORMANT, "es").used_since == "1 de enero de 2012"
     assert spanish[8] == "Otras observaciones: N/A"
 
 
