@@ -379,13 +379,14 @@ class ExamplesBuilder(Builder):
         super().__init__(edition, language)
         self.previous_office: str | None = None
         self.columns = [
-            Column("office", gettext("Country or Organization"), Kind.KEY),
+            Column("office", gettext("Country or Organization"), Kind.KEY, sheet_width=30),
             Column("example", gettext("Example of application number")),
             Column(
                 "priority",
                 gettext("Recommended presentation in abbreviated form as a priority application number"),
             ),
-            Column("remarks", gettext("Remarks")),
+            # The remarks run over lines of up to a hundred characters or so: a wide, wrapped column.
+            Column("remarks", gettext("Remarks"), sheet_width=90),
         ]
 
     def add_rows(self, entry: Entry) -> None:

@@ -139,6 +139,7 @@ class Column:
     group: str = ""  # heading shared by adjacent columns (a question's text)
     group_id: str = ""
     notes: bool = False  # its cells carry notes (reasons) that flat formats put in a column of their own
+    sheet_width: int = 0  # characters across in a spreadsheet; 0: as its kind has it (long texts ask for more)
 
     @property
     def flat_label(self) -> str:

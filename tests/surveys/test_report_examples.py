@@ -262,6 +262,7 @@ def test_xlsx_has_the_handbook_columns_wrapped_remarks_and_no_totals_row(report_
     md = body[2]
     assert md[3].value.splitlines() == MOLDOVA_REMARKS
     assert md[3].alignment.wrap_text
+    assert sheet.column_dimensions["D"].width >= 80  # the remarks in a wide column
     for row in body:
         _assert_remarks(row[3].value)
     after = [row[0].value for row in rows[header + 1 + len(body) :] if row[0].value]
