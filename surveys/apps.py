@@ -9,8 +9,9 @@ class SurveysConfig(AppConfig):
         # Registers the rules of who may do what, which Django's permission checks ask.
         from surveys import permissions  # noqa: F401
 
-        # Connects the receivers that queue the public report files when published figures change.
-        from surveys.reports import builds  # noqa: F401
+        # Connects the receivers that queue the public report files when published figures change;
+        # registers the builder of the Handbook 7.2.6 table with the report (surveys.reports.tables).
+        from surveys.reports import builds, examples  # noqa: F401
 
         # Connects the receivers that mark kept published pages out of date.
         from surveys.responses import page_cache  # noqa: F401

@@ -203,7 +203,8 @@ def _xlsx_sheet(book: XlsxBook, report: Report, table: Table) -> None:
     """
     groups, labels = header_lines(table)
     reason = _reason_word(report.language)
-    widths = _spread(table, [XLSX_WIDTHS[column.kind] for column in table.columns], lambda _: XLSX_REASON_WIDTH)
+    own = [column.sheet_width or XLSX_WIDTHS[column.kind] for column in table.columns]
+    widths = _spread(table, own, lambda _: XLSX_REASON_WIDTH)
     header_row = 4 if groups else 3  # after the title and the scope (and the groups)
     sheet = book.sheet(table.sheet_name[:31], widths=widths, freeze=f"B{header_row + 1}")
     sheet.append([Styled(table.title, TITLE)])

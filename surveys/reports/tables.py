@@ -14,12 +14,12 @@ its edition.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from itertools import islice
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Prefetch
@@ -35,7 +35,6 @@ from surveys.questionnaire import types as question_types
 from surveys.questionnaire.edition import Edition, Question, tr
 from surveys.questionnaire.engine import evaluate
 from surveys.questionnaire.evaluation import Evaluation
-from surveys.questionnaire.types.partial_date import format_partial_date
 from surveys.reports.charts import Bar, Chart
 from surveys.reports.rowstore import RowStore
 from surveys.responses import selectors
@@ -140,6 +139,7 @@ class Column:
     group: str = ""  # heading shared by adjacent columns (a question's text)
     group_id: str = ""
     notes: bool = False  # its cells carry notes (reasons) that flat formats put in a column of their own
+    sheet_width: int = 0  # characters across in a spreadsheet; 0: as its kind has it (long texts ask for more)
 
     @property
     def flat_label(self) -> str:
@@ -177,6 +177,8 @@ def _longest_line(text: str) -> int:
 class Row:
     key: str
     cells: list[Cell]
+    # Structured content of some cells, for JSON: column id → its parts (e.g. the 7.2.6 remarks).
+    details: dict[str, Any] | None = None
 
     @property
     def values(self) -> list[str | int]:
@@ -300,6 +302,8 @@ class Table:
         notes = {c.id: cell.note for c, cell in zip(self.columns, row.cells, strict=True) if cell.note}
         if notes:
             item["notes"] = notes
+        if row.details:
+            item["details"] = row.details
         return item
 
     def as_dict(self, *, rows: bool = True) -> dict[str, Any]:
@@ -567,16 +571,17 @@ CHUNK_SIZE = 500
 
 
 def _encode_row(row: Row) -> tuple:
-    return (row.key, tuple((c.value, c.note, c.css, c.chip) for c in row.cells))
+    cells = tuple((c.value, c.note, c.css, c.chip) for c in row.cells)
+    return (row.key, cells, row.details) if row.details else (row.key, cells)
 
 
 _COMMON_CELLS = {(c.value, c.note, c.css, c.chip): c for c in (BLANK, TICK, NOT_APPLICABLE)}
 
 
 def _decode_row(data: tuple) -> Row:
-    key, cells = data
+    key, cells, *details = data
     common = _COMMON_CELLS.get
-    return Row(key, [common(c) or Cell(*c) for c in cells])
+    return Row(key, [common(c) or Cell(*c) for c in cells], details[0] if details else None)
 
 
 def row_store() -> RowStore:
@@ -602,6 +607,9 @@ class _Builder:
 
     def table(self) -> Table:
         raise NotImplementedError
+
+
+_B = TypeVar("_B", bound=_Builder)
 
 
 def build_report(survey_round: SurveyRound, *, scope: Scope, only: str | None = None, language: str = "en") -> Report:
@@ -640,12 +648,29 @@ def build_report(survey_round: SurveyRound, *, scope: Scope, only: str | None = 
     )
 
 
+# Builders kept in modules of their own register here (they import this module, so it
+# cannot import them): surveys.reports.examples (7.2.6), loaded when the app starts.
+REGISTERED_BUILDERS: dict[str, Callable[[Edition, str], _Builder]] = {}
+
+
+def register_builder(table_id: str) -> Callable[[type[_B]], type[_B]]:
+    """Class decorator: the builder of table `table_id`."""
+
+    def register(cls: type[_B]) -> type[_B]:
+        REGISTERED_BUILDERS[table_id] = cls
+        return cls
+
+    return register
+
+
 def _builder(table_id: str, edition: Edition, language: str) -> _Builder | None:
     """The builder of a table (None for participation, which build_report counts anyway)."""
     if table_id == "participation":
         return None
+    if table_id in REGISTERED_BUILDERS:
+        return REGISTERED_BUILDERS[table_id](edition, language)
     if table_id == "examples":
-        return _Examples(edition, language)
+        raise LookupError("no builder registered for the examples table: surveys.reports.examples is not loaded")
     if table_id == "compliance":
         return _Compliance(edition, language)
     if table_id == "compliance_reasons":
@@ -780,85 +805,6 @@ class _QuestionTable(_Builder):
             chart=chart if bars else None,
             # Translators: a worksheet name (Q for question): at most 31 characters, none of : \ / ? * [ ]
             sheet_name=pgettext("worksheet", "Q%(number)s") % {"number": self.number},
-        )
-
-
-def _lines(values: Iterable[str]) -> str:
-    return "\n".join(dict.fromkeys(v.strip() for v in values if isinstance(v, str) and v.strip()))
-
-
-NUMBER_COLUMNS = (3, 4)  # in the examples table: the example and its priority presentation
-# The fixed remark headings of Handbook 7.2.6, in its order; the texts are the edition's own.
-REMARK_IDS = ("ipr_types", "year", "serial_position", "internal_code", "control_number")
-
-
-class _Examples(_Builder):
-    """Handbook 7.2.6: per response its examples, their priority presentation and remarks."""
-
-    def __init__(self, edition: Edition, language: str) -> None:
-        super().__init__(edition, language)
-        self.q1a = edition.by_id["q1a"]
-        remark_columns = {c.id: tr(c.label, language) for c in edition.by_id["q14c"].columns}
-        remarks_group = gettext("Remarks")
-        self.columns = [
-            Column("response", gettext("Response"), Kind.KEY),
-            Column("office", gettext("Office")),
-            Column("ipr_types", gettext("Types of IPRs")),
-            Column("example", gettext("Example of application number")),
-            Column("priority", gettext("Recommended presentation as a priority application number")),
-            Column("in_use_since", gettext("In use since")),
-            *(
-                Column(f"remarks.{rid}", remark_columns[rid], Kind.VALUE, remarks_group, "remarks")
-                for rid in REMARK_IDS
-            ),
-            Column("remarks.further", gettext("Further remarks"), Kind.VALUE, remarks_group, "remarks"),
-        ]
-        self.counts = [0] * (len(self.columns) - 1)
-        self.attached = gettext("Attached file: %(name)s")
-
-    def _types(self, structure: NumberingStructure) -> str:
-        types = []
-        for code in structure.ipr_types or ():
-            text = self.q1a.choice_label(code, self.language)
-            if code == "other" and structure.ipr_other:
-                text = f"{text}: {structure.ipr_other}"
-            types.append(text)
-        return _lines(types)
-
-    def add_rows(self, entry: _Entry) -> None:
-        structure = entry.structure
-        examples = structure.examples or ()
-        components = structure.components or {}
-        further = [components.get("description", ""), structure.comments or ""]
-        further += [self.attached % {"name": att.original_name} for att in entry.response.report_attachments]
-        values = [
-            _lines(row.office_name for row in examples) or entry.response.office.name,
-            self._types(structure),
-            "\n".join(row.number for row in examples if row.number),
-            "\n".join(row.priority for row in examples if row.number),
-            format_partial_date(structure.in_use_since) if structure.in_use_since else "",
-            *(components.get(rid, "") for rid in REMARK_IDS),
-            _lines(further),
-        ]
-        for i, v in enumerate(values):
-            self.counts[i] += bool(v)
-        cells = [Cell(entry.label), *(Cell(v) if v else BLANK for v in values)]
-        for i in NUMBER_COLUMNS:
-            if values[i - 1]:
-                # An application number is read as one token: never wrap it at its hyphens.
-                cells[i] = Cell(values[i - 1], css="rt-number")
-        self.rows.append(Row(entry.response.public_key, cells))
-
-    def table(self) -> Table:
-        return Table(
-            id="examples",
-            section="examples",
-            title=gettext("Examples of application numbers and of their presentation as priority application numbers"),
-            columns=self.columns,
-            rows=self.rows,
-            totals=[TotalsRow(gettext("Total"), [None, *self.counts])],
-            # Translators: a worksheet name: at most 31 characters, none of : \ / ? * [ ]
-            sheet_name=pgettext("worksheet", "Examples"),
         )
 
 

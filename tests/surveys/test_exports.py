@@ -283,7 +283,8 @@ def test_examples_mention_the_attached_file(client, report_round):
     Attachment.objects.create(response=md, question_id="q14d", token="md-002-doc", original_name="Example 2.doc")
     data = json.loads(download(client, format="json", table="examples").content)
     row = next(r for r in data["tables"][0]["rows"] if r["key"] == "md-002")
-    assert row["values"][-1] == "Attached file: Example 2.doc"
+    assert row["values"][-1].splitlines()[-1] == "Further remarks: Attached file: Example 2.doc"
+    assert row["details"]["remarks"]["further"] == "Attached file: Example 2.doc"
 
 
 def test_print_html_has_running_header_and_page_numbers(db, report_round):

@@ -73,6 +73,8 @@ def hostile_round(survey_round, make_response, office_a_respondent, office_b_res
     build_report_round(survey_round, make_response, office_a_respondent, office_b_respondent, moldova_answers)
     md = survey_round.responses.get(office_id="MD", status="published")
     md.answers["q14a"][0]["office_name"] = DANGEROUS[0]
+    # The 7.2.6 table shows the example as the office typed it, at the start of its cell.
+    md.answers["q14a"][0]["example"] = DANGEROUS[0]
     md.save(update_fields=["answers"])
     NumberingSystem.objects.filter(pk=md.numbering_system_id).update(label="=1+2")
     return survey_round

@@ -81,10 +81,12 @@ def _figures(report: tables.Report) -> list:
 @pytest.mark.django_db
 def test_labels_are_complete_in_the_three_languages():
     # The report's own words are gettext messages: each one translated in both catalogues.
+    from surveys.reports import examples
     from tests.i18n.extraction import catalogue, python_messages
 
     marked = python_messages(Path(tables.__file__).read_text(encoding="utf-8"))
-    assert len(marked) > 40
+    marked |= python_messages(Path(examples.__file__).read_text(encoding="utf-8"))  # the 7.2.6 table
+    assert len(marked) > 60
     for language in ("fr", "es"):
         entries = {(e.msgctxt, e.msgid, e.msgid_plural or None): e for e in catalogue(language)}
         for key in marked:
@@ -230,7 +232,14 @@ def test_json_carries_the_french_labels(report_round, edition):
     assert data["scope_label"] == "réponses publiées"
     by_id = {t["id"]: t for t in data["tables"]}
     assert by_id["participation"]["title"] == "Offices participants"
-    assert [c["label"] for c in by_id["examples"]["columns"][:3]] == ["Réponse", "Office", "Types de DPI"]
+    assert [c["label"] for c in by_id["examples"]["columns"]] == [
+        "Pays ou organisation",
+        "Exemple de numéro de demande",
+        "Présentation recommandée sous forme abrégée en tant que numéro de demande de priorité",
+        "Observations",
+    ]
+    remarks = by_id["examples"]["rows"][0]["values"][3].splitlines()
+    assert remarks[0].startswith("Utilisé depuis : ") and remarks[-1].startswith("Autres observations : ")
     assert by_id["q1"]["columns"][1]["group"] == f"1a) {tr(edition.structure.by_id['q1a'].text, 'fr')}"
     assert by_id["compliance"]["totals"][0]["label"] == "Conforme"
     assert by_id["q1"]["chart"]["title"] == by_id["q1"]["columns"][1]["group"]
