@@ -19,6 +19,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,8 +28,6 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 from import_export.results import Error, Result
-
-from django.forms.models import BaseInlineFormSet
 
 from standards.models import Office, OfficeName, Standard
 from standards.office_names import check_name_periods

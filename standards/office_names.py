@@ -20,7 +20,9 @@ from standards.models import Office, OfficeName
 
 
 def _valid_on(day: date) -> Q:
-    return (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (Q(valid_until__isnull=True) | Q(valid_until__gte=day))
+    return (Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & (
+        Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+    )
 
 
 def office_name_at(office: Office, day: date) -> str:

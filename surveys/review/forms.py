@@ -15,6 +15,21 @@ class RoundForm(forms.Form):
     year = forms.IntegerField(min_value=1900, max_value=2100, label=_("Year of the survey"))
     opens_on = forms.DateField(label=_("Opens on"), widget=forms.DateInput(attrs={"type": "date"}))
     closes_on = forms.DateField(label=_("Closes on"), widget=forms.DateInput(attrs={"type": "date"}))
+    cws_session = forms.CharField(
+        max_length=20,
+        required=False,
+        label=_("CWS session"),
+        help_text=_(
+            "The session of the Committee on WIPO Standards the results are presented to, e.g. “CWS/3”; "
+            "the report's editorial note names it. Leave blank until then."
+        ),
+    )
+    presented_on = forms.DateField(
+        required=False,
+        label=_("Presented on"),
+        help_text=_("The day the results are presented to that session."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     offices = forms.CharField(
         label=_("Invited offices"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -26,6 +41,15 @@ class RoundForm(forms.Form):
         from surveys.models import QuestionnaireEdition
 
         self.fields["edition"].queryset = QuestionnaireEdition.objects.all()
+
+    def clean_cws_session(self) -> str:
+        return " ".join(self.cleaned_data["cws_session"].split())
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("presented_on") and not cleaned.get("cws_session"):
+            self.add_error("cws_session", _("Name the session the results were presented to."))
+        return cleaned
 
     def office_codes(self) -> list[str]:
         return [c for c in self.cleaned_data["offices"].replace(",", " ").split() if c]

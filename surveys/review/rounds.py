@@ -26,8 +26,11 @@ def round_create(
     closes_on,
     office_codes: list[str],
     user: User,
+    cws_session: str = "",
+    presented_on=None,
 ) -> SurveyRound:
-    """Open a round of an edition for the invited offices (ST.3 codes)."""
+    """Open a round of an edition for the invited offices (ST.3 codes); the CWS session its
+    results are presented to (and when) may be given now or later."""
     if not may(user, "surveys.open_surveyround"):
         raise NotAllowed(_("Only the International Bureau (secretariat) runs survey rounds."))
     if closes_on < opens_on:
@@ -42,7 +45,14 @@ def round_create(
     if not codes:
         raise WorkflowError(_("Invite at least one office."))
     survey_round = SurveyRound.objects.create(
-        edition=edition, title=title.strip(), slug=slug, year=year, opens_on=opens_on, closes_on=closes_on
+        edition=edition,
+        title=title.strip(),
+        slug=slug,
+        year=year,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        cws_session=cws_session.strip(),
+        presented_on=presented_on,
     )
     Invitation.objects.bulk_create([Invitation(round=survey_round, office_id=c) for c in codes])
     return survey_round

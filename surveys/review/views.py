@@ -55,6 +55,8 @@ def round_new(request: HttpRequest) -> HttpResponse:
                 year=data["year"],
                 opens_on=data["opens_on"],
                 closes_on=data["closes_on"],
+                cws_session=data["cws_session"],
+                presented_on=data["presented_on"],
                 office_codes=form.office_codes(),
                 user=request.user,
             )
