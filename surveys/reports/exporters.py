@@ -193,11 +193,12 @@ def export_xlsx(report: Report, table_id: str | None) -> Export:
     # sheet of its first table, below the table; not on the sheet of a table downloaded alone.
     passages = {} if table_id else {s.tables[0].id: s.passages for s in report.sections if s.passages}
     for table in _tables(report, table_id):
-        _xlsx_sheet(book, report, table, passages.get(table.id, ()))
+        sheet = _xlsx_sheet(book, report, table)
+        _xlsx_passages(sheet, passages.get(table.id, ()))
     return Export(book.saved(), XLSX_CONTENT_TYPE, filename(report, "xlsx", table_id))
 
 
-def _xlsx_sheet(book: XlsxBook, report: Report, table: Table, passages: tuple[Passage, ...] = ()) -> None:
+def _xlsx_sheet(book: XlsxBook, report: Report, table: Table) -> Any:
     """One table on a sheet of its own: title, scope, header rows, rows, totals, then notes.
 
     The header rows stay in view (frozen) with the key column; a question's heading spans
@@ -234,6 +235,11 @@ def _xlsx_sheet(book: XlsxBook, report: Report, table: Table, passages: tuple[Pa
         sheet.append([])
         for text in texts:
             sheet.append([text])
+    return sheet
+
+
+def _xlsx_passages(sheet: Any, passages: tuple[Passage, ...]) -> None:
+    """A section's editorial text below the table: each passage's heading, then its paragraphs."""
     for passage in passages:
         sheet.append([])
         sheet.append([Styled(passage.heading, TITLE)])

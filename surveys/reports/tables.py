@@ -6,9 +6,14 @@ exporters only lay these tables out; none of them counts or reads answers, so ev
 format shows the same figures.
 
 Query budget: one query for the responses in scope (with their office), one for the
-"m" of "n/m" (responses per office in the round), one for the q14d attachments. It does
-not grow with the number of responses; the caller has already fetched the round with
-its edition.
+"m" of "n/m" (responses per office in the round), one for the names the offices bore on
+the round's opening date (standards.office_names), one for the q14d attachments. It does
+not grow with the number of responses or offices; the caller has already fetched the
+round with its edition.
+
+Office names: every table names an office as it was named on the day its round opened
+(`names_date`; e.g. EM is "OHIM" in a 2012 report, "EUIPO" in a 2024 one); a builder
+reads it from `_Entry.office_name`.
 """
 
 from __future__ import annotations
@@ -562,6 +567,7 @@ class _Entry:
     response: SurveyResponse
     label: str
     edition: Edition
+    office_name: str = ""  # the office's name on the round's opening date (names_date)
 
     @cached_property
     def evaluation(self) -> Evaluation:
@@ -712,10 +718,11 @@ def build_report(survey_round: SurveyRound, *, scope: Scope, only: str | None = 
     # The tables' words in the report's language, whatever the request's (an export, a task).
     with translation.override(language):
         builders = [_builder(table_id, edition, language) for table_id in ids if only is None or table_id == only]
-        participation = _Participation(edition, language, names)
+        participation = _Participation(edition, language)
         for response in report_responses(survey_round, scope).iterator(chunk_size=CHUNK_SIZE):
             n = max(per_office.get(response.office_id, 0), response.sequence)
-            entry = _Entry(response, f"{response.office_id} {response.sequence}/{n}", edition)
+            office_name = names.get(response.office_id, response.office.name)
+            entry = _Entry(response, f"{response.office_id} {response.sequence}/{n}", edition, office_name)
             participation.add(entry)
             for builder in builders:
                 if builder is not None:
@@ -751,16 +758,15 @@ class _Participation(_Builder):
     """Handbook 7.2.5's list of participating offices: code / office name, one row per office
     (a few hundred at most), each named as it was on the round's opening date."""
 
-    def __init__(self, edition: Edition, language: str, names: dict[str, str] | None = None) -> None:
+    def __init__(self, edition: Edition, language: str) -> None:
         super().__init__(edition, language)
         self.counts: dict[str, int] = {}
         self.names: dict[str, str] = {}
-        self.names_then = names or {}  # code → the name borne on that date, where it differs from today's
 
     def add_rows(self, entry: _Entry) -> None:
         r = entry.response
         self.counts[r.office_id] = self.counts.get(r.office_id, 0) + 1
-        self.names[r.office_id] = self.names_then.get(r.office_id, r.office.name)
+        self.names[r.office_id] = entry.office_name or r.office.name
 
     def table(self) -> Table:
         columns = [
