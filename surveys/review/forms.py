@@ -2,19 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
-class RoundForm(forms.Form):
-    edition = forms.ModelChoiceField(queryset=None, label=_("Questionnaire edition"), empty_label=None)
-    title = forms.CharField(
-        max_length=200,
-        label=_("Title"),
-        help_text=_("Shown to offices, e.g. “Questionnaire on application numbering (2027)”."),
-    )
-    slug = forms.SlugField(
-        max_length=80, label=_("Short name"), help_text=_("Used in addresses, e.g. application-numbering-2027.")
-    )
-    year = forms.IntegerField(min_value=1900, max_value=2100, label=_("Year of the survey"))
-    opens_on = forms.DateField(label=_("Opens on"), widget=forms.DateInput(attrs={"type": "date"}))
-    closes_on = forms.DateField(label=_("Closes on"), widget=forms.DateInput(attrs={"type": "date"}))
+class PresentationForm(forms.Form):
+    """The CWS session a round's results are presented to, and the day: the editorial note
+    of the round's Handbook 7.2.5 report."""
+
     cws_session = forms.CharField(
         max_length=20,
         required=False,
@@ -30,6 +21,32 @@ class RoundForm(forms.Form):
         help_text=_("The day the results are presented to that session."),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+    def clean_cws_session(self) -> str:
+        return " ".join(self.cleaned_data["cws_session"].split())
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("presented_on") and not cleaned.get("cws_session"):
+            self.add_error("cws_session", _("Name the session the results were presented to."))
+        return cleaned
+
+
+class RoundForm(PresentationForm):
+    field_order = ["edition", "title", "slug", "year", "opens_on", "closes_on", "cws_session", "presented_on"]
+
+    edition = forms.ModelChoiceField(queryset=None, label=_("Questionnaire edition"), empty_label=None)
+    title = forms.CharField(
+        max_length=200,
+        label=_("Title"),
+        help_text=_("Shown to offices, e.g. “Questionnaire on application numbering (2027)”."),
+    )
+    slug = forms.SlugField(
+        max_length=80, label=_("Short name"), help_text=_("Used in addresses, e.g. application-numbering-2027.")
+    )
+    year = forms.IntegerField(min_value=1900, max_value=2100, label=_("Year of the survey"))
+    opens_on = forms.DateField(label=_("Opens on"), widget=forms.DateInput(attrs={"type": "date"}))
+    closes_on = forms.DateField(label=_("Closes on"), widget=forms.DateInput(attrs={"type": "date"}))
     offices = forms.CharField(
         label=_("Invited offices"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -41,15 +58,6 @@ class RoundForm(forms.Form):
         from surveys.models import QuestionnaireEdition
 
         self.fields["edition"].queryset = QuestionnaireEdition.objects.all()
-
-    def clean_cws_session(self) -> str:
-        return " ".join(self.cleaned_data["cws_session"].split())
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("presented_on") and not cleaned.get("cws_session"):
-            self.add_error("cws_session", _("Name the session the results were presented to."))
-        return cleaned
 
     def office_codes(self) -> list[str]:
         return [c for c in self.cleaned_data["offices"].replace(",", " ").split() if c]

@@ -58,6 +58,21 @@ def round_create(
     return survey_round
 
 
+def round_record_presentation(*, survey_round: SurveyRound, cws_session: str, presented_on, user: User) -> SurveyRound:
+    """Record the CWS session the round's results were presented to, and the day (the
+    editorial note of its Handbook 7.2.5 report); blank both while they are not presented."""
+    if not may(user, "surveys.open_surveyround"):
+        raise NotAllowed(_("Only the International Bureau (secretariat) runs survey rounds."))
+    cws_session = " ".join(cws_session.split())
+    if presented_on and not cws_session:
+        raise WorkflowError(_("Name the session the results were presented to."))
+    if presented_on and presented_on < survey_round.opens_on:
+        raise WorkflowError(_("The results cannot have been presented before the round opened."))
+    survey_round.cws_session, survey_round.presented_on = cws_session, presented_on
+    survey_round.save(update_fields=["cws_session", "presented_on"])
+    return survey_round
+
+
 @transaction.atomic
 def round_send_reminders(*, survey_round: SurveyRound, user: User, office_codes: list[str] | None = None) -> int:
     """E-mail the invited offices that have not submitted every response; returns how many were reminded."""

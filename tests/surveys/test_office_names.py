@@ -345,3 +345,30 @@ def test_the_round_form_saves_the_cws_session_and_the_day_of_presentation(client
     client.post(reverse("surveys:round_new"), form | {"slug": "application-numbering-2027-b"})
     later = SurveyRound.objects.get(slug="application-numbering-2027-b")
     assert (later.cws_session, later.presented_on) == ("", None)
+
+
+@pytest.mark.django_db
+def test_the_secretariat_records_the_presentation_after_the_round(
+    client, edition, secretariat_reviewer, moldova_answers
+):
+    survey_round = make_round(edition, 2012)
+    publish(survey_round, moldova_answers, ["MD"])
+    client.force_login(secretariat_reviewer)
+    dashboard = client.get(reverse("surveys:round_dashboard", args=[survey_round.slug])).content.decode()
+    assert "Results not yet presented to the CWS." in dashboard
+    url = reverse("surveys:round_presentation", args=[survey_round.slug])
+    assert 'name="cws_session"' in client.get(url).content.decode()
+    # Not before the round opened.
+    page = client.post(url, {"cws_session": "CWS/2", "presented_on": "2012-02-29"})
+    assert "The results cannot have been presented before the round opened." in page.content.decode()
+    survey_round.refresh_from_db()
+    assert (survey_round.cws_session, survey_round.presented_on) == ("", None)
+    page = client.post(url, {"cws_session": "CWS/3", "presented_on": "2013-04-15"})
+    assert page.status_code == 302
+    survey_round.refresh_from_db()
+    assert (survey_round.cws_session, survey_round.presented_on) == ("CWS/3", date(2013, 4, 15))
+    dashboard = client.get(reverse("surveys:round_dashboard", args=[survey_round.slug])).content.decode()
+    assert "Results presented to the CWS at its session CWS/3 on 15 April 2013." in dashboard
+    report = client.get(reverse("reports:round_report", args=[survey_round.slug])).content.decode()
+    assert "at its session CWS/3 in April 2013." in report
+    assert 'value="CWS/3"' in client.get(url).content.decode()  # the form shows what is recorded
