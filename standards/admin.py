@@ -19,6 +19,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,7 +29,8 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 from import_export.results import Error, Result
 
-from standards.models import Office, Standard
+from standards.models import Office, OfficeName, Standard
+from standards.office_names import check_name_periods
 from standards.sheet_uploads import SheetRefused, check_sheet
 from standards.validators import validate_st3_code
 
@@ -220,6 +222,28 @@ class OfficeResource(AllOrNothingMixin, resources.ModelResource):
             raise ValidationError({"code": exc.messages}) from None
 
 
+class OfficeNameFormSet(BaseInlineFormSet):
+    """The names of one office: their periods may not overlap (on any day, one name)."""
+
+    def clean(self) -> None:
+        super().clean()
+        periods = [
+            (form.cleaned_data.get("valid_from"), form.cleaned_data.get("valid_until"))
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        check_name_periods(periods)
+
+
+class OfficeNameInline(admin.TabularInline):
+    """The office's names over time; reports name an office as it was named at their round's opening date."""
+
+    model = OfficeName
+    formset = OfficeNameFormSet
+    fields = ("name", "valid_from", "valid_until", "source")
+    extra = 0
+
+
 @admin.register(Office)
 class OfficeAdmin(CappedImportMixin, ProblemListMixin, ImportExportModelAdmin):
     resource_classes = [OfficeResource]
@@ -230,6 +254,7 @@ class OfficeAdmin(CappedImportMixin, ProblemListMixin, ImportExportModelAdmin):
     search_fields = ("code", "name")
     ordering = ("code",)
     list_per_page = 100
+    inlines = [OfficeNameInline]
 
     def has_import_permission(self, request: HttpRequest) -> bool:
         # import-export lets anyone who reaches the list import; an import adds and changes offices.

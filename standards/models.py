@@ -42,3 +42,38 @@ class Standard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} – {self.title}"
+
+
+class OfficeName(models.Model):
+    """A name an office bore over a period: the ST.3 code stays, the name changes.
+
+    `Office.name` is the name in use today; these rows record the names of other periods
+    (e.g. EM was the Office for Harmonization in the Internal Market until 22 March 2016).
+    A report names each office as it was named on its round's opening date
+    (`standards.office_names.office_names_on`); a date no row covers takes `Office.name`.
+    """
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="names")
+    name = models.CharField(max_length=200)
+    valid_from = models.DateField(
+        null=True, blank=True, help_text="The first day the office bore this name; blank: since before any survey."
+    )
+    valid_until = models.DateField(
+        null=True, blank=True, help_text="The last day the office bore this name; blank: still in use."
+    )
+    source = models.CharField(max_length=300, blank=True, help_text="Where the name and its dates come from.")
+
+    class Meta:
+        ordering = ["office", models.F("valid_from").asc(nulls_first=True)]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_from__isnull=True)
+                | models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="office_name_ends_after_it_starts",
+            ),
+            models.UniqueConstraint(fields=["office", "valid_from"], name="office_name_once_per_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} – {self.name}"

@@ -5,12 +5,14 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from standards.models import Office, OfficeKind, Standard
+from standards.models import Office, OfficeKind, OfficeName, Standard
+from standards.office_names import overlapping_periods
 from standards.validators import validate_st3_code
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -78,6 +80,70 @@ def standards_load(path: Path = DATA_DIR / "standards.json") -> LoadReport:
             report.created += 1
         elif any(getattr(obj, k) != v for k, v in defaults.items()):
             Standard.objects.filter(pk=obj.pk).update(**defaults)
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    return report
+
+
+def _day(value: str, where: str) -> date | None:
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def read_office_names(path: Path = DATA_DIR / "st3_names.csv") -> list[dict]:
+    """The dated names of the offices (code, name, valid_from, valid_until, source), checked."""
+    rows: list[dict] = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        for line_no, row in enumerate(csv.DictReader(fh), start=2):
+            where = f"{path.name} line {line_no}"
+            try:
+                validate_st3_code(row["code"])
+            except ValidationError as exc:
+                raise ValueError(f"{where}: {exc.messages[0]}") from None
+            if not row["name"].strip():
+                raise ValueError(f"{where}: the name is empty")
+            start, end = _day(row["valid_from"], where), _day(row["valid_until"], where)
+            if start and end and end < start:
+                raise ValueError(f"{where}: the name ends before it starts")
+            rows.append(
+                {
+                    "code": row["code"],
+                    "name": row["name"].strip(),
+                    "valid_from": start,
+                    "valid_until": end,
+                    "source": row.get("source", "").strip(),
+                }
+            )
+    for code in {r["code"] for r in rows}:
+        own = [r for r in rows if r["code"] == code]
+        if overlapping_periods([(r["valid_from"], r["valid_until"]) for r in own]):
+            raise ValueError(f"{path.name}: two names of {code} cover the same days")
+    return rows
+
+
+@transaction.atomic
+def office_names_load(path: Path = DATA_DIR / "st3_names.csv") -> LoadReport:
+    """Record the dated names of the offices (idempotent; a name is known by its office and
+    first day). Load the offices first: a name of an office not in the list is refused."""
+    report = LoadReport()
+    rows = read_office_names(path)
+    known = set(Office.objects.filter(code__in={r["code"] for r in rows}).values_list("code", flat=True))
+    unknown = sorted({r["code"] for r in rows} - known)
+    if unknown:
+        raise ValueError(f"{path.name}: offices not loaded: {', '.join(unknown)}")
+    for row in rows:
+        values = {"name": row["name"], "valid_until": row["valid_until"], "source": row["source"]}
+        existing = OfficeName.objects.filter(office_id=row["code"], valid_from=row["valid_from"]).first()
+        if existing is None:
+            OfficeName.objects.create(office_id=row["code"], valid_from=row["valid_from"], **values)
+            report.created += 1
+        elif any(getattr(existing, k) != v for k, v in values.items()):
+            OfficeName.objects.filter(pk=existing.pk).update(**values)
             report.updated += 1
         else:
             report.unchanged += 1

@@ -206,7 +206,7 @@ class SurveyRoundAdmin(admin.ModelAdmin):
     list_filter = ("status", "year")
     search_fields = ("title", "slug")
     list_select_related = ("edition",)
-    fields = ("edition", "title", "slug", "year", "opens_on", "closes_on", "status")
+    fields = ("edition", "title", "slug", "year", "opens_on", "closes_on", "status", "cws_session", "presented_on")
     prepopulated_fields = {"slug": ("title",)}
     inlines = [InvitationInline]
 

@@ -149,6 +149,10 @@ def demo_load(password: str = DEMO_PASSWORD) -> list[tuple[str, str]]:
             "year": 2012,
             "opens_on": date(2012, 3, 1),
             "closes_on": date(2012, 12, 31),
+            # The 2012 results went to the CWS's third session, held 15 to 19 April 2013
+            # (WIPO Handbook Part 7.2.5, June 2013; document WO/GA/43/16, Annex I).
+            "cws_session": "CWS/3",
+            "presented_on": date(2013, 4, 15),
         },
     )
     offices = {o.code: o for o in Office.objects.filter(code__in=["MD", "EP", "CN", "FR"])}

@@ -244,6 +244,7 @@ def scope_rounds(rounds: QuerySet, user: AnyUser | None) -> QuerySet:
 SECRETARIAT_MODEL_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "standards.office": ("view", "add", "change"),
     "standards.standard": ("view", "add", "change"),
+    "standards.officename": ("view", "add", "change", "delete"),
     "surveys.questionnaireedition": ("view",),
     "surveys.surveyround": ("view", "add", "change"),
     "surveys.invitation": ("view", "add", "change", "delete"),

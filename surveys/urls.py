@@ -37,6 +37,7 @@ urlpatterns = [
     path("rounds/new/", review.round_new, name="round_new"),
     path("rounds/<slug:slug>/", review.round_dashboard, name="round_dashboard"),
     path("rounds/<slug:slug>/remind/", review.round_remind, name="round_remind"),
+    path("rounds/<slug:slug>/presentation/", review.round_presentation, name="round_presentation"),
     path("responses/<int:pk>/", office.response_detail, name="response_detail"),
     path("responses/<int:pk>/review/", review.response_review, name="response_review"),
     path("responses/<int:pk>/history/", office.response_history, name="response_history"),

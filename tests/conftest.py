@@ -125,11 +125,12 @@ def _load_reference_data():
     """The ST.3 offices, the standards catalogue and the 2012 edition, as `make run` loads them."""
     from django.db import transaction
 
-    from standards.services import offices_load, standards_load
+    from standards.services import office_names_load, offices_load, standards_load
     from surveys.questionnaire.loading import edition_load
 
     with transaction.atomic():
         offices_load()
+        office_names_load()
         standards_load()
         edition, _ = edition_load(EDITION_FILE)
     return edition

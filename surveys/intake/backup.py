@@ -68,6 +68,7 @@ MODELS = (
     "authtoken.token",
     "admin.logentry",
     "standards.office",
+    "standards.officename",
     "standards.standard",
     "surveys.questionnaireedition",
     "surveys.surveyround",

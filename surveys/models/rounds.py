@@ -43,6 +43,17 @@ class SurveyRound(models.Model):
     opens_on = models.DateField()
     closes_on = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    # The editorial note of the Handbook's survey report: the CWS session the results were
+    # presented to, and when. Blank until they are presented.
+    cws_session = models.CharField(
+        "CWS session",
+        max_length=20,
+        blank=True,
+        help_text="The session of the Committee on WIPO Standards the results were presented to, e.g. CWS/3.",
+    )
+    presented_on = models.DateField(
+        null=True, blank=True, help_text="The day the results were presented to that session."
+    )
     invited_offices = models.ManyToManyField(Office, through="Invitation", related_name="rounds")
 
     objects = RoundQuerySet.as_manager()

@@ -156,6 +156,10 @@ def _body(report: Report, sections: list[Section]) -> Iterator[str]:
     yield _paragraph(report.summary, "Summary")
     for section in sections:
         yield _paragraph(section.running_head, "Heading1")
+        for passage in section.passages:
+            yield _paragraph(passage.heading, "Heading2")
+            for paragraph in passage.paragraphs:
+                yield _paragraph(paragraph)
         for table in section.tables:
             yield _paragraph(table.title, "Heading2")
             for note in table.notes:

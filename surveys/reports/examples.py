@@ -407,7 +407,7 @@ class ExamplesBuilder(Builder):
         priorities = "\n".join(e.priority for e in examples)
         cells = [
             # An office's name once, on the first row of its group.
-            Cell(office_cell(office, response.office.name)) if first else BLANK,
+            Cell(office_cell(office, entry.office_name or response.office.name)) if first else BLANK,
             # An application number is read as one token: never wrap it at its hyphens.
             Cell(numbers, css="rt-number") if numbers else BLANK,
             Cell(priorities, css="rt-number") if priorities else BLANK,

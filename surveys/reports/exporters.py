@@ -20,7 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from surveys.reports import docx, pdf
-from surveys.reports.tables import Cell, Kind, Report, Scope, Table
+from surveys.reports.tables import Cell, Kind, Passage, Report, Scope, Table
 from surveys.table_files import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, Style, Styled, XlsxBook, csv_bytes, csv_chunks
 
 
@@ -189,12 +189,16 @@ def export_xlsx(report: Report, table_id: str | None) -> Export:
     """A sheet per table, written row by row (openpyxl's write-only workbook) to a temporary
     file, which is then streamed and deleted."""
     book = XlsxBook()
+    # A section's editorial text (7.2.5: the editorial note, the introduction) goes on the
+    # sheet of its first table, below the table; not on the sheet of a table downloaded alone.
+    passages = {} if table_id else {s.tables[0].id: s.passages for s in report.sections if s.passages}
     for table in _tables(report, table_id):
-        _xlsx_sheet(book, report, table)
+        sheet = _xlsx_sheet(book, report, table)
+        _xlsx_passages(sheet, passages.get(table.id, ()))
     return Export(book.saved(), XLSX_CONTENT_TYPE, filename(report, "xlsx", table_id))
 
 
-def _xlsx_sheet(book: XlsxBook, report: Report, table: Table) -> None:
+def _xlsx_sheet(book: XlsxBook, report: Report, table: Table) -> Any:
     """One table on a sheet of its own: title, scope, header rows, rows, totals, then notes.
 
     The header rows stay in view (frozen) with the key column; a question's heading spans
@@ -232,6 +236,16 @@ def _xlsx_sheet(book: XlsxBook, report: Report, table: Table) -> None:
         sheet.append([])
         for text in texts:
             sheet.append([text])
+    return sheet
+
+
+def _xlsx_passages(sheet: Any, passages: tuple[Passage, ...]) -> None:
+    """A section's editorial text below the table: each passage's heading, then its paragraphs."""
+    for passage in passages:
+        sheet.append([])
+        sheet.append([Styled(passage.heading, TITLE)])
+        for paragraph in passage.paragraphs:
+            sheet.append([paragraph])
 
 
 def _spread(table: Table, values: list[Any], beside: Callable[[int], Any]) -> list[Any]:

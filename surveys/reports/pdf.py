@@ -146,6 +146,7 @@ def _styles() -> dict:
         "h2": ParagraphStyle("h2", base, fontName=BOLD, fontSize=12, leading=15, textColor=HexColor(BLUE)),
         "h3": ParagraphStyle("h3", base, fontName=BOLD, fontSize=10, leading=12.5, spaceAfter=4),
         "note": ParagraphStyle("note", base, fontName=BOLD, spaceAfter=5),
+        "passage": ParagraphStyle("passage", base, fontSize=9, leading=12, spaceAfter=4),
         "legend": ParagraphStyle("legend", base, fontName=ITALIC, fontSize=7, leading=9, textColor=HexColor(MUTED)),
         "caption": ParagraphStyle("caption", base, fontSize=7, leading=9, textColor=HexColor(MUTED), spaceAfter=8),
         "empty": ParagraphStyle("empty", base, fontName=ITALIC, textColor=HexColor(MUTED)),
@@ -579,6 +580,10 @@ def _story(report: Report, sections: list[Section]) -> list:
         story.append(_running_head(section.running_head))
         story.append(_para(section.running_head.upper(), styles["h2"]))
         story.append(Spacer(0, 8))
+        for passage in section.passages:
+            story.append(_para(passage.heading, styles["h3"]))
+            story.extend(_para(paragraph, styles["passage"]) for paragraph in passage.paragraphs)
+            story.append(Spacer(0, 6))
         for table in section.tables:
             story.extend(_table_block(table, styles, CondPageBreak))
     return story

@@ -6,13 +6,19 @@ exporters only lay these tables out; none of them counts or reads answers, so ev
 format shows the same figures.
 
 Query budget: one query for the responses in scope (with their office), one for the
-"m" of "n/m" (responses per office in the round), one for the q14d attachments. It does
-not grow with the number of responses; the caller has already fetched the round with
-its edition.
+"m" of "n/m" (responses per office in the round), one for the names the offices bore on
+the round's opening date (standards.office_names), one for the q14d attachments. It does
+not grow with the number of responses or offices; the caller has already fetched the
+round with its edition.
+
+Office names: every table names an office as it was named on the day its round opened
+(`names_date`; e.g. EM is "OHIM" in a 2012 report, "EUIPO" in a 2024 one); a builder
+reads it from `_Entry.office_name`.
 """
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -23,10 +29,11 @@ from typing import Any, Protocol, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Prefetch
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from standards.office_names import office_names_on
 from standards.st13 import RULES, ComplianceReport, Verdict, evaluate_compliance
 from standards.structure import NumberingStructure, structure_from_answers
 from surveys.models import Attachment, ResponseStatus, SurveyResponse, SurveyRound
@@ -131,6 +138,10 @@ TICK = Cell("✓", css="rt-mark")
 NOT_APPLICABLE = Cell("—", css="rt-na")
 
 
+# A question's number at the start of a column group's heading: "1 a)" or "12.".
+QUESTION_NUMBER = re.compile(r"^(\d+ [a-z]+\)|\d+\.)\s")
+
+
 @dataclass(frozen=True)
 class Column:
     id: str
@@ -145,8 +156,9 @@ class Column:
     def flat_label(self) -> str:
         """One-line heading for formats with a single header row (CSV)."""
         if self.group and self.label:
-            if self.group[:1].isdigit():  # "1a) Which types …" → "1a) Patents for inventions"
-                return f"{self.group.split(')', 1)[0]}) {self.label}"
+            number = QUESTION_NUMBER.match(self.group)
+            if number:  # "1 a) Which types …" → "1 a) Patents for inventions"
+                return f"{number[1]} {self.label}"
             return f"{self.group}: {self.label}"
         return self.label or self.group
 
@@ -401,12 +413,21 @@ def table_page(table: Table, number: int = 1, size: int = PAGE_ROWS) -> TablePag
 
 
 @dataclass(frozen=True)
+class Passage:
+    """A titled run of paragraphs before a section's tables (the 7.2.5 editorial note, its introduction)."""
+
+    heading: str
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Section:
     id: str
     part: str  # the Handbook part, for headings and the PDF's running header
     title: str
     tables: list[Table]
     language: str = "en"
+    passages: tuple[Passage, ...] = ()  # text before the tables, in every layout
 
     @property
     def running_head(self) -> str:
@@ -433,6 +454,9 @@ class Report:
     office_count: int
     language: str = "en"
     generated_at: Any = field(default_factory=timezone.now)
+    # The title part of Handbook 7.2.5, before the results: the editorial note and the
+    # introduction, worded in the report's language (results_passages).
+    results_passages: tuple[Passage, ...] = ()
 
     def __post_init__(self) -> None:
         # The row stores' temporary files go when the report is closed, or else when it is
@@ -487,7 +511,8 @@ class Report:
                 tables = [t for t in self.tables if t.section == section_id]
                 if tables:
                     title = str(SECTION_TITLES[section_id])
-                    result.append(Section(section_id, part, title, tables, self.language))
+                    passages = self.results_passages if section_id == "results" else ()
+                    result.append(Section(section_id, part, title, tables, self.language, passages))
         return result
 
     def table(self, table_id: str) -> Table:
@@ -508,6 +533,7 @@ class Report:
             "offices": self.office_count,
             "responses": self.response_count,
             "generated_at": self.generated_at.isoformat(),
+            "passages": [{"heading": p.heading, "paragraphs": list(p.paragraphs)} for p in self.results_passages],
             "tables": [t.as_dict(rows=rows) for t in (self.tables if tables is None else tables)],
         }
 
@@ -545,6 +571,7 @@ class _Entry:
     response: SurveyResponse
     label: str
     edition: Edition
+    office_name: str = ""  # the office's name on the round's opening date (names_date)
 
     @cached_property
     def evaluation(self) -> Evaluation:
@@ -612,6 +639,74 @@ class _Builder:
 _B = TypeVar("_B", bound=_Builder)
 
 
+def names_date(survey_round: SurveyRound):
+    """The day whose office names a round's report uses: the day the round opened (the
+    offices answered under those names; a renaming during the round does not apply)."""
+    return survey_round.opens_on
+
+
+def _editorial_note(survey_round: SurveyRound) -> str:
+    session, presented = survey_round.cws_session, survey_round.presented_on
+    if session and presented:
+        # Month and year, as the Handbook words it ("at its third session in April 2013").
+        return gettext(
+            "Survey results presented to the Committee on WIPO Standards (CWS) at its session %(session)s in %(month)s."
+        ) % {"session": session, "month": formats.date_format(presented, "F Y")}
+    if session:
+        return gettext(
+            "Survey results presented to the Committee on WIPO Standards (CWS) at its session %(session)s."
+        ) % {"session": session}
+    return gettext("These results have not yet been presented to the Committee on WIPO Standards (CWS).")
+
+
+def _questions_sentence(edition: Edition) -> str:
+    numbers = result_numbers(edition)
+    if not numbers:
+        return ""
+    sentence = gettext("The results of Questions %(first)s to %(last)s follow, question by question.") % {
+        "first": numbers[0],
+        "last": numbers[-1],
+    }
+    if len(numbers) == 1:
+        sentence = gettext("The results of Question %(number)s follow.") % {"number": numbers[0]}
+    if any(q.number == EXAMPLES_NUMBER for q in edition.questions):
+        sentence += " " + gettext(
+            "The examples of application numbers given in reply to Question %(number)s are compiled in Part 7.2.6."
+        ) % {"number": EXAMPLES_NUMBER}
+    return sentence
+
+
+def results_passages(survey_round: SurveyRound, edition: Edition, offices: int, responses: int) -> tuple[Passage, ...]:
+    """The title part of Handbook 7.2.5, in the active language: the editorial note (the CWS
+    session the results were presented to, set on the round) and the introduction, whose
+    counts are those of the report's responses."""
+    language = translation.get_language() or "en"
+    surveyed = gettext(
+        "This survey was conducted in %(year)s, from %(opens)s to %(closes)s, "
+        "with the questionnaire “%(questionnaire)s”."
+    ) % {
+        "year": survey_round.year,
+        "opens": formats.date_format(survey_round.opens_on, "j F Y"),
+        "closes": formats.date_format(survey_round.closes_on, "j F Y"),
+        "questionnaire": tr(edition.title, language),
+    }
+    took_part = ngettext(
+        "%(offices)s took part in the survey and submitted %(responses)s in total, each describing one application "
+        "numbering system of its office.",
+        "The following %(offices)s took part in the survey and submitted %(responses)s in total, each describing "
+        "one application numbering system of its office.",
+        offices,
+    ) % {"offices": _office_count(offices), "responses": _response_count(responses)}
+    named = gettext("Offices are named as they were named on %(date)s, the day the round opened.") % {
+        "date": formats.date_format(names_date(survey_round), "j F Y")
+    }
+    introduction = tuple(p for p in (surveyed, _questions_sentence(edition), took_part, named) if p)
+    return (
+        Passage(gettext("Editorial note"), (_editorial_note(survey_round),)),
+        Passage(gettext("Introduction"), introduction),
+    )
+
+
 def build_report(survey_round: SurveyRound, *, scope: Scope, only: str | None = None, language: str = "en") -> Report:
     """The whole report (or the one table `only` names) for the responses in scope.
 
@@ -626,25 +721,31 @@ def build_report(survey_round: SurveyRound, *, scope: Scope, only: str | None = 
     if only is not None and only not in ids:
         raise KeyError(only)
     per_office = selectors.response_totals(survey_round)
+    # The names the offices bore when the round opened (one query, whatever the number of offices).
+    names = office_names_on(names_date(survey_round))
     # The tables' words in the report's language, whatever the request's (an export, a task).
     with translation.override(language):
         builders = [_builder(table_id, edition, language) for table_id in ids if only is None or table_id == only]
         participation = _Participation(edition, language)
         for response in report_responses(survey_round, scope).iterator(chunk_size=CHUNK_SIZE):
             n = max(per_office.get(response.office_id, 0), response.sequence)
-            entry = _Entry(response, f"{response.office_id} {response.sequence}/{n}", edition)
+            office_name = names.get(response.office_id, response.office.name)
+            entry = _Entry(response, f"{response.office_id} {response.sequence}/{n}", edition, office_name)
             participation.add(entry)
             for builder in builders:
                 if builder is not None:
                     builder.add(entry)
         tables = [(builder or participation).table() for builder in builders]
+        offices, responses = len(participation.counts), participation.count
+        passages = results_passages(survey_round, edition, offices, responses)
     return Report(
         survey_round=survey_round,
         scope=scope,
         tables=tables,
-        response_count=participation.count,
-        office_count=len(participation.counts),
+        response_count=responses,
+        office_count=offices,
         language=language,
+        results_passages=passages,
     )
 
 
@@ -679,7 +780,8 @@ def _builder(table_id: str, edition: Edition, language: str) -> _Builder | None:
 
 
 class _Participation(_Builder):
-    """Responses per office: one row per office (a few hundred at most), counted as they come."""
+    """Handbook 7.2.5's list of participating offices: code / office name, one row per office
+    (a few hundred at most), each named as it was on the round's opening date."""
 
     def __init__(self, edition: Edition, language: str) -> None:
         super().__init__(edition, language)
@@ -689,33 +791,35 @@ class _Participation(_Builder):
     def add_rows(self, entry: _Entry) -> None:
         r = entry.response
         self.counts[r.office_id] = self.counts.get(r.office_id, 0) + 1
-        self.names[r.office_id] = r.office.name
+        self.names[r.office_id] = entry.office_name or r.office.name
 
     def table(self) -> Table:
         columns = [
-            Column("st3_code", gettext("ST.3 code"), Kind.KEY),
+            Column("st3_code", gettext("Code"), Kind.KEY),
             Column("office", gettext("Office")),
-            Column("responses", gettext("Responses"), Kind.COUNT),
         ]
-        rows = [
-            Row(code, [Cell(code), Cell(self.names[code]), Cell(n, css="rt-count")]) for code, n in self.counts.items()
-        ]
-        offices, total = len(self.counts), self.count
+        rows = [Row(code, [Cell(code), Cell(self.names[code])]) for code in self.counts]
         return Table(
             id="participation",
             section="results",
             title=gettext("Participating offices"),
             columns=columns,
             rows=rows,
-            totals=[TotalsRow(gettext("Total"), [None, offices, total])],
-            notes=[participation_sentence(offices, total, self.language)],
+            legend=gettext("Each office is named as it was named when the round opened."),
             # Translators: a worksheet name: at most 31 characters, none of : \ / ? * [ ]
             sheet_name=pgettext("worksheet", "Participation"),
         )
 
 
+def question_number(q: Question) -> str:
+    """A question's number as the questionnaire prints it: "1 a)" (Question 1, part a), or "12." (no parts)."""
+    return f"{q.number} {q.letter})" if q.letter else f"{q.number}."
+
+
 def _group_heading(q: Question, language: str) -> str:
-    return f"{q.number}{q.letter}) {tr(q.text, language)}"
+    """The heading of a question's columns: its number as in the questionnaire and the
+    edition's own text, the words the offices answered."""
+    return f"{question_number(q)} {tr(q.text, language)}"
 
 
 def _value_text(edition: Edition, q: Question, value: Any, language: str) -> str:

@@ -2,7 +2,39 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
-class RoundForm(forms.Form):
+class PresentationForm(forms.Form):
+    """The CWS session a round's results are presented to, and the day: the editorial note
+    of the round's Handbook 7.2.5 report."""
+
+    cws_session = forms.CharField(
+        max_length=20,
+        required=False,
+        label=_("CWS session"),
+        help_text=_(
+            "The session of the Committee on WIPO Standards the results are presented to, e.g. “CWS/3”; "
+            "the report's editorial note names it. Leave blank until then."
+        ),
+    )
+    presented_on = forms.DateField(
+        required=False,
+        label=_("Presented on"),
+        help_text=_("The day the results are presented to that session."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_cws_session(self) -> str:
+        return " ".join(self.cleaned_data["cws_session"].split())
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("presented_on") and not cleaned.get("cws_session"):
+            self.add_error("cws_session", _("Name the session the results were presented to."))
+        return cleaned
+
+
+class RoundForm(PresentationForm):
+    field_order = ["edition", "title", "slug", "year", "opens_on", "closes_on", "cws_session", "presented_on"]
+
     edition = forms.ModelChoiceField(queryset=None, label=_("Questionnaire edition"), empty_label=None)
     title = forms.CharField(
         max_length=200,

@@ -26,8 +26,11 @@ def round_create(
     closes_on,
     office_codes: list[str],
     user: User,
+    cws_session: str = "",
+    presented_on=None,
 ) -> SurveyRound:
-    """Open a round of an edition for the invited offices (ST.3 codes)."""
+    """Open a round of an edition for the invited offices (ST.3 codes); the CWS session its
+    results are presented to (and when) may be given now or later."""
     if not may(user, "surveys.open_surveyround"):
         raise NotAllowed(_("Only the International Bureau (secretariat) runs survey rounds."))
     if closes_on < opens_on:
@@ -42,9 +45,31 @@ def round_create(
     if not codes:
         raise WorkflowError(_("Invite at least one office."))
     survey_round = SurveyRound.objects.create(
-        edition=edition, title=title.strip(), slug=slug, year=year, opens_on=opens_on, closes_on=closes_on
+        edition=edition,
+        title=title.strip(),
+        slug=slug,
+        year=year,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        cws_session=cws_session.strip(),
+        presented_on=presented_on,
     )
     Invitation.objects.bulk_create([Invitation(round=survey_round, office_id=c) for c in codes])
+    return survey_round
+
+
+def round_record_presentation(*, survey_round: SurveyRound, cws_session: str, presented_on, user: User) -> SurveyRound:
+    """Record the CWS session the round's results were presented to, and the day (the
+    editorial note of its Handbook 7.2.5 report); blank both while they are not presented."""
+    if not may(user, "surveys.open_surveyround"):
+        raise NotAllowed(_("Only the International Bureau (secretariat) runs survey rounds."))
+    cws_session = " ".join(cws_session.split())
+    if presented_on and not cws_session:
+        raise WorkflowError(_("Name the session the results were presented to."))
+    if presented_on and presented_on < survey_round.opens_on:
+        raise WorkflowError(_("The results cannot have been presented before the round opened."))
+    survey_round.cws_session, survey_round.presented_on = cws_session, presented_on
+    survey_round.save(update_fields=["cws_session", "presented_on"])
     return survey_round
 
 

@@ -21,8 +21,8 @@ from surveys.responses.presenters import page_language
 from surveys.responses.selectors import get_response_for_user_or_404
 from surveys.review import presenters
 from surveys.review.filters import RoundDashboardFilter
-from surveys.review.forms import CommentForm, ReviewForm, RoundForm
-from surveys.review.rounds import round_create, round_send_reminders
+from surveys.review.forms import CommentForm, PresentationForm, ReviewForm, RoundForm
+from surveys.review.rounds import round_create, round_record_presentation, round_send_reminders
 from surveys.review.selectors import ROW_KEY, round_rows, rounds_overview
 from surveys.review.workflow import WORKFLOW_ACTIONS, comment_add
 from surveys.table_files import csv_download
@@ -55,6 +55,8 @@ def round_new(request: HttpRequest) -> HttpResponse:
                 year=data["year"],
                 opens_on=data["opens_on"],
                 closes_on=data["closes_on"],
+                cws_session=data["cws_session"],
+                presented_on=data["presented_on"],
                 office_codes=form.office_codes(),
                 user=request.user,
             )
@@ -110,6 +112,30 @@ def round_remind(request: HttpRequest, slug: str) -> HttpResponse:
             % {"count": sent},
         )
     return redirect("surveys:round_dashboard", slug=slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_presentation(request: HttpRequest, slug: str) -> HttpResponse:
+    """The CWS session the round's results were presented to, and the day."""
+    _refuse_unless(request, "surveys.open_surveyround")
+    survey_round = get_object_or_404(SurveyRound, slug=slug)
+    initial = {"cws_session": survey_round.cws_session, "presented_on": survey_round.presented_on}
+    form = PresentationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_record_presentation(
+                survey_round=survey_round,
+                cws_session=form.cleaned_data["cws_session"],
+                presented_on=form.cleaned_data["presented_on"],
+                user=request.user,
+            )
+        except WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The presentation of the results to the CWS is recorded."))
+            return redirect("surveys:round_dashboard", slug=slug)
+    return render(request, "surveys/round_presentation.html", {"form": form, "round": survey_round})
 
 
 @login_required

@@ -65,6 +65,14 @@ CASES = {
         lambda w: ("GET", reverse("surveys:round_remind", args=[R]), None),
         lambda w: ("POST", reverse("surveys:round_remind", args=[R]), {}),
     ),
+    "surveys:round_presentation": (
+        lambda w: ("GET", reverse("surveys:round_presentation", args=[R]), None),
+        lambda w: (
+            "POST",
+            reverse("surveys:round_presentation", args=[R]),
+            {"cws_session": "CWS/3", "presented_on": "2013-04-15"},
+        ),
+    ),
     "surveys:response_detail": (lambda w: ("GET", reverse("surveys:response_detail", args=[w.draft.pk]), None), None),
     "surveys:response_review": (
         lambda w: ("GET", reverse("surveys:response_review", args=[w.draft.pk]), None),
@@ -236,6 +244,7 @@ MATRIX = {
     "surveys:round_list": (("login", "-"), ("no", "-"), ("no", "-"), ("no", "-"), ("ok", "-"), ("ok", "-")),
     "surveys:round_new": (("login", "login"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
     "surveys:round_remind": (("login", "login"), ("405", "no"), ("405", "no"), ("405", "no"), ("405", "ok"), ("405", "ok")),
+    "surveys:round_presentation": (("login", "login"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
     "toolkit:checker": (("ok", "400"), ("ok", "400"), ("ok", "400"), ("ok", "400"), ("ok", "400"), ("ok", "400")),
     "toolkit:system_search": (("ok", "405"), ("ok", "405"), ("ok", "405"), ("ok", "405"), ("ok", "405"), ("ok", "405")),
 }

@@ -35,6 +35,7 @@ def test_round_trip_is_byte_identical(
         == SurveyResponse.objects.get(pk=response.pk).version + draft.version
     )
     assert before["counts"]["standards.office"] >= 230
+    assert before["counts"]["standards.officename"] == 4  # the recorded renames (EM, CZ) go with the offices
 
     _flush()
     assert not SurveyResponse.objects.exists()

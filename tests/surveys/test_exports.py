@@ -169,7 +169,7 @@ def test_every_format_carries_the_same_rows_and_totals(client, report_round, sec
     layout = {t["id"]: {"columns": t["columns"], "labels": [x["label"] for x in t["totals"]]} for t in data["tables"]}
     expected = from_json(data)
     # Sanity: the expected figures are the report's, and they are not trivial.
-    assert expected["participation"]["totals"] == {"Total": {"office": 4, "responses": 4}}
+    assert len(expected["participation"]["rows"]) == 4 and expected["participation"]["totals"] == {}
     assert expected["q7"]["totals"]["Total"]["q7a.yes"] == 4
     assert expected["q6"]["totals"]["Total"] == {
         "q6a.yes": 3,
@@ -227,13 +227,13 @@ def test_single_table_downloads(client, report_round):
     rows = list(csv.reader(io.StringIO(download(client, format="csv", table="q2").getvalue().decode("utf-8-sig"))))
     assert rows[0] == [
         "Response",
-        "2a) Code for the type of IPR",
-        "2a) Year designation",
-        "2a) Serial number",
-        "2a) Code for internal use",
-        "2a) Control number (check digit)",
-        "2a) Other part",
-        "2a) Please describe the other part(s): what each one means and how many characters it has.",
+        "2 a) Code for the type of IPR",
+        "2 a) Year designation",
+        "2 a) Serial number",
+        "2 a) Code for internal use",
+        "2 a) Control number (check digit)",
+        "2 a) Other part",
+        "2 a) Please describe the other part(s): what each one means and how many characters it has.",
     ]
     assert rows[1:] == [
         ["EP 1/1", "", "✓", "✓", "", "✓", "", "—"],
@@ -252,7 +252,7 @@ def test_single_table_downloads(client, report_round):
 
     document = Document(io.BytesIO(download(client, format="docx", table="participation").content))
     assert len(document.tables) == 1
-    assert [c.text for c in document.tables[0].rows[-1].cells] == ["Total", "3", "3"]
+    assert [c.text for c in document.tables[0].rows[-1].cells] == ["MD", "Republic of Moldova"]
     assert download(client, format="pdf", table="q13").content.startswith(b"%PDF")
 
 

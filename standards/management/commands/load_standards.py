@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from standards.services import offices_load, standards_load
+from standards.services import office_names_load, offices_load, standards_load
 
 
 class Command(BaseCommand):
@@ -8,4 +8,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.stdout.write(f"ST.3 offices: {offices_load()}")
+        self.stdout.write(f"Former and current names of offices: {office_names_load()}")
         self.stdout.write(f"Standards catalogue: {standards_load()}")
