@@ -634,7 +634,7 @@ def _running_head(text: str):
     return _running_head_class()(text)
 
 
-def _canvas_class(page_counter: str):
+def _canvas_class(page_counter: str, page_width: float = PAGE[0]):
     from reportlab.lib.colors import HexColor
     from reportlab.pdfgen.canvas import Canvas
 
@@ -657,7 +657,7 @@ def _canvas_class(page_counter: str):
                 text = page_counter.replace("{page}", str(number)).replace("{pages}", str(total))
                 self.setFont(REGULAR, 7.5)
                 self.setFillColor(HexColor(MUTED))
-                self.drawRightString(PAGE[0] - MARGIN_SIDE, MARGIN_BOTTOM - 2 * MM - 7.5, text)
+                self.drawRightString(page_width - MARGIN_SIDE, MARGIN_BOTTOM - 2 * MM - 7.5, text)
                 super().showPage()
             super().save()
 
