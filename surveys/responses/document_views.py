@@ -29,11 +29,9 @@ from surveys.responses.selectors import get_response_for_user_or_404
 
 log = logging.getLogger(__name__)
 
-DEFAULT_RATE = "20/minute"
-
 
 def document_rate() -> str:
-    return getattr(settings, "WIPOSTAD_RESPONSE_DOCUMENT_RATE", DEFAULT_RATE)
+    return settings.WIPOSTAD_RESPONSE_DOCUMENT_RATE
 
 
 class ResponseDocumentThrottle(AnonRateThrottle):

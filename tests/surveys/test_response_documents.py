@@ -178,6 +178,7 @@ def test_a_french_reader_gets_the_document_in_french(client, published, fmt):
             "Réponse 1 sur 1 soumise par Republic of Moldova en 2012",
             "Système de numérotation Trademarks",
             "Statut Publiée",
+            "Soumise le",
             "Quels types de DPI sont numérotés au moyen de ce système ?",
             "Marques",
             "Sans objet",
@@ -368,3 +369,11 @@ def test_signed_in_readers_are_not_counted(published, office_b_respondent, build
     for fmt in documents.FORMATS:
         download(client, published, fmt)
     assert len(builds) == 2
+
+
+def test_a_bad_rate_fails_loudly():
+    from tests.test_settings import _import_settings
+
+    result = _import_settings(DJANGO_DEBUG="1", WIPOSTAD_RESPONSE_DOCUMENT_RATE="lots")
+    assert result.returncode != 0
+    assert "WIPOSTAD_RESPONSE_DOCUMENT_RATE must be a number of files per" in result.stderr
