@@ -306,7 +306,7 @@ def _pdf_story(sheet: ResponseSheet) -> list:
     if note := _english_rules_note(sheet):
         story.append(pdf._para(note, styles["legend"]))
     story.append(Spacer(0, 4))
-    widths = [17 * pdf.MM, 45 * pdf.MM, 28 * pdf.MM, FRAME_WIDTH - 90 * pdf.MM]
+    widths = [17 * pdf.MM, 40 * pdf.MM, 33 * pdf.MM, FRAME_WIDTH - 90 * pdf.MM]
     story.append(_pdf_table(_compliance_rows(sheet), styles, headers=_compliance_headers(), widths=widths))
     for section in sheet.sections:
         story.append(pdf._para(_marked(section.title), styles["section"]))
@@ -389,10 +389,12 @@ def _docx_table(rows: list[list[str]], *, headers: list[str] | None, widths: lis
     columns = max([len(headers or [])] + [len(r) for r in rows])
     widths = widths or [DOCX_TEXT_WIDTH // columns] * columns
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    # The table style shades the first row: only when it is a header row.
+    first_row = "1" if headers else "0"
     out = [
         '<w:tbl><w:tblPr><w:tblStyle w:val="ReportTable"/><w:tblW w:w="5000" w:type="pct"/>'
-        '<w:tblLook w:val="0020" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" '
-        f'w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
+        f'<w:tblLook w:val="{"0020" if headers else "0000"}" w:firstRow="{first_row}" w:lastRow="0" '
+        f'w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
     ]
     if headers:
         cells = "".join(f"<w:tc>{docx._paragraph(h, 'TableHead')}</w:tc>" for h in headers)
@@ -481,7 +483,10 @@ def render_docx(sheet: ResponseSheet) -> bytes:
         archive.writestr("word/_rels/document.xml.rels", docx.DOCUMENT_RELS)
         archive.writestr("word/styles.xml", docx.STYLES)
         archive.writestr("word/settings.xml", docx.SETTINGS)
-        archive.writestr("word/header1.xml", docx._part("hdr", docx._paragraph(sheet.running_head, "Header")))
+        archive.writestr(
+            "word/header1.xml",
+            docx._part("hdr", docx._paragraph(f"{sheet.running_head} · {sheet.status_line}", "Header")),
+        )
         archive.writestr("word/footer1.xml", _docx_footer(sheet))
         head = f'{docx.XML}<w:document xmlns:w="{docx.W}" xmlns:r="{docx.R}"><w:body>'
         docx._write(archive, "word/document.xml", chain([head], _docx_body(sheet), ["</w:body></w:document>"]))

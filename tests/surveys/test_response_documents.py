@@ -134,6 +134,9 @@ def test_pdf_of_the_moldova_response_holds_the_office_questions_and_answers_in_o
     # The footer: the public page's address and the page number, on every page.
     address = f"http://testserver{public_url('md-001')}"
     assert text.count(address) == text.count("Page ") >= 2
+    # The running header: the office, the system, the status and version.
+    running = f"{MOLDOVA_OFFICE} · Trademarks Published · version {published.version}"
+    assert text.count(running) == text.count(address)
     assert "Page 1 of" in text
 
 
@@ -162,6 +165,8 @@ def test_docx_of_the_moldova_response_holds_the_office_questions_and_answers_in_
     assert_in_order(text, [squeeze(p) for q in skipped for p in (q, "Not applicable")])
     # The footer: the public page's address, then "Page N of M" with Word's fields for the numbers.
     assert text.endswith(f"http://testserver{public_url('md-001')} Page of")
+    header = python_docx.Document(io.BytesIO(reply.content)).sections[0].header.paragraphs[0].text
+    assert header == f"{MOLDOVA_OFFICE} · Trademarks · Published · version {published.version}"
     footer = zipfile.ZipFile(io.BytesIO(reply.content)).read("word/footer1.xml").decode()
     assert '<w:fldSimple w:instr=" PAGE ">' in footer and '<w:fldSimple w:instr=" NUMPAGES ">' in footer
 
