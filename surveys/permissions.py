@@ -182,6 +182,8 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     # download one, follow its progress; ask for one to be built (never without signing in).
     "surveys.view_exportbuild": is_secretariat | is_public_figures,
     "surveys.prepare_exportbuild": rules.is_authenticated & (is_secretariat | is_public_figures),
+    # A round's CWS working document: its settings, and its files (figures under review included).
+    "surveys.prepare_working_document": is_secretariat,
 }
 
 for _name, _predicate in PERMISSIONS.items():

@@ -22,6 +22,7 @@ from surveys.models.responses import (
 )
 from surveys.models.review import ResponseEvent, ReviewComment
 from surveys.models.rounds import Invitation, RoundQuerySet, SurveyRound
+from surveys.models.working_documents import WorkingDocument
 
 __all__ = [
     "EDITABLE_STATUSES",
@@ -44,5 +45,6 @@ __all__ = [
     "ReviewComment",
     "RoundQuerySet",
     "SurveyRound",
+    "WorkingDocument",
     "attachment_path",
 ]

@@ -48,6 +48,7 @@ from surveys.models import (
     ResponseEvent,
     SurveyResponse,
     SurveyRound,
+    WorkingDocument,
 )
 from surveys.reports import exporters, tables
 from wipostad.db_router import primary_position, replica_configured, replica_reads
@@ -58,7 +59,10 @@ log = logging.getLogger(__name__)
 # every stored build then counts as out of date and is built again when asked for.
 EXPORT_CODE_VERSION = 1
 
-HEAVY_FORMATS = ("pdf", "docx", "xlsx", "csv")  # csv: only the whole report (a zip); one table's CSV is immediate
+HEAVY_FORMATS = ("pdf", "docx", "xlsx", "csv")
+# The CWS working document of a round is built like a report file, under this table name.
+WORKING_DOCUMENT = "working-document"
+WORKING_DOCUMENT_FORMATS = ("docx", "pdf")  # csv: only the whole report (a zip); one table's CSV is immediate
 LANGUAGES = ("en", "fr", "es")
 # The steps a build goes through, shown as "step n of 3" on its page.
 STEPS = (
@@ -109,6 +113,8 @@ class BuildKey:
             raise ValueError(f"{self.format!r} is not built in the background")
         if self.format == "csv" and self.table_id:
             raise ValueError("one table's CSV is streamed at once, not built in the background")
+        if self.table_id == WORKING_DOCUMENT and self.format not in WORKING_DOCUMENT_FORMATS:
+            raise ValueError("the working document is made as DOCX and PDF")
         if self.language not in LANGUAGES:
             raise ValueError(f"no report in language {self.language!r}")
 
@@ -162,6 +168,45 @@ def data_state(survey_round: SurveyRound, scope: tables.Scope) -> DataState:
     }
     digest = hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
     return DataState(digest, figures["count"])
+
+
+def working_document_fingerprint(survey_round: SurveyRound) -> str:
+    """What the round's working document is made of: the reviewed figures of the round and
+    of the previous round it is compared with, and the document's own settings."""
+    from surveys.reports.comparison import previous_round
+    from surveys.reports.working_document import SCOPE
+
+    earlier = previous_round(survey_round)
+    settings_row = WorkingDocument.objects.filter(round=survey_round).values_list("pk", "updated_at").first()
+    parts = [
+        data_fingerprint(survey_round, SCOPE),
+        data_fingerprint(earlier, SCOPE) if earlier is not None else "",
+        [settings_row[0], settings_row[1].isoformat()] if settings_row else None,
+    ]
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def working_document_builds(survey_round: SurveyRound) -> tuple[str, dict[tuple[str, str], ExportBuild]]:
+    """The current fingerprint of the round's working document and its builds for it, by
+    (language, format)."""
+    fingerprint = working_document_fingerprint(survey_round)
+    rows = ExportBuild.objects.filter(round=survey_round, table_id=WORKING_DOCUMENT, fingerprint=fingerprint)
+    return fingerprint, {(b.language, b.format): b for b in rows}
+
+
+def request_working_document(survey_round: SurveyRound, fmt: str, language: str, user) -> ExportBuild:
+    """Queue the working document in a format and language (once per state of its data)."""
+    from surveys.reports.working_document import SCOPE
+
+    key = BuildKey(survey_round, SCOPE, fmt, WORKING_DOCUMENT, language)
+    return request_build(key, working_document_fingerprint(survey_round), user)[0]
+
+
+def current_fingerprint(build: ExportBuild) -> str:
+    """The fingerprint the data has now, for the file this build makes."""
+    if build.table_id == WORKING_DOCUMENT:
+        return working_document_fingerprint(build.round)
+    return data_fingerprint(build.round, tables.Scope(build.scope))
 
 
 def _definition_digest(edition: QuestionnaireEdition) -> str:
@@ -280,7 +325,7 @@ def run_build(build_id: int) -> str:
     build = ExportBuild.objects.select_related("round__edition").get(pk=build_id)
     try:
         scope = tables.Scope(build.scope)
-        if data_fingerprint(build.round, scope) != build.fingerprint:
+        if current_fingerprint(build) != build.fingerprint:
             # Changed while it waited: whoever changed it queued (or will ask for) the newer one.
             _finish_failed(build, "superseded: the data changed before the build started")
             return "superseded"
@@ -289,12 +334,17 @@ def run_build(build_id: int) -> str:
         # The rows are read from the replica when one is configured, once it has replayed
         # the primary up to now (the data the fingerprint describes).
         position = primary_position() if replica_configured() else None
-        with translation.override(build.language), replica_reads(after=position):
-            report = tables.build_report(build.round, scope=scope, only=build.table_id or None, language=build.language)
-        with translation.override(build.language), report:
-            _progress(build, 1)
-            export = exporters.export(report, build.format, build.table_id or None)
-            build.size, build.file = _store(build, export.filename, export.content)
+        if build.table_id == WORKING_DOCUMENT:
+            export = _working_document(build, position)
+        else:
+            with translation.override(build.language), replica_reads(after=position):
+                report = tables.build_report(
+                    build.round, scope=scope, only=build.table_id or None, language=build.language
+                )
+            with translation.override(build.language), report:
+                _progress(build, 1)
+                export = exporters.export(report, build.format, build.table_id or None)
+                build.size, build.file = _store(build, export.filename, export.content)
         build.filename, build.content_type = export.filename, export.content_type
         build.done_units = len(STEPS)
         build.state, build.finished_at = ExportBuild.State.DONE, timezone.now()
@@ -305,6 +355,23 @@ def run_build(build_id: int) -> str:
         return "failed"
     _discard_older(build)
     return "done"
+
+
+def _working_document(build: ExportBuild, position) -> exporters.Export:
+    """Build and store the round's working document; what was stored."""
+    from surveys.reports import working_document, working_document_files
+
+    settings_row = WorkingDocument.objects.select_related("round__edition").get(round=build.round)
+    with translation.override(build.language), replica_reads(after=position):
+        content = working_document.build(settings_row, build.language)
+    try:
+        with translation.override(build.language):
+            _progress(build, 1)
+            export = working_document_files.export(content, build.format)
+            build.size, build.file = _store(build, export.filename, export.content)
+    finally:
+        content.close()
+    return export
 
 
 def _progress(build: ExportBuild, done: int) -> None:

@@ -337,7 +337,23 @@ def _write(archive: zipfile.ZipFile, name: str, pieces: Iterable[str]) -> None:
             out.write(piece.encode("utf-8"))
 
 
-def render_docx(report: Report, sections: list[Section]) -> bytes:
+def paragraph(text: object, style: str = "", align: str = "") -> str:
+    """One paragraph in one of the document's styles, for parts written before the report (a cover)."""
+    return _paragraph(text, style, align=align)
+
+
+def portrait_section_end() -> str:
+    """Ends a portrait A4 section (a cover page) before the report's landscape pages."""
+    return (
+        f'<w:p><w:pPr><w:sectPr><w:pgSz w:w="{PAGE_HEIGHT}" w:h="{PAGE_WIDTH}"/>'
+        f'<w:pgMar w:top="1134" w:right="1134" w:bottom="1134" w:left="1418" '
+        'w:header="425" w:footer="425" w:gutter="0"/><w:titlePg/></w:sectPr></w:pPr></w:p>'
+    )
+
+
+def render_docx(report: Report, sections: list[Section], front: Iterable[str] = (), header: str = "") -> bytes:
+    """The report's sections; `front`: paragraphs before them (e.g. a cover part), `header`
+    instead of the Handbook's name in the running header."""
     buffer = io.BytesIO()
     with translation.override(report.language), zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", CONTENT_TYPES)
@@ -346,10 +362,11 @@ def render_docx(report: Report, sections: list[Section]) -> bytes:
         archive.writestr("word/_rels/document.xml.rels", DOCUMENT_RELS)
         archive.writestr("word/styles.xml", STYLES)
         archive.writestr("word/settings.xml", SETTINGS)
-        archive.writestr("word/header1.xml", _part("hdr", _paragraph(report.handbook, "Header")))
+        archive.writestr("word/header1.xml", _part("hdr", _paragraph(header or report.handbook, "Header")))
         archive.writestr("word/footer1.xml", _footer(report))
         head = f'{XML}<w:document xmlns:w="{W}" xmlns:r="{R}"><w:body>'
-        _write(archive, "word/document.xml", chain([head], _body(report, sections), ["</w:body></w:document>"]))
+        body = chain([head], front, _body(report, sections), ["</w:body></w:document>"])
+        _write(archive, "word/document.xml", body)
     return buffer.getvalue()
 
 

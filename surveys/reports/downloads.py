@@ -45,6 +45,8 @@ def _key(request: HttpRequest, survey_round: SurveyRound, fmt: str) -> builds.Bu
 def _what(build_or_key) -> str:
     """e.g. "PDF of the whole report" or "DOCX of table q5"."""
     fmt = dict(ExportBuild.Format.choices)[build_or_key.format]
+    if build_or_key.table_id == builds.WORKING_DOCUMENT:
+        return gettext("%(format)s of the CWS working document") % {"format": fmt}
     if build_or_key.table_id:
         return gettext("%(format)s of table %(table)s") % {"format": fmt, "table": build_or_key.table_id}
     return gettext("%(format)s of the whole report") % {"format": fmt}
@@ -162,6 +164,8 @@ def _not_ready(request, survey_round, key, build, state) -> HttpResponse:
 
 
 def _report_url(survey_round: SurveyRound, key) -> str:
+    if key.table_id == builds.WORKING_DOCUMENT:
+        return reverse("reports:working_document", args=[survey_round.slug])
     url = reverse("reports:round_report", args=[survey_round.slug])
     return f"{url}?table={key.table_id}" if key.table_id else url
 

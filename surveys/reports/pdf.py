@@ -634,7 +634,7 @@ def _running_head(text: str):
     return _running_head_class()(text)
 
 
-def _canvas_class(page_counter: str, page_width: float = PAGE[0]):
+def _canvas_class(page_counter: str, page_width: float | None = None):
     from reportlab.lib.colors import HexColor
     from reportlab.pdfgen.canvas import Canvas
 
@@ -654,20 +654,23 @@ def _canvas_class(page_counter: str, page_width: float = PAGE[0]):
             total = len(self._pages)
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
-                text = page_counter.replace("{page}", str(number)).replace("{pages}", str(total))
-                self.setFont(REGULAR, 7.5)
-                self.setFillColor(HexColor(MUTED))
-                self.drawRightString(page_width - MARGIN_SIDE, MARGIN_BOTTOM - 2 * MM - 7.5, text)
+                # A portrait cover page goes without a number; a document of pages
+                # `page_width` wide (a response's portrait pages) numbers every page.
+                if page_width is not None or self._pagesize[0] == PAGE[0]:
+                    text = page_counter.replace("{page}", str(number)).replace("{pages}", str(total))
+                    self.setFont(REGULAR, 7.5)
+                    self.setFillColor(HexColor(MUTED))
+                    self.drawRightString((page_width or PAGE[0]) - MARGIN_SIDE, MARGIN_BOTTOM - 2 * MM - 7.5, text)
                 super().showPage()
             super().save()
 
     return NumberedCanvas
 
 
-def _page_decorations(report: Report):
+def _page_decorations(report: Report, header: str = ""):
     from reportlab.lib.colors import HexColor
 
-    handbook, title = report.handbook, report.title
+    handbook, title = header or report.handbook, report.title
 
     def decorate(canvas, document) -> None:
         canvas.saveState()
@@ -687,8 +690,14 @@ def _page_decorations(report: Report):
     return decorate
 
 
-def render_pdf(report: Report, sections: list[Section]) -> bytes:
-    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+PORTRAIT = (PAGE[1], PAGE[0])
+COVER_MARGIN = 20 * MM
+
+
+def render_pdf(report: Report, sections: list[Section], front: list | None = None, header: str = "") -> bytes:
+    """The report's sections; `front`: flowables on portrait pages before them (a cover part,
+    without running header or page number), `header` instead of the Handbook's name."""
+    from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
     register_fonts()
     buffer = io.BytesIO()
@@ -705,9 +714,16 @@ def render_pdf(report: Report, sections: list[Section]) -> bytes:
         lang=report.language,
     )
     frame = Frame(MARGIN_SIDE, MARGIN_BOTTOM, FRAME_WIDTH, FRAME_HEIGHT, 0, 0, 0, 0, id="body")
-    document.addPageTemplates([PageTemplate("page", [frame], onPageEnd=_page_decorations(report))])
+    templates = [PageTemplate("page", [frame], onPageEnd=_page_decorations(report, header))]
+    if front:
+        width, height = PORTRAIT[0] - 2 * COVER_MARGIN, PORTRAIT[1] - 2 * COVER_MARGIN
+        cover = Frame(COVER_MARGIN, COVER_MARGIN, width, height, 0, 0, 0, 0, id="cover")
+        templates.insert(0, PageTemplate("cover", [cover], pagesize=PORTRAIT))
+    document.addPageTemplates(templates)
     with translation.override(report.language):
         story = _story(report, sections)
+        if front:
+            story = [*front, NextPageTemplate("page"), PageBreak(), *story]
         document.build(story, canvasmaker=_canvas_class(report.page_counter))
     return buffer.getvalue()
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from surveys.reports import downloads, views
+from surveys.reports import downloads, views, working_document_views
 
 app_name = "reports"
 
@@ -21,5 +21,19 @@ urlpatterns += [
         "rounds/<slug:round_slug>/report/builds/<int:build_id>/file/",
         downloads.export_build_file,
         name="export_build_file",
+    ),
+]
+
+# The CWS working document of a round (the secretariat's).
+urlpatterns += [
+    path(
+        "rounds/<slug:round_slug>/working-document/",
+        working_document_views.working_document,
+        name="working_document",
+    ),
+    path(
+        "rounds/<slug:round_slug>/working-document/<str:fmt>/<str:language>/",
+        working_document_views.working_document_file,
+        name="working_document_file",
     ),
 ]
