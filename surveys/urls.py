@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from surveys import views
+from surveys.responses import document_views
 from surveys.responses import views as office
 from surveys.review import views as review
 
@@ -49,6 +50,7 @@ urlpatterns = [
         office.attachment_remove_view,
         name="attachment_remove",
     ),
+    path("responses/<int:pk>/document/<str:fmt>/", document_views.response_document, name="response_document"),
     path("<slug:edition_slug>/", views.edition_detail, name="edition_detail"),
     path("<slug:edition_slug>/responses/", views.public_response_list, name="public_response_list"),
     path("<slug:edition_slug>/responses/<publickey:key>/", views.public_response_detail, name="public_response_detail"),

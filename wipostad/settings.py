@@ -411,6 +411,16 @@ for _name in ("WIPOSTAD_CHECKER_MAX_NUMBERS", "WIPOSTAD_CHECKER_MAX_CHARACTERS")
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be 1 or more (got {globals()[_name]}).")
 
+# A response as a PDF or DOCX file (surveys/responses/document_views.py): how many files
+# an anonymous client may have built (N/second, minute, hour or day); a published
+# response's file kept in the cache is sent without counting.
+WIPOSTAD_RESPONSE_DOCUMENT_RATE = os.environ.get("WIPOSTAD_RESPONSE_DOCUMENT_RATE", "").strip() or "20/minute"
+if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", WIPOSTAD_RESPONSE_DOCUMENT_RATE):
+    raise ImproperlyConfigured(
+        f"WIPOSTAD_RESPONSE_DOCUMENT_RATE must be a number of files per second, minute, hour or day, e.g. "
+        f"20/minute (got {WIPOSTAD_RESPONSE_DOCUMENT_RATE!r})."
+    )
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

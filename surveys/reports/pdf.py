@@ -639,7 +639,7 @@ def _running_head(text: str):
     return _running_head_class()(text)
 
 
-def _canvas_class(page_counter: str):
+def _canvas_class(page_counter: str, page_width: float | None = None):
     from reportlab.lib.colors import HexColor
     from reportlab.pdfgen.canvas import Canvas
 
@@ -659,11 +659,13 @@ def _canvas_class(page_counter: str):
             total = len(self._pages)
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
-                if self._pagesize[0] == PAGE[0]:  # not on a portrait cover page
+                # A portrait cover page goes without a number; a document of pages
+                # `page_width` wide (a response's portrait pages) numbers every page.
+                if page_width is not None or self._pagesize[0] == PAGE[0]:
                     text = page_counter.replace("{page}", str(number)).replace("{pages}", str(total))
                     self.setFont(REGULAR, 7.5)
                     self.setFillColor(HexColor(MUTED))
-                    self.drawRightString(PAGE[0] - MARGIN_SIDE, MARGIN_BOTTOM - 2 * MM - 7.5, text)
+                    self.drawRightString((page_width or PAGE[0]) - MARGIN_SIDE, MARGIN_BOTTOM - 2 * MM - 7.5, text)
                 super().showPage()
             super().save()
 

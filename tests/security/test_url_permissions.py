@@ -83,6 +83,10 @@ CASES = {
         ),
     ),
     "surveys:response_history": (lambda w: ("GET", reverse("surveys:response_history", args=[w.draft.pk]), None), None),
+    "surveys:response_document": (
+        lambda w: ("GET", reverse("surveys:response_document", args=[w.draft.pk, "pdf"]), None),
+        None,
+    ),
     "surveys:response_comment": (
         lambda w: ("GET", reverse("surveys:response_comment", args=[w.draft.pk]), None),
         lambda w: ("POST", reverse("surveys:response_comment", args=[w.draft.pk]), {"body": "A comment"}),
@@ -238,6 +242,7 @@ MATRIX = {
     "surveys:response_detail": (("login", "-"), ("ok", "-"), ("ok", "-"), ("no", "-"), ("ok", "-"), ("ok", "-")),
     "surveys:response_edit": (("login", "login"), ("ok", "ok"), ("ok", "ok"), ("no", "no"), ("no", "no"), ("no", "no")),
     "surveys:response_history": (("login", "-"), ("ok", "-"), ("ok", "-"), ("no", "-"), ("ok", "-"), ("ok", "-")),
+    "surveys:response_document": (("no", "-"), ("ok", "-"), ("ok", "-"), ("no", "-"), ("ok", "-"), ("ok", "-")),
     "surveys:response_review": (("login", "login"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
     "surveys:response_start": (("login", "login"), ("405", "ok"), ("405", "ok"), ("405", "no"), ("405", "no"), ("405", "no")),
     "surveys:round_dashboard": (("login", "-"), ("no", "-"), ("no", "-"), ("no", "-"), ("ok", "-"), ("ok", "-")),
