@@ -118,6 +118,18 @@ CASES = {
         lambda w: ("GET", reverse("reports:report_file", args=[R, "pdf"]), None),
         lambda w: ("POST", reverse("reports:report_file", args=[R, "pdf"]), {}),
     ),
+    "reports:working_document": (
+        lambda w: ("GET", reverse("reports:working_document", args=[R]), None),
+        lambda w: (
+            "POST",
+            reverse("reports:working_document", args=[R]),
+            {"session": "3", "number": "5", "date": "2013-03-01", "meeting_place": "Geneva"},
+        ),
+    ),
+    "reports:working_document_file": (
+        lambda w: ("GET", reverse("reports:working_document_file", args=[R, "pdf", "en"]), None),
+        lambda w: ("POST", reverse("reports:working_document_file", args=[R, "pdf", "en"]), {}),
+    ),
     "reports:export_build": (
         lambda w: ("GET", reverse("reports:export_build", args=[R, _reviewed_build(w).pk]), None),
         lambda w: ("POST", reverse("reports:export_build", args=[R, _reviewed_build(w).pk]), {}),
@@ -228,6 +240,8 @@ MATRIX = {
     "logout": (("405", "ok"), ("405", "ok"), ("405", "ok"), ("405", "ok"), ("405", "ok"), ("405", "ok")),
     "reports:round_report": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
     "reports:report_file": (("later", "no"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok")),
+    "reports:working_document": (("login", "login"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
+    "reports:working_document_file": (("login", "login"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
     "reports:export_build": (("no", "no"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
     "reports:export_build_status": (("no", "-"), ("no", "-"), ("no", "-"), ("no", "-"), ("ok", "-"), ("ok", "-")),
     "reports:export_build_file": (("no", "-"), ("no", "-"), ("no", "-"), ("no", "-"), ("ok", "-"), ("ok", "-")),
