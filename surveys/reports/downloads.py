@@ -112,6 +112,7 @@ def _page(request: HttpRequest, survey_round: SurveyRound, *, status: int = 200,
         context["scope_label"] = ExportBuild.Scope(str(about.scope)).label
         context["language_name"] = LANGUAGE_NAMES.get(about.language, about.language)
         context.setdefault("report_url", _report_url(survey_round, about))
+        context["working_document"] = about.table_id == builds.WORKING_DOCUMENT
     if build is not None:
         context["status"] = _status(request, build)
         if context["status"]["state"] in (ExportBuild.State.QUEUED, ExportBuild.State.RUNNING):

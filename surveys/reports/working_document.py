@@ -15,6 +15,7 @@ English, French or Spanish.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.utils import formats, translation
@@ -47,6 +48,18 @@ ORDINALS = {
         "Decimoséptima", "Decimoctava", "Decimonovena", "Vigésima",
     ),
 }  # fmt: skip
+
+
+def new_settings(survey_round, today) -> WorkingDocument:
+    """Unsaved settings for a round that has none: the session and its first day from what the
+    round records of its presentation ("CWS/3", the day), dated today."""
+    match = re.fullmatch(r"\s*CWS/(\d+)\s*", survey_round.cws_session or "")
+    return WorkingDocument(
+        round=survey_round,
+        date=today,
+        session=int(match.group(1)) if match else None,
+        meeting_starts=survey_round.presented_on,
+    )
 
 
 def session_name(session: int, language: str) -> str:

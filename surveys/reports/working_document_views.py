@@ -18,7 +18,7 @@ from surveys.permissions import may
 from surveys.reports import builds
 from surveys.reports.comparison import previous_round
 from surveys.reports.downloads import LANGUAGE_NAMES
-from surveys.reports.working_document import LANGUAGES
+from surveys.reports.working_document import LANGUAGES, new_settings
 from surveys.reports.working_document_forms import WorkingDocumentForm
 
 FORMAT_NAMES = {"docx": gettext_lazy("DOCX (editable)"), "pdf": "PDF"}
@@ -58,7 +58,7 @@ def _files(survey_round: SurveyRound) -> list[dict]:
 def working_document(request: HttpRequest, round_slug: str) -> HttpResponse:
     survey_round = _round_or_refuse(request, round_slug)
     existing = WorkingDocument.objects.filter(round=survey_round).first()
-    instance = existing or WorkingDocument(round=survey_round, date=timezone.localdate())
+    instance = existing or new_settings(survey_round, timezone.localdate())
     form = WorkingDocumentForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)

@@ -104,6 +104,7 @@ def test_a_file_is_built_in_the_background_once_per_state_of_the_data(client, se
     assert response.url == reverse("reports:export_build", args=[answered_round.slug, build.pk])
     progress = client.get(response.url).content.decode()
     assert "DOCX of the CWS working document" in progress and "Waiting for a free worker" in progress
+    assert f'href="{_page(answered_round)}">Back to the working document</a>' in progress
     assert build.state == ExportBuild.State.QUEUED
     assert "Waiting to be built" in client.get(_page(answered_round)).content.decode()
 
@@ -157,3 +158,13 @@ def test_page_queries_do_not_grow_with_responses(client, secretariat_reviewer, a
             answers=moldova_answers,
         )
     assert queries() == few
+
+
+def test_a_new_document_starts_from_what_the_round_records_of_its_presentation(
+    client, secretariat_reviewer, answered_round
+):
+    answered_round.cws_session, answered_round.presented_on = "CWS/3", date(2013, 4, 15)
+    answered_round.save()
+    client.force_login(secretariat_reviewer)
+    form = client.get(_page(answered_round)).context["form"]
+    assert form["session"].value() == 3 and form["meeting_starts"].value() == date(2013, 4, 15)
