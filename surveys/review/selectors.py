@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 
 from standards.models import Office
 from surveys.models import Invitation, ResponseEvent, ResponseRevision, ResponseStatus, SurveyResponse, SurveyRound
+from surveys.responses.selectors import UNLISTED
 
 # The states in which an office has handed a response in.
 HANDED_IN = ("submitted", "accepted", "published")
@@ -44,6 +45,7 @@ def round_rows(survey_round: SurveyRound) -> QuerySet[Office]:
         _offices_in_round(survey_round)
         .filter(invitation__isnull=False)
         .select_related("invitation", "response", "response__numbering_system")
+        .defer(*(f"response__{field}" for field in UNLISTED))
         # By office code as the invitation names it (the same order as by the office's
         # own code): the invitations of the round are read in that order from their unique
         # index, each office's responses in number order from theirs, and the database
