@@ -210,3 +210,20 @@ def test_the_public_list_is_counted_as_it_is_listed(mixed_round, search):
 
     assert public_responses_to_count(EDITION_SLUG, search).count() == len(list(listed))
     assert public_responses_to_count("another-edition", search).count() == 0
+
+
+def test_the_lists_leave_the_answers_in_the_database(client, secretariat_reviewer, office_a_respondent, survey_round):
+    add_responses(survey_round, 3, status=ResponseStatus.PUBLISHED)
+    system = NumberingSystem.objects.create(office_id="MD", label="Patents")
+    SurveyResponse.objects.create(round=survey_round, office_id="MD", numbering_system=system, sequence=1)
+    secretariat = logged_in(secretariat_reviewer)
+    pages = [
+        (client, reverse("surveys:public_response_list", args=[EDITION_SLUG])),
+        (secretariat, reverse("surveys:dashboard")),
+        (secretariat, reverse("surveys:round_dashboard", args=[survey_round.slug])),
+        (logged_in(office_a_respondent), reverse("surveys:dashboard")),
+    ]
+    for who, url in pages:
+        responses_read = [q for q in page_queries(who, url) if '"office_id"' in q and '"sequence"' in q]
+        assert responses_read, url
+        assert not [q for q in responses_read if '"answers"' in q or '"set_aside_answers"' in q], url
