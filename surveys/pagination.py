@@ -2,7 +2,10 @@
 other parameters (search, filters) that the links to other pages keep.
 
 The database returns only the rows of the page (LIMIT/OFFSET) and counts the rest in one
-query, so a page costs the same whatever the length of the list.
+query, so a page costs the same whatever the length of the list: each list's order and
+filters have an index (migration ``list_indexes``) from which the database reads the page's
+rows in order and stops, and its count is made on the simplest query with as many rows
+(or taken from counts the page makes anyway).
 """
 
 from __future__ import annotations
@@ -15,16 +18,21 @@ from django.http import HttpRequest
 PER_PAGE = 50
 
 
-class _CountedBy:
-    """A queryset whose rows are counted over the given fields: COUNT(*) drops the joins
-    that only select_related uses, which undercounts a list that shows a row per joined
-    row (an office once per response)."""
+class _Counted:
+    """A queryset for the paginator: the page is a slice of ``rows``; the count is
+    ``count`` when the caller knows it already (an int), else the count of ``count`` (a
+    queryset with as many rows, which the database counts more cheaply), else that of
+    ``rows`` over ``fields``: COUNT(*) drops the joins that only select_related uses, which
+    undercounts a list that shows a row per joined row (an office once per response)."""
 
-    def __init__(self, rows: QuerySet, fields: tuple[str, ...]) -> None:
-        self.rows, self.fields = rows, fields
+    def __init__(self, rows: QuerySet, fields: tuple[str, ...], count: QuerySet | int | None) -> None:
+        self.rows, self.fields, self.known = rows, fields, count
 
     def count(self) -> int:
-        return self.rows.values_list(*self.fields).count()
+        if isinstance(self.known, int):
+            return self.known
+        counted = self.rows if self.known is None else self.known
+        return counted.values_list(*self.fields).count() if self.fields else counted.count()
 
     def __getitem__(self, key):
         return self.rows[key]
@@ -37,11 +45,18 @@ class _CountedBy:
         return self.rows.ordered
 
 
-def page_of(request: HttpRequest, rows: QuerySet, per_page: int = PER_PAGE, count_by: tuple[str, ...] = ()) -> Page:
+def page_of(
+    request: HttpRequest,
+    rows: QuerySet,
+    per_page: int = PER_PAGE,
+    count_by: tuple[str, ...] = (),
+    count: QuerySet | int | None = None,
+) -> Page:
     """The page of ``rows`` the request asks for; a number that is not one, or is past the
     end, gives the first or the last page (never an error). ``count_by``: the fields that
-    tell rows apart, when a row is more than one record (see ``_CountedBy``)."""
-    listed = _CountedBy(rows, count_by) if count_by else rows
+    tell rows apart, when a row is more than one record; ``count``: the number of rows when
+    already known, or a queryset of as many rows that is cheaper to count (see ``_Counted``)."""
+    listed = _Counted(rows, count_by, count) if count_by or count is not None else rows
     return Paginator(listed, per_page).get_page(request.GET.get("page"))
 
 
@@ -55,6 +70,12 @@ def page_query(request: HttpRequest) -> str:
     return f"{encoded}&" if encoded else ""
 
 
-def paginated(request: HttpRequest, rows: QuerySet, per_page: int = PER_PAGE, count_by: tuple[str, ...] = ()) -> dict:
+def paginated(
+    request: HttpRequest,
+    rows: QuerySet,
+    per_page: int = PER_PAGE,
+    count_by: tuple[str, ...] = (),
+    count: QuerySet | int | None = None,
+) -> dict:
     """What the shared pager (templates/_pagination.html) needs, for a page's context."""
-    return {"page": page_of(request, rows, per_page, count_by), "page_query": page_query(request)}
+    return {"page": page_of(request, rows, per_page, count_by, count), "page_query": page_query(request)}

@@ -63,7 +63,11 @@ def public_response_list(request: HttpRequest, edition_slug: str) -> HttpRespons
         "edition_title": edition_title(edition_row, page_language()),
         "q": search,
         # A page of the published responses that match the search.
-        **paginated(request, selectors.public_responses(edition_slug, search)),
+        **paginated(
+            request,
+            selectors.public_responses(edition_slug, search),
+            count=selectors.public_responses_to_count(edition_slug, search),
+        ),
         # The rounds the edition's published responses come from, each with its report.
         "rounds": list(selectors.rounds_with_public_responses(edition_slug)),
     }

@@ -37,6 +37,8 @@ class NumberingSystem(models.Model):
 
     class Meta:
         ordering = ["office_id", "created_at", "id"]
+        # An office's systems in the order its dashboard lists them.
+        indexes = [models.Index(fields=["office", "created_at", "id"], name="system_office_listing")]
         constraints = [
             models.UniqueConstraint("office", Lower("label"), name="numbering_system_label_unique_per_office")
         ]
@@ -134,6 +136,21 @@ class SurveyResponse(models.Model):
             models.CheckConstraint(condition=Q(status__in=ResponseStatus.values), name="response_status_known"),
             models.CheckConstraint(condition=Q(sequence__gte=1), name="response_sequence_positive"),
             models.CheckConstraint(condition=Q(version__gte=1), name="response_version_positive"),
+        ]
+        # The orders and filters of the lists, so that the database reads a page of rows in
+        # order from an index and stops, rather than sorting every row to return fifty.
+        indexes = [
+            # Responses of one status by office and number (the public list, the
+            # secretariat's list filtered by status).
+            models.Index(fields=["status", "office", "sequence"], name="response_status_listing"),
+            # Every response by office and number (the secretariat's list).
+            models.Index(fields=["office", "sequence"], name="response_office_listing"),
+            # Responses of one status per round (counting the public list of an edition,
+            # the rounds that have published responses): counted from the index alone.
+            models.Index(fields=["status", "round"], name="response_status_round"),
+            # A round's responses per office with their status (the round dashboard's counts
+            # per state): read from the index alone, never from the rows.
+            models.Index(fields=["round", "office", "status"], name="response_round_office_status"),
         ]
 
     def __str__(self) -> str:

@@ -16,6 +16,10 @@ from surveys.models import NumberingSystem, ResponseStatus, SurveyResponse, Surv
 from surveys.pagination import PER_PAGE
 from surveys.permissions import may, office_of
 
+# What no list shows of a response: left in the database rather than read and decoded for
+# every row of a page (a response's answers are the bulk of its row).
+UNLISTED = ("answers", "set_aside_answers", "confirmed_sections")
+
 
 def office_dashboard(user: User, page_number: object = None) -> dict:
     """The signed-in office's numbering systems, a page of them, each with its responses (a
@@ -23,7 +27,9 @@ def office_dashboard(user: User, page_number: object = None) -> dict:
     office = office_of(user)
     if office is None:
         return {"office": None, "systems": [], "rounds": []}
-    responses = SurveyResponse.objects.select_related("round", "updated_by").order_by("-round__opens_on", "pk")
+    responses = (
+        SurveyResponse.objects.select_related("round", "updated_by").defer(*UNLISTED).order_by("-round__opens_on", "pk")
+    )
     systems = (
         NumberingSystem.objects.filter(office=office)
         .prefetch_related(Prefetch("responses", queryset=responses))
@@ -47,7 +53,7 @@ def office_dashboard(user: User, page_number: object = None) -> dict:
 def every_response(user: User, search: str = "", status: str = "") -> QuerySet[SurveyResponse]:
     """The responses the user may read, of every office (the secretariat's list), filtered by
     office or numbering system (see ``matching``) and by status in the database."""
-    responses = matching(SurveyResponse.objects.readable_by(user).for_listing(), search)
+    responses = matching(SurveyResponse.objects.readable_by(user).for_listing().defer(*UNLISTED), search)
     if status in ResponseStatus.values:
         responses = responses.filter(status=status)
     return responses.order_by("office_id", "sequence", "-round__opens_on", "pk")
@@ -95,12 +101,25 @@ def public_response(edition_slug: str, office_code: str, sequence: int) -> Surve
 def public_responses(edition_slug: str | None = None, search: str = ""):
     """Published responses (of an edition), by office and number, whose office or numbering
     system matches ``search`` (see ``matching``), in an order without ties so that pages never
-    overlap."""
-    qs = matching(SurveyResponse.objects.public().for_listing(), search).order_by(
+    overlap. The database reads them in that order from the index ``response_status_listing``
+    and stops after the page."""
+    qs = matching(SurveyResponse.objects.public().for_listing().defer(*UNLISTED), search).order_by(
         "office_id", "sequence", "-round__opens_on", "pk"
     )
     if edition_slug:
         qs = qs.filter(round__edition__slug=edition_slug)
+    return qs
+
+
+def public_responses_to_count(edition_slug: str | None = None, search: str = "") -> QuerySet[SurveyResponse]:
+    """As many rows as ``public_responses`` (the same filters), for counting them: the
+    edition's rounds as a list of IDs, so that the database counts the published responses
+    of each round in the index ``response_status_round`` with no join per response. (The
+    page itself keeps the join: given the list, a database would read the rounds first and
+    sort every published response to find the page.)"""
+    qs = matching(SurveyResponse.objects.public(), search)
+    if edition_slug:
+        qs = qs.filter(round__in=SurveyRound.objects.filter(edition__slug=edition_slug).values("pk"))
     return qs
 
 

@@ -54,6 +54,19 @@ class RoundDashboardFilter(django_filters.FilterSet):
             condition &= office_or_system(data["q"])
         return rows.filter(condition)
 
+    def rows_counted(self, counts: dict[str, int]) -> int | None:
+        """The number of rows the filters leave, from the round's counts per state
+        (``selectors.round_counts``); None when a search needs the database to count. A
+        row is an invited office once per response it has in the round, or once "not
+        started": exactly the rows the counts per state count."""
+        self.is_valid()  # the form validated as for ``qs``: the same fields filter and count
+        data = self.form.cleaned_data
+        if data.get("q"):
+            return None
+        if data.get("state"):
+            return counts[data["state"]]
+        return sum(counts[state] for state in DASHBOARD_STATES)
+
 
 def in_state(state: str) -> Q:
     return Q(response__isnull=True) if state == "not_started" else Q(response__status=state)

@@ -42,9 +42,10 @@ def dashboard_row(row: Office) -> dict:
     }
 
 
-def round_dashboard(survey_round: SurveyRound, rows: QuerySet[Office]) -> dict:
-    """The round dashboard: the rows shown (filtered by the caller) and the counts per state."""
-    counts = selectors.round_counts(survey_round)
+def round_dashboard(survey_round: SurveyRound, rows: QuerySet[Office], counts: dict[str, int] | None = None) -> dict:
+    """The round dashboard: the rows shown (filtered by the caller) and the counts per state
+    (``selectors.round_counts``, read here unless the caller has them)."""
+    counts = selectors.round_counts(survey_round) if counts is None else counts
     return {
         "rows": [dashboard_row(row) for row in rows],
         "all_rows": sum(counts[s] for s in DASHBOARD_STATES),

@@ -3,11 +3,12 @@ their counts, the state an office was asked to change."""
 
 from __future__ import annotations
 
-from django.db.models import Count, FilteredRelation, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, FilteredRelation, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from standards.models import Office
 from surveys.models import Invitation, ResponseEvent, ResponseRevision, ResponseStatus, SurveyResponse, SurveyRound
+from surveys.responses.selectors import UNLISTED
 
 # The states in which an office has handed a response in.
 HANDED_IN = ("submitted", "accepted", "published")
@@ -44,7 +45,12 @@ def round_rows(survey_round: SurveyRound) -> QuerySet[Office]:
         _offices_in_round(survey_round)
         .filter(invitation__isnull=False)
         .select_related("invitation", "response", "response__numbering_system")
-        .order_by("code", "response__sequence", "response__id")
+        .defer(*(f"response__{field}" for field in UNLISTED))
+        # By office code as the invitation names it (the same order as by the office's
+        # own code): the invitations of the round are read in that order from their unique
+        # index, each office's responses in number order from theirs, and the database
+        # stops after the page instead of sorting the whole round.
+        .order_by("invitation__office_id", "response__sequence", "response__id")
     )
 
 
@@ -54,23 +60,36 @@ def row_response(row: Office) -> SurveyResponse | None:
     return getattr(row, "response", None)
 
 
+class _CountOf(Subquery):
+    """The number of rows of a queryset, as a subquery (not correlated to the outer query)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+    output_field = IntegerField()
+
+    def __init__(self, rows: QuerySet) -> None:
+        # Only that the row is there: the database may count from an index alone.
+        super().__init__(rows.order_by().values(one=Value(1)))
+
+
 def round_counts(survey_round: SurveyRound) -> dict[str, int]:
-    """How the round stands, in one query: rows per state ("not_started" and each status)
-    among invited offices, offices invited, and offices that handed in a response."""
-    invited = Q(invitation__isnull=False)
-    return (
-        _offices_in_round(survey_round)
-        .filter(invited | Q(response__isnull=False))
-        .aggregate(
-            offices_invited=Count("code", filter=invited, distinct=True),
-            offices_answered=Count("code", filter=Q(response__status__in=HANDED_IN), distinct=True),
-            not_started=Count("code", filter=invited & Q(response__isnull=True)),
-            **{
-                status: Count("response", filter=invited & Q(response__status=status))
-                for status in ResponseStatus.values
-            },
-        )
+    """How the round stands, in two queries: rows per state ("not_started" and each status)
+    among invited offices, offices invited, and offices that handed in a response.
+
+    The rows per state are counted in one pass over the invited offices' responses, read
+    from an index alone (``response_round_office_status``: round, office, status); the
+    offices are counted apart, each once, rather than as distinct values over every
+    response of the round."""
+    rows = _offices_in_round(survey_round).filter(invitation__isnull=False)
+    counts = rows.aggregate(
+        not_started=Count("code", filter=Q(response__status__isnull=True)),
+        **{status: Count("response__status", filter=Q(response__status=status)) for status in ResponseStatus.values},
     )
+    handed_in = SurveyResponse.objects.filter(round=survey_round, office=OuterRef("pk"), status__in=HANDED_IN)
+    offices = SurveyRound.objects.filter(pk=survey_round.pk).values(
+        offices_invited=_CountOf(Invitation.objects.filter(round=survey_round)),
+        offices_answered=_CountOf(Office.objects.filter(Exists(handed_in))),
+    )
+    return {**counts, **offices.get()}
 
 
 def _count_of(rows: QuerySet) -> Subquery:

@@ -23,7 +23,7 @@ from surveys.review import presenters
 from surveys.review.filters import RoundDashboardFilter
 from surveys.review.forms import CommentForm, PresentationForm, ReviewForm, RoundForm
 from surveys.review.rounds import round_create, round_record_presentation, round_send_reminders
-from surveys.review.selectors import ROW_KEY, round_rows, rounds_overview
+from surveys.review.selectors import ROW_KEY, round_counts, round_rows, rounds_overview
 from surveys.review.workflow import WORKFLOW_ACTIONS, comment_add
 from surveys.table_files import csv_download
 
@@ -81,13 +81,16 @@ def round_new(request: HttpRequest) -> HttpResponse:
 def round_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     _refuse_unless(request, "surveys.view_round_dashboard")
     survey_round = get_object_or_404(SurveyRound.objects.select_related("edition"), slug=slug)
-    rows = RoundDashboardFilter(request.GET, queryset=round_rows(survey_round)).qs
+    filtered = RoundDashboardFilter(request.GET, queryset=round_rows(survey_round))
+    rows = filtered.qs
     if request.GET.get("format") == "csv":
         return csv_download(presenters.round_dashboard_csv_rows(rows), f"{survey_round.slug}-status.csv")
     state, search = request.GET.get("state", ""), request.GET.get("q", "")
-    pages = paginated(request, rows, count_by=ROW_KEY)
-    # Only the rows of the page are read; the counts per state come from one aggregate query.
-    data = presenters.round_dashboard(survey_round, pages["page"].object_list)
+    # Only the rows of the page are read; the counts per state come from the indexes, and
+    # give the number of rows of the list unless it is searched.
+    counts = round_counts(survey_round)
+    pages = paginated(request, rows, count_by=ROW_KEY, count=filtered.rows_counted(counts))
+    data = presenters.round_dashboard(survey_round, pages["page"].object_list, counts)
     return render(
         request,
         "surveys/round_dashboard.html",
