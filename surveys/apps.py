@@ -12,5 +12,8 @@ class SurveysConfig(AppConfig):
         # Connects the receivers that queue the public report files when published figures change.
         from surveys.reports import builds  # noqa: F401
 
+        # Registers the open dataset's files with the builds, and records its versions when published content changes.
+        from surveys.reports import opendata  # noqa: F401
+
         # Connects the receivers that mark kept published pages out of date.
         from surveys.responses import page_cache  # noqa: F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from surveys.reports import downloads, views
+from surveys.reports import downloads, opendata_views, views
 
 app_name = "reports"
 
@@ -22,4 +22,11 @@ urlpatterns += [
         downloads.export_build_file,
         name="export_build_file",
     ),
+]
+
+# The open data of a round (surveys/reports/opendata.py): its versions, each version's ZIP.
+urlpatterns += [
+    path("rounds/<slug:round_slug>/open-data/", opendata_views.open_data, name="open_data"),
+    path("rounds/<slug:round_slug>/open-data/latest.zip", opendata_views.open_data_latest, name="open_data_latest"),
+    path("rounds/<slug:round_slug>/open-data/<int:version>.zip", opendata_views.open_data_file, name="open_data_file"),
 ]
