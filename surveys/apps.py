@@ -9,11 +9,12 @@ class SurveysConfig(AppConfig):
         # Registers the rules of who may do what, which Django's permission checks ask.
         from surveys import permissions  # noqa: F401
 
-        # Connects the receivers that queue the public report files when published figures change.
-        from surveys.reports import builds  # noqa: F401
-
-        # Registers the open dataset's files with the builds, and records its versions when published content changes.
-        from surveys.reports import opendata  # noqa: F401
+        # Connects the receivers that queue the public report files when published figures change,
+        # and those that record a new version of the open data (whose files the builds then know).
+        from surveys.reports import (
+            builds,  # noqa: F401
+            opendata,  # noqa: F401
+        )
 
         # Connects the receivers that mark kept published pages out of date.
         from surveys.responses import page_cache  # noqa: F401

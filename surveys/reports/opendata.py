@@ -335,12 +335,14 @@ LONG_FIELDS = [
     (
         "state",
         "string",
-        "answered · not_answered (the question applied and was left blank) · not_applicable (the branching conditions hid it).",
+        "answered · not_answered (the question applied and was left blank) · "
+        "not_applicable (the branching conditions hid it).",
     ),
     (
         "value_code",
         "string",
-        "The value: a choice's code, a number, a date (YYYY or YYYY-MM-DD) or the text as answered; blank unless answered.",
+        "The value: a choice's code, a number, a date (YYYY or YYYY-MM-DD) or the text as answered; "
+        "blank unless answered.",
     ),
     ("value_label", "string", "The value as read: a choice's label in English, or the value itself."),
 ]
@@ -461,12 +463,12 @@ def record_release(survey_round: SurveyRound) -> tuple[OpenDataRelease | None, b
             version=latest.version + 1 if latest else 1,
             fingerprint=digest,
             responses=members,
-            changes=_changes(earlier, members),
+            changes=_changes(earlier, members, survey_round.edition.structure),
         )
     return release, True
 
 
-def _changes(earlier: list[OpenDataRelease], members: list[list]) -> list[dict]:
+def _changes(earlier: list[OpenDataRelease], members: list[list], edition: Edition) -> list[dict]:
     """The change-log lines of a new version with these members, against the versions before."""
     now = timezone.now().isoformat()
     if not earlier:
@@ -492,6 +494,7 @@ def _changes(earlier: list[OpenDataRelease], members: list[list]) -> list[dict]:
             continue
         previous = revisions.get((pk, old))
         questions = answers_changed(previous["answers"], revision["answers"]) if previous and revision else []
+        questions.sort(key=_questionnaire_order(edition))
         change = "corrected" if pk in before else "republished"
         lines.append({"change": change, "response": current[pk][1], "at": at, "questions": questions})
     lines += [
@@ -500,6 +503,11 @@ def _changes(earlier: list[OpenDataRelease], members: list[list]) -> list[dict]:
         if pk not in current
     ]
     return lines or [{"change": "texts_corrected", "response": "", "at": now, "questions": []}]
+
+
+def _questionnaire_order(edition: Edition) -> Callable[[str], int]:
+    positions = {q.id: i for i, q in enumerate(edition.questions)}
+    return lambda qid: positions.get(qid, len(positions))
 
 
 def _revisions(wanted: set[tuple[int, int]]) -> dict[tuple[int, int], dict]:
@@ -566,8 +574,7 @@ def published_entries(release: OpenDataRelease) -> Iterator[_Entry]:
         wanted = {(pk, version) for pk, version, _key in chunk}
         responses = SurveyResponse.objects.filter(pk__in=[pk for pk, _ in wanted]).select_related("office")
         by_id = {
-            r.pk: r
-            for r in responses.only("id", "office_id", "sequence", "version", "published_at", "office__name")
+            r.pk: r for r in responses.only("id", "office_id", "sequence", "version", "published_at", "office__name")
         }
         revisions = _revisions(wanted)
         revisions.update(_unrevised(wanted - revisions.keys()))
@@ -593,7 +600,9 @@ def _unrevised(wanted: set[tuple[int, int]]) -> dict[tuple[int, int], dict]:
     (one query, only when there are such responses)."""
     if not wanted:
         return {}
-    rows = SurveyResponse.objects.filter(pk__in={pk for pk, _ in wanted}).values("id", "version", "answers", "published_at")
+    rows = SurveyResponse.objects.filter(pk__in={pk for pk, _ in wanted}).values(
+        "id", "version", "answers", "published_at"
+    )
     return {
         (r["id"], r["version"]): {"answers": r["answers"], "created_at": r["published_at"]}
         for r in rows
@@ -608,9 +617,10 @@ class _Writers:
     def __init__(self, layout: Layout, round_slug: str) -> None:
         self.layout = layout
         self.round_slug = round_slug
-        self.wide = tempfile.SpooledTemporaryFile(max_size=builds.SPOOL_BYTES)
-        self.long = tempfile.SpooledTemporaryFile(max_size=builds.SPOOL_BYTES)
-        self.json = tempfile.SpooledTemporaryFile(max_size=builds.SPOOL_BYTES)
+        # Closed by close(), once the ZIP has been written from them.
+        self.wide = tempfile.SpooledTemporaryFile(max_size=builds.SPOOL_BYTES)  # noqa: SIM115
+        self.long = tempfile.SpooledTemporaryFile(max_size=builds.SPOOL_BYTES)  # noqa: SIM115
+        self.json = tempfile.SpooledTemporaryFile(max_size=builds.SPOOL_BYTES)  # noqa: SIM115
         self.wide_columns = [name for name, *_ in layout.wide_fields()]
         self.count = 0
 

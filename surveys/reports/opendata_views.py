@@ -86,7 +86,9 @@ def open_data_file(request: HttpRequest, round_slug: str, version: int) -> HttpR
     if build is not None and build.state == ExportBuild.State.DONE:
         handle = builds.open_file(build)
         if handle is not None:
-            response = FileResponse(handle, as_attachment=True, filename=build.filename, content_type=build.content_type)
+            response = FileResponse(
+                handle, as_attachment=True, filename=build.filename, content_type=build.content_type
+            )
             response.block_size = builds.CHUNK_BYTES
             response["Content-Length"] = str(build.size)
             return response
