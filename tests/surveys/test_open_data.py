@@ -431,3 +431,19 @@ def test_the_landing_page_takes_the_same_queries_whatever_the_number_of_versions
     assert OpenDataRelease.objects.count() == 5
     with django_assert_num_queries(len(one.captured_queries)):
         assert client.get(landing_url()).status_code == 200
+
+
+def test_rounds_published_before_the_open_data_get_a_version_by_command(
+    report_round, queue, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    assert not OpenDataRelease.objects.exists()  # published without the receivers' commits
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("prepare_open_data", stdout=out)
+    assert out.getvalue().strip() == f"{ROUND}: open data version 1"
+    assert run_queued(queue) == ["done"]
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("prepare_open_data", ROUND, stdout=out)  # nothing changed: nothing new
+    assert OpenDataRelease.objects.count() == 1 and not queued_builds(queue)
