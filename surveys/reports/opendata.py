@@ -82,6 +82,7 @@ FORMAT_VERSION = 1
 STATES = ("answered", "not_answered", "not_applicable")
 LANGUAGES = ("en", "fr", "es")
 CHUNK_SIZE = 500
+SPOOL_BYTES = 1024 * 1024  # each file being written stays in memory up to this size, then goes to disk
 ZIP_CONTENT_TYPE = "application/zip"
 DEFAULT_LICENSE = {
     "name": "CC-BY-4.0",
@@ -618,9 +619,9 @@ class _Writers:
         self.layout = layout
         self.round_slug = round_slug
         # Closed by close(), once the ZIP has been written from them.
-        self.wide = tempfile.SpooledTemporaryFile(max_size=builds.SPOOL_BYTES)  # noqa: SIM115
-        self.long = tempfile.SpooledTemporaryFile(max_size=builds.SPOOL_BYTES)  # noqa: SIM115
-        self.json = tempfile.SpooledTemporaryFile(max_size=builds.SPOOL_BYTES)  # noqa: SIM115
+        self.wide = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
+        self.long = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
+        self.json = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
         self.wide_columns = [name for name, *_ in layout.wide_fields()]
         self.count = 0
 
