@@ -7,6 +7,7 @@ from surveys.models.accounts import SECRETARIAT_GROUP, Membership
 from surveys.models.editions import QuestionnaireEdition
 from surveys.models.exports import ExportBuild
 from surveys.models.mail import OutgoingMail
+from surveys.models.opendata import OpenDataRelease
 from surveys.models.responses import (
     EDITABLE_STATUSES,
     PLACEHOLDER_NOTE,
@@ -35,6 +36,7 @@ __all__ = [
     "Membership",
     "NumberingSystem",
     "NumberingSystemQuerySet",
+    "OpenDataRelease",
     "OutgoingMail",
     "QuestionnaireEdition",
     "SurveyResponse",

@@ -31,6 +31,7 @@ class ExportBuild(models.Model):
         DOCX = "docx", "DOCX"
         XLSX = "xlsx", "XLSX"
         CSV = "csv", _("CSV (zip)")  # the whole report's tables, one CSV file each
+        OPEN_DATA = "opendata", _("open dataset (zip)")  # one version of the round's open data (reports/opendata.py)
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting to be built")

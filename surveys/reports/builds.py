@@ -26,7 +26,7 @@ import hashlib
 import json
 import logging
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -74,6 +74,20 @@ SPOOL_BYTES = 8 * 1024 * 1024  # a file being written stays in memory up to this
 CHUNK_BYTES = 64 * 1024
 
 
+# Other files of a round that this machinery builds, keeps and serves (the open dataset,
+# surveys/reports/opendata.py): format → the function that makes one from its build row,
+# giving the download name, the content type and the content a piece at a time. Each
+# registers itself (register_kind), so this module need not know them. The build's
+# table_id names which file of that kind it is (e.g. a version); its fingerprint, the
+# state of the data, as for the report's files.
+FileMaker = Callable[[ExportBuild], tuple[str, str, Iterable[bytes]]]
+OTHER_KINDS: dict[str, FileMaker] = {}
+
+
+def register_kind(fmt: str, make: FileMaker) -> None:
+    OTHER_KINDS[fmt] = make
+
+
 def built_in_background(fmt: str, table_id: str | None) -> bool:
     """PDF and DOCX always, and the whole report's XLSX and CSV zip: built by the task
     queue and served from storage (the report page links there). One table's CSV and XLSX
@@ -109,7 +123,7 @@ class BuildKey:
     language: str = "en"
 
     def __post_init__(self) -> None:
-        if self.format not in HEAVY_FORMATS:
+        if self.format not in HEAVY_FORMATS and self.format not in OTHER_KINDS:
             raise ValueError(f"{self.format!r} is not built in the background")
         if self.format == "csv" and self.table_id:
             raise ValueError("one table's CSV is streamed at once, not built in the background")
@@ -323,6 +337,8 @@ def run_build(build_id: int) -> str:
     if not claimed:
         return "nothing to build"  # built already, being built, or gone
     build = ExportBuild.objects.select_related("round__edition").get(pk=build_id)
+    if build.format in OTHER_KINDS:
+        return _run_other_kind(build, OTHER_KINDS[build.format])
     try:
         scope = tables.Scope(build.scope)
         if current_fingerprint(build) != build.fingerprint:
@@ -372,6 +388,25 @@ def _working_document(build: ExportBuild, position) -> exporters.Export:
     finally:
         content.close()
     return export
+
+
+def _run_other_kind(build: ExportBuild, make: FileMaker) -> str:
+    """Build a file of a registered kind (its maker decides whether the data still fits)."""
+    try:
+        _progress(build, 0)
+        filename, content_type, content = make(build)
+        _progress(build, 1)
+        build.size, build.file = _store(build, filename, content)
+        build.filename, build.content_type = filename, content_type
+        build.done_units = len(STEPS)
+        build.state, build.finished_at = ExportBuild.State.DONE, timezone.now()
+        build.save(update_fields=["size", "file", "filename", "content_type", "done_units", "state", "finished_at"])
+    except Exception as exc:  # recorded on the row, as for the report's files
+        log.exception("export build %s failed", build.pk)
+        _finish_failed(build, f"{type(exc).__name__}: {exc}")
+        return "failed"
+    _discard_older(build)
+    return "done"
 
 
 def _progress(build: ExportBuild, done: int) -> None:

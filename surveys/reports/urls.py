@@ -1,6 +1,6 @@
 from django.urls import path
 
-from surveys.reports import downloads, views, working_document_views
+from surveys.reports import downloads, opendata_views, views, working_document_views
 
 app_name = "reports"
 
@@ -36,4 +36,11 @@ urlpatterns += [
         working_document_views.working_document_file,
         name="working_document_file",
     ),
+]
+
+# The open data of a round (surveys/reports/opendata.py): its versions, each version's ZIP.
+urlpatterns += [
+    path("rounds/<slug:round_slug>/open-data/", opendata_views.open_data, name="open_data"),
+    path("rounds/<slug:round_slug>/open-data/latest.zip", opendata_views.open_data_latest, name="open_data_latest"),
+    path("rounds/<slug:round_slug>/open-data/<int:version>.zip", opendata_views.open_data_file, name="open_data_file"),
 ]

@@ -31,6 +31,13 @@ def _reviewed_build(w):
     )[0]
 
 
+def _open_data_version(w) -> int:
+    """The round's open data, version 1 recorded (its file not built yet)."""
+    from surveys.reports import opendata
+
+    return opendata.record_release(w.published.round)[0].version
+
+
 # URL name → (how to read, how to write): each a function of the world giving
 # (method, url, data), or None when there is no such request.
 CASES = {
@@ -171,6 +178,18 @@ CASES = {
         lambda w: ("GET", reverse("api:numbering-system-list"), None),
         lambda w: ("POST", reverse("api:numbering-system-list"), {"label": "Via API"}),
     ),
+    "reports:open_data": (
+        lambda w: ("GET", reverse("reports:open_data", args=[R]), None),
+        lambda w: ("POST", reverse("reports:open_data", args=[R]), {}),
+    ),
+    "reports:open_data_latest": (
+        lambda w: ("GET", reverse("reports:open_data_latest", args=[R]) + f"?v={_open_data_version(w)}", None),
+        None,
+    ),
+    "reports:open_data_file": (
+        lambda w: ("GET", reverse("reports:open_data_file", args=[R, _open_data_version(w)]), None),
+        lambda w: ("POST", reverse("reports:open_data_file", args=[R, _open_data_version(w)]), {}),
+    ),
     "api:numbering-system-detail": (
         lambda w: ("GET", reverse("api:numbering-system-detail", args=[w.draft.numbering_system_id]), None),
         None,
@@ -245,6 +264,9 @@ MATRIX = {
     "reports:export_build": (("no", "no"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
     "reports:export_build_status": (("no", "-"), ("no", "-"), ("no", "-"), ("no", "-"), ("ok", "-"), ("ok", "-")),
     "reports:export_build_file": (("no", "-"), ("no", "-"), ("no", "-"), ("no", "-"), ("ok", "-"), ("ok", "-")),
+    "reports:open_data": (("ok", "no"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok")),
+    "reports:open_data_latest": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
+    "reports:open_data_file": (("later", "no"), ("later", "ok"), ("later", "ok"), ("later", "ok"), ("later", "ok"), ("later", "ok")),
     "surveys:attachment_download": (("login", "-"), ("ok", "-"), ("ok", "-"), ("no", "-"), ("ok", "-"), ("ok", "-")),
     "surveys:attachment_remove": (("login", "login"), ("405", "ok"), ("405", "ok"), ("405", "no"), ("405", "no"), ("405", "no")),
     "surveys:dashboard": (("login", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
