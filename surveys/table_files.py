@@ -161,10 +161,31 @@ class XlsxSheet:
         # The style of each Style, worked out on its first cell and copied to the next ones
         # (openpyxl otherwise looks the font, fill and alignment up again for every cell).
         self._styles: dict[Style, Any] = {}
+        self.rows = 0  # rows written so far: the next row is number rows + 1
 
     def append(self, row: Iterable[Any]) -> None:
         """Writes a row: plain values, and Styled ones."""
         self._sheet.append([self._cell(value) for value in row])
+        self.rows += 1
+
+    def bar_chart(self, title: str, first_row: int, last_row: int, anchor: str) -> None:
+        """A native horizontal bar chart of rows already written: their labels in column A,
+        their counts in column B (the first of those rows holds the series' name)."""
+        from openpyxl.chart import BarChart, Reference
+
+        chart = BarChart()
+        chart.type = "bar"
+        chart.style = 10
+        chart.title = title
+        chart.legend = None
+        chart.y_axis.majorGridlines = None
+        chart.y_axis.title = None
+        chart.x_axis.scaling.orientation = "maxMin"  # the first choice on top, as on the page
+        chart.add_data(Reference(self._sheet, min_col=2, min_row=first_row, max_row=last_row), titles_from_data=True)
+        chart.set_categories(Reference(self._sheet, min_col=1, min_row=first_row + 1, max_row=last_row))
+        chart.width = 18  # centimetres
+        chart.height = max(5.0, 1.0 + 0.7 * (last_row - first_row))
+        self._sheet.add_chart(chart, anchor)
 
     def merge(self, first_row: int, first_column: int, last_row: int, last_column: int) -> None:
         """Merges a range of cells (numbered from 1); the first cell's value shows across it."""

@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from surveys.reports import docx, pdf
+from surveys.reports.charts import Chart
 from surveys.reports.tables import Cell, Kind, Passage, Report, Scope, Table
 from surveys.table_files import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, Style, Styled, XlsxBook, csv_bytes, csv_chunks
 
@@ -236,7 +237,21 @@ def _xlsx_sheet(book: XlsxBook, report: Report, table: Table) -> Any:
         sheet.append([])
         for text in texts:
             sheet.append([text])
+    if table.chart and table.chart.bars:
+        _xlsx_chart(sheet, table.chart, report.language)
     return sheet
+
+
+def _xlsx_chart(sheet: Any, chart: Chart, language: str) -> None:
+    """The table's chart as an Excel chart, drawn from its counts written below the table
+    (so it stays live if the reader corrects a figure)."""
+    sheet.append([])
+    with translation.override(language):
+        sheet.append([Styled(chart.title, HEADER), Styled(gettext("Responses"), HEADER)])
+    first = sheet.rows
+    for bar in chart.bars:
+        sheet.append([bar.label, bar.count])
+    sheet.bar_chart(chart.title, first, sheet.rows, f"D{first}")
 
 
 def _xlsx_passages(sheet: Any, passages: tuple[Passage, ...]) -> None:
