@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.utils.translation import gettext as _
-
+from standards.messages import gettext_noop
 from surveys.questionnaire import types as question_types
 from surveys.questionnaire.conditions import Predicate, compiled
 from surveys.questionnaire.consistency import consistency_warnings
@@ -25,6 +24,10 @@ def _problems(edition: Edition, q: Question, value: Any, answers: Mapping[str, A
     """What the question's type finds wrong with an applicable answer."""
     problems = question_types.get(q.type).validate(q, value, edition, answers)
     return [Issue(q.id, code, message) for code, message in problems]
+
+
+# What an unanswered required question is told (translated where it is shown).
+REQUIRED = gettext_noop("This question needs an answer.")
 
 
 # Problems of size: an answer larger than the question allows. A draft may be incomplete
@@ -163,21 +166,20 @@ def evaluate(edition: Edition, answers: Mapping[str, Any], *, with_warnings: boo
     in ``set_aside`` and never count as answered. The conditions are read in their
     compiled form, and each question's checks prepared, once per edition
     (``conditions.compiled``, ``_plan``): a valid answer passes its type's quick
-    test, and only an answer that fails it is validated in full, messages and all.
+    test, and only an answer that fails it is validated in full. The messages of the
+    errors and warnings are sentences that remember their template: each is put into
+    the reader's language when an ``Issue``'s ``message`` is read, never here.
     """
     applicable, seen, effective, pending = _walk(_plan(edition), answers)
     set_aside, unknown = _left_out(edition, answers, seen)
     errors: dict[str, list[Issue]] = {}
     missing = []
-    required = None  # the message, translated once per call (a draft may miss many answers)
     for check in pending:
         q = check.question
         qid = q.id
         if qid not in effective:
-            if required is None:
-                required = _("This question needs an answer.")
             missing.append(qid)
-            errors[qid] = [Issue(qid, "required", required)]
+            errors[qid] = [Issue(qid, "required", REQUIRED)]
             continue
         problems = check.validate(q, effective[qid], edition, effective)
         if problems:

@@ -7,8 +7,7 @@ import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import gettext as _
-
+from standards.messages import gettext_noop
 from surveys.questionnaire.texts import tr
 from surveys.questionnaire.types.base import Problems, QuestionType, QuickCheck
 from surveys.questionnaire.types.cells import CellError, stripped
@@ -22,6 +21,9 @@ if TYPE_CHECKING:
 YEAR_MIN, YEAR_MAX = 1800, 2100
 # "from 1992" (Q1 b): words a page may put before a date.
 DATE_PREFIXES = ("from", "since")
+
+# What a wrong date is told (a sentence translated where it is shown).
+BAD_DATE = gettext_noop("Enter a year (yyyy) or a full date (dd/mm/yyyy).")
 
 _YEAR = re.compile(r"^\d{4}$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -83,7 +85,7 @@ class PartialDate(QuestionType):
 
     def validate(self, q: Question, value: Any, edition: Edition, answers: Any) -> Problems:
         if not isinstance(value, str) or parse_partial_date(value) != value:
-            return [("bad_date", _("Enter a year (yyyy) or a full date (dd/mm/yyyy)."))]
+            return [("bad_date", BAD_DATE)]
         return []
 
     def quick_check(self, q: Question, edition: Edition) -> QuickCheck:
