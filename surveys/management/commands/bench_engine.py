@@ -56,6 +56,15 @@ def _floor_walk(questions, answers: dict[str, Any]) -> int:
     return seen
 
 
+# Timing runs: each chunk of documents is timed this many times per function, and its
+# best time kept. On a machine shared with other work, a chunk of 50 timed 5 times gave
+# the engine anywhere between 2.2 and 3.0 walks from one run to the next (a longer
+# chunk is more often interrupted, and the engine's chunks are the longer ones); chunks
+# of 20 timed 15 times give the same figure to within a few hundredths. The floor and
+# the engine are timed alike, so neither is favoured.
+ROUNDS, CHUNK = 15, 20
+
+
 def _best_of_interleaved(fns, items, rounds: int, chunk: int = 50) -> list[float]:
     """The time per item of each function: the items in chunks, each chunk timed once
     per round for every function in turn (so that a busy machine slows them alike), the
@@ -113,10 +122,11 @@ class Command(BaseCommand):
                 lambda a: evaluate(edition, a, with_warnings=False),
             ],
             docs,
-            rounds=5,
+            rounds=ROUNDS,
+            chunk=CHUNK,
         )
         warnings = max(engine - verdict, 0.0)
-        self.stdout.write(f"Branching engine, {responses} responses (best of 5 runs per chunk of 50):")
+        self.stdout.write(f"Branching engine, {responses} responses (best of {ROUNDS} runs per chunk of {CHUNK}):")
         self.stdout.write(f"  floor (plain walk over the answers): {floor * 1e6:9.1f} µs per response")
         self.stdout.write(f"  engine (applicability, validation, warnings): {engine * 1e6:9.1f} µs per response")
         self.stdout.write(f"  ratio engine / floor: {engine / floor:.1f}× (at most {max_engine_ratio:g})")

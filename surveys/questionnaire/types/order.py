@@ -17,7 +17,7 @@ from surveys.questionnaire.types.parts import (
     PartsType,
     part_label,
     part_of,
-    parts_agree,
+    parts_match,
     parts_problems,
     source_codes,
     source_id,
@@ -65,8 +65,14 @@ class Order(PartsType):
         source = source_id(q)
 
         def check(value: Any, answers: Any) -> bool:
-            # parts_agree: the positions name exactly the chosen parts, all strings.
-            return value.__class__ is list and parts_agree(source, value, answers) and len(set(value)) == len(value)
+            # Each chosen part once (strings, parts_match makes sure), and nothing else.
+            if value.__class__ is not list:
+                return False
+            try:
+                named = set(value)
+            except TypeError:  # an unhashable item
+                return False
+            return len(named) == len(value) and parts_match(source, named, answers)
 
         return check
 

@@ -25,6 +25,7 @@ DATE_PREFIXES = ("from", "since")
 # What a wrong date is told (a sentence translated where it is shown).
 BAD_DATE = gettext_noop("Enter a year (yyyy) or a full date (dd/mm/yyyy).")
 
+_FIRST_YEAR, _LAST_YEAR = str(YEAR_MIN), str(YEAR_MAX)
 _YEAR = re.compile(r"^\d{4}$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
@@ -93,7 +94,7 @@ class PartialDate(QuestionType):
             if value.__class__ is not str:
                 return False
             if len(value) == 4 and value.isascii() and value.isdigit():  # a year, the usual answer
-                return YEAR_MIN <= int(value) <= YEAR_MAX
+                return _FIRST_YEAR <= value <= _LAST_YEAR  # four digits compare as their numbers do
             return parse_partial_date(value) == value
 
         return check

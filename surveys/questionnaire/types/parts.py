@@ -33,16 +33,24 @@ def source_codes(q: Question, edition: Edition) -> tuple[str, ...]:
 def parts_agree(source: str | None, keys: Any, answers: Mapping[str, Any]) -> bool:
     """True only when ``parts_problems`` finds nothing: the keys are exactly the codes
     chosen in the source question, and there are some (a quick test for the engine)."""
+    try:
+        wanted = set(keys)
+    except TypeError:  # an unhashable key: the long way decides
+        return False
+    return parts_match(source, wanted, answers)
+
+
+def parts_match(source: str | None, wanted: set[Any], answers: Mapping[str, Any]) -> bool:
+    """``parts_agree`` for keys already gathered in a set. The source's answer must be a
+    list of strings: anything else is left to the long way (which reads it more kindly)."""
     if source is None:
         return False
     value = answers.get(source)
     if value.__class__ is not list or not value:
         return False
-    # An answer is JSON data: only strings equal the keys when they are all strings.
     try:
         parts = set(value)
-        wanted = set(keys)
-    except TypeError:  # an unhashable item: the long way decides
+    except TypeError:  # an unhashable item
         return False
     if parts != wanted:
         return False
