@@ -11,9 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
-
+from standards.messages import gettext_noop, ngettext_noop
 from standards.structure import (
     SEPARATOR_CHARACTERS,
     NumberingStructure,
@@ -25,13 +23,15 @@ from surveys.questionnaire.edition import Edition
 from surveys.questionnaire.evaluation import Evaluation, Issue
 
 # A part ticked in q2a ⇔ the gate of the section that describes that part answered "yes":
-# (part, the structure's field for the gate, how the part is named).
+# (part, the structure's field for the gate, how the part is named). The warnings are
+# sentences that remember their template (standards.messages): an Issue gives them in the
+# language active where it is read, the words for the part included.
 PART_GATES = (
-    ("type", "has_type_code", gettext_lazy("the code for the type of IPR")),
-    ("year", "has_year", gettext_lazy("the year designation")),
-    ("serial", "has_serial", gettext_lazy("the serial number")),
-    ("internal", "has_internal_code", gettext_lazy("a code for internal use")),
-    ("control", "has_control", gettext_lazy("a control number")),
+    ("type", "has_type_code", gettext_noop("the code for the type of IPR")),
+    ("year", "has_year", gettext_noop("the year designation")),
+    ("serial", "has_serial", gettext_noop("the serial number")),
+    ("internal", "has_internal_code", gettext_noop("a code for internal use")),
+    ("control", "has_control", gettext_noop("a control number")),
 )
 
 
@@ -134,10 +134,12 @@ def _read_gates(get, parts: list[Any], warnings: list[Issue]) -> None:
             return  # q2a is not a list of codes: the structure has no parts
     for gate, code, words in found:
         if code == "part_not_confirmed":
-            message = _("q2a lists %(part)s as a part, but %(gate)s answers “No”.")
+            message = gettext_noop("q2a lists %(part)s as a part, but %(gate)s answers “No”.", part=words, gate=gate)
         else:
-            message = _("%(gate)s answers “Yes”, but q2a does not list %(part)s as a part.")
-        warnings.append(Issue(gate, code, message % {"part": words, "gate": gate}))
+            message = gettext_noop(
+                "%(gate)s answers “Yes”, but q2a does not list %(part)s as a part.", part=words, gate=gate
+            )
+        warnings.append(Issue(gate, code, message))
 
 
 def _read_example_lengths(
@@ -203,13 +205,16 @@ def _bare_length(number: str, separators: tuple[str, ...], office_code: str | No
 
 
 def _example_length_issue(row: int, number: str, length: int, expected: int) -> Issue:
-    message = ngettext(
+    message = ngettext_noop(
         "Example %(row)s “%(example)s” has %(length)s character without separators; q4b adds up to %(expected)s.",
         "Example %(row)s “%(example)s” has %(length)s characters without separators; q4b adds up to %(expected)s.",
         length,
+        row=row,
+        example=number,
+        length=length,
+        expected=expected,
     )
-    values = {"row": row, "example": number, "length": length, "expected": expected}
-    return Issue(_EXAMPLES_QUESTION, "example_length", message % values)
+    return Issue(_EXAMPLES_QUESTION, "example_length", message)
 
 
 def _gates_and_parts(s: NumberingStructure) -> list[Issue]:
@@ -225,11 +230,13 @@ def _gates_and_parts(s: NumberingStructure) -> list[Issue]:
             continue
         gate = s.cite(field)[0]
         if ticked:
-            message = _("q2a lists %(part)s as a part, but %(gate)s answers “No”.")
-            warnings.append(Issue(gate, "part_not_confirmed", message % {"part": words, "gate": gate}))
+            message = gettext_noop("q2a lists %(part)s as a part, but %(gate)s answers “No”.", part=words, gate=gate)
+            warnings.append(Issue(gate, "part_not_confirmed", message))
         else:
-            message = _("%(gate)s answers “Yes”, but q2a does not list %(part)s as a part.")
-            warnings.append(Issue(gate, "part_not_listed", message % {"part": words, "gate": gate}))
+            message = gettext_noop(
+                "%(gate)s answers “Yes”, but q2a does not list %(part)s as a part.", part=words, gate=gate
+            )
+            warnings.append(Issue(gate, "part_not_listed", message))
     return warnings
 
 
@@ -239,8 +246,10 @@ def _type_codes(s: NumberingStructure) -> list[Issue]:
     bad = [ipr for ipr, code in s.type_codes.items() if not _TWO_DIGITS.fullmatch(code)]
     if not bad:
         return []
-    message = _("q5c says the codes are those of ST.13, but the code for %(types)s is not two digits.")
-    return [Issue(s.cite("type_codes")[0], "type_code_not_two_digits", message % {"types": ", ".join(bad)})]
+    message = gettext_noop(
+        "q5c says the codes are those of ST.13, but the code for %(types)s is not two digits.", types=", ".join(bad)
+    )
+    return [Issue(s.cite("type_codes")[0], "type_code_not_two_digits", message)]
 
 
 def _example_lengths(s: NumberingStructure, office_code: str | None) -> list[Issue]:

@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.utils.translation import gettext as _
-
+from standards.messages import gettext_noop
 from surveys.questionnaire import types as question_types
 from surveys.questionnaire.conditions import Predicate, compiled
 from surveys.questionnaire.consistency import consistency_warnings
@@ -25,6 +24,10 @@ def _problems(edition: Edition, q: Question, value: Any, answers: Mapping[str, A
     """What the question's type finds wrong with an applicable answer."""
     problems = question_types.get(q.type).validate(q, value, edition, answers)
     return [Issue(q.id, code, message) for code, message in problems]
+
+
+# What an unanswered required question is told (translated where it is shown).
+REQUIRED = gettext_noop("This question needs an answer.")
 
 
 # Problems of size: an answer larger than the question allows. A draft may be incomplete
@@ -64,8 +67,9 @@ class _Check:
 # One question as the engine's loop reads it: its ID; the question and answer of its
 # condition when that is a plain equality ({"eq": [question, answer]}, the common case,
 # tested inline), else the compiled condition (None when it always applies); the codes
-# that make a valid answer when the quick test is "one of these strings" (tested
-# inline), else the quick test; and the check.
+# that make a valid answer when the quick test is "one of these strings" and none of
+# them is blank (tested inline, before anything else: such an answer says something),
+# else the quick test; and the check.
 _Step = tuple[str, str | None, Any, Predicate | None, frozenset[str] | None, QuickCheck | None, _Check]
 
 
@@ -77,6 +81,8 @@ def _step(check: _Check) -> _Step:
     else:
         when = (None, None, check.holds)
     codes = getattr(check.quick, "codes", None)
+    if codes is not None and not all(code.__class__ is str and code.strip() for code in codes):
+        codes = None  # a blank code would be an empty answer: the quick test decides
     return (check.question.id, *when, codes, None if codes is not None else check.quick, check)
 
 
@@ -125,6 +131,7 @@ def _walk(  # noqa: C901 (one loop over every question of every evaluation, kept
     effective: dict[str, Any] = {}
     pending = []
     get = answers.get
+    nothing = _NOTHING
     for qid, source, expected, holds, codes, quick, check in plan:
         if source is not None:
             if seen.get(source) != expected:
@@ -132,26 +139,29 @@ def _walk(  # noqa: C901 (one loop over every question of every evaluation, kept
         elif holds is not None and not holds(seen):
             continue
         applicable.append(qid)
-        value = get(qid, _NOTHING)
-        if value is not _NOTHING:
-            seen[qid] = value
-            # is_empty, its common cases first (this runs for every answer).
-            cls = value.__class__
-            if cls is str:
-                empty = not value.strip()
-            elif cls is list or cls is dict:
-                empty = not value
-            else:
-                empty = is_empty(value)
-            if not empty:
-                effective[qid] = value
-                if codes is not None:
-                    if value.__class__ is not str or value not in codes:
-                        pending.append(check)
-                elif quick is None or not quick(value, effective):
-                    pending.append(check)
-                continue
-        if check.required:
+        value = get(qid, nothing)
+        if value is nothing:
+            if check.required:
+                pending.append(check)
+            continue
+        seen[qid] = value
+        cls = value.__class__
+        if codes is not None and cls is str and value in codes:
+            effective[qid] = value  # one of the codes (none is blank): valid
+            continue
+        # is_empty, its common cases first (this runs for every other answer).
+        if cls is str:
+            empty = not value.strip()
+        elif cls is list or cls is dict:
+            empty = not value
+        else:
+            empty = is_empty(value)
+        if not empty:
+            effective[qid] = value
+            # Not one of the codes, or not vouched for by the quick test.
+            if codes is not None or quick is None or not quick(value, effective):
+                pending.append(check)
+        elif check.required:
             pending.append(check)
     return applicable, seen, effective, pending
 
@@ -163,21 +173,20 @@ def evaluate(edition: Edition, answers: Mapping[str, Any], *, with_warnings: boo
     in ``set_aside`` and never count as answered. The conditions are read in their
     compiled form, and each question's checks prepared, once per edition
     (``conditions.compiled``, ``_plan``): a valid answer passes its type's quick
-    test, and only an answer that fails it is validated in full, messages and all.
+    test, and only an answer that fails it is validated in full. The messages of the
+    errors and warnings are sentences that remember their template: each is put into
+    the reader's language when an ``Issue``'s ``message`` is read, never here.
     """
     applicable, seen, effective, pending = _walk(_plan(edition), answers)
     set_aside, unknown = _left_out(edition, answers, seen)
     errors: dict[str, list[Issue]] = {}
     missing = []
-    required = None  # the message, translated once per call (a draft may miss many answers)
     for check in pending:
         q = check.question
         qid = q.id
         if qid not in effective:
-            if required is None:
-                required = _("This question needs an answer.")
             missing.append(qid)
-            errors[qid] = [Issue(qid, "required", required)]
+            errors[qid] = [Issue(qid, "required", REQUIRED)]
             continue
         problems = check.validate(q, effective[qid], edition, effective)
         if problems:
@@ -187,8 +196,8 @@ def evaluate(edition: Edition, answers: Mapping[str, Any], *, with_warnings: boo
         answers=effective,
         set_aside=set_aside,
         errors=errors,
-        required_unanswered=tuple(missing),
-        unknown=tuple(sorted(unknown)),
+        required_unanswered=tuple(missing) if missing else (),
+        unknown=tuple(sorted(unknown)) if unknown else (),
     )
     if with_warnings:
         evaluation.warnings = consistency_warnings(edition, evaluation)

@@ -7,12 +7,55 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from standards.translation import localize
 
-@dataclass(frozen=True)
+
 class Issue:
+    """One problem (or warning) about one answer: the question, a code naming the problem,
+    and what a reader is told.
+
+    The message is kept as it was given: a plain string, or a sentence that remembers
+    its template and values (``standards.messages.Text``, what the question types and
+    the engine give) and is put into the reader's language only when ``message`` is
+    read. A verdict that nobody reads the messages of (a report counting valid
+    responses) never looks them up in the catalogue; one that is shown gives them in
+    the language active where it is shown. Two issues are equal when they say the same
+    thing about the same question in the active language."""
+
+    __slots__ = ("question_id", "code", "_message")
+
     question_id: str
     code: str
-    message: str
+
+    def __init__(self, question_id: str, code: str, message: str):
+        self.question_id = question_id
+        self.code = code
+        self._message = message
+
+    @property
+    def message(self) -> str:
+        """The message in the active language."""
+        message = self._message
+        if message.__class__ is str:
+            return message
+        return str(localize(message))
+
+    def _key(self) -> tuple[str, str, str]:
+        return (self.question_id, self.code, self.message)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Issue:
+            return NotImplemented
+        return self._key() == other._key()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return f"Issue(question_id={self.question_id!r}, code={self.code!r}, message={self.message!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Issue, (self.question_id, self.code, self._message))
 
 
 @dataclass

@@ -21,6 +21,11 @@ read_page          the answer lines of a published page → the answer (problems
 
 The published page a ``read_page`` reads is the one ``display`` writes.
 
+``validate`` words its messages with ``standards.messages`` (``gettext_noop("…", **values)``,
+``ngettext_noop`` for a count): a sentence that remembers its template and values, which
+the engine's ``Issue`` puts into the language of the page that shows it. So a verdict
+whose messages nobody reads costs no catalogue lookup.
+
 ``script_value`` tells static/surveys/branching.js how to read an answer while the
 office types: ``"checked"`` (the ticked boxes, a list), ``"picked"`` (the chosen radio
 button), ``"field"`` (the field named after the question) or ``"fields"`` (the filled

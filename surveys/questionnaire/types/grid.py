@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import gettext, ngettext
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
+from standards.messages import gettext_noop, ngettext_noop
 from surveys.questionnaire.evaluation import is_empty
 from surveys.questionnaire.texts import tr_text
 from surveys.questionnaire.types.base import Display, Problems, QuestionType, QuickCheck, any_fallback
@@ -86,18 +86,35 @@ def _rows_problems(q: Question, value: Any, edition: Edition, answers: Any) -> t
         problems.append(
             (
                 "too_few_rows",
-                ngettext("Fill in at least %(n)s row.", "Fill in at least %(n)s rows.", q.min_rows) % {"n": q.min_rows},
+                ngettext_noop("Fill in at least %(n)s row.", "Fill in at least %(n)s rows.", q.min_rows, n=q.min_rows),
             )
         )
     limit = row_limit(q)
     if len(value) > limit:
-        problems.append(("too_many_rows", ngettext("At most %(n)s row.", "At most %(n)s rows.", limit) % {"n": limit}))
+        problems.append(("too_many_rows", ngettext_noop("At most %(n)s row.", "At most %(n)s rows.", limit, n=limit)))
     return value, problems
+
+
+def _rows_ok(rows: Any, columns: frozenset[str], every_column: bool) -> bool:
+    """The grid's quick test of its rows: text cells of known columns, within the length
+    limit, and every column filled in when ``every_column``."""
+    for row in rows:
+        if row.__class__ is not dict or not row.keys() <= columns:
+            return False
+        for v in row.values():
+            if v.__class__ is not str or len(v) > MAX_CELL_LENGTH:
+                return False
+        if every_column:
+            for c in columns:
+                v = row.get(c)
+                if v is None or not v.strip():  # the cells are strings (above)
+                    return False
+    return True
 
 
 def _row_problems(q: Question, i: int, row: Any) -> Problems:
     if not isinstance(row, dict) or not all(isinstance(v, str) for v in row.values()):
-        return [("bad_row", _("Row %(row)s is not a set of text cells.") % {"row": i})]
+        return [("bad_row", gettext_noop("Row %(row)s is not a set of text cells.", row=i))]
     columns = {c.id for c in q.columns}
     problems = []
     unknown = set(row) - columns
@@ -105,16 +122,16 @@ def _row_problems(q: Question, i: int, row: Any) -> Problems:
         problems.append(
             (
                 "unknown_column",
-                _("Row %(row)s: unknown column(s) %(columns)s.") % {"row": i, "columns": ", ".join(sorted(unknown))},
+                gettext_noop("Row %(row)s: unknown column(s) %(columns)s.", row=i, columns=", ".join(sorted(unknown))),
             )
         )
     if q.rows_from and any(is_empty(row.get(c)) for c in columns):
-        problems.append(("empty_cell", _("Row %(row)s: fill in every column.") % {"row": i}))
+        problems.append(("empty_cell", gettext_noop("Row %(row)s: fill in every column.", row=i)))
     if any(len(v) > MAX_CELL_LENGTH for v in row.values()):
         problems.append(
             (
                 "too_long",
-                _("Row %(row)s: at most %(limit)s characters per cell.") % {"row": i, "limit": MAX_CELL_LENGTH},
+                gettext_noop("Row %(row)s: at most %(limit)s characters per cell.", row=i, limit=MAX_CELL_LENGTH),
             )
         )
     return problems
@@ -366,7 +383,12 @@ class Grid(QuestionType):
     def validate(self, q: Question, value: Any, edition: Edition, answers: Any) -> Problems:
         found = _rows_problems(q, value, edition, answers)
         if found is None:
-            return [("type", _("Fill in one row per type.") if q.rows_from else _("Fill in the table."))]
+            return [
+                (
+                    "type",
+                    gettext_noop("Fill in one row per type.") if q.rows_from else gettext_noop("Fill in the table."),
+                )
+            ]
         rows, problems = found
         for i, row in enumerate(rows, start=1):
             problems += _row_problems(q, i, row)
@@ -379,24 +401,14 @@ class Grid(QuestionType):
         every_column = bool(q.rows_from)
         fewest, most = q.min_rows, row_limit(q)
 
-        def row_ok(row: Any) -> bool:
-            if row.__class__ is not dict or not row.keys() <= columns:
-                return False
-            for v in row.values():
-                if v.__class__ is not str or len(v) > MAX_CELL_LENGTH:
-                    return False
-            return not every_column or all(isinstance(row.get(c), str) and row[c].strip() for c in columns)
-
         def check(value: Any, answers: Any) -> bool:
-            if q.rows_from:
+            if every_column:
                 if value.__class__ is not dict or not parts_agree(source, value, answers):
                     return False
-                rows = value.values()
-            else:
-                if value.__class__ is not list or not fewest <= len(value) <= most:
-                    return False
-                rows = value
-            return all(row_ok(row) for row in rows)
+                return _rows_ok(value.values(), columns, every_column)
+            if value.__class__ is not list or not fewest <= len(value) <= most:
+                return False
+            return _rows_ok(value, columns, every_column)
 
         return check
 

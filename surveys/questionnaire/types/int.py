@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import gettext as _
-
+from standards.messages import gettext_noop
 from surveys.questionnaire.types.base import Problems, QuestionType, QuickCheck, is_whole_number
 from surveys.questionnaire.types.cells import stripped, whole_number
 from surveys.questionnaire.types.forms import int_or_raw, posted
@@ -27,9 +26,9 @@ class WholeNumber(QuestionType):
 
     def validate(self, q: Question, value: Any, edition: Edition, answers: Any) -> Problems:
         if not is_whole_number(value):
-            return [("not_a_number", _("Enter a whole number."))]
+            return [("not_a_number", gettext_noop("Enter a whole number."))]
         if q.min is not None and value < q.min:
-            return [("too_small", _("Enter %(min)s or more.") % {"min": q.min})]
+            return [("too_small", gettext_noop("Enter %(min)s or more.", min=q.min))]
         return []
 
     def quick_check(self, q: Question, edition: Edition) -> QuickCheck:

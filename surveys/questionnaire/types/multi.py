@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import gettext as _
-
+from standards.messages import gettext_noop
 from surveys.questionnaire.types.base import Display, Problems, QuickCheck, any_fallback
 from surveys.questionnaire.types.cells import codes_of, joined, split_items, stripped
 from surveys.questionnaire.types.choices import ChoiceType, read_choice
@@ -38,26 +37,27 @@ class Multi(ChoiceType):
 
     def validate(self, q: Question, value: Any, edition: Edition, answers: Any) -> Problems:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return [("type", _("Tick one or more of the choices."))]
+            return [("type", gettext_noop("Tick one or more of the choices."))]
         unknown = [v for v in value if v not in q.choice_codes]
         if unknown:
-            return [("unknown_choice", _("Unknown choice %(codes)s.") % {"codes": ", ".join(map(repr, unknown))})]
+            return [("unknown_choice", gettext_noop("Unknown choice %(codes)s.", codes=", ".join(map(repr, unknown))))]
         if len(set(value)) != len(value):
-            return [("duplicate_choice", _("A choice is ticked twice."))]
+            return [("duplicate_choice", gettext_noop("A choice is ticked twice."))]
         return []
 
     def quick_check(self, q: Question, edition: Edition) -> QuickCheck:
         codes = frozenset(q.choice_codes)
 
         def check(value: Any, answers: Any) -> bool:
-            # Only strings are codes, so a set of distinct codes is a valid answer.
+            # A set of distinct codes is a valid answer. The codes are strings, and an
+            # answer is JSON data, where only a string equals a string.
             if value.__class__ is not list:
                 return False
             try:
                 ticked = set(value)
             except TypeError:  # an unhashable item: not a code
                 return False
-            return len(ticked) == len(value) and ticked <= codes and all(v.__class__ is str for v in value)
+            return len(ticked) == len(value) and ticked <= codes
 
         return check
 

@@ -7,8 +7,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext
-from django.utils.translation import gettext as _
 
+from standards.messages import gettext_noop
 from surveys.questionnaire.types.base import Display, Problems, QuickCheck, any_fallback
 from surveys.questionnaire.types.cells import codes_of, joined, split_items, stripped
 from surveys.questionnaire.types.forms import field_name, form_cell, int_or_raw, posted
@@ -17,7 +17,7 @@ from surveys.questionnaire.types.parts import (
     PartsType,
     part_label,
     part_of,
-    parts_agree,
+    parts_match,
     parts_problems,
     source_codes,
     source_id,
@@ -56,21 +56,23 @@ class Order(PartsType):
 
     def validate(self, q: Question, value: Any, edition: Edition, answers: Any) -> Problems:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            return [("type", _("Give the position of each part."))]
+            return [("type", gettext_noop("Give the position of each part."))]
         if len(set(value)) != len(value):
-            return [("bad_order", _("Each part must have its own position."))]
+            return [("bad_order", gettext_noop("Each part must have its own position."))]
         return parts_problems(q, value, "parts", edition, answers)
 
     def quick_check(self, q: Question, edition: Edition) -> QuickCheck:
         source = source_id(q)
 
         def check(value: Any, answers: Any) -> bool:
-            return (
-                value.__class__ is list
-                and all(v.__class__ is str for v in value)
-                and len(set(value)) == len(value)
-                and parts_agree(source, value, answers)
-            )
+            # Each chosen part once (strings, parts_match makes sure), and nothing else.
+            if value.__class__ is not list:
+                return False
+            try:
+                named = set(value)
+            except TypeError:  # an unhashable item
+                return False
+            return len(named) == len(value) and parts_match(source, named, answers)
 
         return check
 

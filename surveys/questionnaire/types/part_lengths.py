@@ -8,8 +8,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext, ngettext
-from django.utils.translation import gettext as _
 
+from standards.messages import gettext_noop
 from surveys.questionnaire.types.base import Display, Problems, QuickCheck, any_fallback, is_whole_number
 from surveys.questionnaire.types.cells import SEPARATOR, codes_of, pairs, stripped, to_json, whole_number
 from surveys.questionnaire.types.forms import field_name, form_cell, int_or_raw, posted
@@ -52,14 +52,33 @@ def _length_problem(q: Question, part: str, length: Any) -> tuple[str, str] | No
             return None
         return (
             "bad_range",
-            _("%(part)s: minimum and maximum must be whole numbers, 1 ≤ minimum ≤ maximum.") % {"part": part},
+            gettext_noop("%(part)s: minimum and maximum must be whole numbers, 1 ≤ minimum ≤ maximum.", part=part),
         )
     if is_whole_number(length) and length >= 1:
         return None
     return (
         "bad_length",
-        _("%(part)s: the number of characters must be a whole number of at least 1.") % {"part": part},
+        gettext_noop("%(part)s: the number of characters must be a whole number of at least 1.", part=part),
     )
+
+
+def _lengths_ok(value: dict[Any, Any]) -> bool:
+    """The quick test of numbers of characters: whole numbers of at least 1."""
+    for length in value.values():  # noqa: SIM110 (a loop, not a generator per call: this runs per evaluation)
+        if length.__class__ is not int or length < 1:
+            return False
+    return True
+
+
+def _ranges_ok(value: dict[Any, Any]) -> bool:
+    """The quick test of ranges: a minimum and a maximum, whole numbers, 1 ≤ minimum ≤ maximum."""
+    for length in value.values():
+        if length.__class__ is not dict:
+            return False
+        lo, hi = length.get("min"), length.get("max")
+        if lo.__class__ is not int or hi.__class__ is not int or not 1 <= lo <= hi:
+            return False
+    return True
 
 
 def _length_line(label: str, length: Any) -> str:
@@ -113,7 +132,7 @@ class PartLengths(PartsType):
 
     def validate(self, q: Question, value: Any, edition: Edition, answers: Any) -> Problems:
         if not isinstance(value, dict):
-            return [("type", _("Give a number of characters for each part."))]
+            return [("type", gettext_noop("Give a number of characters for each part."))]
         problems = parts_problems(q, list(value), "parts", edition, answers)
         for part, length in value.items():
             problem = _length_problem(q, part, length)
@@ -125,20 +144,10 @@ class PartLengths(PartsType):
         source = source_id(q)
         ranged = q.range
 
-        def length_ok(length: Any) -> bool:
-            if ranged:
-                if length.__class__ is not dict:
-                    return False
-                lo, hi = length.get("min"), length.get("max")
-                return lo.__class__ is int and hi.__class__ is int and 1 <= lo <= hi
-            return length.__class__ is int and length >= 1
+        lengths_ok = _ranges_ok if ranged else _lengths_ok
 
         def check(value: Any, answers: Any) -> bool:
-            return (
-                value.__class__ is dict
-                and parts_agree(source, value, answers)
-                and all(length_ok(length) for length in value.values())
-            )
+            return value.__class__ is dict and parts_agree(source, value, answers) and lengths_ok(value)
 
         return check
 

@@ -7,8 +7,7 @@ import re
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import gettext as _
-
+from standards.messages import gettext_noop
 from surveys.questionnaire.texts import tr
 from surveys.questionnaire.types.base import Problems, QuestionType, QuickCheck
 from surveys.questionnaire.types.cells import CellError, stripped
@@ -23,6 +22,10 @@ YEAR_MIN, YEAR_MAX = 1800, 2100
 # "from 1992" (Q1 b): words a page may put before a date.
 DATE_PREFIXES = ("from", "since")
 
+# What a wrong date is told (a sentence translated where it is shown).
+BAD_DATE = gettext_noop("Enter a year (yyyy) or a full date (dd/mm/yyyy).")
+
+_FIRST_YEAR, _LAST_YEAR = str(YEAR_MIN), str(YEAR_MAX)
 _YEAR = re.compile(r"^\d{4}$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
@@ -83,7 +86,7 @@ class PartialDate(QuestionType):
 
     def validate(self, q: Question, value: Any, edition: Edition, answers: Any) -> Problems:
         if not isinstance(value, str) or parse_partial_date(value) != value:
-            return [("bad_date", _("Enter a year (yyyy) or a full date (dd/mm/yyyy)."))]
+            return [("bad_date", BAD_DATE)]
         return []
 
     def quick_check(self, q: Question, edition: Edition) -> QuickCheck:
@@ -91,7 +94,7 @@ class PartialDate(QuestionType):
             if value.__class__ is not str:
                 return False
             if len(value) == 4 and value.isascii() and value.isdigit():  # a year, the usual answer
-                return YEAR_MIN <= int(value) <= YEAR_MAX
+                return _FIRST_YEAR <= value <= _LAST_YEAR  # four digits compare as their numbers do
             return parse_partial_date(value) == value
 
         return check

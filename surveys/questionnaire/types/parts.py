@@ -8,8 +8,8 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 
+from standards.messages import gettext_noop
 from surveys.questionnaire.evaluation import chosen
 from surveys.questionnaire.texts import LocalText
 from surveys.questionnaire.types.base import Problems, QuestionType
@@ -33,13 +33,50 @@ def source_codes(q: Question, edition: Edition) -> tuple[str, ...]:
 def parts_agree(source: str | None, keys: Any, answers: Mapping[str, Any]) -> bool:
     """True only when ``parts_problems`` finds nothing: the keys are exactly the codes
     chosen in the source question, and there are some (a quick test for the engine)."""
+    try:
+        wanted = set(keys)
+    except TypeError:  # an unhashable key: the long way decides
+        return False
+    return parts_match(source, wanted, answers)
+
+
+def parts_match(source: str | None, wanted: set[Any], answers: Mapping[str, Any]) -> bool:
+    """``parts_agree`` for keys already gathered in a set. The source's answer must be a
+    list of strings: anything else is left to the long way (which reads it more kindly)."""
     if source is None:
         return False
     value = answers.get(source)
-    if value.__class__ is not list:
+    if value.__class__ is not list or not value:
         return False
-    parts = {v for v in value if isinstance(v, str)}
-    return bool(parts) and parts == set(keys)
+    try:
+        parts = set(value)
+    except TypeError:  # an unhashable item
+        return False
+    if parts != wanted:
+        return False
+    for part in parts:  # noqa: SIM110 (as in the loops of the engine: no generator per call)
+        if part.__class__ is not str:
+            return False
+    return True
+
+
+class ChoiceLabels:
+    """Some choices of a question, named by their labels in the active language each time
+    they are written out: a value of a message that is translated where it is shown."""
+
+    __slots__ = ("question", "codes")
+
+    def __init__(self, question: Question, codes: tuple[str, ...]):
+        self.question = question
+        self.codes = codes
+
+    def __str__(self) -> str:
+        # The labels in the language of the message (English when nothing is active).
+        language = get_language() or "en"
+        return ", ".join(self.question.choice_label(code, language) for code in self.codes)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ChoiceLabels, (self.question, self.codes))
 
 
 def parts_problems(q: Question, keys: list[str], what: str, edition: Edition, answers: Mapping[str, Any]) -> Problems:
@@ -48,24 +85,22 @@ def parts_problems(q: Question, keys: list[str], what: str, edition: Edition, an
     parts = chosen(answers, source)
     if not parts:
         message = (
-            _("Answer %(source)s first: the rows follow the choices made there.")
+            gettext_noop("Answer %(source)s first: the rows follow the choices made there.", source=source)
             if what == "rows"
-            else _("Answer %(source)s first: the parts follow the choices made there.")
+            else gettext_noop("Answer %(source)s first: the parts follow the choices made there.", source=source)
         )
-        return [("depends_on", message % {"source": source})]
+        return [("depends_on", message)]
     missing = [p for p in parts if p not in keys]
     extra = [k for k in keys if k not in parts]
     problems = []
     if missing:
-        # The labels in the language of the message (English when nothing is active).
-        language = get_language() or "en"
-        labels = ", ".join(edition.by_id[source].choice_label(p, language) for p in missing)
-        problems.append(("missing_part", _("Give a value for: %(labels)s.") % {"labels": labels}))
+        labels = ChoiceLabels(edition.by_id[source], tuple(missing))
+        problems.append(("missing_part", gettext_noop("Give a value for: %(labels)s.", labels=labels)))
     if extra:
         problems.append(
             (
                 "unknown_part",
-                _("%(parts)s not chosen in %(source)s.") % {"parts": ", ".join(map(repr, extra)), "source": source},
+                gettext_noop("%(parts)s not chosen in %(source)s.", parts=", ".join(map(repr, extra)), source=source),
             )
         )
     return problems

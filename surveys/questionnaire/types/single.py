@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import gettext as _
-
+from standards.messages import gettext_noop
 from surveys.questionnaire.types.base import Problems, QuickCheck
 from surveys.questionnaire.types.cells import codes_of, stripped
 from surveys.questionnaire.types.choices import ChoiceType, read_choice
@@ -25,7 +24,9 @@ class Single(ChoiceType):
 
     def validate(self, q: Question, value: Any, edition: Edition, answers: Any) -> Problems:
         if not isinstance(value, str) or value not in q.choice_codes:
-            return [("unknown_choice", _("Choose one of the listed options (got %(value)s).") % {"value": repr(value)})]
+            return [
+                ("unknown_choice", gettext_noop("Choose one of the listed options (got %(value)s).", value=repr(value)))
+            ]
         return []
 
     def quick_check(self, q: Question, edition: Edition) -> QuickCheck:

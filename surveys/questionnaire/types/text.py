@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import gettext as _
-
+from standards.messages import gettext_noop
 from surveys.questionnaire.types.base import Problems, QuestionType, QuickCheck
 from surveys.questionnaire.types.cells import cell_text, guard_text, to_json, unguard_text
 from surveys.questionnaire.types.forms import posted
@@ -32,13 +31,16 @@ class Text(QuestionType):
 
     def validate(self, q: Question, value: Any, edition: Edition, answers: Any) -> Problems:
         if not isinstance(value, str):
-            return [("type", _("Enter text."))]
+            return [("type", gettext_noop("Enter text."))]
         if len(value) > MAX_TEXT_LENGTH:
             return [
                 (
                     "too_long",
-                    _("At most %(limit)s characters (this answer has %(length)s).")
-                    % {"limit": MAX_TEXT_LENGTH, "length": len(value)},
+                    gettext_noop(
+                        "At most %(limit)s characters (this answer has %(length)s).",
+                        limit=MAX_TEXT_LENGTH,
+                        length=len(value),
+                    ),
                 )
             ]
         return []
