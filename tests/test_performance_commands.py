@@ -33,7 +33,7 @@ def test_bench_engine_prints_ratios_against_floors():
     assert result.returncode == 0, result.stderr[-2000:]
 
 
-def test_bench_engine_fails_when_the_verdict_costs_more_than_the_limit():
+def test_bench_engine_fails_when_the_engine_costs_more_than_the_limit():
     result = _run("bench_engine", "--responses", "20", "--requests", "2", "--max-engine-ratio", "0.01")
     assert result.returncode != 0
     assert "plain walks over the same answers; at most 0.01 are allowed" in result.stderr, result.stderr[-2000:]

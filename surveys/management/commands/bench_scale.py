@@ -103,9 +103,9 @@ TARGET_KEYS = tuple(t.key for t in TARGETS) + tuple(EXTERNAL_KEYS.values())
 # whose first group is the ratio it prints, the limit). One line adds another.
 EXTERNAL = (
     (
-        "branching engine (which questions apply, validation) vs plain walk",
+        "branching engine (applicability, validation, warnings) vs plain walk",
         ["bench_engine", "--responses", "2000", "--requests", "20"],
-        r"ratio verdict / floor: ([\d.]+)×",
+        r"ratio engine / floor: ([\d.]+)×",
         ENGINE_LIMIT,
     ),
     (
