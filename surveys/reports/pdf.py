@@ -147,6 +147,9 @@ def _styles() -> dict:
         "h3": ParagraphStyle("h3", base, fontName=BOLD, fontSize=10, leading=12.5, spaceAfter=4),
         "note": ParagraphStyle("note", base, fontName=BOLD, spaceAfter=5),
         "passage": ParagraphStyle("passage", base, fontSize=9, leading=12, spaceAfter=4),
+        "contents-section": ParagraphStyle("contents-section", base, fontName=BOLD, fontSize=9, spaceBefore=5),
+        "contents-table": ParagraphStyle("contents-table", base, fontSize=8.5, leftIndent=14),
+        "contents-page": ParagraphStyle("contents-page", base, fontSize=8.5, alignment=2),
         "legend": ParagraphStyle("legend", base, fontName=ITALIC, fontSize=7, leading=9, textColor=HexColor(MUTED)),
         "caption": ParagraphStyle("caption", base, fontSize=7, leading=9, textColor=HexColor(MUTED), spaceAfter=8),
         "empty": ParagraphStyle("empty", base, fontName=ITALIC, textColor=HexColor(MUTED)),
@@ -557,11 +560,62 @@ def _chart(chart: charts.Chart):
 # --- the document ---------------------------------------------------------------------------------
 
 
-def _story(report: Report, sections: list[Section]) -> list:
+@cache
+def _heading_class():
+    from reportlab.platypus import Paragraph
+
+    class Heading(Paragraph):
+        """A heading that notes the page it lands on (for the contents) and marks it in the
+        PDF's outline (the reader's bookmarks)."""
+
+        def __init__(self, text: str, style, entry: str, level: int, pages: dict[str, int]) -> None:
+            super().__init__(escape(text).replace("\n", "<br/>"), style)
+            self.entry, self.level, self.pages, self.plain = entry, level, pages, text
+
+        def draw(self) -> None:
+            self.pages.setdefault(self.entry, self.canv.getPageNumber())
+            self.canv.bookmarkPage(self.entry)
+            self.canv.addOutlineEntry(self.plain, self.entry, level=self.level, closed=self.level > 0)
+            super().draw()
+
+    return Heading
+
+
+def _contents_entries(sections: list[Section]) -> list[tuple[str, int, str]]:
+    """(entry, level, text) for every section and table: what the contents lists."""
+    entries = []
+    for section in sections:
+        entries.append((f"section-{section.id}", 0, section.running_head))
+        entries.extend((f"table-{table.id}", 1, table.title) for table in section.tables)
+    return entries
+
+
+def _contents(sections: list[Section], styles: dict, pages: dict[str, int] | None) -> list:
+    """The table of contents: each section and its tables with their page numbers (from an
+    earlier layout of the same story; blank numbers of the same width on the first)."""
+    from reportlab.platypus import Table as Grid
+    from reportlab.platypus import TableStyle
+
+    rows = []
+    for entry, level, text in _contents_entries(sections):
+        page = str(pages.get(entry, "")) if pages is not None else "000"
+        style = styles["contents-section"] if level == 0 else styles["contents-table"]
+        rows.append([_para(text, style), _para(page, styles["contents-page"])])
+    grid = Grid(rows, colWidths=[FRAME_WIDTH - 20 * MM, 20 * MM], repeatRows=0)
+    grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("TOPPADDING", (0, 0), (-1, -1), 1)]))
+    return [_para(gettext("Contents"), styles["h2"]), grid]
+
+
+def _story(report: Report, sections: list[Section], pages: dict[str, int] | None = None, found=None) -> list:
+    """The report's flowables. With more than one table a table of contents follows the
+    title block: `pages` are the page numbers of a first layout (None: that first layout),
+    `found` collects where each heading lands."""
     from reportlab.lib.colors import HexColor
     from reportlab.platypus import CondPageBreak, HRFlowable, PageBreak, Spacer
 
     styles = _styles()
+    found = {} if found is None else found
+    heading = _heading_class()
     generated = formats.date_format(timezone.localtime(report.generated_at), "j F Y")
     story = [
         _para(gettext("Committee on WIPO Standards (CWS) · survey report"), styles["handbook"]),
@@ -574,28 +628,36 @@ def _story(report: Report, sections: list[Section]) -> list:
         _para(report.summary, styles["summary"]),
         HRFlowable(width="100%", thickness=1.2, color=HexColor(BLUE), spaceBefore=5, spaceAfter=11),
     ]
+    if has_contents(sections):
+        story.extend([*_contents(sections, styles, pages), PageBreak()])
     for number, section in enumerate(sections):
         if number:
             story.append(PageBreak())
         story.append(_running_head(section.running_head))
-        story.append(_para(section.running_head.upper(), styles["h2"]))
+        story.append(heading(section.running_head.upper(), styles["h2"], f"section-{section.id}", 0, found))
         story.append(Spacer(0, 8))
         for passage in section.passages:
             story.append(_para(passage.heading, styles["h3"]))
             story.extend(_para(paragraph, styles["passage"]) for paragraph in passage.paragraphs)
             story.append(Spacer(0, 6))
         for table in section.tables:
-            story.extend(_table_block(table, styles, CondPageBreak))
+            title = heading(table.title, styles["h3"], f"table-{table.id}", 1, found)
+            story.extend(_table_block(table, styles, CondPageBreak, title))
     return story
 
 
-def _table_block(table: Table, styles: dict, cond_page_break) -> list:
+def has_contents(sections: list[Section]) -> bool:
+    """A table of contents is worth its page when there is more than one table."""
+    return sum(len(section.tables) for section in sections) > 1
+
+
+def _table_block(table: Table, styles: dict, cond_page_break, title=None) -> list:
     from reportlab.platypus import Spacer
 
     chart = _chart(table.chart) if table.chart else None
     # Title, notes, chart and the first rows together: start on a new page when they would not fit.
     need = 60 + (chart.wrap(FRAME_WIDTH, FRAME_HEIGHT)[1] + 20 if chart else 0)
-    block = [cond_page_break(min(need, FRAME_HEIGHT * 0.8)), _para(table.title, styles["h3"])]
+    block = [cond_page_break(min(need, FRAME_HEIGHT * 0.8)), title or _para(table.title, styles["h3"])]
     block.extend(_para(note, styles["note"]) for note in table.notes)
     if not table.rows:
         block.append(_para(gettext("No response counts in this report yet."), styles["empty"]))
@@ -702,9 +764,19 @@ COVER_MARGIN = 20 * MM
 def render_pdf(report: Report, sections: list[Section], front: list | None = None, header: str = "") -> bytes:
     """The report's sections; `front`: flowables on portrait pages before them (a cover part,
     without running header or page number), `header` instead of the Handbook's name."""
+    register_fonts()
+    pages: dict[str, int] | None = None
+    if has_contents(sections):
+        # A first layout finds the page of each heading; the contents of the second list them.
+        # Both lay out the same flowables, so the pages do not move between the two.
+        pages = {}
+        _layout(report, sections, front, header, None, pages)
+    return _layout(report, sections, front, header, pages, {})
+
+
+def _layout(report: Report, sections: list[Section], front, header: str, pages, found: dict) -> bytes:
     from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
-    register_fonts()
     buffer = io.BytesIO()
     document = BaseDocTemplate(
         buffer,
@@ -726,7 +798,7 @@ def render_pdf(report: Report, sections: list[Section], front: list | None = Non
         templates.insert(0, PageTemplate("cover", [cover], pagesize=PORTRAIT))
     document.addPageTemplates(templates)
     with translation.override(report.language):
-        story = _story(report, sections)
+        story = _story(report, sections, pages, found)
         if front:
             story = [*front, NextPageTemplate("page"), PageBreak(), *story]
         document.build(story, canvasmaker=_canvas_class(report.page_counter))
