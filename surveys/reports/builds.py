@@ -18,6 +18,16 @@ print layout change what a file looks like). It costs two aggregate queries.
 Visitors who are not signed in never cause a build: the published-scope files of a
 round are queued when one of its responses is published, reopened or republished
 (the receivers at the end), or by ``manage.py prepare_exports``.
+
+The report page's own data is built and kept the same way (format ``page``, the whole
+report, written by `reports/snapshots.py`): the page then reads its summary and one page
+of rows, whatever the size of the round. `report_page` decides, for a request, where it
+comes from: the stored build for the current data; or, for a round of at most
+``WIPOSTAD_REPORT_INLINE_LIMIT`` responses in scope (a build of well under a second, what
+every request once cost), a build made and stored in that request, by anyone who may see
+the figures; or else a build queued in the background (by a signed-in user who may ask
+for builds; the published figures' is queued on publication), with a page showing how
+far it has got. Never a half-built page.
 """
 
 from __future__ import annotations
@@ -49,7 +59,8 @@ from surveys.models import (
     SurveyResponse,
     SurveyRound,
 )
-from surveys.reports import exporters, tables
+from surveys.permissions import may
+from surveys.reports import exporters, snapshots, tables
 from wipostad.db_router import primary_position, replica_configured, replica_reads
 
 log = logging.getLogger(__name__)
@@ -59,6 +70,8 @@ log = logging.getLogger(__name__)
 EXPORT_CODE_VERSION = 1
 
 HEAVY_FORMATS = ("pdf", "docx", "xlsx", "csv")  # csv: only the whole report (a zip); one table's CSV is immediate
+PAGE = "page"  # the report page's data (every table), read by the page a page of rows at a time
+STORED_FORMATS = (*HEAVY_FORMATS, PAGE)
 LANGUAGES = ("en", "fr", "es")
 # The steps a build goes through, shown as "step n of 3" on its page.
 STEPS = (
@@ -86,6 +99,11 @@ def served_from_storage(fmt: str, table_id: str | None, *, signed_in: bool) -> b
     return built_in_background(fmt, table_id) and not signed_in
 
 
+def inline_limit() -> int:
+    """The most responses in scope whose report page is built while the request waits."""
+    return getattr(settings, "WIPOSTAD_REPORT_INLINE_LIMIT", 200)
+
+
 def stale_after() -> timedelta:
     """How long a build may run before it counts as failed (a worker stopped half way)."""
     return timedelta(seconds=getattr(settings, "WIPOSTAD_EXPORT_BUILD_TIMEOUT", 30 * 60))
@@ -105,10 +123,10 @@ class BuildKey:
     language: str = "en"
 
     def __post_init__(self) -> None:
-        if self.format not in HEAVY_FORMATS:
+        if self.format not in STORED_FORMATS:
             raise ValueError(f"{self.format!r} is not built in the background")
-        if self.format == "csv" and self.table_id:
-            raise ValueError("one table's CSV is streamed at once, not built in the background")
+        if self.format in ("csv", PAGE) and self.table_id:
+            raise ValueError(f"the {self.format} build is of the whole report, not of one table")
         if self.language not in LANGUAGES:
             raise ValueError(f"no report in language {self.language!r}")
 
@@ -250,12 +268,12 @@ def _enqueue_on_commit(pk: int) -> None:
 
 
 def queue_published(survey_round: SurveyRound) -> int:
-    """Queue every whole-report file of the published figures, in every language, that
-    the current data does not have yet; how many were queued."""
+    """Queue every whole-report file of the published figures, and the report page's data,
+    in every language, that the current data does not have yet; how many were queued."""
     survey_round = SurveyRound.objects.select_related("edition").get(pk=survey_round.pk)
     fingerprint = data_fingerprint(survey_round, tables.Scope.PUBLISHED)
     queued = 0
-    for fmt in HEAVY_FORMATS:
+    for fmt in STORED_FORMATS:
         for language in LANGUAGES:
             key = BuildKey(survey_round, tables.Scope.PUBLISHED, fmt, "", language)
             queued += request_build(key, fingerprint)[1]
@@ -272,15 +290,26 @@ def build_export_task(build_id: int) -> str:
 
 
 def run_build(build_id: int) -> str:
-    claimed = ExportBuild.objects.filter(pk=build_id, state=ExportBuild.State.QUEUED).update(
-        state=ExportBuild.State.RUNNING, started_at=timezone.now(), done_units=0, total_units=len(STEPS)
-    )
-    if not claimed:
+    if not _claim(ExportBuild.objects.filter(pk=build_id, state=ExportBuild.State.QUEUED)):
         return "nothing to build"  # built already, being built, or gone
     build = ExportBuild.objects.select_related("round__edition").get(pk=build_id)
+    return _execute(build)
+
+
+def _claim(builds) -> bool:
+    """Mark the build running, if it is still in one of the states `builds` selects."""
+    return bool(
+        builds.update(state=ExportBuild.State.RUNNING, started_at=timezone.now(), done_units=0, total_units=len(STEPS))
+    )
+
+
+def _execute(build: ExportBuild, *, inline: bool = False) -> str:
+    """Build a claimed (running) build and store its file; what happened, in a word.
+    `inline`: in a request, which has just taken the fingerprint, and leaves the older
+    builds (and their files) to be deleted by a task."""
     try:
         scope = tables.Scope(build.scope)
-        if data_fingerprint(build.round, scope) != build.fingerprint:
+        if not inline and data_fingerprint(build.round, scope) != build.fingerprint:
             # Changed while it waited: whoever changed it queued (or will ask for) the newer one.
             _finish_failed(build, "superseded: the data changed before the build started")
             return "superseded"
@@ -293,18 +322,32 @@ def run_build(build_id: int) -> str:
             report = tables.build_report(build.round, scope=scope, only=build.table_id or None, language=build.language)
         with translation.override(build.language), report:
             _progress(build, 1)
-            export = exporters.export(report, build.format, build.table_id or None)
-            build.size, build.file = _store(build, export.filename, export.content)
-        build.filename, build.content_type = export.filename, export.content_type
+            _lay_out(build, report)
         build.done_units = len(STEPS)
         build.state, build.finished_at = ExportBuild.State.DONE, timezone.now()
         build.save(update_fields=["size", "file", "filename", "content_type", "done_units", "state", "finished_at"])
     except Exception as exc:  # any failure is recorded on the row and shown as "failed", never raised to a page
-        log.exception("export build %s failed", build_id)
+        log.exception("export build %s failed", build.pk)
         _finish_failed(build, f"{type(exc).__name__}: {exc}")
         return "failed"
-    _discard_older(build)
+    if inline:
+        pk = build.pk
+        transaction.on_commit(lambda: discard_older_task.enqueue(pk), robust=True)
+    else:
+        _discard_older(build)
     return "done"
+
+
+def _lay_out(build: ExportBuild, report: tables.Report) -> None:
+    """Write the build's file (or, for the page, its folder of files) to the storage."""
+    if build.format == PAGE:
+        _progress(build, 2)
+        build.file, build.size = snapshots.write(report, snapshots.folder_for(build))
+        build.filename, build.content_type = snapshots.FILENAME, snapshots.CONTENT_TYPE
+        return
+    export = exporters.export(report, build.format, build.table_id or None)
+    build.size, build.file = _store(build, export.filename, export.content)
+    build.filename, build.content_type = export.filename, export.content_type
 
 
 def _progress(build: ExportBuild, done: int) -> None:
@@ -346,6 +389,16 @@ def _discard_older(build: ExportBuild) -> None:
         discard(ExportBuild.objects.filter(pk=build.pk))  # a newer one finished first: this one is out of date
 
 
+@task()
+def discard_older_task(build_id: int) -> int:
+    """Delete the builds that one made in a request replaced (1, or 0 when it is gone itself)."""
+    build = ExportBuild.objects.select_related("round").filter(pk=build_id).first()
+    if build is None:
+        return 0
+    _discard_older(build)
+    return 1
+
+
 def discard(builds) -> int:
     """Delete builds and (through the receiver below) their stored files; how many."""
     return builds.delete()[1].get(ExportBuild._meta.label, 0)
@@ -354,10 +407,21 @@ def discard(builds) -> int:
 @receiver(post_delete, sender=ExportBuild, dispatch_uid="export_builds_file_deleted")
 def _build_deleted(sender, instance: ExportBuild, **kwargs) -> None:
     """A build deleted in any way (replaced, its round deleted, the admin): its file goes too,
-    once the deletion is committed."""
-    if instance.file:
-        name = instance.file.name
+    once the deletion is committed; the report page's folder of files, by a task."""
+    if not instance.file:
+        return
+    name = instance.file.name
+    if instance.format == PAGE:
+        folder = snapshots.folder_of(name)
+        transaction.on_commit(lambda: delete_stored_report_task.enqueue(folder), robust=True)
+    else:
         transaction.on_commit(lambda: default_storage.delete(name), robust=True)
+
+
+@task()
+def delete_stored_report_task(folder: str) -> int:
+    """Delete the files of a replaced report page build (one per page of rows: many for a large round)."""
+    return snapshots.delete(folder)
 
 
 # --- serving --------------------------------------------------------------------------------
@@ -424,3 +488,82 @@ def _edition_changed(sender, instance: QuestionnaireEdition, created: bool, **kw
         SurveyRound.objects.filter(edition=instance).with_published_responses().values_list("pk", flat=True)
     ):
         _queue_published_on_commit(round_id)
+
+
+# --- the report page --------------------------------------------------------------------------
+
+
+@dataclass
+class ReportPage:
+    """Where a request's report page comes from: `stored`, or else the `build` under way
+    (None: none is, and this user may not ask for one)."""
+
+    scope: tables.Scope
+    state: DataState
+    build: ExportBuild | None = None
+    stored: snapshots.StoredReport | None = None
+    may_prepare: bool = False
+
+
+def page_key(survey_round: SurveyRound, scope: tables.Scope, language: str) -> BuildKey:
+    return BuildKey(survey_round, scope, PAGE, "", language)
+
+
+def report_page(
+    survey_round: SurveyRound, scope: tables.Scope, language: str, user, *, only: str | None = None
+) -> ReportPage:
+    """The report page's data for the current figures (see the module's docstring); with
+    `only`, that table alone (KeyError when the report has no such table).
+
+    Served from storage it takes three queries (the fingerprint's two, the build's row)
+    and reads two small files at most, whatever the number of responses."""
+    key = page_key(survey_round, scope, language)
+    state = data_state(survey_round, scope)
+    build = find(key, state.fingerprint)
+    stored = _read_stored(build, survey_round, only)
+    if stored is not None:
+        return ReportPage(scope, state, build, stored)
+    if state.responses <= inline_limit():
+        build = build_inline(key, state.fingerprint, user)
+        stored = _read_stored(build, survey_round, only)
+        if stored is not None:
+            return ReportPage(scope, state, build, stored)
+    may_prepare = may(user, "surveys.prepare_exportbuild", key)
+    if may_prepare and state.responses > inline_limit() and (build is None or has_failed(build)):
+        build, _queued = request_build(key, state.fingerprint, user)
+    return ReportPage(scope, state, build, None, may_prepare)
+
+
+def _read_stored(build: ExportBuild | None, survey_round: SurveyRound, only: str | None):
+    """The stored report of a finished build; None when there is none or it cannot be read
+    (the build is then marked failed, so that it is built again)."""
+    if build is None or build.state != ExportBuild.State.DONE:
+        return None
+    try:
+        return snapshots.read(build.file.name, survey_round, only=only)
+    except snapshots.StoredReportMissing as exc:
+        log.warning("report page build %s cannot be read: %s", build.pk, exc)
+        _finish_failed(build, f"stored file missing: {exc}")
+        build.state = ExportBuild.State.FAILED
+        return None
+
+
+def build_inline(key: BuildKey, fingerprint: str, user=None) -> ExportBuild:
+    """Build a small round's report page data in this process, now, and store it; the build
+    (done, or failed, or being built by another process, which this call leaves alone).
+    A build queued for the same data (on publication) is taken over: the worker then finds
+    nothing to do."""
+    build, _created = _get_or_create(key, fingerprint, user)
+    retryable = (
+        Q(state=ExportBuild.State.QUEUED)
+        | Q(state=ExportBuild.State.FAILED)
+        | Q(state=ExportBuild.State.RUNNING, started_at__lt=timezone.now() - stale_after())
+    )
+    if not _claim(ExportBuild.objects.filter(retryable, pk=build.pk)):
+        build.refresh_from_db()
+        return build
+    build.round = key.survey_round  # with its edition, as the caller fetched it
+    build.state, build.error = ExportBuild.State.RUNNING, ""
+    if _execute(build, inline=True) != "done":
+        build.state = ExportBuild.State.FAILED
+    return build

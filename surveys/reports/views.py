@@ -1,4 +1,8 @@
-"""The round report page and its downloads (thin: scope → tables → render or export)."""
+"""The round report page and its downloads (thin: scope → tables → render or export).
+
+The page is read from the stored build of the report for the current figures
+(`builds.report_page`): its summary and a page of rows, whatever the size of the round.
+One table's CSV, XLSX and the JSON stream from a report built for the request."""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from django.views.decorators.http import require_safe
 from surveys.models import SurveyRound
 from surveys.permissions import may
 from surveys.questionnaire.edition import base_language
-from surveys.reports import builds, exporters, tables
+from surveys.reports import builds, downloads, exporters, tables
 
 FORMAT_LABELS = {"csv": "CSV", "xlsx": "XLSX", "pdf": "PDF", "docx": "DOCX", "json": "JSON"}
 # The page's script adds a token to a download link and watches for this cookie, to show
@@ -75,44 +79,48 @@ def round_report(request: HttpRequest, round_slug: str) -> HttpResponseBase:
         page_number = int(request.GET.get("page") or 1) if table_id else 1
     except ValueError:
         raise Http404("There is no such page of the table.") from None
+    if fmt is not None:
+        try:
+            report = tables.build_report(survey_round, scope=scope, only=table_id, language=report_language())
+        except KeyError:
+            raise Http404("The report has no table with that name.") from None
+        return _download(request, report, fmt, table_id)
     try:
-        report = tables.build_report(survey_round, scope=scope, only=table_id, language=report_language())
+        page = builds.report_page(survey_round, scope, report_language(), request.user, only=table_id)
     except KeyError:
         raise Http404("The report has no table with that name.") from None
-    if fmt is not None:
-        return _download(request, report, fmt, table_id)
-    # The page is rendered before the report's rows are deleted.
-    with report:
-        try:
-            sections = [
-                (
-                    section,
-                    [
-                        (
-                            table,
-                            _downloads(survey_round, table.id, include_submitted),
-                            tables.table_page(table, page_number),
-                        )
-                        for table in section.tables
-                    ],
-                )
-                for section in report.sections
-            ]
-        except tables.NoSuchPage:
-            raise Http404("There is no such page of the table.") from None
-        return render(
-            request,
-            "surveys/reports/round_report.html",
-            {
-                "survey_round": survey_round,
-                "report": report,
-                "sections": sections,
-                "single_table": table_id,
-                "downloads": _downloads(survey_round, None, include_submitted),
-                "sees_unpublished_figures": unpublished,
-                "include_submitted": include_submitted,
-            },
-        )
+    if page.stored is None:
+        # Not built for these figures yet: where its build stands, never a half-built page.
+        if table_id and table_id not in tables.table_ids(survey_round.edition.structure):
+            raise Http404("The report has no table with that name.")
+        return downloads.report_pending(request, survey_round, page)
+    stored = page.stored
+    try:
+        sections = [
+            (
+                section,
+                [
+                    (table, _downloads(survey_round, table.id, include_submitted), stored.page(table, page_number))
+                    for table in section.tables
+                ],
+            )
+            for section in stored.report.sections
+        ]
+    except tables.NoSuchPage:
+        raise Http404("There is no such page of the table.") from None
+    return render(
+        request,
+        "surveys/reports/round_report.html",
+        {
+            "survey_round": survey_round,
+            "report": stored.report,
+            "sections": sections,
+            "single_table": table_id,
+            "downloads": _downloads(survey_round, None, include_submitted),
+            "sees_unpublished_figures": unpublished,
+            "include_submitted": include_submitted,
+        },
+    )
 
 
 def _download(request: HttpRequest, report: tables.Report, fmt: str, table_id: str | None) -> HttpResponseBase:
