@@ -71,7 +71,7 @@ EXPORT_CODE_VERSION = 1
 
 HEAVY_FORMATS = ("pdf", "docx", "xlsx", "csv")  # csv: only the whole report (a zip); one table's CSV is immediate
 PAGE = "page"  # the report page's data (every table), read by the page a page of rows at a time
-STORED_FORMATS = (*HEAVY_FORMATS, PAGE)
+STORED_FORMATS = (PAGE, *HEAVY_FORMATS)  # in the order they are queued: the page first
 LANGUAGES = ("en", "fr", "es")
 # The steps a build goes through, shown as "step n of 3" on its page.
 STEPS = (
@@ -567,3 +567,19 @@ def build_inline(key: BuildKey, fingerprint: str, user=None) -> ExportBuild:
     if _execute(build, inline=True) != "done":
         build.state = ExportBuild.State.FAILED
     return build
+
+
+def build_published_pages(survey_round: SurveyRound) -> int:
+    """Build the report page data of the published figures now, in this process, in every
+    language the current data does not have yet (`manage.py prepare_exports --pages-now`:
+    after loading data in bulk); how many were built."""
+    survey_round = SurveyRound.objects.select_related("edition").get(pk=survey_round.pk)
+    fingerprint = data_fingerprint(survey_round, tables.Scope.PUBLISHED)
+    built = 0
+    for language in LANGUAGES:
+        key = page_key(survey_round, tables.Scope.PUBLISHED, language)
+        existing = find(key, fingerprint)
+        if existing is not None and existing.state == ExportBuild.State.DONE:
+            continue
+        built += build_inline(key, fingerprint).state == ExportBuild.State.DONE
+    return built
