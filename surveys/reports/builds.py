@@ -529,7 +529,8 @@ def report_page(
         if stored is not None:
             return ReportPage(scope, state, build, stored)
     may_prepare = may(user, "surveys.prepare_exportbuild", key)
-    if may_prepare and state.responses > inline_limit() and (build is None or has_failed(build)):
+    if may_prepare and state.responses > inline_limit() and build is None:
+        # A failed build is not queued again by looking at the page: its page offers to.
         build, _queued = request_build(key, state.fingerprint, user)
     return ReportPage(scope, state, build, None, may_prepare)
 

@@ -225,13 +225,13 @@ def _build_report_page(round_slug: str) -> Body:
 
 
 def _stored_report_page(round_slug: str) -> None:
-    """The report page's stored build, made (in a process of its own, whose memory is not
-    measured here) when the `report` target has not left one."""
+    """The report page's stored build, made in a process of its own (whose memory is not
+    measured here) in the size's own storage folder (what other targets built went with
+    their temporary folders)."""
     from surveys.models import ExportBuild
+    from surveys.reports import builds
 
-    built = ExportBuild.objects.filter(round__slug=round_slug, format="page", scope="published", state="done")
-    if built.filter(language="en").exists():
-        return
+    builds.discard(ExportBuild.objects.filter(round__slug=round_slug, format=builds.PAGE))
     done = subprocess.run(
         [sys.executable, "manage.py", "prepare_exports", "--pages-now", round_slug],
         cwd=settings.BASE_DIR,
@@ -266,9 +266,14 @@ def measure(key: str, scale: int, repeat: int) -> dict[str, Any]:
     # Without the test environment's template instrumentation: the client keeps no copy of
     # every template's context, so what is measured is what a server does.
     # Built files go to a folder of their own, removed with the measurement.
+    # The report page reads its stored build from the size's own folder (made before it is measured).
     with (
         tempfile.TemporaryDirectory(prefix="wipostad-bench-") as media,
-        override_settings(WHITENOISE_USE_FINDERS=True, ALLOWED_HOSTS=["testserver"], MEDIA_ROOT=media),
+        override_settings(
+            WHITENOISE_USE_FINDERS=True,
+            ALLOWED_HOSTS=["testserver"],
+            MEDIA_ROOT=settings.MEDIA_ROOT if key == "report-page" else media,
+        ),
     ):
         client = _client(target.user)
         client.get("/static/wipostad/site.css")  # the handler and its middleware, loaded
