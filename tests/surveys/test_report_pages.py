@@ -237,7 +237,9 @@ def test_a_failed_build_says_so_and_the_secretariat_can_try_again(
 
 @pytest.mark.parametrize("persona", ["anonymous", "fr.respondent"])
 @pytest.mark.django_db
-def test_the_secretariat_s_build_is_never_shown_to_others(client, settings, report_round, secretariat_reviewer, persona):
+def test_the_secretariat_s_build_is_never_shown_to_others(
+    client, settings, report_round, secretariat_reviewer, persona
+):
     settings.WIPOSTAD_REPORT_INLINE_LIMIT = 3  # the published figures at once, the secretariat's by the worker
     client.force_login(secretariat_reviewer)
     client.get(report_url(include="submitted"))
