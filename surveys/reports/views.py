@@ -9,10 +9,13 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
+from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
@@ -94,33 +97,60 @@ def round_report(request: HttpRequest, round_slug: str) -> HttpResponseBase:
         if table_id and table_id not in tables.table_ids(survey_round.edition.structure):
             raise Http404("The report has no table with that name.")
         return downloads.report_pending(request, survey_round, page)
-    stored = page.stored
-    try:
-        sections = [
-            (
-                section,
-                [
-                    (table, _downloads(survey_round, table.id, include_submitted), stored.page(table, page_number))
-                    for table in section.tables
-                ],
-            )
-            for section in stored.report.sections
-        ]
-    except tables.NoSuchPage:
-        raise Http404("There is no such page of the table.") from None
+    body = _report_body(survey_round, page, table_id, page_number, include_submitted)
     return render(
         request,
         "surveys/reports/round_report.html",
         {
             "survey_round": survey_round,
-            "report": stored.report,
-            "sections": sections,
+            "report": page.stored.report,
+            "body": body,
             "single_table": table_id,
             "downloads": _downloads(survey_round, None, include_submitted),
             "sees_unpublished_figures": unpublished,
             "include_submitted": include_submitted,
         },
     )
+
+
+# The tables of a page, rendered once per build, table, page and language and then kept:
+# rendering a page of rows of every table is most of the page's cost.
+BODY_CACHE = "published_pages"
+BODY_SECONDS = 24 * 60 * 60
+
+
+def _report_body(
+    survey_round: SurveyRound, page: builds.ReportPage, table_id: str | None, number: int, include_submitted: bool
+) -> SafeString:
+    build, stored = page.build, page.stored
+    assert build is not None and stored is not None
+    key = f"report-body:{build.pk}:{build.fingerprint[:24]}:{table_id or '-'}:{number}:{get_language()}"
+    cache = caches[BODY_CACHE]
+    body = cache.get(key)
+    if body is None:
+        try:
+            sections = [
+                (
+                    section,
+                    [
+                        (table, _downloads(survey_round, table.id, include_submitted), stored.page(table, number))
+                        for table in section.tables
+                    ],
+                )
+                for section in stored.report.sections
+            ]
+        except tables.NoSuchPage:
+            raise Http404("There is no such page of the table.") from None
+        context = {
+            "survey_round": survey_round,
+            "sections": sections,
+            "single_table": table_id,
+            "include_submitted": include_submitted,
+        }
+        body = render_to_string("surveys/reports/_report_body.html", context)
+        cache.set(key, body, BODY_SECONDS)
+    # Rendered from our own template above (its every value escaped there).
+    return mark_safe(body)  # noqa: S308
 
 
 def _download(request: HttpRequest, report: tables.Report, fmt: str, table_id: str | None) -> HttpResponseBase:
