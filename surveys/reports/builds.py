@@ -65,8 +65,9 @@ from wipostad.db_router import primary_position, replica_configured, replica_rea
 
 log = logging.getLogger(__name__)
 
-# Raise by one whenever a change to the exporters or the print layout changes the files:
-# every stored build then counts as out of date and is built again when asked for.
+# Raise by one whenever a change to the exporters, the print layout or the report's tables
+# (reports/tables.py: rows, totals, wording) changes the files or the report page: every
+# stored build then counts as out of date and is built again when asked for.
 EXPORT_CODE_VERSION = 1
 
 HEAVY_FORMATS = ("pdf", "docx", "xlsx", "csv")  # csv: only the whole report (a zip); one table's CSV is immediate
