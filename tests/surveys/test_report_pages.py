@@ -352,3 +352,28 @@ def test_the_page_decision_for_a_visitor_of_a_large_round(report_round, settings
     page = builds.report_page(rnd, Scope.PUBLISHED, "en", AnonymousUser())
     assert page.stored is None and page.build is None and not page.may_prepare
     assert page.state.responses == 3
+
+
+# --- measured as a page --------------------------------------------------------------------------
+
+
+def test_the_bench_measures_the_page_from_its_build_as_a_page_and_the_build_per_response():
+    from surveys.management.commands.bench_scale import TARGETS, Measured, check_growth
+
+    page = next(t for t in TARGETS if t.key == "report-page")
+    build = next(t for t in TARGETS if t.key == "report")
+    assert (page.kind, page.along, build.kind) == ("page", "report", "report")
+
+    def failing(results):
+        return {(c.what, c.detail.split(" ")[0]) for c in check_growth(results) if not c.ok}
+
+    flat = [Measured(page, 1, seconds=0.08, memory=8, queries=5), Measured(page, 10, seconds=0.06, memory=8, queries=5)]
+    assert failing(flat) == set()
+    growing = [
+        Measured(page, 1, seconds=0.08, memory=8, queries=5),
+        Measured(page, 10, seconds=0.8, memory=8, queries=5),
+    ]
+    assert failing(growing) == {("round report page (from its stored build) at 10×", "time")}
+    # PDF against the build of the same report (its HTML's cost), not the page served from it.
+    pdf = next(t for t in TARGETS if t.key == "pdf")
+    assert failing([Measured(build, 1, rows=300, seconds=2.0), Measured(pdf, 1, rows=300, seconds=9.0)]) == set()

@@ -15,7 +15,7 @@ process, through Django's request handler with production settings:
 The round report page is read from a stored build of the report (one per state of the
 figures, built by the worker): two lines measure it, the build ("round report: stored
 build", in this process as the worker does it, its time per response) and the page served
-from it ("round report page (HTML, from its stored build)", a page like the others: flat
+from it ("round report page (from its stored build)", a page like the others: flat
 time, memory and queries). PDF and DOCX are compared with that build, the HTML report's
 own cost.
 
@@ -95,7 +95,7 @@ TARGETS = (
     Target("report", "round report: stored build (worker)", "report"),
     Target(
         "report-page",
-        "round report page (HTML, from its stored build)",
+        "round report page (from its stored build)",
         "page",
         "/surveys/rounds/{round}/report/",
         along="report",
