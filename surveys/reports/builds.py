@@ -530,8 +530,9 @@ def report_page(
         if stored is not None:
             return ReportPage(scope, state, build, stored)
     may_prepare = may(user, "surveys.prepare_exportbuild", key)
-    if may_prepare and state.responses > inline_limit() and build is None:
-        # A failed build is not queued again by looking at the page: its page offers to.
+    if may_prepare and state.responses > inline_limit() and (build is None or build.error.startswith(MISSING)):
+        # A build that failed is not queued again by looking at the page (it offers to);
+        # one whose files went missing from the storage is.
         build, _queued = request_build(key, state.fingerprint, user)
     return ReportPage(scope, state, build, None, may_prepare)
 
@@ -545,9 +546,12 @@ def _read_stored(build: ExportBuild | None, survey_round: SurveyRound, only: str
         return snapshots.read(build.file.name, survey_round, only=only)
     except snapshots.StoredReportMissing as exc:
         log.warning("report page build %s cannot be read: %s", build.pk, exc)
-        _finish_failed(build, f"stored file missing: {exc}")
-        build.state = ExportBuild.State.FAILED
+        build.state, build.error = ExportBuild.State.FAILED, f"{MISSING}: {exc}"[:500]
+        _finish_failed(build, build.error)
         return None
+
+
+MISSING = "stored file missing"
 
 
 def build_inline(key: BuildKey, fingerprint: str, user=None) -> ExportBuild:

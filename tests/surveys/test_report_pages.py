@@ -183,6 +183,21 @@ def test_a_large_round_is_built_in_the_background_while_the_page_shows_its_progr
 
 
 @pytest.mark.django_db
+def test_a_large_round_s_build_gone_from_storage_is_queued_again(client, settings, report_round, secretariat_reviewer):
+    settings.WIPOSTAD_REPORT_INLINE_LIMIT = 2
+    client.force_login(secretariat_reviewer)
+    client.get(report_url())
+    run_queued_builds()
+    build = page_builds().get()
+    snapshots.delete(snapshots.folder_of(build.file.name))
+    waiting = client.get(report_url())
+    assert waiting.status_code == 200 and b"Waiting for a free worker" in waiting.content
+    assert page_builds().get().state == "queued"
+    assert run_queued_builds() == ["done"]
+    assert "4 offices submitted 4 responses." in client.get(report_url()).content.decode()
+
+
+@pytest.mark.django_db
 def test_a_visitor_never_causes_the_build_of_a_large_round(client, settings, report_round, evaluations):
     settings.WIPOSTAD_REPORT_INLINE_LIMIT = 2  # the published figures: 3 responses
     page = client.get(report_url())
