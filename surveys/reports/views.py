@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
@@ -125,7 +126,7 @@ def _report_body(
     build, stored = page.build, page.stored
     assert build is not None and stored is not None
     key = f"report-body:{build.pk}:{build.fingerprint[:24]}:{table_id or '-'}:{number}:{get_language()}"
-    cache = caches[BODY_CACHE]
+    cache = caches[BODY_CACHE if BODY_CACHE in settings.CACHES else "default"]
     body = cache.get(key)
     if body is None:
         try:
