@@ -528,6 +528,12 @@ WIPOSTAD_MAIL_ATTEMPTS = env_int("WIPOSTAD_MAIL_ATTEMPTS", 3)
 # longer than WIPOSTAD_EXPORT_BUILD_TIMEOUT seconds counts as failed and can be retried.
 WIPOSTAD_PREPARE_PUBLIC_EXPORTS = env_bool("WIPOSTAD_PREPARE_PUBLIC_EXPORTS", _tasks_backend == "database")
 WIPOSTAD_EXPORT_BUILD_TIMEOUT = env_int("WIPOSTAD_EXPORT_BUILD_TIMEOUT", 30 * 60)
+# The report page is read from a stored build of the report (one per state of the figures).
+# A round with at most this many responses in scope is built while the request waits (well
+# under a second); a larger one is built by a task while the page shows how far it has got.
+WIPOSTAD_REPORT_INLINE_LIMIT = env_int("WIPOSTAD_REPORT_INLINE_LIMIT", 200)
+if WIPOSTAD_REPORT_INLINE_LIMIT < 0:
+    raise ImproperlyConfigured(f"WIPOSTAD_REPORT_INLINE_LIMIT must be 0 or more (got {WIPOSTAD_REPORT_INLINE_LIMIT}).")
 
 LOGGING = {
     "version": 1,

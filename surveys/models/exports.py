@@ -1,5 +1,6 @@
-"""Heavy report downloads (PDF, DOCX, XLSX, the whole report's CSV zip), built once per
-state of the data by a background task and kept in the default storage."""
+"""Heavy report downloads (PDF, DOCX, XLSX, the whole report's CSV zip) and the report
+page's data, built once per state of the data by a background task and kept in the
+default storage."""
 
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ class ExportBuild(models.Model):
         XLSX = "xlsx", "XLSX"
         CSV = "csv", _("CSV (zip)")  # the whole report's tables, one CSV file each
         OPEN_DATA = "opendata", _("open dataset (zip)")  # one version of the round's open data (reports/opendata.py)
+        # The report page's own data (every table's rows, totals, charts): read a page at a time.
+        PAGE = "page", _("report page")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting to be built")

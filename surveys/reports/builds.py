@@ -18,6 +18,16 @@ print layout change what a file looks like). It costs two aggregate queries.
 Visitors who are not signed in never cause a build: the published-scope files of a
 round are queued when one of its responses is published, reopened or republished
 (the receivers at the end), or by ``manage.py prepare_exports``.
+
+The report page's own data is built and kept the same way (format ``page``, the whole
+report, written by `reports/snapshots.py`): the page then reads its summary and one page
+of rows, whatever the size of the round. `report_page` decides, for a request, where it
+comes from: the stored build for the current data; or, for a round of at most
+``WIPOSTAD_REPORT_INLINE_LIMIT`` responses in scope (a build of well under a second, what
+every request once cost), a build made and stored in that request, by anyone who may see
+the figures; or else a build queued in the background (by a signed-in user who may ask
+for builds; the published figures' is queued on publication), with a page showing how
+far it has got. Never a half-built page.
 """
 
 from __future__ import annotations
@@ -50,19 +60,23 @@ from surveys.models import (
     SurveyRound,
     WorkingDocument,
 )
-from surveys.reports import exporters, tables
+from surveys.permissions import may
+from surveys.reports import exporters, snapshots, tables
 from wipostad.db_router import primary_position, replica_configured, replica_reads
 
 log = logging.getLogger(__name__)
 
-# Raise by one whenever a change to the exporters or the print layout changes the files:
-# every stored build then counts as out of date and is built again when asked for.
-EXPORT_CODE_VERSION = 1
+# Raise by one whenever a change to the exporters, the print layout or the report's tables
+# (reports/tables.py: rows, totals, wording) changes the files or the report page: every
+# stored build then counts as out of date and is built again when asked for.
+EXPORT_CODE_VERSION = 2
 
-HEAVY_FORMATS = ("pdf", "docx", "xlsx", "csv")
+HEAVY_FORMATS = ("pdf", "docx", "xlsx", "csv")  # csv: only the whole report (a zip); one table's CSV is immediate
+PAGE = "page"  # the report page's data (every table), read by the page a page of rows at a time
+STORED_FORMATS = (PAGE, *HEAVY_FORMATS)  # in the order they are queued: the page first
 # The CWS working document of a round is built like a report file, under this table name.
 WORKING_DOCUMENT = "working-document"
-WORKING_DOCUMENT_FORMATS = ("docx", "pdf")  # csv: only the whole report (a zip); one table's CSV is immediate
+WORKING_DOCUMENT_FORMATS = ("docx", "pdf")
 LANGUAGES = ("en", "fr", "es")
 # The steps a build goes through, shown as "step n of 3" on its page.
 STEPS = (
@@ -104,6 +118,11 @@ def served_from_storage(fmt: str, table_id: str | None, *, signed_in: bool) -> b
     return built_in_background(fmt, table_id) and not signed_in
 
 
+def inline_limit() -> int:
+    """The most responses in scope whose report page is built while the request waits."""
+    return getattr(settings, "WIPOSTAD_REPORT_INLINE_LIMIT", 200)
+
+
 def stale_after() -> timedelta:
     """How long a build may run before it counts as failed (a worker stopped half way)."""
     return timedelta(seconds=getattr(settings, "WIPOSTAD_EXPORT_BUILD_TIMEOUT", 30 * 60))
@@ -123,10 +142,10 @@ class BuildKey:
     language: str = "en"
 
     def __post_init__(self) -> None:
-        if self.format not in HEAVY_FORMATS and self.format not in OTHER_KINDS:
+        if self.format not in STORED_FORMATS and self.format not in OTHER_KINDS:
             raise ValueError(f"{self.format!r} is not built in the background")
-        if self.format == "csv" and self.table_id:
-            raise ValueError("one table's CSV is streamed at once, not built in the background")
+        if self.format in ("csv", PAGE) and self.table_id:
+            raise ValueError(f"the {self.format} build is of the whole report, not of one table")
         if self.table_id == WORKING_DOCUMENT and self.format not in WORKING_DOCUMENT_FORMATS:
             raise ValueError("the working document is made as DOCX and PDF")
         if self.language not in LANGUAGES:
@@ -309,12 +328,12 @@ def _enqueue_on_commit(pk: int) -> None:
 
 
 def queue_published(survey_round: SurveyRound) -> int:
-    """Queue every whole-report file of the published figures, in every language, that
-    the current data does not have yet; how many were queued."""
+    """Queue every whole-report file of the published figures, and the report page's data,
+    in every language, that the current data does not have yet; how many were queued."""
     survey_round = SurveyRound.objects.select_related("edition").get(pk=survey_round.pk)
     fingerprint = data_fingerprint(survey_round, tables.Scope.PUBLISHED)
     queued = 0
-    for fmt in HEAVY_FORMATS:
+    for fmt in STORED_FORMATS:
         for language in LANGUAGES:
             key = BuildKey(survey_round, tables.Scope.PUBLISHED, fmt, "", language)
             queued += request_build(key, fingerprint)[1]
@@ -331,17 +350,28 @@ def build_export_task(build_id: int) -> str:
 
 
 def run_build(build_id: int) -> str:
-    claimed = ExportBuild.objects.filter(pk=build_id, state=ExportBuild.State.QUEUED).update(
-        state=ExportBuild.State.RUNNING, started_at=timezone.now(), done_units=0, total_units=len(STEPS)
-    )
-    if not claimed:
+    if not _claim(ExportBuild.objects.filter(pk=build_id, state=ExportBuild.State.QUEUED)):
         return "nothing to build"  # built already, being built, or gone
     build = ExportBuild.objects.select_related("round__edition").get(pk=build_id)
     if build.format in OTHER_KINDS:
         return _run_other_kind(build, OTHER_KINDS[build.format])
+    return _execute(build)
+
+
+def _claim(builds) -> bool:
+    """Mark the build running, if it is still in one of the states `builds` selects."""
+    return bool(
+        builds.update(state=ExportBuild.State.RUNNING, started_at=timezone.now(), done_units=0, total_units=len(STEPS))
+    )
+
+
+def _execute(build: ExportBuild, *, inline: bool = False) -> str:
+    """Build a claimed (running) build and store its file; what happened, in a word.
+    `inline`: in a request, which has just taken the fingerprint, and leaves the older
+    builds (and their files) to be deleted by a task."""
     try:
         scope = tables.Scope(build.scope)
-        if current_fingerprint(build) != build.fingerprint:
+        if not inline and current_fingerprint(build) != build.fingerprint:
             # Changed while it waited: whoever changed it queued (or will ask for) the newer one.
             _finish_failed(build, "superseded: the data changed before the build started")
             return "superseded"
@@ -351,7 +381,7 @@ def run_build(build_id: int) -> str:
         # the primary up to now (the data the fingerprint describes).
         position = primary_position() if replica_configured() else None
         if build.table_id == WORKING_DOCUMENT:
-            export = _working_document(build, position)
+            _working_document(build, position)
         else:
             with translation.override(build.language), replica_reads(after=position):
                 report = tables.build_report(
@@ -359,22 +389,24 @@ def run_build(build_id: int) -> str:
                 )
             with translation.override(build.language), report:
                 _progress(build, 1)
-                export = exporters.export(report, build.format, build.table_id or None)
-                build.size, build.file = _store(build, export.filename, export.content)
-        build.filename, build.content_type = export.filename, export.content_type
+                _lay_out(build, report)
         build.done_units = len(STEPS)
         build.state, build.finished_at = ExportBuild.State.DONE, timezone.now()
         build.save(update_fields=["size", "file", "filename", "content_type", "done_units", "state", "finished_at"])
     except Exception as exc:  # any failure is recorded on the row and shown as "failed", never raised to a page
-        log.exception("export build %s failed", build_id)
+        log.exception("export build %s failed", build.pk)
         _finish_failed(build, f"{type(exc).__name__}: {exc}")
         return "failed"
-    _discard_older(build)
+    if inline:
+        pk = build.pk
+        transaction.on_commit(lambda: discard_older_task.enqueue(pk), robust=True)
+    else:
+        _discard_older(build)
     return "done"
 
 
-def _working_document(build: ExportBuild, position) -> exporters.Export:
-    """Build and store the round's working document; what was stored."""
+def _working_document(build: ExportBuild, position) -> None:
+    """Build the round's working document and store its file."""
     from surveys.reports import working_document, working_document_files
 
     settings_row = WorkingDocument.objects.select_related("round__edition").get(round=build.round)
@@ -385,9 +417,9 @@ def _working_document(build: ExportBuild, position) -> exporters.Export:
             _progress(build, 1)
             export = working_document_files.export(content, build.format)
             build.size, build.file = _store(build, export.filename, export.content)
+            build.filename, build.content_type = export.filename, export.content_type
     finally:
         content.close()
-    return export
 
 
 def _run_other_kind(build: ExportBuild, make: FileMaker) -> str:
@@ -407,6 +439,18 @@ def _run_other_kind(build: ExportBuild, make: FileMaker) -> str:
         return "failed"
     _discard_older(build)
     return "done"
+
+
+def _lay_out(build: ExportBuild, report: tables.Report) -> None:
+    """Write the build's file (or, for the page, its folder of files) to the storage."""
+    if build.format == PAGE:
+        _progress(build, 2)
+        build.file, build.size = snapshots.write(report, snapshots.folder_for(build))
+        build.filename, build.content_type = snapshots.FILENAME, snapshots.CONTENT_TYPE
+        return
+    export = exporters.export(report, build.format, build.table_id or None)
+    build.size, build.file = _store(build, export.filename, export.content)
+    build.filename, build.content_type = export.filename, export.content_type
 
 
 def _progress(build: ExportBuild, done: int) -> None:
@@ -448,6 +492,16 @@ def _discard_older(build: ExportBuild) -> None:
         discard(ExportBuild.objects.filter(pk=build.pk))  # a newer one finished first: this one is out of date
 
 
+@task()
+def discard_older_task(build_id: int) -> int:
+    """Delete the builds that one made in a request replaced (1, or 0 when it is gone itself)."""
+    build = ExportBuild.objects.select_related("round").filter(pk=build_id).first()
+    if build is None:
+        return 0
+    _discard_older(build)
+    return 1
+
+
 def discard(builds) -> int:
     """Delete builds and (through the receiver below) their stored files; how many."""
     return builds.delete()[1].get(ExportBuild._meta.label, 0)
@@ -456,10 +510,21 @@ def discard(builds) -> int:
 @receiver(post_delete, sender=ExportBuild, dispatch_uid="export_builds_file_deleted")
 def _build_deleted(sender, instance: ExportBuild, **kwargs) -> None:
     """A build deleted in any way (replaced, its round deleted, the admin): its file goes too,
-    once the deletion is committed."""
-    if instance.file:
-        name = instance.file.name
+    once the deletion is committed; the report page's folder of files, by a task."""
+    if not instance.file:
+        return
+    name = instance.file.name
+    if instance.format == PAGE:
+        folder = snapshots.folder_of(name)
+        transaction.on_commit(lambda: delete_stored_report_task.enqueue(folder), robust=True)
+    else:
         transaction.on_commit(lambda: default_storage.delete(name), robust=True)
+
+
+@task()
+def delete_stored_report_task(folder: str) -> int:
+    """Delete the files of a replaced report page build (one per page of rows: many for a large round)."""
+    return snapshots.delete(folder)
 
 
 # --- serving --------------------------------------------------------------------------------
@@ -526,3 +591,103 @@ def _edition_changed(sender, instance: QuestionnaireEdition, created: bool, **kw
         SurveyRound.objects.filter(edition=instance).with_published_responses().values_list("pk", flat=True)
     ):
         _queue_published_on_commit(round_id)
+
+
+# --- the report page --------------------------------------------------------------------------
+
+
+@dataclass
+class ReportPage:
+    """Where a request's report page comes from: `stored`, or else the `build` under way
+    (None: none is, and this user may not ask for one)."""
+
+    scope: tables.Scope
+    state: DataState
+    build: ExportBuild | None = None
+    stored: snapshots.StoredReport | None = None
+    may_prepare: bool = False
+
+
+def page_key(survey_round: SurveyRound, scope: tables.Scope, language: str) -> BuildKey:
+    return BuildKey(survey_round, scope, PAGE, "", language)
+
+
+def report_page(
+    survey_round: SurveyRound, scope: tables.Scope, language: str, user, *, only: str | None = None
+) -> ReportPage:
+    """The report page's data for the current figures (see the module's docstring); with
+    `only`, that table alone (KeyError when the report has no such table).
+
+    Served from storage it takes three queries (the fingerprint's two, the build's row)
+    and reads two small files at most, whatever the number of responses."""
+    key = page_key(survey_round, scope, language)
+    state = data_state(survey_round, scope)
+    build = find(key, state.fingerprint)
+    stored = _read_stored(build, survey_round, only)
+    if stored is not None:
+        return ReportPage(scope, state, build, stored)
+    if state.responses <= inline_limit():
+        build = build_inline(key, state.fingerprint, user)
+        stored = _read_stored(build, survey_round, only)
+        if stored is not None:
+            return ReportPage(scope, state, build, stored)
+    may_prepare = may(user, "surveys.prepare_exportbuild", key)
+    if may_prepare and state.responses > inline_limit() and (build is None or build.error.startswith(MISSING)):
+        # A build that failed is not queued again by looking at the page (it offers to);
+        # one whose files went missing from the storage is.
+        build, _queued = request_build(key, state.fingerprint, user)
+    return ReportPage(scope, state, build, None, may_prepare)
+
+
+def _read_stored(build: ExportBuild | None, survey_round: SurveyRound, only: str | None):
+    """The stored report of a finished build; None when there is none or it cannot be read
+    (the build is then marked failed, so that it is built again)."""
+    if build is None or build.state != ExportBuild.State.DONE:
+        return None
+    try:
+        return snapshots.read(build.file.name, survey_round, only=only)
+    except snapshots.StoredReportMissing as exc:
+        log.warning("report page build %s cannot be read: %s", build.pk, exc)
+        build.state, build.error = ExportBuild.State.FAILED, f"{MISSING}: {exc}"[:500]
+        _finish_failed(build, build.error)
+        return None
+
+
+MISSING = "stored file missing"
+
+
+def build_inline(key: BuildKey, fingerprint: str, user=None) -> ExportBuild:
+    """Build a small round's report page data in this process, now, and store it; the build
+    (done, or failed, or being built by another process, which this call leaves alone).
+    A build queued for the same data (on publication) is taken over: the worker then finds
+    nothing to do."""
+    build, _created = _get_or_create(key, fingerprint, user)
+    retryable = (
+        Q(state=ExportBuild.State.QUEUED)
+        | Q(state=ExportBuild.State.FAILED)
+        | Q(state=ExportBuild.State.RUNNING, started_at__lt=timezone.now() - stale_after())
+    )
+    if not _claim(ExportBuild.objects.filter(retryable, pk=build.pk)):
+        build.refresh_from_db()
+        return build
+    build.round = key.survey_round  # with its edition, as the caller fetched it
+    build.state, build.error = ExportBuild.State.RUNNING, ""
+    if _execute(build, inline=True) != "done":
+        build.state = ExportBuild.State.FAILED
+    return build
+
+
+def build_published_pages(survey_round: SurveyRound) -> int:
+    """Build the report page data of the published figures now, in this process, in every
+    language the current data does not have yet (`manage.py prepare_exports --pages-now`:
+    after loading data in bulk); how many were built."""
+    survey_round = SurveyRound.objects.select_related("edition").get(pk=survey_round.pk)
+    fingerprint = data_fingerprint(survey_round, tables.Scope.PUBLISHED)
+    built = 0
+    for language in LANGUAGES:
+        key = page_key(survey_round, tables.Scope.PUBLISHED, language)
+        existing = find(key, fingerprint)
+        if existing is not None and existing.state == ExportBuild.State.DONE:
+            continue
+        built += build_inline(key, fingerprint).state == ExportBuild.State.DONE
+    return built

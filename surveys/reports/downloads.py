@@ -1,5 +1,6 @@
 """Heavy report files (PDF, DOCX, XLSX, the whole report's CSV zip): served from the
-stored build, asked for by a form, followed on a progress page (surveys/reports/builds.py)."""
+stored build, asked for by a form, followed on a progress page (surveys/reports/builds.py).
+The report page's own build is followed on the report's address (`report_pending`)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,8 @@ def _key(request: HttpRequest, survey_round: SurveyRound, fmt: str) -> builds.Bu
     include_submitted = request.GET.get("include") == "submitted"
     scope = tables.report_scope(request.user, include_submitted=include_submitted)
     table_id = request.GET.get("table") or ""
+    if fmt not in builds.HEAVY_FORMATS:
+        raise Http404("There is no file of the report in that format.")
     if table_id and table_id not in tables.table_ids(survey_round.edition.structure):
         raise Http404("The report has no table with that name.")
     try:
@@ -44,6 +47,8 @@ def _key(request: HttpRequest, survey_round: SurveyRound, fmt: str) -> builds.Bu
 
 def _what(build_or_key) -> str:
     """e.g. "PDF of the whole report" or "DOCX of table q5"."""
+    if build_or_key.format == builds.PAGE:
+        return gettext("The round report")
     fmt = dict(ExportBuild.Format.choices)[build_or_key.format]
     if build_or_key.table_id == builds.WORKING_DOCUMENT:
         return gettext("%(format)s of the CWS working document") % {"format": fmt}
@@ -67,7 +72,11 @@ def _status(request: HttpRequest, build: ExportBuild) -> dict:
         "size": 0,
         "message": "",
     }
-    if state == ExportBuild.State.DONE:
+    if state == ExportBuild.State.DONE and build.format == builds.PAGE:
+        data["file_url"] = _page_url(build.round, build)
+        data["done"] = data["total"]
+        data["message"] = gettext("The report is ready.")
+    elif state == ExportBuild.State.DONE:
         data["file_url"] = reverse("reports:export_build_file", args=[build.round.slug, build.pk])
         data["size"] = build.size
         data["done"] = data["total"]
@@ -164,6 +173,42 @@ def _not_ready(request, survey_round, key, build, state) -> HttpResponse:
     return response
 
 
+def _page_url(survey_round: SurveyRound, build_or_key) -> str:
+    """The report page a page build is of (its scope: the secretariat's choice of figures)."""
+    url = reverse("reports:round_report", args=[survey_round.slug])
+    return f"{url}?include=submitted" if str(build_or_key.scope) == tables.Scope.WITH_SUBMITTED else url
+
+
+def report_pending(request: HttpRequest, survey_round: SurveyRound, page: builds.ReportPage) -> HttpResponse:
+    """The report page while its data is built in the background: where the build stands,
+    on the report's own address, which shows the report once it is ready (the script asks
+    the status endpoint and reloads; without it, the page reloads itself). A visitor who
+    may not ask for builds gets 503 with Retry-After, as for a file being prepared."""
+    build = page.build
+    context = {
+        "survey_round": survey_round,
+        "build": build,
+        "may_prepare": page.may_prepare,
+        "language_name": LANGUAGE_NAMES.get(_language(), _language()),
+        "scope_label": tables.SCOPE_LABELS[page.scope],
+        "status": _status(request, build) if build is not None else None,
+    }
+    in_progress = build is not None and context["status"]["state"] in (
+        ExportBuild.State.QUEUED,
+        ExportBuild.State.RUNNING,
+    )
+    wait = 5 if in_progress else RETRY_AFTER
+    context["refresh"] = wait if in_progress or not page.may_prepare else None
+    response = render(request, "surveys/reports/report_pending.html", context, status=200 if page.may_prepare else 503)
+    if not page.may_prepare:
+        response["Retry-After"] = str(wait)
+        # An expected answer, not a server fault: kept out of the error log (Django logs every 5xx).
+        response._has_been_logged = True
+        log.info("report page of %s not ready for a visitor", survey_round.slug)
+    patch_cache_control(response, no_store=True)
+    return response
+
+
 def _report_url(survey_round: SurveyRound, key) -> str:
     if key.table_id == builds.WORKING_DOCUMENT:
         return reverse("reports:working_document", args=[survey_round.slug])
@@ -204,6 +249,8 @@ def export_build_status(request: HttpRequest, round_slug: str, build_id: int) ->
 def export_build_file(request: HttpRequest, round_slug: str, build_id: int) -> HttpResponse:
     """The file of one finished build (the progress page's link)."""
     build = _build_or_404(request, round_slug, build_id)
+    if build.format == builds.PAGE:
+        return redirect(_page_url(build.round, build))  # the page's data is read by the page alone
     if build.state == ExportBuild.State.DONE:
         served = _serve(build)
         if served is not None:

@@ -1,21 +1,29 @@
-"""The round report page and its downloads (thin: scope → tables → render or export)."""
+"""The round report page and its downloads (thin: scope → tables → render or export).
+
+The page is read from the stored build of the report for the current figures
+(`builds.report_page`): its summary and a page of rows, whatever the size of the round.
+One table's CSV, XLSX and the JSON stream from a report built for the request."""
 
 from __future__ import annotations
 
 import re
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import caches
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from surveys.models import SurveyRound
 from surveys.permissions import may
 from surveys.questionnaire.edition import base_language
-from surveys.reports import builds, exporters, tables
+from surveys.reports import builds, downloads, exporters, tables
 
 FORMAT_LABELS = {"csv": "CSV", "xlsx": "XLSX", "pdf": "PDF", "docx": "DOCX", "json": "JSON"}
 # The page's script adds a token to a download link and watches for this cookie, to show
@@ -75,44 +83,75 @@ def round_report(request: HttpRequest, round_slug: str) -> HttpResponseBase:
         page_number = int(request.GET.get("page") or 1) if table_id else 1
     except ValueError:
         raise Http404("There is no such page of the table.") from None
+    if fmt is not None:
+        try:
+            report = tables.build_report(survey_round, scope=scope, only=table_id, language=report_language())
+        except KeyError:
+            raise Http404("The report has no table with that name.") from None
+        return _download(request, report, fmt, table_id)
     try:
-        report = tables.build_report(survey_round, scope=scope, only=table_id, language=report_language())
+        page = builds.report_page(survey_round, scope, report_language(), request.user, only=table_id)
     except KeyError:
         raise Http404("The report has no table with that name.") from None
-    if fmt is not None:
-        return _download(request, report, fmt, table_id)
-    # The page is rendered before the report's rows are deleted.
-    with report:
+    if page.stored is None:
+        # Not built for these figures yet: where its build stands, never a half-built page.
+        if table_id and table_id not in tables.table_ids(survey_round.edition.structure):
+            raise Http404("The report has no table with that name.")
+        return downloads.report_pending(request, survey_round, page)
+    body = _report_body(survey_round, page, table_id, page_number, include_submitted)
+    return render(
+        request,
+        "surveys/reports/round_report.html",
+        {
+            "survey_round": survey_round,
+            "report": page.stored.report,
+            "body": body,
+            "single_table": table_id,
+            "downloads": _downloads(survey_round, None, include_submitted),
+            "sees_unpublished_figures": unpublished,
+            "include_submitted": include_submitted,
+        },
+    )
+
+
+# The tables of a page, rendered once per build, table, page and language and then kept:
+# rendering a page of rows of every table is most of the page's cost.
+BODY_CACHE = "published_pages"
+BODY_SECONDS = 24 * 60 * 60
+
+
+def _report_body(
+    survey_round: SurveyRound, page: builds.ReportPage, table_id: str | None, number: int, include_submitted: bool
+) -> SafeString:
+    build, stored = page.build, page.stored
+    assert build is not None and stored is not None
+    key = f"report-body:{build.pk}:{build.fingerprint[:24]}:{table_id or '-'}:{number}:{get_language()}"
+    cache = caches[BODY_CACHE if BODY_CACHE in settings.CACHES else "default"]
+    body = cache.get(key)
+    if body is None:
         try:
             sections = [
                 (
                     section,
                     [
-                        (
-                            table,
-                            _downloads(survey_round, table.id, include_submitted),
-                            tables.table_page(table, page_number),
-                        )
+                        (table, _downloads(survey_round, table.id, include_submitted), stored.page(table, number))
                         for table in section.tables
                     ],
                 )
-                for section in report.sections
+                for section in stored.report.sections
             ]
         except tables.NoSuchPage:
             raise Http404("There is no such page of the table.") from None
-        return render(
-            request,
-            "surveys/reports/round_report.html",
-            {
-                "survey_round": survey_round,
-                "report": report,
-                "sections": sections,
-                "single_table": table_id,
-                "downloads": _downloads(survey_round, None, include_submitted),
-                "sees_unpublished_figures": unpublished,
-                "include_submitted": include_submitted,
-            },
-        )
+        context = {
+            "survey_round": survey_round,
+            "sections": sections,
+            "single_table": table_id,
+            "include_submitted": include_submitted,
+        }
+        body = render_to_string("surveys/reports/_report_body.html", context)
+        cache.set(key, body, BODY_SECONDS)
+    # Rendered from our own template above (its every value escaped there).
+    return mark_safe(body)  # noqa: S308
 
 
 def _download(request: HttpRequest, report: tables.Report, fmt: str, table_id: str | None) -> HttpResponseBase:

@@ -337,7 +337,7 @@ def test_publishing_queues_the_public_files_and_a_visitor_downloads_them(
     settings.WIPOSTAD_PREPARE_PUBLIC_EXPORTS = True
     with django_capture_on_commit_callbacks(execute=True):
         response = make_response(office_a_respondent, moldova_answers, label="Trademarks", publish=True)
-    expected = len(builds.HEAVY_FORMATS) * len(builds.LANGUAGES)
+    expected = len(builds.STORED_FORMATS) * len(builds.LANGUAGES)
     assert ExportBuild.objects.filter(scope="published", table_id="").count() == expected
     assert len(queued_builds(queue)) == expected
 
@@ -533,7 +533,7 @@ def test_the_command_queues_the_public_files_of_rounds_with_published_figures(
     out = io.StringIO()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("prepare_exports", stdout=out)
-    expected = len(builds.HEAVY_FORMATS) * len(builds.LANGUAGES)
+    expected = len(builds.STORED_FORMATS) * len(builds.LANGUAGES)
     assert out.getvalue().strip() == f"{ROUND}: {expected} file(s) queued"
     assert len(queued_builds(queue)) == expected
     assert set(ExportBuild.objects.values_list("scope", flat=True)) == {"published"}
@@ -550,7 +550,7 @@ def test_a_published_response_corrected_in_place_queues_fresh_public_files(
         published.answers = {**published.answers, "q1b": "1991"}
         published.save(update_fields=["answers", "updated_at"])
     first = {b.fingerprint for b in ExportBuild.objects.exclude(format="opendata")}
-    assert len(first) == 1 and len(queued_builds(queue)) == len(builds.HEAVY_FORMATS) * len(builds.LANGUAGES)
+    assert len(first) == 1 and len(queued_builds(queue)) == len(builds.STORED_FORMATS) * len(builds.LANGUAGES)
     with django_capture_on_commit_callbacks(execute=True):
         published.answers = {**published.answers, "q1b": "1990"}
         published.save(update_fields=["answers", "updated_at"])

@@ -12,6 +12,13 @@ process, through Django's request handler with production settings:
   grow by (Python objects, buffers, the database driver, imported libraries);
 - queries: the SQL statements the request sent.
 
+The round report page is read from a stored build of the report (one per state of the
+figures, built by the worker): two lines measure it, the build ("round report: stored
+build", in this process as the worker does it, its time per response) and the page served
+from it ("round report page (from its stored build)", a page like the others: flat
+time, memory and queries). PDF and DOCX are compared with that build, the HTML report's
+own cost.
+
 Floors, measured the same way at the same size: a static file from the same application
 (WhiteNoise) for a page; one raw SQL query over the report round's published answers
 plus plain Python counting them for a report or an export. The branching engine is
@@ -22,7 +29,7 @@ size (pages show a page of rows, whatever the data); an export's time per respon
 within 1.5× of that at the smallest size; the memory of a page or a streamed export
 (CSV, JSON, XLSX) at most twice that at the smallest size (plus MEMORY_SLACK_MB for the
 allocator); the same query count at every size for a page; PDF at most 5× and DOCX at
-most 3× the same report's HTML page at the same size; the engine at most 3× the plain
+most 3× the same report's HTML build at the same size; the engine at most 3× the plain
 walk. Any limit exceeded is printed as FAIL and the command exits non-zero.
 """
 
@@ -55,7 +62,7 @@ PAGE_GROWTH = 1.5  # a page's time at N× over that at the smallest size
 ROW_GROWTH = 1.5  # an export's time per response at N× over that at the smallest size
 MEMORY_GROWTH = 2.0  # a page's or a streamed export's memory at N× over that at the smallest size
 MEMORY_SLACK_MB = 8.0  # added to the allowance: what the allocator keeps or returns at random
-HEAVY_LIMITS = {"pdf": 5.0, "docx": 3.0}  # times the same report's HTML page, same size
+HEAVY_LIMITS = {"pdf": 5.0, "docx": 3.0}  # times the same report's HTML build, same size
 ENGINE_LIMIT = 3.0
 # A published page from the cache, under gunicorn, at most this many static files.
 PAGE_CACHE_LIMIT = 2.0
@@ -72,6 +79,7 @@ class Target:
     path: str = ""  # {round} is the report round's slug
     user: str = ""  # "", "secretariat" or "respondent"
     expect: bytes = b""  # how the body starts (files)
+    along: str = ""  # also measured whenever this target is (--only)
 
 
 TARGETS = (
@@ -82,7 +90,16 @@ TARGETS = (
     Target("office-dashboard", "office dashboard (respondent)", "page", "/surveys/", "respondent"),
     Target("api-responses", "API responses list (secretariat)", "page", "/api/responses/", "secretariat"),
     Target("raw-report", "raw query + plain Python (report floor)", "floor-report"),
-    Target("report", "round report page (HTML)", "report", "/surveys/rounds/{round}/report/"),
+    # The HTML report's cost: building its stored pages (the worker's part; PDF and DOCX are
+    # compared with it). Then the page as a visitor gets it, from that build.
+    Target("report", "round report: stored build (worker)", "report"),
+    Target(
+        "report-page",
+        "round report page (from its stored build)",
+        "page",
+        "/surveys/rounds/{round}/report/",
+        along="report",
+    ),
     Target("csv", "report CSV", "stream", "/surveys/rounds/{round}/report/?format=csv", user="respondent"),
     Target("json", "report JSON", "stream", "/surveys/rounds/{round}/report/?format=json"),
     Target(
@@ -192,6 +209,39 @@ def _get(client: Any, target: Target, path: str) -> Body:
     raise CommandError(f"{path} did not return the file ({response.get('Content-Type')}, {body.head[:80]!r})")
 
 
+def _build_report_page(round_slug: str) -> Body:
+    """The worker's build of the round report page's data (published figures, English),
+    made afresh: the one before it is deleted first, outside the build's own work."""
+    from surveys.models import ExportBuild, SurveyRound
+    from surveys.reports import builds, tables
+
+    survey_round = SurveyRound.objects.select_related("edition").get(slug=round_slug)
+    key = builds.page_key(survey_round, tables.Scope.PUBLISHED, "en")
+    builds.discard(key.rows())
+    build = builds.build_inline(key, builds.data_fingerprint(survey_round, tables.Scope.PUBLISHED))
+    if build.state != ExportBuild.State.DONE:
+        raise CommandError(f"the report page build failed: {build.error}")
+    return Body(b"", build.size)
+
+
+def _stored_report_page(round_slug: str) -> None:
+    """The report page's stored build, made in a process of its own (whose memory is not
+    measured here) in the size's own storage folder (what other targets built went with
+    their temporary folders)."""
+    from surveys.models import ExportBuild
+    from surveys.reports import builds
+
+    builds.discard(ExportBuild.objects.filter(round__slug=round_slug, format=builds.PAGE))
+    done = subprocess.run(
+        [sys.executable, "manage.py", "prepare_exports", "--pages-now", round_slug],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise CommandError(f"building the report page failed: {done.stderr[-2000:]}")
+
+
 def _client(user: str) -> Any:
     from django.contrib.auth.models import User
     from django.test import Client
@@ -216,16 +266,25 @@ def measure(key: str, scale: int, repeat: int) -> dict[str, Any]:
     # Without the test environment's template instrumentation: the client keeps no copy of
     # every template's context, so what is measured is what a server does.
     # Built files go to a folder of their own, removed with the measurement.
+    # The report page reads its stored build from the size's own folder (made before it is measured).
     with (
         tempfile.TemporaryDirectory(prefix="wipostad-bench-") as media,
-        override_settings(WHITENOISE_USE_FINDERS=True, ALLOWED_HOSTS=["testserver"], MEDIA_ROOT=media),
+        override_settings(
+            WHITENOISE_USE_FINDERS=True,
+            ALLOWED_HOSTS=["testserver"],
+            MEDIA_ROOT=settings.MEDIA_ROOT if key == "report-page" else media,
+        ),
     ):
         client = _client(target.user)
         client.get("/static/wipostad/site.css")  # the handler and its middleware, loaded
         path = target.path.format(round=round_slug)
-        run: Callable[[], Any] = (
-            (lambda: _raw_report(round_slug)) if target.kind == "floor-report" else (lambda: _get(client, target, path))
-        )
+        run: Callable[[], Any] = lambda: _get(client, target, path)  # noqa: E731
+        if target.kind == "floor-report":
+            run = lambda: _raw_report(round_slug)  # noqa: E731
+        elif target.key == "report":
+            run = lambda: _build_report_page(round_slug)  # noqa: E731
+        elif target.key == "report-page":
+            _stored_report_page(round_slug)
         gc.collect()
         before = _rss_mb()
         best, cpu, queries, size = float("inf"), float("inf"), 0, 0
@@ -314,7 +373,7 @@ def check_growth(results: list[Measured]) -> list[Check]:
         if m.target.kind == "heavy":
             html = by.get(("report", m.scale))
             ratio = m.seconds / html.seconds if html and not html.error else float("nan")
-            checks.append(Check(_label(m), ratio, HEAVY_LIMITS[m.target.key], "time / the HTML report page's"))
+            checks.append(Check(_label(m), ratio, HEAVY_LIMITS[m.target.key], "time / the HTML report build's"))
         base = by.get((m.target.key, smallest))
         if base is not None and m.scale != smallest and not m.error and not base.error:
             checks += _size_checks(m, base, smallest)
@@ -442,7 +501,7 @@ class Command(BaseCommand):
         results: list[Measured] = []
         html = None
         for target in TARGETS:
-            if target.key not in keys:
+            if target.key not in keys and target.along not in keys:
                 continue
             timeout = 1800.0
             if target.kind == "heavy":
@@ -499,7 +558,9 @@ class Command(BaseCommand):
         self.stdout.write(
             "time: fastest run (wall clock; CPU: the measuring process's, not the database server's); "
             "ms/row: per published response of the report round; mem: peak RSS growth of the "
-            "measuring process; vs floor: a page / the static file, a report or export / one raw query + plain Python."
+            "measuring process; vs floor: a page / the static file, a report or export / one raw query + plain Python. "
+            "The round report page is served from its stored build (made before it is measured; the build is the "
+            "line above it)."
         )
 
     def _checks(self, checks: list[Check]) -> int:
