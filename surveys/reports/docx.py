@@ -38,6 +38,9 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+DRAWING = "http://schemas.openxmlformats.org/drawingml/2006/main"
+PICTURE = "http://schemas.openxmlformats.org/drawingml/2006/picture"
 WML = "application/vnd.openxmlformats-officedocument.wordprocessingml"
 
 # Characters XML 1.0 cannot carry at all (an answer pasted from elsewhere may hold them).
@@ -144,7 +147,9 @@ def _table(table: Table) -> Iterator[str]:
 # --- the body -----------------------------------------------------------------------------------
 
 
-def _body(report: Report, sections: list[Section]) -> Iterator[str]:
+def _body(report: Report, sections: list[Section], pictures: list[bytes] | None = None) -> Iterator[str]:
+    """The document's body; each chart's picture is drawn and added to `pictures` (written
+    to the package after the body), and its counts follow it as text."""
     from django.utils.translation import gettext
 
     generated = formats.date_format(timezone.localtime(report.generated_at), "j F Y")
@@ -170,6 +175,8 @@ def _body(report: Report, sections: list[Section]) -> Iterator[str]:
             yield from _table(table)
             if table.chart:
                 bars = "; ".join(f"{b.label}: {b.count}" for b in table.chart.bars)
+                if pictures is not None and table.chart.bars:
+                    yield _chart_picture(table.chart, pictures)
                 yield _paragraph(f"{table.chart.title} — {bars}", "Chart")
             if table.legend:
                 yield _paragraph(table.legend, "Legend")
@@ -180,6 +187,38 @@ def _body(report: Report, sections: list[Section]) -> Iterator[str]:
         f'<w:pgMar w:top="{MARGIN}" w:right="{MARGIN}" w:bottom="{MARGIN}" w:left="{MARGIN}" '
         'w:header="425" w:footer="425" w:gutter="0"/></w:sectPr>'
     )
+
+
+EMU_PER_PIXEL = 9525 // 2  # the chart pictures are drawn at twice the size they are shown at
+
+
+def _chart_picture(chart, pictures: list[bytes]) -> str:
+    """A paragraph holding the chart's picture (inline, its title as the description)."""
+    from surveys.reports.chart_images import bar_chart_png
+
+    png, width, height = bar_chart_png(chart)
+    pictures.append(png)
+    n = len(pictures)
+    cx, cy = width * EMU_PER_PIXEL, height * EMU_PER_PIXEL
+    return (
+        '<w:p><w:pPr><w:pStyle w:val="Chart"/><w:keepNext/></w:pPr><w:r><w:drawing>'
+        f'<wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="{cx}" cy="{cy}"/>'
+        f'<wp:docPr id="{n}" name="Chart {n}" descr={quoteattr(_NOT_XML.sub("", chart.title))}/>'
+        '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+        f'<a:graphic><a:graphicData uri="{PICTURE}"><pic:pic><pic:nvPicPr><pic:cNvPr id="{n}" name="chart{n}.png"/>'
+        f'<pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed="rIdChart{n}"/><a:stretch><a:fillRect/>'
+        f'</a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
+        "</wp:inline></w:drawing></w:r></w:p>"
+    )
+
+
+def _document_rels(pictures: list[bytes]) -> str:
+    extra = "".join(
+        f'<Relationship Id="rIdChart{n}" Type="{OFFICE_DOC}/image" Target="media/chart{n}.png"/>'
+        for n in range(1, len(pictures) + 1)
+    )
+    return DOCUMENT_RELS.replace("</Relationships>", f"{extra}</Relationships>")
 
 
 def _footer(report: Report) -> str:
@@ -208,6 +247,7 @@ CONTENT_TYPES = f"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">
 <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>
 <Default Extension="xml" ContentType="application/xml"/>
+<Default Extension="png" ContentType="image/png"/>
 <Override PartName="/word/document.xml" ContentType="{WML}.document.main+xml"/>
 <Override PartName="/word/styles.xml" ContentType="{WML}.styles+xml"/>
 <Override PartName="/word/settings.xml" ContentType="{WML}.settings+xml"/>
@@ -363,14 +403,20 @@ def render_docx(report: Report, sections: list[Section], front: Iterable[str] = 
         archive.writestr("[Content_Types].xml", CONTENT_TYPES)
         archive.writestr("_rels/.rels", PACKAGE_RELS)
         archive.writestr("docProps/core.xml", _core(report))
-        archive.writestr("word/_rels/document.xml.rels", DOCUMENT_RELS)
         archive.writestr("word/styles.xml", STYLES)
         archive.writestr("word/settings.xml", SETTINGS)
         archive.writestr("word/header1.xml", _part("hdr", _paragraph(header or report.handbook, "Header")))
         archive.writestr("word/footer1.xml", _footer(report))
-        head = f'{XML}<w:document xmlns:w="{W}" xmlns:r="{R}"><w:body>'
-        body = chain([head], front, _body(report, sections), ["</w:body></w:document>"])
+        head = (
+            f'{XML}<w:document xmlns:w="{W}" xmlns:r="{R}" xmlns:wp="{WP}" xmlns:a="{DRAWING}" '
+            f'xmlns:pic="{PICTURE}"><w:body>'
+        )
+        pictures: list[bytes] = []
+        body = chain([head], front, _body(report, sections, pictures), ["</w:body></w:document>"])
         _write(archive, "word/document.xml", body)
+        for n, png in enumerate(pictures, start=1):
+            archive.writestr(f"word/media/chart{n}.png", png)
+        archive.writestr("word/_rels/document.xml.rels", _document_rels(pictures))
     return buffer.getvalue()
 
 
