@@ -282,3 +282,53 @@ def throwaway_postgres(url: str, suffix: str) -> tuple[str, Callable[[], None]]:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     return urlunsplit(parts._replace(path=f"/{name}")), drop
+
+
+@transaction.atomic
+def generate_published_round(responses: int, slug: str) -> str:
+    """One closed round of the 2012 edition with `responses` published responses, spread over
+    the first 190 offices of the ST.3 list (one numbering system each, then a second, …), the
+    answers cycling through the complete answer sets; the round's slug."""
+    from standards.models import Office
+    from surveys.models import Invitation, NumberingSystem, SurveyResponse, SurveyRound
+
+    edition = _references()
+    offices = list(Office.objects.order_by("code")[:OFFICES])
+    year = REPORT_ROUND_YEAR
+    survey_round = SurveyRound.objects.create(
+        edition=edition,
+        slug=slug,
+        title=f"Questionnaire on application numbering ({year}), {responses} published responses",
+        year=year,
+        opens_on=date(year, 3, 1),
+        closes_on=date(year, 12, 31),
+        status="closed",
+    )
+    used = offices[: min(responses, len(offices))]
+    Invitation.objects.bulk_create([Invitation(round=survey_round, office=o) for o in used])
+    complete = [t for t in answer_sets() if t is not INCOMPLETE][:4]
+    systems = NumberingSystem.objects.bulk_create(
+        [NumberingSystem(office=used[i % len(used)], label=f"{slug} system {i + 1}") for i in range(responses)],
+        batch_size=BATCH,
+    )
+    stamp = datetime(year, 6, 1, tzinfo=UTC)
+    sequence: dict[str, int] = {}
+    batch = []
+    for i, system in enumerate(systems):
+        sequence[system.office_id] = sequence.get(system.office_id, 0) + 1
+        batch.append(
+            SurveyResponse(
+                round=survey_round,
+                office_id=system.office_id,
+                numbering_system=system,
+                sequence=sequence[system.office_id],
+                status="published",
+                answers=_answers(complete[i % len(complete)], system.office.name, i),
+                version=3,
+                submitted_at=stamp,
+                accepted_at=stamp,
+                published_at=stamp,
+            )
+        )
+    SurveyResponse.objects.bulk_create(batch, batch_size=BATCH)
+    return survey_round.slug

@@ -77,5 +77,5 @@ def bar_chart_png(chart: Chart) -> tuple[bytes, int, int]:
         )
     draw.line((BAR_LEFT, TOP - 4 * SCALE, BAR_LEFT, total_height - 6 * SCALE), fill=AXIS, width=SCALE)
     buffer = io.BytesIO()
-    image.save(buffer, "PNG", optimize=True)
+    image.save(buffer, "PNG")
     return buffer.getvalue(), WIDTH, total_height

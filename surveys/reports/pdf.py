@@ -590,31 +590,116 @@ def _contents_entries(sections: list[Section]) -> list[tuple[str, int, str]]:
     return entries
 
 
-def _contents(sections: list[Section], styles: dict, pages: dict[str, int] | None) -> list:
-    """The table of contents: each section and its tables with their page numbers (from an
-    earlier layout of the same story; blank numbers of the same width on the first)."""
-    from reportlab.platypus import Table as Grid
-    from reportlab.platypus import TableStyle
+@dataclass
+class _ContentsPages:
+    """What the table of contents and the headings share while the document is laid out:
+    the page each heading lands on, and where each entry's page number is to be written."""
 
-    rows = []
-    for entry, level, text in _contents_entries(sections):
-        page = str(pages.get(entry, "")) if pages is not None else "000"
-        style = styles["contents-section"] if level == 0 else styles["contents-table"]
-        rows.append([_para(text, style), _para(page, styles["contents-page"])])
-    grid = Grid(rows, colWidths=[FRAME_WIDTH - 20 * MM, 20 * MM], repeatRows=0)
-    grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("TOPPADDING", (0, 0), (-1, -1), 1)]))
-    return [_para(gettext("Contents"), styles["h2"]), grid]
+    found: dict[str, int] = field(default_factory=dict)
+    slots: list[tuple[int, str, float, float, str, float]] = field(default_factory=list)
+
+    def write_numbers(self, canvas, page: int) -> None:
+        """On a page being saved: the page numbers of the entries it lists (known by now)."""
+        for on_page, entry, x, y, font, size in self.slots:
+            if on_page == page and entry in self.found:
+                canvas.setFont(font, size)
+                canvas.setFillColor(_colour(INK))
+                canvas.drawRightString(x, y, str(self.found[entry]))
 
 
-def _story(report: Report, sections: list[Section], pages: dict[str, int] | None = None, found=None) -> list:
+def _colour(hex_colour: str):
+    from reportlab.lib.colors import HexColor
+
+    return HexColor(hex_colour)
+
+
+CONTENTS_LEADING, CONTENTS_INDENT, CONTENTS_NUMBER = 11.5, 14, 20 * MM
+
+
+def _contents_font(level: int) -> tuple[str, float]:
+    return (BOLD, 9) if level == 0 else (REGULAR, 8.5)
+
+
+def _contents_lines(entries: list[tuple[str, int, str]], width: float) -> list[tuple[str, int, list[str], float]]:
+    """Each entry's text broken into lines beside the page numbers' column, and its height."""
+    out = []
+    for entry, level, text in entries:
+        font, size = _contents_font(level)
+        lines = wrap_lines(text, font, size, width - CONTENTS_NUMBER - CONTENTS_INDENT * level)
+        out.append((entry, level, lines, (5 if level == 0 else 0) + CONTENTS_LEADING * len(lines)))
+    return out
+
+
+def _lines_that_fit(lines: list[tuple[str, int, list[str], float]], height: float) -> int:
+    used = 0.0
+    for i, line in enumerate(lines):
+        if used + line[3] > height:
+            return i
+        used += line[3]
+    return len(lines)
+
+
+@cache
+def _contents_class():
+    from reportlab.platypus import Flowable
+
+    class Contents(Flowable):
+        """The table of contents, laid out once: each section (bold) and its tables, the
+        page numbers written when the document is saved (the canvas holds its pages until
+        then), so the story is laid out a single time."""
+
+        def __init__(self, lines: list[tuple[str, int, str]], pages: _ContentsPages) -> None:
+            super().__init__()
+            self.entries, self.pages = lines, pages
+
+        def wrap(self, available_width: float, available_height: float):
+            self.width = available_width
+            self.lines = _contents_lines(self.entries, available_width)
+            self.height = sum(line[3] for line in self.lines)
+            return self.width, self.height
+
+        def split(self, available_width: float, available_height: float):
+            fit = _lines_that_fit(_contents_lines(self.entries, available_width), available_height)
+            if fit == len(self.entries):
+                return [self]
+            return [Contents(self.entries[:fit], self.pages), Contents(self.entries[fit:], self.pages)] if fit else []
+
+        def drawOn(self, canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802 - ReportLab's name
+            self.origin = (x, y)
+            super().drawOn(canvas, x, y, _sW)
+
+        def draw(self) -> None:
+            x0, y0 = self.origin
+            top = self.height
+            page = self.canv.getPageNumber()
+            self.canv.setFillColor(_colour(INK))
+            for entry, level, lines, height in self.lines:
+                font, size = _contents_font(level)
+                y = top - (height - CONTENTS_LEADING * len(lines))
+                self.canv.setFont(font, size)
+                for line in lines:
+                    y -= CONTENTS_LEADING
+                    self.canv.drawString(CONTENTS_INDENT * level, y + 2.5, line)
+                self.pages.slots.append((page, entry, x0 + self.width, y0 + y + 2.5, font, size))
+                top -= height
+
+    return Contents
+
+
+def _contents(sections: list[Section], styles: dict, pages: _ContentsPages) -> list:
+    """The table of contents: each section and its tables with their page numbers."""
+    return [_para(gettext("Contents"), styles["h2"]), _contents_class()(_contents_entries(sections), pages)]
+
+
+def _story(report: Report, sections: list[Section], pages: _ContentsPages | None = None) -> list:
     """The report's flowables. With more than one table a table of contents follows the
-    title block: `pages` are the page numbers of a first layout (None: that first layout),
-    `found` collects where each heading lands."""
+    title block; `pages` collects where each heading lands, for it."""
     from reportlab.lib.colors import HexColor
     from reportlab.platypus import CondPageBreak, HRFlowable, PageBreak, Spacer
 
     styles = _styles()
-    found = {} if found is None else found
+    pages = _ContentsPages() if pages is None else pages
+    found = pages.found
     heading = _heading_class()
     generated = formats.date_format(timezone.localtime(report.generated_at), "j F Y")
     story = [
@@ -701,7 +786,7 @@ def _running_head(text: str):
     return _running_head_class()(text)
 
 
-def _canvas_class(page_counter: str, page_width: float | None = None):
+def _canvas_class(page_counter: str, page_width: float | None = None, contents: _ContentsPages | None = None):
     from reportlab.lib.colors import HexColor
     from reportlab.pdfgen.canvas import Canvas
 
@@ -721,6 +806,8 @@ def _canvas_class(page_counter: str, page_width: float | None = None):
             total = len(self._pages)
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
+                if contents is not None:
+                    contents.write_numbers(self, number)
                 # A portrait cover page goes without a number; a document of pages
                 # `page_width` wide (a response's portrait pages) numbers every page.
                 if page_width is not None or self._pagesize[0] == PAGE[0]:
@@ -764,19 +851,9 @@ COVER_MARGIN = 20 * MM
 def render_pdf(report: Report, sections: list[Section], front: list | None = None, header: str = "") -> bytes:
     """The report's sections; `front`: flowables on portrait pages before them (a cover part,
     without running header or page number), `header` instead of the Handbook's name."""
-    register_fonts()
-    pages: dict[str, int] | None = None
-    if has_contents(sections):
-        # A first layout finds the page of each heading; the contents of the second list them.
-        # Both lay out the same flowables, so the pages do not move between the two.
-        pages = {}
-        _layout(report, sections, front, header, None, pages)
-    return _layout(report, sections, front, header, pages, {})
-
-
-def _layout(report: Report, sections: list[Section], front, header: str, pages, found: dict) -> bytes:
     from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
+    register_fonts()
     buffer = io.BytesIO()
     document = BaseDocTemplate(
         buffer,
@@ -797,11 +874,12 @@ def _layout(report: Report, sections: list[Section], front, header: str, pages, 
         cover = Frame(COVER_MARGIN, COVER_MARGIN, width, height, 0, 0, 0, 0, id="cover")
         templates.insert(0, PageTemplate("cover", [cover], pagesize=PORTRAIT))
     document.addPageTemplates(templates)
+    pages = _ContentsPages()
     with translation.override(report.language):
-        story = _story(report, sections, pages, found)
+        story = _story(report, sections, pages)
         if front:
             story = [*front, NextPageTemplate("page"), PageBreak(), *story]
-        document.build(story, canvasmaker=_canvas_class(report.page_counter))
+        document.build(story, canvasmaker=_canvas_class(report.page_counter, contents=pages))
     return buffer.getvalue()
 
 
