@@ -6,8 +6,9 @@ closed and mostly published, one open with drafts, submitted, returned, accepted
 published responses — and answers cycling through realistic answer sets (the published
 Moldova response, the illustrative EPO one, a conformant ST.13 system, a variable-length
 one with a check digit, and incomplete drafts). A scale of 10 gives every office ten times
-as many numbering systems, so every round ten times as many responses (12,540 in all;
-125,400 at scale 100). Everything is written with bulk inserts, a batch at a time.
+as many numbering systems — but the generated respondent's, which keeps its four — so every
+round about ten times as many responses (12,432 in all; 124,212 at scale 100). Everything
+is written with bulk inserts, a batch at a time.
 
 The answers are illustrative, not survey data.
 """
@@ -27,6 +28,9 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 
 OFFICES = 190
+# The office of the generated respondent (one with four numbering systems: twelve responses
+# over the three rounds, at every scale).
+RESPONDENT_OFFICE = 5
 # Numbering systems per office at scale 1, in turn: on average 2.2 (418 for 190 offices).
 SYSTEMS_PER_OFFICE = (1, 2, 3, 2, 1, 4, 2, 3, 2, 2)
 SYSTEM_LABELS = (
@@ -177,7 +181,7 @@ def _answers(template: dict[str, Any], office_name: str, n: int) -> dict[str, An
 
 
 def _users(offices: list[Any], password: str) -> dict[str, str]:
-    """A secretariat reviewer and a respondent for the first office (same password)."""
+    """A secretariat reviewer and a respondent of RESPONDENT_OFFICE (same password)."""
     from surveys.models import SECRETARIAT_GROUP, Membership
 
     hashed = make_password(password)
@@ -189,7 +193,8 @@ def _users(offices: list[Any], password: str) -> dict[str, str]:
     respondent, _ = User.objects.get_or_create(username="bench.respondent", defaults={"password": hashed})
     respondent.password = hashed
     respondent.save(update_fields=["password"])
-    Membership.objects.update_or_create(user=respondent, defaults={"office": offices[0], "role": "respondent"})
+    office = offices[RESPONDENT_OFFICE]
+    Membership.objects.update_or_create(user=respondent, defaults={"office": office, "role": "respondent"})
     return {"secretariat": reviewer.username, "respondent": respondent.username}
 
 
@@ -207,7 +212,9 @@ def generate(scale: int = 1, password: str = "", prefix: str = "bench") -> Bench
     offices = list(Office.objects.order_by("code")[:OFFICES])
     systems = []
     for i, office in enumerate(offices):
-        for n in range(SYSTEMS_PER_OFFICE[i % len(SYSTEMS_PER_OFFICE)] * scale):
+        # The bench respondent's office keeps its size: its dashboard shows the same rows at
+        # every scale while the tables around it grow, which is what a flat page must survive.
+        for n in range(SYSTEMS_PER_OFFICE[i % len(SYSTEMS_PER_OFFICE)] * (1 if i == RESPONDENT_OFFICE else scale)):
             label = SYSTEM_LABELS[n % len(SYSTEM_LABELS)]
             if n >= len(SYSTEM_LABELS):
                 label = f"{label} (series {n // len(SYSTEM_LABELS) + 1})"

@@ -116,7 +116,7 @@ def test_generated_data_has_190_offices_with_one_to_four_systems_and_scales():
     from django.db.models import Count
 
     from surveys import benchdata
-    from surveys.models import NumberingSystem, SurveyResponse
+    from surveys.models import Membership, NumberingSystem, SurveyResponse
 
     data = benchdata.generate(1, password="a-long-enough-password")
     assert (data.offices, data.systems, data.responses) == (190, 418, 1254)
@@ -131,7 +131,10 @@ def test_generated_data_has_190_offices_with_one_to_four_systems_and_scales():
     assert {tuple(sorted(r.answers)) for r in report[:50]} and report.filter(answers__q14a__isnull=False).exists()
     assert data.users == {"secretariat": "bench.secretariat", "respondent": "bench.respondent"}
     bigger = benchdata.generate(3, password="", prefix="bigger")
-    assert (bigger.systems, bigger.responses) == (3 * 418, 3 * 1254)
+    # Every office three times as many systems, but the respondent's (four, at every scale).
+    assert (bigger.systems, bigger.responses) == (3 * 418 - 2 * 4, 3 * 1254 - 2 * 4 * 3)
+    respondent_office = Membership.objects.get(user__username="bench.respondent").office_id
+    assert NumberingSystem.objects.filter(office_id=respondent_office).count() == 4 + 4
 
 
 def _measured(key, scale, seconds, memory=10.0, queries=5, rows=100):

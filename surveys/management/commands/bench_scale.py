@@ -451,7 +451,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scales", nargs="+", type=int, default=[1, 10], help="data sizes (default 1 10)")
-        parser.add_argument("--with-100", action="store_true", help="add the 100× size (long: 125,400 responses)")
+        parser.add_argument("--with-100", action="store_true", help="add the 100× size (long: 124,212 responses)")
         parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the fastest counts")
         parser.add_argument("--only", nargs="+", choices=TARGET_KEYS, help="measure only these targets")
         parser.add_argument(
