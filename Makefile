@@ -80,6 +80,7 @@ clean:
 .PHONY: bench load
 bench: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py bench_scale $(BENCH_ARGS)
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py bench_exports
 
 # Load test: two gunicorn servers (production settings) and one background worker on one
 # throw-away database (PostgreSQL when DATABASE_URL is set) with the generated data of 190

@@ -221,3 +221,19 @@ def test_bench_scale_measures_pages_and_exports_at_two_sizes_against_floors():
     assert (result.returncode != 0) == bool(failed), out[-3000:] + result.stderr[-2000:]
     if failed:
         assert f"{len(failed)} limit(s) exceeded" in result.stderr
+
+
+def test_bench_exports_measures_the_heavy_files_and_their_stored_copies():
+    result = _run("bench_exports", "--sizes", "4", "8", timeout=900)
+    out = result.stdout
+    # responses, build, HTML, PDF, ms/response, PDF vs HTML, DOCX, ms/response, DOCX vs HTML
+    number, ratio = r"\s+[\d.]+", r"\s+([\d.]+)×"
+    rows = re.findall(rf"^\s+(\d+){number * 4}{ratio}{number * 2}{ratio}$", out, re.M)
+    assert [r[0] for r in rows] == ["4", "8"], out[-3000:] + result.stderr[-2000:]
+    assert re.search(r"ratio PDF per response, 8 / 4: [\d.]+×", out) and re.search(r"ratio DOCX per response", out)
+    served = re.findall(r"^\s+(\d+) responses (PDF|DOCX|XLSX|CSV)\s+first bytes\s+([\d.]+) ms", out, re.M)
+    assert {(n, fmt) for n, fmt, _ in served} == {(n, f) for n in ("4", "8") for f in ("PDF", "DOCX", "XLSX", "CSV")}
+    # The command fails exactly when a limit is exceeded, and says which.
+    assert (result.returncode != 0) == ("FAIL:" in out), out[-2000:]
+    if result.returncode == 0:
+        assert "OK: every limit met" in out
