@@ -7,7 +7,6 @@ import pytest
 from docx import Document
 from PIL import Image
 
-from surveys.models import NumberingSystem, ResponseStatus, SurveyResponse
 from surveys.reports import docx
 from surveys.reports.tables import Scope, build_report
 
@@ -15,16 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def report_docx(survey_round, moldova_answers):
-    for code, answers in (("MD", moldova_answers), ("EP", {**moldova_answers, "q1a": ["patents", "pct_national"]})):
-        SurveyResponse.objects.create(
-            round=survey_round,
-            office_id=code,
-            numbering_system=NumberingSystem.objects.create(office_id=code, label="Trademarks"),
-            sequence=1,
-            status=ResponseStatus.PUBLISHED,
-            answers=answers,
-        )
+def report_docx(survey_round, moldova_answers, add_response):
+    add_response(survey_round, "MD", moldova_answers)
+    add_response(survey_round, "EP", {**moldova_answers, "q1a": ["patents", "pct_national"]})
     with build_report(survey_round, scope=Scope.PUBLISHED) as report:
         charts = [t.chart for t in report.tables if t.chart and t.chart.bars]
         return docx.document(report, None), charts

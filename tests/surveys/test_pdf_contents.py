@@ -8,7 +8,6 @@ import subprocess
 
 import pytest
 
-from surveys.models import NumberingSystem, ResponseStatus, SurveyResponse
 from surveys.reports import pdf
 from surveys.reports.tables import Scope, build_report
 
@@ -28,16 +27,8 @@ def _pages(content: bytes, tmp_path) -> list[str]:
 
 
 @pytest.fixture
-def report_pdf(survey_round, moldova_answers):
-    system = NumberingSystem.objects.create(office_id="MD", label="Trademarks")
-    SurveyResponse.objects.create(
-        round=survey_round,
-        office_id="MD",
-        numbering_system=system,
-        sequence=1,
-        status=ResponseStatus.PUBLISHED,
-        answers=moldova_answers,  # Moldova's published 2012 response
-    )
+def report_pdf(survey_round, moldova_answers, add_response):
+    add_response(survey_round, "MD", moldova_answers)  # Moldova's published 2012 response
     with build_report(survey_round, scope=Scope.PUBLISHED) as report:
         entries = pdf._contents_entries(report.sections)
         return pdf.document(report, None), entries

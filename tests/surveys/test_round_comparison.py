@@ -11,28 +11,25 @@ from surveys.reports.tables import Scope
 pytestmark = pytest.mark.django_db
 
 
-def _respond(survey_round, system, answers, status=ResponseStatus.PUBLISHED, sequence=1):
-    return SurveyResponse.objects.create(
-        round=survey_round,
-        office=system.office,
-        numbering_system=system,
-        sequence=sequence,
-        status=status,
-        answers=answers,
-    )
-
-
 def _system(code, label="Trademarks"):
     return NumberingSystem.objects.create(office_id=code, label=label)
 
 
 @pytest.fixture
-def two_rounds(survey_round, fresh_round, moldova_answers):
+def respond(add_response):
+    def respond(survey_round, system, answers, status=ResponseStatus.PUBLISHED, sequence=1):
+        return add_response(survey_round, system.office_id, answers, status, system=system, sequence=sequence)
+
+    return respond
+
+
+@pytest.fixture
+def two_rounds(survey_round, fresh_round, moldova_answers, respond):
     """2012 and 2013: Moldova's system changes two answers, the EPO's none, Austria stops, Czechia joins."""
     md, ep, at = _system("MD"), _system("EP", "Patents"), _system("AT")
-    _respond(survey_round, md, {**moldova_answers, "q1a": ["trademarks", "industrial_designs"]})
-    _respond(survey_round, ep, moldova_answers)
-    _respond(survey_round, at, moldova_answers)
+    respond(survey_round, md, {**moldova_answers, "q1a": ["trademarks", "industrial_designs"]})
+    respond(survey_round, ep, moldova_answers)
+    respond(survey_round, at, moldova_answers)
 
     changed = {
         **moldova_answers,
@@ -42,12 +39,12 @@ def two_rounds(survey_round, fresh_round, moldova_answers):
         "q4b": {"serial": 7},
     }
     del changed["q13b"]  # answered before, not now
-    _respond(fresh_round, md, changed)
-    _respond(fresh_round, _system("MD", "Designs"), moldova_answers, sequence=2)  # a new system
-    _respond(fresh_round, ep, moldova_answers)
-    _respond(fresh_round, _system("CZ"), moldova_answers)
+    respond(fresh_round, md, changed)
+    respond(fresh_round, _system("MD", "Designs"), moldova_answers, sequence=2)  # a new system
+    respond(fresh_round, ep, moldova_answers)
+    respond(fresh_round, _system("CZ"), moldova_answers)
     # Outside the published scope: never compared.
-    _respond(fresh_round, at, {**moldova_answers, "q5a": "yes"}, status=ResponseStatus.DRAFT)
+    respond(fresh_round, at, {**moldova_answers, "q5a": "yes"}, status=ResponseStatus.DRAFT)
     return survey_round, fresh_round
 
 
@@ -99,7 +96,7 @@ def test_rounds_of_different_editions_are_refused(two_rounds):
         compare_rounds(first, second, scope=Scope.PUBLISHED)
 
 
-def test_queries_do_not_grow_with_responses(two_rounds, moldova_answers):
+def test_queries_do_not_grow_with_responses(two_rounds, moldova_answers, respond):
     first, second = two_rounds
     second.edition.structure  # noqa: B018 - compiled once, outside the count
 
@@ -111,7 +108,7 @@ def test_queries_do_not_grow_with_responses(two_rounds, moldova_answers):
     few = queries()
     for code in ("FR", "DE", "GB", "JP", "US"):
         system = _system(code)
-        _respond(first, system, moldova_answers)
-        _respond(second, system, {**moldova_answers, "q4b": {"serial": 8}})
+        respond(first, system, moldova_answers)
+        respond(second, system, {**moldova_answers, "q4b": {"serial": 8}})
     assert queries() == few == 2
     assert compare_rounds(first, second, scope=Scope.PUBLISHED).systems_compared == 7

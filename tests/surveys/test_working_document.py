@@ -8,36 +8,21 @@ from datetime import date
 import pytest
 from docx import Document
 
-from surveys.models import NumberingSystem, ResponseStatus, SurveyResponse, WorkingDocument
+from surveys.models import ResponseStatus, WorkingDocument
 from surveys.reports import working_document
 from surveys.reports.working_document_files import docx_bytes, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
 
-def _respond(survey_round, system, answers, status=ResponseStatus.PUBLISHED, sequence=1):
-    SurveyResponse.objects.create(
-        round=survey_round,
-        office=system.office,
-        numbering_system=system,
-        sequence=sequence,
-        status=status,
-        answers=answers,
-    )
-
-
 @pytest.fixture
-def rounds(survey_round, fresh_round, moldova_answers):
+def rounds(survey_round, fresh_round, moldova_answers, add_response):
     """2012: Moldova (its published 2012 answers) and the EPO; 2013: Moldova with a longer serial, Czechia."""
-    md, ep = (
-        NumberingSystem.objects.create(office_id="MD", label="Trademarks"),
-        NumberingSystem.objects.create(office_id="EP", label="Patents"),
-    )
-    _respond(survey_round, md, moldova_answers)
-    _respond(survey_round, ep, moldova_answers, status=ResponseStatus.ACCEPTED)
-    _respond(fresh_round, md, {**moldova_answers, "q4b": {"serial": 7}})
-    _respond(fresh_round, NumberingSystem.objects.create(office_id="CZ", label="Trademarks"), moldova_answers)
-    _respond(fresh_round, ep, moldova_answers, status=ResponseStatus.DRAFT)  # not reviewed: left out
+    md = add_response(survey_round, "MD", moldova_answers).numbering_system
+    ep = add_response(survey_round, "EP", moldova_answers, ResponseStatus.ACCEPTED).numbering_system
+    add_response(fresh_round, "MD", {**moldova_answers, "q4b": {"serial": 7}}, system=md)
+    add_response(fresh_round, "CZ", moldova_answers)
+    add_response(fresh_round, "EP", moldova_answers, ResponseStatus.DRAFT, system=ep)  # not reviewed: left out
     return survey_round, fresh_round
 
 

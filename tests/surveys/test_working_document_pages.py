@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from docx import Document
 
-from surveys.models import ExportBuild, NumberingSystem, ResponseStatus, SurveyResponse, WorkingDocument
+from surveys.models import ExportBuild, ResponseStatus, WorkingDocument
 from tests.surveys.report_files import close_response, run_queued_builds
 
 pytestmark = pytest.mark.django_db
@@ -36,16 +36,8 @@ def _file(survey_round, fmt, language):
 
 
 @pytest.fixture
-def answered_round(survey_round, moldova_answers):
-    system = NumberingSystem.objects.create(office_id="MD", label="Trademarks")
-    SurveyResponse.objects.create(
-        round=survey_round,
-        office_id="MD",
-        numbering_system=system,
-        sequence=1,
-        status=ResponseStatus.PUBLISHED,
-        answers=moldova_answers,
-    )
+def answered_round(survey_round, moldova_answers, add_response):
+    add_response(survey_round, "MD", moldova_answers)
     return survey_round
 
 
@@ -137,7 +129,9 @@ def test_files_ask_for_the_settings_first_and_unknown_files_are_404(client, secr
     assert client.post(_file(answered_round, "pdf", "de")).status_code == 404
 
 
-def test_page_queries_do_not_grow_with_responses(client, secretariat_reviewer, answered_round, moldova_answers):
+def test_page_queries_do_not_grow_with_responses(
+    client, secretariat_reviewer, answered_round, moldova_answers, add_response
+):
     client.force_login(secretariat_reviewer)
     WorkingDocument.objects.create(round=answered_round, session=3, number=5, date=date(2013, 3, 1))
 
@@ -148,15 +142,7 @@ def test_page_queries_do_not_grow_with_responses(client, secretariat_reviewer, a
 
     few = queries()
     for code in ("FR", "DE", "GB", "JP", "US", "CZ"):
-        system = NumberingSystem.objects.create(office_id=code, label="Patents")
-        SurveyResponse.objects.create(
-            round=answered_round,
-            office_id=code,
-            numbering_system=system,
-            sequence=1,
-            status=ResponseStatus.ACCEPTED,
-            answers=moldova_answers,
-        )
+        add_response(answered_round, code, moldova_answers, ResponseStatus.ACCEPTED)
     assert queries() == few
 
 

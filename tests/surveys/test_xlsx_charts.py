@@ -5,23 +5,10 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from surveys.models import NumberingSystem, ResponseStatus, SurveyResponse
 from surveys.reports import exporters
 from surveys.reports.tables import Scope, build_report
 
 pytestmark = pytest.mark.django_db
-
-
-def _publish(survey_round, code, answers):
-    system = NumberingSystem.objects.create(office_id=code, label="Trademarks")
-    SurveyResponse.objects.create(
-        round=survey_round,
-        office_id=code,
-        numbering_system=system,
-        sequence=1,
-        status=ResponseStatus.PUBLISHED,
-        answers=answers,
-    )
 
 
 def _cell_values(sheet, reference: str) -> list:
@@ -30,9 +17,9 @@ def _cell_values(sheet, reference: str) -> list:
     return [row[0].value for row in sheet[area]] if ":" in area else [sheet[area].value]
 
 
-def test_every_chart_is_an_excel_chart_of_the_same_counts(survey_round, moldova_answers):
-    _publish(survey_round, "MD", moldova_answers)  # Moldova's published 2012 answers: trademarks
-    _publish(survey_round, "EP", {**moldova_answers, "q1a": ["patents", "pct_national"]})
+def test_every_chart_is_an_excel_chart_of_the_same_counts(survey_round, moldova_answers, add_response):
+    add_response(survey_round, "MD", moldova_answers)  # Moldova's published 2012 answers: trademarks
+    add_response(survey_round, "EP", {**moldova_answers, "q1a": ["patents", "pct_national"]})
     with build_report(survey_round, scope=Scope.PUBLISHED) as report:
         charts = {t.sheet_name[:31]: t.chart for t in report.tables if t.chart and t.chart.bars}
         book = load_workbook(io.BytesIO(b"".join(exporters.export_xlsx(report, None).content)))
@@ -51,8 +38,8 @@ def test_every_chart_is_an_excel_chart_of_the_same_counts(survey_round, moldova_
     assert {bar.label: bar.count for bar in q1.bars}["Trademarks"] == 1
 
 
-def test_a_table_downloaded_alone_keeps_its_chart(survey_round, moldova_answers):
-    _publish(survey_round, "MD", moldova_answers)
+def test_a_table_downloaded_alone_keeps_its_chart(survey_round, moldova_answers, add_response):
+    add_response(survey_round, "MD", moldova_answers)
     with build_report(survey_round, scope=Scope.PUBLISHED, only="q1") as report:
         table = report.table("q1")
         book = load_workbook(io.BytesIO(b"".join(exporters.export_xlsx(report, "q1").content)))
