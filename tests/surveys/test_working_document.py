@@ -134,3 +134,22 @@ def test_docx_and_pdf_in_three_languages(rounds, tmp_path, language, session, an
     assert "AUSTRIA" not in text
     # The comparison's table, with Moldova's changed serial length (question 4b).
     assert "\n4b\n" in text
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es"])
+def test_the_2012_round_builds_in_each_language_without_a_comparison(rounds, tmp_path, language):
+    first, _second = rounds
+    content = working_document.build(_settings(first), language)
+    try:
+        text = _docx_text(docx_bytes(content))
+        printed = _pdf_text(pdf_bytes(content), tmp_path)
+    finally:
+        content.close()
+    nothing = {
+        "en": "nothing to compare with",
+        "fr": "il n’y a donc rien à comparer",
+        "es": "no hay nada con qué comparar",
+    }[language]
+    for document in (text, printed):
+        assert "CWS/3/5" in document and "MD" in document and "EP" in document
+    assert nothing in text and nothing in " ".join(printed.split())
