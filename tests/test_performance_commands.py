@@ -205,13 +205,15 @@ def test_bench_scale_measures_pages_and_exports_at_two_sizes_against_floors():
     )
     out = result.stdout
     assert "Database: SQLite (DATABASE_URL is not set)" in out, out[-2000:] + result.stderr[-2000:]
-    assert "Generated 1254 responses" in out and "Generated 2508 responses" in out
+    assert "Generated 1254 responses" in out and "Generated 2496 responses" in out
     for label in ("static file (page floor)", "/st13/ checker page (GET)", "raw query + plain Python", "report CSV"):
         rows = [line for line in out.splitlines() if line.startswith(label)]
         assert len(rows) == 2, (label, out[-3000:])
     csv_rows = [line.split() for line in out.splitlines() if line.startswith("report CSV ")]
     # size, rows, time, CPU, ms/row, memory, queries, ratio against the report floor, verdict
-    assert [r[2] for r in csv_rows] == ["1×", "2×"] and int(csv_rows[1][3]) == 2 * int(csv_rows[0][3]) > 300
+    # Twice the published responses, but the bench respondent's office's (which keeps its size).
+    once, twice = int(csv_rows[0][3]), int(csv_rows[1][3])
+    assert [r[2] for r in csv_rows] == ["1×", "2×"] and once > 300 and 2 * once - 4 <= twice < 2 * once
     assert all(r[-1] in ("ok", "FAIL") and r[-2].endswith("×") for r in csv_rows), csv_rows
     limits = re.findall(r"^  (OK  |FAIL) (.+)$", out, re.MULTILINE)
     assert any("/st13/ checker page (GET) at 2×: time / time at 1×" in what for _, what in limits), out[-3000:]

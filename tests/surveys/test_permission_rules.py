@@ -61,6 +61,7 @@ TABLE: list[tuple[str, str | None, frozenset[str]]] = [
     ("surveys.open_surveyround", None, frozenset({IB})),
     ("surveys.remind_offices", "survey_round", frozenset({IB})),
     ("surveys.view_unpublished_figures", None, frozenset({IB})),
+    ("surveys.prepare_working_document", None, frozenset({IB})),
     ("surveys.resend_mail", None, frozenset({IB})),
     ("surveys.unlock_signin", None, frozenset({IB})),
     ("surveys.view_exportbuild", "public_figures", EVERYONE),
