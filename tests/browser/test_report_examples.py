@@ -1,6 +1,6 @@
 """The Handbook 7.2.6 table on the report page, in Chromium: the remarks read as lines.
 
-A screenshot of the table goes to /tmp/report-shots/ (WIPOSTAD_SHOTS to change).
+A screenshot of the table is kept when WIPOSTAD_SHOTS names a folder.
 """
 
 import os
@@ -13,7 +13,7 @@ from tests.surveys.test_reports import build_report_round
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("WIPOSTAD_SHOTS", "/tmp/report-shots"))
+SHOTS = os.environ.get("WIPOSTAD_SHOTS")
 
 
 def test_the_726_remarks_read_line_by_line(
@@ -41,5 +41,6 @@ def test_the_726_remarks_read_line_by_line(
     line_height = float(remarks.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)"))
     assert box["height"] >= 9 * line_height
     assert box["height"] < 11 * line_height + 20
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    table.screenshot(path=str(SHOTS / "report-examples-726.png"))
+    if SHOTS:
+        Path(SHOTS).mkdir(parents=True, exist_ok=True)
+        table.screenshot(path=str(Path(SHOTS) / "report-examples-726.png"))
