@@ -848,32 +848,51 @@ PORTRAIT = (PAGE[1], PAGE[0])
 COVER_MARGIN = 20 * MM
 
 
-def render_pdf(report: Report, sections: list[Section], front: list | None = None, header: str = "") -> bytes:
-    """The report's sections; `front`: flowables on portrait pages before them (a cover part,
-    without running header or page number), `header` instead of the Handbook's name."""
-    from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
+def document_template(buffer, pagesize, decorate, *, title: str, author: str, subject: str, lang: str, before=()):
+    """A document of `pagesize` pages with the report's margins, one frame, `decorate` drawn
+    at the end of each page, and the given metadata; `before`: page templates used first."""
+    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
-    register_fonts()
-    buffer = io.BytesIO()
     document = BaseDocTemplate(
         buffer,
-        pagesize=PAGE,
+        pagesize=pagesize,
         leftMargin=MARGIN_SIDE,
         rightMargin=MARGIN_SIDE,
         topMargin=MARGIN_TOP,
         bottomMargin=MARGIN_BOTTOM,
+        title=title,
+        author=author,
+        subject=subject,
+        lang=lang,
+    )
+    width, height = pagesize[0] - 2 * MARGIN_SIDE, pagesize[1] - MARGIN_TOP - MARGIN_BOTTOM
+    frame = Frame(MARGIN_SIDE, MARGIN_BOTTOM, width, height, 0, 0, 0, 0, id="body")
+    document.addPageTemplates([*before, PageTemplate("page", [frame], onPageEnd=decorate)])
+    return document
+
+
+def render_pdf(report: Report, sections: list[Section], front: list | None = None, header: str = "") -> bytes:
+    """The report's sections; `front`: flowables on portrait pages before them (a cover part,
+    without running header or page number), `header` instead of the Handbook's name."""
+    from reportlab.platypus import Frame, NextPageTemplate, PageBreak, PageTemplate
+
+    register_fonts()
+    before = []
+    if front:
+        width, height = PORTRAIT[0] - 2 * COVER_MARGIN, PORTRAIT[1] - 2 * COVER_MARGIN
+        cover = Frame(COVER_MARGIN, COVER_MARGIN, width, height, 0, 0, 0, 0, id="cover")
+        before.append(PageTemplate("cover", [cover], pagesize=PORTRAIT))
+    buffer = io.BytesIO()
+    document = document_template(
+        buffer,
+        PAGE,
+        _page_decorations(report, header),
         title=report.title,
         author=report.handbook,
         subject=report.summary,
         lang=report.language,
+        before=before,
     )
-    frame = Frame(MARGIN_SIDE, MARGIN_BOTTOM, FRAME_WIDTH, FRAME_HEIGHT, 0, 0, 0, 0, id="body")
-    templates = [PageTemplate("page", [frame], onPageEnd=_page_decorations(report, header))]
-    if front:
-        width, height = PORTRAIT[0] - 2 * COVER_MARGIN, PORTRAIT[1] - 2 * COVER_MARGIN
-        cover = Frame(COVER_MARGIN, COVER_MARGIN, width, height, 0, 0, 0, 0, id="cover")
-        templates.insert(0, PageTemplate("cover", [cover], pagesize=PORTRAIT))
-    document.addPageTemplates(templates)
     pages = _ContentsPages()
     with translation.override(report.language):
         story = _story(report, sections, pages)

@@ -319,7 +319,6 @@ def _pdf_story(sheet: ResponseSheet) -> list:
 
 def render_pdf(sheet: ResponseSheet) -> bytes:
     from reportlab.lib.colors import HexColor
-    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
     pdf.register_fonts()
 
@@ -346,20 +345,15 @@ def render_pdf(sheet: ResponseSheet) -> bytes:
         canvas.restoreState()
 
     buffer = io.BytesIO()
-    document = BaseDocTemplate(
+    document = pdf.document_template(
         buffer,
-        pagesize=PAGE,
-        leftMargin=pdf.MARGIN_SIDE,
-        rightMargin=pdf.MARGIN_SIDE,
-        topMargin=pdf.MARGIN_TOP,
-        bottomMargin=pdf.MARGIN_BOTTOM,
+        PAGE,
+        decorate,
         title=sheet.heading,
         author=sheet.running_head,
         subject=sheet.edition_title,
         lang=sheet.language,
     )
-    frame = Frame(pdf.MARGIN_SIDE, pdf.MARGIN_BOTTOM, FRAME_WIDTH, FRAME_HEIGHT, 0, 0, 0, 0, id="body")
-    document.addPageTemplates([PageTemplate("page", [frame], onPageEnd=decorate)])
     with translation.override(sheet.language):
         document.build(_pdf_story(sheet), canvasmaker=pdf._canvas_class(sheet.page_counter, PAGE[0]))
     return buffer.getvalue()
