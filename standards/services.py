@@ -75,15 +75,20 @@ def standards_load(path: Path = DATA_DIR / "standards.json") -> LoadReport:
             "adopted": entry.get("adopted") or "",
             "url": entry.get("url") or "",
         }
-        obj, created = Standard.objects.get_or_create(code=entry["code"], defaults=defaults)
-        if created:
-            report.created += 1
-        elif any(getattr(obj, k) != v for k, v in defaults.items()):
-            Standard.objects.filter(pk=obj.pk).update(**defaults)
-            report.updated += 1
-        else:
-            report.unchanged += 1
+        _upsert(report, Standard, {"code": entry["code"]}, defaults)
     return report
+
+
+def _upsert(report: LoadReport, model, key: dict, values: dict) -> None:
+    """Create the row `key` names with `values`, or bring it up to them; counted in `report`."""
+    obj, created = model.objects.get_or_create(**key, defaults=values)
+    if created:
+        report.created += 1
+    elif any(getattr(obj, k) != v for k, v in values.items()):
+        model.objects.filter(pk=obj.pk).update(**values)
+        report.updated += 1
+    else:
+        report.unchanged += 1
 
 
 def _day(value: str, where: str) -> date | None:
@@ -138,13 +143,5 @@ def office_names_load(path: Path = DATA_DIR / "st3_names.csv") -> LoadReport:
         raise ValueError(f"{path.name}: offices not loaded: {', '.join(unknown)}")
     for row in rows:
         values = {"name": row["name"], "valid_until": row["valid_until"], "source": row["source"]}
-        existing = OfficeName.objects.filter(office_id=row["code"], valid_from=row["valid_from"]).first()
-        if existing is None:
-            OfficeName.objects.create(office_id=row["code"], valid_from=row["valid_from"], **values)
-            report.created += 1
-        elif any(getattr(existing, k) != v for k, v in values.items()):
-            OfficeName.objects.filter(pk=existing.pk).update(**values)
-            report.updated += 1
-        else:
-            report.unchanged += 1
+        _upsert(report, OfficeName, {"office_id": row["code"], "valid_from": row["valid_from"]}, values)
     return report
