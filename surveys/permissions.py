@@ -38,7 +38,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
 from standards.models import Office
-from surveys.models.accounts import SECRETARIAT_GROUP, Membership
+from surveys.models.accounts import SECRETARIAT_GROUP, TASK_FORCE_GROUP, TRANSLATOR_GROUP, Membership
 
 AnyUser = User | AnonymousUser
 
@@ -85,6 +85,11 @@ def office_members(office_code: str) -> QuerySet[User]:
 
 # rules caches the user's group names on the user object: one query per request at most.
 is_secretariat = rules.is_authenticated & (rules.is_superuser | rules.is_group_member(SECRETARIAT_GROUP))
+
+# A CWS task force's reader: reads submitted responses and reports, comments, changes nothing.
+is_task_force_reader = rules.is_authenticated & rules.is_group_member(TASK_FORCE_GROUP)
+# A translator: edits the French and Spanish texts of editions and rounds, sees no answers.
+is_translator = rules.is_authenticated & rules.is_group_member(TRANSLATOR_GROUP)
 
 
 @rules.predicate

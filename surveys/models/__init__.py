@@ -3,7 +3,7 @@
 The models live in one module per subject; this package only gathers them.
 """
 
-from surveys.models.accounts import SECRETARIAT_GROUP, Membership
+from surveys.models.accounts import SECRETARIAT_GROUP, TASK_FORCE_GROUP, TRANSLATOR_GROUP, Membership, Preferences
 from surveys.models.editions import QuestionnaireEdition
 from surveys.models.exports import ExportBuild
 from surveys.models.mail import OutgoingMail
@@ -30,6 +30,8 @@ __all__ = [
     "PLACEHOLDER_NOTE",
     "PUBLIC_STATUSES",
     "SECRETARIAT_GROUP",
+    "TASK_FORCE_GROUP",
+    "TRANSLATOR_GROUP",
     "Attachment",
     "ExportBuild",
     "Invitation",
@@ -38,6 +40,7 @@ __all__ = [
     "NumberingSystemQuerySet",
     "OpenDataRelease",
     "OutgoingMail",
+    "Preferences",
     "QuestionnaireEdition",
     "SurveyResponse",
     "ResponseEvent",

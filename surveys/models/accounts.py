@@ -11,6 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from standards.models import Office
 
 SECRETARIAT_GROUP = "secretariat"
+# People who read every submitted response and report of the rounds and comment on them,
+# changing nothing (a CWS task force).
+TASK_FORCE_GROUP = "task-force"
+# People who edit the French and Spanish texts of editions and rounds, and see no answers.
+TRANSLATOR_GROUP = "translators"
 
 
 class Membership(models.Model):
@@ -31,3 +36,22 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}, {self.office_id})"
+
+
+class Preferences(models.Model):
+    """What a user chose for themselves: the language of the pages and of every e-mail
+    the site sends them."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preferences")
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text="The language of the site's pages and e-mails for this person.",
+    )
+
+    class Meta:
+        verbose_name_plural = "preferences"
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.language})"
