@@ -177,6 +177,8 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "surveys.view_round_dashboard": is_secretariat,
     "surveys.open_surveyround": is_secretariat,
     "surveys.remind_offices": is_secretariat,
+    # Close a round (offices can no longer change, start or submit responses) and reopen it.
+    "surveys.close_surveyround": is_secretariat,
     # Report figures from responses not yet published (accepted; submitted on request).
     "surveys.view_unpublished_figures": is_secretariat,
     # E-mail the site sent or failed to send: the list (admin) and sending one again.

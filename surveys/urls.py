@@ -3,6 +3,7 @@ from django.urls import path, register_converter
 from surveys import views
 from surveys.responses import document_views
 from surveys.responses import views as office
+from surveys.review import deadline_views
 from surveys.review import views as review
 
 
@@ -54,4 +55,8 @@ urlpatterns = [
     path("<slug:edition_slug>/", views.edition_detail, name="edition_detail"),
     path("<slug:edition_slug>/responses/", views.public_response_list, name="public_response_list"),
     path("<slug:edition_slug>/responses/<publickey:key>/", views.public_response_detail, name="public_response_detail"),
+    # A round's deadline: closing and reopening it, its automatic reminders.
+    path("rounds/<slug:slug>/close/", deadline_views.round_close_view, name="round_close"),
+    path("rounds/<slug:slug>/reopen/", deadline_views.round_reopen_view, name="round_reopen"),
+    path("rounds/<slug:slug>/reminders/", deadline_views.round_reminder_schedule, name="round_reminder_schedule"),
 ]

@@ -543,3 +543,12 @@ LOGGING = {
     # The PDF library reports every layout step at INFO.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# Automatic reminders to offices that have not submitted every response of a round: the
+# days before the round's deadline and the days after it (a new round's defaults; each
+# round's own schedule is on its form). Sent by `manage.py send_reminders`, run daily.
+WIPOSTAD_REMINDER_DAYS_BEFORE = os.environ.get("WIPOSTAD_REMINDER_DAYS_BEFORE", "14,7,1").strip()
+WIPOSTAD_REMINDER_DAYS_AFTER = os.environ.get("WIPOSTAD_REMINDER_DAYS_AFTER", "7,14").strip()
+for _name in ("WIPOSTAD_REMINDER_DAYS_BEFORE", "WIPOSTAD_REMINDER_DAYS_AFTER"):
+    if not all(p.strip().isdigit() for p in globals()[_name].split(",") if p.strip()):
+        raise ImproperlyConfigured(f"{_name} must be whole numbers of days separated by commas, e.g. 14,7,1.")

@@ -392,7 +392,11 @@ class ResponseSerializer(serializers.ModelSerializer):
         return allowed_actions(response, self._user())
 
     def get_can_edit(self, response: SurveyResponse) -> bool:
-        return response.is_editable and may(self._user(), "surveys.change_surveyresponse", response)
+        return (
+            response.is_editable
+            and not response.round.is_closed
+            and may(self._user(), "surveys.change_surveyresponse", response)
+        )
 
     @extend_schema_field({"type": "object", "nullable": True, "additionalProperties": _ANY_ANSWER})
     def get_stashed_answers(self, response: SurveyResponse) -> dict[str, Any] | None:

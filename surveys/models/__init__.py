@@ -22,7 +22,7 @@ from surveys.models.responses import (
     attachment_path,
 )
 from surveys.models.review import ResponseEvent, ReviewComment
-from surveys.models.rounds import Invitation, RoundQuerySet, SurveyRound
+from surveys.models.rounds import Invitation, ReminderSent, RoundQuerySet, SurveyRound
 from surveys.models.working_documents import WorkingDocument
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "OpenDataRelease",
     "OutgoingMail",
     "Preferences",
+    "ReminderSent",
     "QuestionnaireEdition",
     "SurveyResponse",
     "ResponseEvent",

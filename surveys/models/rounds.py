@@ -2,14 +2,51 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from standards.models import Office
 from surveys import permissions
 from surveys.models.editions import QuestionnaireEdition
+
+MAX_REMINDER_DAYS = 365
+
+
+def parse_reminder_days(text: str) -> list[int]:
+    """Days of a reminder schedule, e.g. "14, 7, 1" → [14, 7, 1] (largest first, each once).
+
+    ValueError (with a sentence for the reader) on anything but whole numbers of days from
+    1 to MAX_REMINDER_DAYS."""
+    days = set()
+    for piece in text.replace(";", ",").replace(" ", ",").split(","):
+        if not piece.strip():
+            continue
+        if not piece.strip().isdigit() or not 1 <= int(piece) <= MAX_REMINDER_DAYS:
+            raise ValueError(
+                _("“%(value)s” is not a number of days from 1 to %(max)s.") % {"value": piece, "max": MAX_REMINDER_DAYS}
+            )
+        days.add(int(piece))
+    return sorted(days, reverse=True)
+
+
+def default_days_before() -> str:
+    return settings.WIPOSTAD_REMINDER_DAYS_BEFORE
+
+
+def default_days_after() -> str:
+    return settings.WIPOSTAD_REMINDER_DAYS_AFTER
+
+
+def validate_reminder_days(text: str) -> None:
+    try:
+        parse_reminder_days(text)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
 
 
 class RoundQuerySet(models.QuerySet):
@@ -54,6 +91,24 @@ class SurveyRound(models.Model):
     presented_on = models.DateField(
         null=True, blank=True, help_text="The day the results were presented to that session."
     )
+    # When offices that have not submitted every response are reminded automatically:
+    # days before the deadline and days after it, e.g. "14,7,1" (blank: never).
+    reminder_days_before = models.CharField(
+        _("reminders before the deadline"),
+        max_length=100,
+        blank=True,
+        default=default_days_before,
+        validators=[validate_reminder_days],
+        help_text=_("Days before the deadline, separated by commas, e.g. “14, 7, 1”. Leave blank for none."),
+    )
+    reminder_days_after = models.CharField(
+        _("reminders after the deadline"),
+        max_length=100,
+        blank=True,
+        default=default_days_after,
+        validators=[validate_reminder_days],
+        help_text=_("Days after the deadline, separated by commas, e.g. “7, 14”. Leave blank for none."),
+    )
     invited_offices = models.ManyToManyField(Office, through="Invitation", related_name="rounds")
 
     objects = RoundQuerySet.as_manager()
@@ -68,6 +123,16 @@ class SurveyRound(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+    def days_before(self) -> list[int]:
+        return parse_reminder_days(self.reminder_days_before)
+
+    def days_after(self) -> list[int]:
+        return parse_reminder_days(self.reminder_days_after)
+
 
 class Invitation(models.Model):
     round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="invitations")
@@ -81,3 +146,41 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.office_id} in {self.round}"
+
+
+class ReminderSent(models.Model):
+    """One reminder to one office of a round: a point of the round's schedule (so many days
+    before or after its deadline), or one sent by hand from the round dashboard. A point of
+    the schedule is sent once per office, however often or concurrently the job runs."""
+
+    class Kind(models.TextChoices):
+        BEFORE = "before", _("before the deadline")
+        AFTER = "after", _("after the deadline")
+        MANUAL = "manual", _("sent by hand")
+
+    round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="reminders")
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="reminders")
+    kind = models.CharField(max_length=6, choices=Kind.choices)
+    # The days before or after the deadline (0 for a reminder sent by hand).
+    days = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    sent_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # None when the office had nobody with an e-mail address to write to.
+    mail = models.ForeignKey(
+        "surveys.OutgoingMail", null=True, blank=True, on_delete=models.SET_NULL, related_name="reminders"
+    )
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "office", "kind", "days"],
+                condition=~Q(kind="manual"),
+                name="reminder_point_once_per_office",
+            ),
+            models.CheckConstraint(condition=Q(kind__in=["before", "after", "manual"]), name="reminder_kind_known"),
+        ]
+        indexes = [models.Index(fields=["round", "-sent_at", "-id"], name="reminder_round_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} in {self.round_id}: {self.kind} {self.days}"

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from surveys.errors import WorkflowError
 from surveys.models import Attachment, SurveyResponse
 from surveys.questionnaire.evaluation import Evaluation
-from surveys.responses.services import require_office_permission, response_save_draft
+from surveys.responses.services import require_office_permission, require_round_open, response_save_draft
 
 ALLOWED_ATTACHMENT_TYPES = {
     ".pdf": "application/pdf",
@@ -73,6 +73,7 @@ def attachment_add(*, response: SurveyResponse, question_id: str, upload: Upload
     require_office_permission(user, "surveys.change_surveyresponse", response)
     if not response.is_editable:
         raise WorkflowError(_("Attachments can only be added while the response is being edited."))
+    require_round_open(response.round)
     question = response.round.edition.structure.by_id.get(question_id)
     if question is None or not question.attachment:
         raise WorkflowError(_("Question %(id)s does not take attachments.") % {"id": question_id})
@@ -96,6 +97,7 @@ def attachment_remove(*, attachment: Attachment, user: User) -> None:
     require_office_permission(user, "surveys.change_surveyresponse", attachment.response)
     if not attachment.response.is_editable:
         raise WorkflowError(_("Attachments can only be removed while the response is being edited."))
+    require_round_open(attachment.response.round)
     stored = attachment.file.name
     attachment.delete()
     if stored:

@@ -39,6 +39,19 @@ def require_office_permission(user: User | None, perm: str, obj: object) -> None
         raise NotAllowed(_("Only members of the office can change its responses."))
 
 
+def require_round_open(survey_round: SurveyRound) -> None:
+    """WorkflowError once the round is closed: its offices can no longer change, start or
+    submit responses (the secretariat still reviews what was submitted)."""
+    if survey_round.is_closed:
+        raise WorkflowError(
+            _(
+                "The round “%(round)s” is closed: its responses can no longer be changed or submitted. "
+                "Ask the International Bureau if something must still be corrected."
+            )
+            % {"round": survey_round.title}
+        )
+
+
 def numbering_system_create(
     *, office: Office, label: str, user: User, secretariat_may: bool = False
 ) -> NumberingSystem:
@@ -207,6 +220,7 @@ def response_save_draft(
         raise WorkflowError(
             _("This response is %(status)s and can no longer be changed.") % {"status": status_words(locked.status)}
         )
+    require_round_open(locked.round)
     if locked.version != expected_version:
         raise ResponseConflict(locked, expected_version)
     edition = locked.round.edition.structure

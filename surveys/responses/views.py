@@ -34,6 +34,7 @@ from surveys.permissions import may, office_of, office_rows
 from surveys.questionnaire.form_fields import answers_from_form
 from surveys.responses import selectors
 from surveys.responses.attachments import attachment_remove, response_save_with_attachments
+from surveys.responses.deadlines import deadline_of
 from surveys.responses.display import status_label
 from surveys.responses.forms import NumberingSystemForm
 from surveys.responses.presenters import history_page, page_language, questionnaire_form_page, response_page
@@ -45,6 +46,7 @@ from surveys.review.workflow import allowed_actions, response_submit
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     context = selectors.office_dashboard(request.user, request.GET.get("page"))
+    context["deadlines"] = [deadline_of(survey_round) for survey_round in context["rounds"]]
     context["page_query"] = page_query(request)
     # Asked without a response: every office's responses (the secretariat's view).
     context["sees_every_response"] = may(request.user, "surveys.view_private_surveyresponse")
@@ -93,7 +95,12 @@ def response_start_view(request: HttpRequest, round_slug: str, system_pk: int) -
 def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
     response = get_response_for_user_or_404(request.user, pk, "surveys.view_private_surveyresponse")
     context = response_page(response, include_not_applicable=True, with_comments=True, language=page_language())
-    context["can_edit"] = response.is_editable and may(request.user, "surveys.change_surveyresponse", response)
+    context["can_edit"] = (
+        response.is_editable
+        and not response.round.is_closed
+        and may(request.user, "surveys.change_surveyresponse", response)
+    )
+    context["deadline"] = deadline_of(response.round) if response.is_editable else None
     context["can_review"] = may(request.user, "surveys.review_surveyresponse", response)
     context["events"] = list(response.events.select_related("actor"))
     return render(request, "surveys/response_detail.html", context)
@@ -126,6 +133,14 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
             % {"status": status_label(response.status).lower()},
         )
         return redirect("surveys:response_detail", pk=response.pk)
+    if response.round.is_closed:
+        # Whatever was posted is refused: the round's answers are final.
+        messages.warning(
+            request,
+            _("The round “%(round)s” is closed: this response can no longer be changed. It is shown read-only.")
+            % {"round": response.round.title},
+        )
+        return redirect("surveys:response_detail", pk=response.pk)
     if request.method == "POST":
         state = _save_posted_form(request, response)
         if isinstance(state, HttpResponse):
@@ -146,6 +161,7 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
         can_submit="submit" in allowed_actions(response, request.user),
         unconfirmed=state.unconfirmed,
         conflict=state.conflict,
+        deadline=deadline_of(response.round),
     )
     return render(request, "surveys/response_form.html", context, status=state.status)
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -32,8 +33,53 @@ class PresentationForm(forms.Form):
         return cleaned
 
 
-class RoundForm(PresentationForm):
-    field_order = ["edition", "title", "slug", "year", "opens_on", "closes_on", "cws_session", "presented_on"]
+class ReminderScheduleForm(forms.Form):
+    """When offices that have not submitted every response are reminded automatically."""
+
+    reminder_days_before = forms.CharField(
+        max_length=100,
+        required=False,
+        label=_("Reminders before the deadline (days)"),
+        help_text=_("Days before the deadline, separated by commas, e.g. “14, 7, 1”. Leave blank for none."),
+    )
+    reminder_days_after = forms.CharField(
+        max_length=100,
+        required=False,
+        label=_("Reminders after the deadline (days)"),
+        help_text=_(
+            "Days after the deadline, separated by commas, e.g. “7, 14”, for offices that have still not "
+            "submitted. Leave blank for none."
+        ),
+    )
+
+    def _days(self, name: str) -> str:
+        from surveys.models.rounds import parse_reminder_days
+
+        try:
+            return ", ".join(map(str, sorted(parse_reminder_days(self.cleaned_data[name]))))
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
+    def clean_reminder_days_before(self) -> str:
+        return self._days("reminder_days_before")
+
+    def clean_reminder_days_after(self) -> str:
+        return self._days("reminder_days_after")
+
+
+class RoundForm(PresentationForm, ReminderScheduleForm):
+    field_order = [
+        "edition",
+        "title",
+        "slug",
+        "year",
+        "opens_on",
+        "closes_on",
+        "reminder_days_before",
+        "reminder_days_after",
+        "cws_session",
+        "presented_on",
+    ]
 
     edition = forms.ModelChoiceField(queryset=None, label=_("Questionnaire edition"), empty_label=None)
     title = forms.CharField(
@@ -58,6 +104,8 @@ class RoundForm(PresentationForm):
         from surveys.models import QuestionnaireEdition
 
         self.fields["edition"].queryset = QuestionnaireEdition.objects.all()
+        self.fields["reminder_days_before"].initial = settings.WIPOSTAD_REMINDER_DAYS_BEFORE
+        self.fields["reminder_days_after"].initial = settings.WIPOSTAD_REMINDER_DAYS_AFTER
 
     def office_codes(self) -> list[str]:
         return [c for c in self.cleaned_data["offices"].replace(",", " ").split() if c]

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from standards.models import Office
 from surveys.errors import NotAllowed, WorkflowError
-from surveys.models import Invitation, SurveyRound
+from surveys.models import Invitation, ReminderSent, SurveyRound
+from surveys.models.rounds import parse_reminder_days
 from surveys.permissions import may
-from surveys.review import notifications
+from surveys.review.reminders import record_reminder
 from surveys.review.selectors import offices_waiting
 
 
@@ -28,6 +28,8 @@ def round_create(
     user: User,
     cws_session: str = "",
     presented_on=None,
+    reminder_days_before: str | None = None,
+    reminder_days_after: str | None = None,
 ) -> SurveyRound:
     """Open a round of an edition for the invited offices (ST.3 codes); the CWS session its
     results are presented to (and when) may be given now or later."""
@@ -44,7 +46,16 @@ def round_create(
         raise WorkflowError(_("Not ST.3 office codes: %(codes)s.") % {"codes": ", ".join(unknown)})
     if not codes:
         raise WorkflowError(_("Invite at least one office."))
+    schedule = {}
+    try:
+        if reminder_days_before is not None:
+            schedule["reminder_days_before"] = ", ".join(map(str, parse_reminder_days(reminder_days_before)))
+        if reminder_days_after is not None:
+            schedule["reminder_days_after"] = ", ".join(map(str, sorted(parse_reminder_days(reminder_days_after))))
+    except ValueError as exc:
+        raise WorkflowError(str(exc)) from None
     survey_round = SurveyRound.objects.create(
+        **schedule,
         edition=edition,
         title=title.strip(),
         slug=slug,
@@ -75,7 +86,8 @@ def round_record_presentation(*, survey_round: SurveyRound, cws_session: str, pr
 
 @transaction.atomic
 def round_send_reminders(*, survey_round: SurveyRound, user: User, office_codes: list[str] | None = None) -> int:
-    """E-mail the invited offices that have not submitted every response; returns how many were reminded."""
+    """E-mail the invited offices that have not submitted every response; returns how many
+    were reminded. Each reminder is recorded with the automatic ones (``ReminderSent``)."""
     if not may(user, "surveys.remind_offices", survey_round):
         raise NotAllowed(_("Only the International Bureau (secretariat) sends reminders."))
     if survey_round.status != SurveyRound.Status.OPEN:
@@ -84,13 +96,53 @@ def round_send_reminders(*, survey_round: SurveyRound, user: User, office_codes:
     if office_codes is not None:
         waiting = [c for c in waiting if c in set(office_codes)]
     invitations = list(
-        Invitation.objects.select_for_update().filter(round=survey_round, office_id__in=waiting).select_related("round")
+        Invitation.objects.select_for_update()
+        .filter(round=survey_round, office_id__in=waiting)
+        .select_related("round")
+        .order_by("office_id")
     )
-    now = timezone.now()
     for invitation in invitations:
-        invitation.reminders_sent += 1
-        invitation.last_reminded_at = now
-    Invitation.objects.bulk_update(invitations, ["reminders_sent", "last_reminded_at"])
-    for invitation in invitations:
-        notifications.reminder(invitation)
+        record_reminder(invitation, kind=ReminderSent.Kind.MANUAL, user=user)
     return len(invitations)
+
+
+@transaction.atomic
+def round_close(*, survey_round: SurveyRound, user: User) -> SurveyRound:
+    """Close the round: its offices can no longer change, start or submit responses, and
+    no more reminders go out. The secretariat still reviews what was submitted."""
+    if not may(user, "surveys.close_surveyround", survey_round):
+        raise NotAllowed(_("Only the International Bureau (secretariat) closes survey rounds."))
+    locked = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
+    if locked.is_closed:
+        raise WorkflowError(_("The round “%(round)s” is already closed.") % {"round": locked.title})
+    locked.status = SurveyRound.Status.CLOSED
+    locked.save(update_fields=["status"])
+    survey_round.status = locked.status
+    return survey_round
+
+
+@transaction.atomic
+def round_reopen(*, survey_round: SurveyRound, user: User) -> SurveyRound:
+    """Open a closed round again: its offices can change and submit their responses again."""
+    if not may(user, "surveys.close_surveyround", survey_round):
+        raise NotAllowed(_("Only the International Bureau (secretariat) closes survey rounds."))
+    locked = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
+    if not locked.is_closed:
+        raise WorkflowError(_("The round “%(round)s” is open already.") % {"round": locked.title})
+    locked.status = SurveyRound.Status.OPEN
+    locked.save(update_fields=["status"])
+    survey_round.status = locked.status
+    return survey_round
+
+
+def round_set_reminder_schedule(*, survey_round: SurveyRound, days_before: str, days_after: str, user: User) -> None:
+    """Change the days before and after the deadline at which offices are reminded."""
+    if not may(user, "surveys.open_surveyround"):
+        raise NotAllowed(_("Only the International Bureau (secretariat) runs survey rounds."))
+    try:
+        before, after = parse_reminder_days(days_before), parse_reminder_days(days_after)
+    except ValueError as exc:
+        raise WorkflowError(str(exc)) from None
+    survey_round.reminder_days_before = ", ".join(map(str, before))
+    survey_round.reminder_days_after = ", ".join(map(str, sorted(after)))
+    survey_round.save(update_fields=["reminder_days_before", "reminder_days_after"])

@@ -22,6 +22,7 @@ from surveys.responses.selectors import get_response_for_user_or_404
 from surveys.review import presenters
 from surveys.review.filters import RoundDashboardFilter
 from surveys.review.forms import CommentForm, PresentationForm, ReviewForm, RoundForm
+from surveys.review.reminders import recent_reminders
 from surveys.review.rounds import round_create, round_record_presentation, round_send_reminders
 from surveys.review.selectors import ROW_KEY, round_counts, round_rows, rounds_overview
 from surveys.review.workflow import WORKFLOW_ACTIONS, comment_add
@@ -57,6 +58,8 @@ def round_new(request: HttpRequest) -> HttpResponse:
                 closes_on=data["closes_on"],
                 cws_session=data["cws_session"],
                 presented_on=data["presented_on"],
+                reminder_days_before=data["reminder_days_before"],
+                reminder_days_after=data["reminder_days_after"],
                 office_codes=form.office_codes(),
                 user=request.user,
             )
@@ -91,10 +94,19 @@ def round_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     counts = round_counts(survey_round)
     pages = paginated(request, rows, count_by=ROW_KEY, count=filtered.rows_counted(counts))
     data = presenters.round_dashboard(survey_round, pages["page"].object_list, counts)
+    reminders, reminders_total = recent_reminders(survey_round)
     return render(
         request,
         "surveys/round_dashboard.html",
-        {"round": survey_round, "state": state, "q": search, **data, **pages},
+        {
+            "round": survey_round,
+            "state": state,
+            "q": search,
+            "reminders": reminders,
+            "reminders_total": reminders_total,
+            **data,
+            **pages,
+        },
     )
 
 

@@ -26,7 +26,7 @@ from surveys.models import (
 from surveys.permissions import may
 from surveys.questionnaire.engine import evaluate
 from surveys.responses.display import action_words, status_words, step_note
-from surveys.responses.services import revision_record, unconfirmed_sections
+from surveys.responses.services import require_round_open, revision_record, unconfirmed_sections
 from surveys.review import notifications
 
 SUBMIT = "surveys.submit_surveyresponse"
@@ -55,7 +55,10 @@ def allowed_actions(response: SurveyResponse, user: User) -> list[str]:
     return [
         action
         for action, (sources, _, perm) in TRANSITIONS.items()
-        if response.status in sources and may(user, perm, response)
+        if response.status in sources
+        and may(user, perm, response)
+        # Offices submit nothing once the round is closed.
+        and not (action == "submit" and response.round.is_closed)
     ]
 
 
@@ -90,6 +93,7 @@ def _transition(
     if unknown:
         raise WorkflowError(_("Unknown question ID(s): %(ids)s.") % {"ids": ", ".join(unknown)})
     if action == "submit":
+        require_round_open(locked.round)
         evaluation = evaluate(edition, locked.answers)
         missing = unconfirmed_sections(locked)
         if not evaluation.is_valid or missing:

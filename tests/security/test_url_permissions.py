@@ -80,6 +80,18 @@ CASES = {
             {"cws_session": "CWS/3", "presented_on": "2013-04-15"},
         ),
     ),
+    "surveys:round_close": (
+        lambda w: ("GET", reverse("surveys:round_close", args=[R]), None),
+        lambda w: ("POST", reverse("surveys:round_close", args=[R]), {}),
+    ),
+    "surveys:round_reopen": (
+        lambda w: ("GET", reverse("surveys:round_reopen", args=[R]), None),
+        lambda w: ("POST", reverse("surveys:round_reopen", args=[R]), {}),
+    ),
+    "surveys:round_reminder_schedule": (
+        lambda w: ("GET", reverse("surveys:round_reminder_schedule", args=[R]), None),
+        lambda w: ("POST", reverse("surveys:round_reminder_schedule", args=[R]), {"reminder_days_before": "10, 3"}),
+    ),
     "surveys:response_detail": (lambda w: ("GET", reverse("surveys:response_detail", args=[w.draft.pk]), None), None),
     "surveys:response_review": (
         lambda w: ("GET", reverse("surveys:response_review", args=[w.draft.pk]), None),
@@ -286,6 +298,9 @@ MATRIX = {
     "surveys:round_new": (("login", "login"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
     "surveys:round_remind": (("login", "login"), ("405", "no"), ("405", "no"), ("405", "no"), ("405", "ok"), ("405", "ok")),
     "surveys:round_presentation": (("login", "login"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
+    "surveys:round_close": (("login", "login"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
+    "surveys:round_reopen": (("login", "login"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
+    "surveys:round_reminder_schedule": (("login", "login"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
     "toolkit:checker": (("ok", "400"), ("ok", "400"), ("ok", "400"), ("ok", "400"), ("ok", "400"), ("ok", "400")),
     "toolkit:system_search": (("ok", "405"), ("ok", "405"), ("ok", "405"), ("ok", "405"), ("ok", "405"), ("ok", "405")),
 }

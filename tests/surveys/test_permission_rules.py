@@ -60,6 +60,7 @@ TABLE: list[tuple[str, str | None, frozenset[str]]] = [
     ("surveys.view_round_dashboard", None, frozenset({IB})),
     ("surveys.open_surveyround", None, frozenset({IB})),
     ("surveys.remind_offices", "survey_round", frozenset({IB})),
+    ("surveys.close_surveyround", "survey_round", frozenset({IB})),
     ("surveys.view_unpublished_figures", None, frozenset({IB})),
     ("surveys.prepare_working_document", None, frozenset({IB})),
     ("surveys.resend_mail", None, frozenset({IB})),
