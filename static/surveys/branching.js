@@ -10,6 +10,9 @@
   var order = JSON.parse(document.getElementById("wp-order").textContent);
   var partsSources = JSON.parse(document.getElementById("wp-parts").textContent);
   var status = document.getElementById("branch-status");
+  var progressData = document.getElementById("wp-progress");
+  var progress = progressData ? JSON.parse(progressData.textContent) : null;
+  var applicable = {};
   var dirty = false;
 
   function inputs(name) {
@@ -66,11 +69,79 @@
     }
   }
 
+  // Whether a question has an answer as the server will read it: any of its fields (named
+  // after it, or "<question>.…") filled in, ticked or picked.
+  function filled(qid) {
+    var box = document.getElementById("q-" + qid);
+    if (!box) { return false; }
+    return Array.prototype.some.call(box.querySelectorAll("input, select, textarea"), function (el) {
+      var name = el.name || "";
+      if (name !== qid && name.indexOf(qid + ".") !== 0) { return false; }
+      if (el.type === "checkbox" || el.type === "radio") { return el.checked; }
+      if (el.type === "file" || el.type === "button" || el.type === "submit") { return false; }
+      return el.value.trim() !== "";
+    });
+  }
+
+  // A counted sentence from the page's words: its form for 0, 1 or more, "{n}" the count.
+  function counted(forms, n) {
+    return forms[n === 0 ? "0" : (n === 1 ? "1" : "2")];
+  }
+
+  // "N required questions left" and each section's state, counted as the engine counts
+  // (an applicable required question without an answer) and decided as the server does
+  // (surveys/responses/presenters.py section_state): not applicable, has errors (as
+  // found at the last save), N left, complete.
+  function showProgress() {
+    if (!progress) { return; }
+    var required = {};
+    progress.required.forEach(function (qid) { required[qid] = true; });
+    var words = progress.words;
+    var total = 0;
+    progress.sections.forEach(function (entry) {
+      var any = false;
+      var left = 0;
+      entry[1].forEach(function (qid) {
+        if (!applicable[qid]) { return; }
+        any = true;
+        if (required[qid] && !filled(qid)) { left += 1; }
+      });
+      total += left;
+      var item = document.querySelector('[data-section="' + entry[0] + '"]');
+      if (!item) { return; }
+      var state = !any ? "not_applicable" :
+        (item.getAttribute("data-errors") === "1" ? "has_errors" : (left ? "incomplete" : "complete"));
+      item.classList.remove("sec-" + item.getAttribute("data-state"));
+      item.classList.add("sec-" + state);
+      item.setAttribute("data-state", state);
+      item.setAttribute("data-left", String(left));
+      var label = item.querySelector(".sec-state");
+      if (label) {
+        label.textContent = state === "incomplete" ? counted(words.left, left).replace("{n}", String(left)) :
+          words.states[state];
+      }
+    });
+    var sentence = document.getElementById("progress");
+    if (sentence) {
+      var parts = counted(words.total, total).split("{n}");
+      var number = document.createElement("strong");
+      number.id = "required-left";
+      number.textContent = String(total);
+      sentence.textContent = "";
+      sentence.appendChild(document.createTextNode(parts[0]));
+      sentence.appendChild(number);
+      sentence.appendChild(document.createTextNode(parts.slice(1).join(String(total))));
+      sentence.setAttribute("data-required-left", String(total));
+    }
+  }
+
   function update(announce) {
     var effective = {};
     var appeared = [];
+    applicable = {};
     order.forEach(function (qid) {
       var ok = holds(conditions[qid], effective);
+      applicable[qid] = ok;
       var box = document.getElementById("q-" + qid);
       if (box) {
         if (ok && box.hidden) { appeared.push(box); }
@@ -87,6 +158,7 @@
         row.hidden = picked.indexOf(row.getAttribute("data-row")) === -1;
       });
     });
+    showProgress();
     if (announce && status) {
       // The sentences come translated from the page (data-one / data-other with {n}).
       var n = appeared.length;
@@ -115,7 +187,7 @@
   }
 
   form.addEventListener("change", function () { dirty = true; update(true); });
-  form.addEventListener("input", function () { dirty = true; });
+  form.addEventListener("input", function () { dirty = true; showProgress(); });
   form.addEventListener("click", function (event) {
     var target = event.target;
     if (target.hasAttribute && target.hasAttribute("data-add-row")) { addRow(target); }

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.utils.translation import get_language, gettext, override
+from django.utils.translation import get_language, gettext, ngettext, override
 from django.utils.translation import gettext_lazy as _
 
 from surveys.models import QuestionnaireEdition, SurveyResponse
@@ -28,7 +28,20 @@ from surveys.responses.compliance import compliance_for_answers
 from surveys.responses.diff import compare
 from surveys.responses.display import STATE_LABELS, Display, display_answer
 
-SECTION_STATE_LABELS = {"complete": _("Complete"), "incomplete": _("Incomplete"), "has_errors": _("Has errors")}
+SECTION_STATE_LABELS = {
+    "complete": _("Complete"),
+    "incomplete": _("Incomplete"),
+    "has_errors": _("Has errors"),
+    "not_applicable": _("Not applicable"),
+}
+
+
+def section_state_label(state: str, required_left: int) -> str:
+    """A section's state in the form's list of sections; an incomplete one says how many
+    required questions are left (static/surveys/branching.js words it the same way)."""
+    if state == "incomplete":
+        return ngettext("%(n)s question left", "%(n)s questions left", required_left) % {"n": required_left}
+    return str(SECTION_STATE_LABELS[state])
 
 
 def question_heading(number: int) -> str:
@@ -283,11 +296,54 @@ class FormSection:
 
     @property
     def state_label(self) -> str:
-        return str(SECTION_STATE_LABELS[self.state])
+        return section_state_label(self.state, self.required_left)
 
     @property
     def anchor(self) -> str:
         return f"section-{self.section.id}"
+
+
+def section_state(applicable: bool, required_left: int, has_errors: bool) -> str:
+    """not_applicable (no question of the section applies) · has_errors · incomplete
+    (required questions left) · complete, in that order; the script on the form decides
+    the same way as the office answers (static/surveys/branching.js)."""
+    if not applicable:
+        return "not_applicable"
+    if has_errors:
+        return "has_errors"
+    return "incomplete" if required_left else "complete"
+
+
+# The form's count of what is left, worded as the template words it on load.
+REQUIRED_LEFT = (
+    '<strong id="required-left">%(counter)s</strong> required question left',
+    '<strong id="required-left">%(counter)s</strong> required questions left',
+)
+
+
+def _counted(singular: str, plural: str, key: str) -> dict[str, str]:
+    """A counted sentence for the script, "{n}" standing for the count: its form for 0, for
+    1 and for more (the plural rules of the site's languages differ only there)."""
+    return {str(n): ngettext(singular, plural, n) % {key: "{n}"} for n in (0, 1, 2)}
+
+
+def progress_data(edition: Edition) -> dict[str, Any]:
+    """What the form's script needs to count what is left as the office answers, as the
+    engine counts it (an applicable required question without an answer): the required
+    questions, each section's questions by the section's anchor, and the words."""
+    total = {
+        n: text.replace('<strong id="required-left">', "").replace("</strong>", "")
+        for n, text in _counted(*REQUIRED_LEFT, "counter").items()
+    }
+    return {
+        "required": [q.id for q in edition.questions if q.required],
+        "sections": [[f"section-{s.id}", [q.id for q in s.questions]] for s in edition.sections],
+        "words": {
+            "total": total,
+            "left": _counted("%(n)s question left", "%(n)s questions left", "n"),
+            "states": {state: str(label) for state, label in SECTION_STATE_LABELS.items()},
+        },
+    }
 
 
 def questionnaire_form(
@@ -344,6 +400,7 @@ def questionnaire_form_page(
         "errors": errors,
         "required_left": len(evaluation.required_unanswered),
         "conditions": edition.conditions(),
+        "progress": progress_data(edition),
         "parts_sources": edition.parts_sources(),
         "order": [q.id for q in edition.questions],
         "max_attachment": settings.WIPOSTAD_MAX_ATTACHMENT_BYTES,
@@ -408,7 +465,7 @@ def _questionnaire_form(
             evaluation.errors.get(i.question.id) and any(e.code != "required" for e in evaluation.errors[i.question.id])
             for i in applicable_items
         )
-        state = "has_errors" if has_errors else ("incomplete" if left else "complete")
+        state = section_state(bool(applicable_items), left, has_errors)
         sections.append(
             FormSection(
                 section=section,
