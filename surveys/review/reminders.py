@@ -107,6 +107,7 @@ def send_due_reminders(day: str | None = None) -> dict[str, int]:
 
 def recent_reminders(survey_round: SurveyRound, limit: int = 20) -> tuple[list[ReminderSent], int]:
     """The round's latest reminders (office, sender and e-mail read with them) and how many in all."""
-    rows = list(ReminderSent.objects.filter(round=survey_round).select_related("office", "sent_by", "mail")[:limit])
-    total = len(rows) if len(rows) < limit else ReminderSent.objects.filter(round=survey_round).count()
-    return rows, total
+    sent = ReminderSent.objects.filter(round=survey_round)
+    # Read newest first along the index (round, -sent_at, -id): a page, never every row.
+    rows = list(sent.select_related("office", "sent_by", "mail").order_by("-sent_at", "-pk")[:limit])
+    return rows, sent.count()
