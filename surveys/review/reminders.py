@@ -39,10 +39,16 @@ class Point:
 
 
 def schedule(survey_round: SurveyRound) -> list[Point]:
-    """The points of the round's schedule, in the order they fall."""
-    before = [Point(ReminderSent.Kind.BEFORE, d) for d in survey_round.days_before()]
-    after = [Point(ReminderSent.Kind.AFTER, d) for d in sorted(survey_round.days_after())]
-    return before + after
+    """The points of the round's schedule, in the order they fall (none, and a warning in
+    the log, when the stored days cannot be read: the other rounds' reminders still go)."""
+    try:
+        before, after = survey_round.days_before(), survey_round.days_after()
+    except ValueError as exc:
+        log.warning("round %s: its reminder days cannot be read (%s); no reminder sent", survey_round.slug, exc)
+        return []
+    return [Point(ReminderSent.Kind.BEFORE, d) for d in before] + [
+        Point(ReminderSent.Kind.AFTER, d) for d in sorted(after)
+    ]
 
 
 def points_due(survey_round: SurveyRound, today: date) -> list[Point]:

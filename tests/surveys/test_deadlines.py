@@ -5,13 +5,14 @@ where offices change nothing. Dates are fixed: the round of the fixture closes o
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -116,6 +117,21 @@ def test_a_closed_round_gets_no_reminders(survey_round):
 def test_a_round_without_a_schedule_sends_nothing(survey_round):
     SurveyRound.objects.filter(pk=survey_round.pk).update(reminder_days_before="", reminder_days_after="")
     assert due_reminders(FOURTEEN_BEFORE) == {survey_round.slug: 0}
+
+
+def test_a_round_whose_days_cannot_be_read_leaves_the_others_reminded(survey_round, edition, caplog):
+    broken = SurveyRound.objects.create(
+        edition=edition,
+        slug="broken",
+        title="Broken",
+        year=2012,
+        opens_on=date(2012, 1, 1),
+        closes_on=date(2012, 12, 31),
+    )
+    Invitation.objects.create(round=broken, office_id="MD")
+    SurveyRound.objects.filter(pk=broken.pk).update(reminder_days_before="14, soon")
+    assert due_reminders(FOURTEEN_BEFORE) == {"broken": 0, survey_round.slug: 2}
+    assert "broken: its reminder days cannot be read" in caplog.text
 
 
 def test_the_task_and_the_command_act_on_the_day_given(survey_round, capsys):
@@ -323,3 +339,28 @@ def test_the_api_refuses_changes_in_a_closed_round(survey_round, office_a_respon
     page = client.patch(url(f"responses/{response.pk}/"), {"answers": {"q1b": "1999"}, "version": 1}, format="json")
     assert page.status_code == 400
     assert "is closed: its responses can no longer be changed or submitted" in page.json()["detail"]
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite runs one writer at a time: no race to lose")
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_send_each_point_once(survey_round, office_b_respondent):
+    barrier = threading.Barrier(2)
+    results: list[object] = []
+
+    def run():
+        try:
+            barrier.wait()
+            results.append(due_reminders(FOURTEEN_BEFORE)[survey_round.slug])
+        except Exception as exc:  # noqa: BLE001 - the test reports whatever went wrong
+            results.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert all(isinstance(r, int) for r in results) and sum(results) == 2, results
+    assert sent() == [("EP", "before", 14), ("MD", "before", 14)]
+    assert sorted(Invitation.objects.values_list("reminders_sent", flat=True)) == [1, 1]
