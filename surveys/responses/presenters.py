@@ -247,6 +247,8 @@ class FormItem:
     template: str = ""
     # How the branching script reads the answer (types.base: script_value).
     script_value: str = ""
+    # Carried over from an earlier edition through its mapping: the mark shown (responses.carried).
+    carried: Any = None
 
     @property
     def error_ids(self) -> str:
