@@ -41,8 +41,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from standards.messages import Text, gettext_noop
-from surveys.questionnaire import types as question_types
 from surveys.questionnaire.evaluation import is_empty
+from surveys.questionnaire.types.registry import get as question_type
 
 KINDS = ("same", "renamed", "split", "merged", "removed", "added")
 CHOICE_TYPES = frozenset({"single", "multi"})
@@ -492,7 +492,7 @@ def _drop_invalid(carry: _Carry, edition: Any) -> None:
     """Carried answers the new questions' types refuse are taken back and listed."""
     for qid in list(carry.answers):
         q = edition.by_id[qid]
-        problems = question_types.get(q.type).validate(q, carry.answers[qid], edition, carry.answers)
+        problems = question_type(q.type).validate(q, carry.answers[qid], edition, carry.answers)
         if problems:
             del carry.answers[qid]
             del carry.carried[qid]

@@ -173,7 +173,7 @@ def response_page(
         "response": response,
         "edition": edition,
         "evaluation": evaluation,
-        "compliance": compliance_for_answers(response.answers),
+        "compliance": compliance_for_answers(response.answers, edition),
         "general_comments": comments.get("", []),
         "document": response_document(
             edition,
