@@ -501,6 +501,29 @@ def _drop_invalid(carry: _Carry, edition: Any) -> None:
             carry.refuse(carry.sources.pop(qid), reason)
 
 
+class Carrier:
+    """Answers to ``old`` carried to ``new`` (which revises it), the mapping read once: for
+    reading many responses (a comparison of rounds)."""
+
+    def __init__(self, old: Any, new: Any):
+        definition = new.definition
+        self.new = new
+        self.side = _Side(
+            types=lambda qid: new.by_id[qid].type,
+            codes=lambda qid: frozenset(new.by_id[qid].choice_codes) if new.by_id[qid].type in CODED_TYPES else None,
+            maps=code_maps(definition),
+        )
+        self.moves = moves(definition, new.by_id, old.by_id)
+
+    def carry(self, answers: Mapping[str, Any]) -> _Carry:
+        carry = _carried(self.moves, self.side, answers)
+        _drop_invalid(carry, self.new)
+        return carry
+
+    def __call__(self, answers: Mapping[str, Any]) -> dict[str, Any]:
+        return self.carry(answers).answers
+
+
 def carry_over(
     old: Any, new: Any, answers: Mapping[str, Any]
 ) -> tuple[dict[str, Any], dict[str, str], list[tuple[str, Text]]]:
@@ -508,14 +531,7 @@ def carry_over(
     each new question's answer was carried ({new ID: same / renamed / choices / split /
     merged}; ``choices``: kept with its codes mapped), and the old answers not carried
     with the reason ([(old ID, reason)])."""
-    definition = new.definition
-    side = _Side(
-        types=lambda qid: new.by_id[qid].type,
-        codes=lambda qid: frozenset(new.by_id[qid].choice_codes) if new.by_id[qid].type in CODED_TYPES else None,
-        maps=code_maps(definition),
-    )
-    carry = _carried(moves(definition, new.by_id, old.by_id), side, answers)
-    _drop_invalid(carry, new)
+    carry = Carrier(old, new).carry(answers)
     return carry.answers, carry.carried, carry.not_carried
 
 
