@@ -66,6 +66,16 @@ def prefill(previous: SurveyResponse, survey_round: SurveyRound) -> Prefill:
     return Prefill(answers=evaluation.answers, set_aside=evaluation.set_aside)
 
 
+def previous_answers(previous: SurveyResponse, survey_round: SurveyRound) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The answers and answers set aside of the response a new one was pre-filled from, in
+    the terms of the new round's edition (carried through the mapping across a revision):
+    what "changed since the last round" compares with."""
+    if previous.round.edition_id == survey_round.edition_id:
+        return previous.answers, previous.set_aside_answers
+    start = prefill(previous, survey_round)
+    return start.answers, start.set_aside
+
+
 @dataclass(frozen=True)
 class CarriedMark:
     how: str

@@ -286,3 +286,31 @@ def test_the_demo_opens_a_2026_round_where_moldova_starts_from_2012(reference_da
     assert response.prefilled_from.round.slug == "application-numbering-2012"
     assert response.carried_answers["q12c"] == "split"
     response_save_draft(response=response, answers=response.answers, user=response.created_by, expected_version=1)
+
+
+def test_the_review_shows_what_changed_since_2012_through_the_mapping(moldova_2026, office_a_approver, round_2026):
+    from surveys.review.presenters import review_page
+
+    answers = {**moldova_2026.answers, "q12d": "no", "q12b": "The priority number is written with a hyphen."}
+    response_save_draft(
+        response=moldova_2026,
+        answers=answers,
+        user=office_a_approver,
+        expected_version=moldova_2026.version,
+        confirmed_sections=[s.id for s in round_2026.edition.structure.sections],
+    )
+    response_submit(response=moldova_2026, user=office_a_approver)
+    reviewer = _secretariat()
+    changed = {row.question.id: row.change for row in review_page(moldova_2026, reviewer)["since_last_round"]}
+    # Only what Moldova changed: the split question's answers carried from 2012 are the same.
+    assert changed == {"q12d": "changed", "q12b": "added"}
+
+
+def _secretariat():
+    from django.contrib.auth.models import Group, User
+
+    from surveys.models import SECRETARIAT_GROUP
+
+    user = User.objects.create_user("ib.check", password="persona-password")
+    user.groups.add(Group.objects.get_or_create(name=SECRETARIAT_GROUP)[0])
+    return user
