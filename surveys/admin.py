@@ -398,6 +398,8 @@ class SurveyResponseAdmin(
         "published_at",
         "prefilled_from",
         "confirmed_sections",
+        "carried_answers",
+        "not_carried_answers",
     )
     fieldsets = (
         (None, {"fields": ("public_key", "round", "office", "numbering_system", "sequence", "status", "version")}),
@@ -418,6 +420,8 @@ class SurveyResponseAdmin(
                     ("submitted_at", "accepted_at", "published_at"),
                     "prefilled_from",
                     "confirmed_sections",
+                    "carried_answers",
+                    "not_carried_answers",
                 )
             },
         ),

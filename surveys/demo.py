@@ -1,7 +1,10 @@
 """Demonstration data: a few offices, users, a draft, a submitted response, and Moldova.
 
 The Moldova answers are those of the published 2012 response (response 2 of 2); the
-other offices' answers are illustrative only.
+other offices' answers are illustrative only. A 2026 round on the revised edition
+(application-numbering-2026, which revises 2012 with a mapping) is open to Moldova and the
+EPO: when Moldova starts its trademarks response there, its published 2012 answers are
+carried over through the mapping and marked for confirmation.
 """
 
 from __future__ import annotations
@@ -22,11 +25,23 @@ from surveys.models import (
     QuestionnaireEdition,
     SurveyRound,
 )
+from surveys.questionnaire.loading import EDITIONS_DIR, edition_load
 from surveys.responses.services import response_save_draft, response_start
 from surveys.review.workflow import response_accept, response_publish, response_submit
 
 EDITION_SLUG = "application-numbering-2012"
 ROUND_SLUG = "application-numbering-2012"
+# What the demonstration shows beyond the logins (printed by load_demo).
+NOTES = (
+    "2026 round (the revised questionnaire, application-numbering-2026): sign in as md.approver and start "
+    "the response for “Trademarks”. It opens pre-filled from Moldova's published 2012 answers through the "
+    "revision's mapping: each carried answer is marked “Carried over from 2012 — confirm it below”, the answer "
+    "that could not be carried (q14b, removed) is listed with why, and every section is to be confirmed before "
+    "submitting. The comparison of the two rounds: /surveys/rounds/application-numbering-2026/comparison/.",
+)
+# The revised edition and its round: Moldova's 2012 answers pre-fill its response there.
+REVISED_EDITION_SLUG = "application-numbering-2026"
+REVISED_ROUND_SLUG = "application-numbering-2026"
 
 # Published response md-002 (Republic of Moldova, 2012), answer for answer.
 MOLDOVA_TRADEMARKS = {
@@ -192,6 +207,7 @@ def demo_load(password: str = DEMO_PASSWORD) -> list[tuple[str, str]]:
         until="submitted",
     )
     _answered(survey_round, offices["CN"], "Patents, utility models and designs", users["cn.respondent"], CHINA_DRAFT)
+    _revised_round(offices)
     return [
         ("ib.reviewer", "secretariat reviewer (sees every office)"),
         ("md.respondent", "Republic of Moldova, respondent"),
@@ -200,3 +216,25 @@ def demo_load(password: str = DEMO_PASSWORD) -> list[tuple[str, str]]:
         ("ep.approver", "European Patent Office, approver (submitted ep-001, waiting for review)"),
         ("cn.respondent", "China, respondent (has a draft)"),
     ]
+
+
+def _revised_round(offices: dict[str, Office]) -> SurveyRound:
+    """The 2026 round on the revised edition (loaded here when `load_edition` has not),
+    Moldova and the EPO invited; nothing answered yet, so that Moldova's start shows the
+    carrying over."""
+    edition = QuestionnaireEdition.objects.filter(slug=REVISED_EDITION_SLUG).first()
+    if edition is None:
+        edition, _ = edition_load(EDITIONS_DIR / f"{REVISED_EDITION_SLUG}.json")
+    survey_round, _ = SurveyRound.objects.get_or_create(
+        slug=REVISED_ROUND_SLUG,
+        defaults={
+            "edition": edition,
+            "title": "Questionnaire on application numbering (2026 revision)",
+            "year": 2026,
+            "opens_on": date(2026, 3, 1),
+            "closes_on": date(2026, 12, 31),
+        },
+    )
+    for code in ("MD", "EP"):
+        Invitation.objects.get_or_create(round=survey_round, office=offices[code])
+    return survey_round

@@ -342,6 +342,7 @@ class ResponseSerializer(serializers.ModelSerializer):
             "stashed_answers",
             "confirmed_sections",
             "unconfirmed_sections",
+            "carried_answers",
             "comments",
             "attachments",
         ]
@@ -422,6 +423,7 @@ class ResponseSerializer(serializers.ModelSerializer):
         if not may(self._user(), "surveys.view_private_surveyresponse", instance):
             # What the office agreed among itself before publication is not public.
             data["confirmed_sections"] = None
+            data["carried_answers"] = None
         return data
 
 

@@ -545,10 +545,11 @@ class ResponseViewSet(
     @action(detail=True, methods=["get"])
     def compliance(self, request: Request, pk: str | None = None) -> ApiResponse:
         response = self.get_object()
-        report = compliance_for_answers(response.answers)
+        edition = response.round.edition.structure
+        report = compliance_for_answers(response.answers, edition)
         examples = [
             {"row": check.row, "column": check.column, **check.parsed.as_dict(localize)}
-            for check in example_checks(response.answers, response.office_id)
+            for check in example_checks(response.answers, response.office_id, edition)
         ]
         return ApiResponse(
             {

@@ -117,6 +117,11 @@ class SurveyResponse(models.Model):
     prefilled_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # Sections the office has confirmed as still correct after pre-filling.
     confirmed_sections = models.JSONField(default=list, blank=True)
+    # Pre-filled from a response to the edition this round's edition revises: the answers
+    # carried over through the mapping ({question ID: how}) and the old answers that could
+    # not be, with why ([{"question", "reason"}]) (surveys/questionnaire/revisions.py).
+    carried_answers = models.JSONField(default=dict, blank=True)
+    not_carried_answers = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

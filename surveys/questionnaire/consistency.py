@@ -21,6 +21,7 @@ from standards.structure import (
 )
 from surveys.questionnaire.edition import Edition
 from surveys.questionnaire.evaluation import Evaluation, Issue
+from surveys.questionnaire.revisions import in_revised_terms
 
 # A part ticked in q2a ⇔ the gate of the section that describes that part answered "yes":
 # (part, the structure's field for the gate, how the part is named). The warnings are
@@ -82,7 +83,8 @@ def consistency_warnings(edition: Edition, evaluation: Evaluation, office_code: 
         checked = edition.__dict__["_consistency_checked"] = _applies(edition)
     if not checked:
         return []
-    return _read_warnings(evaluation.answers, office_code)
+    # The structure knows the revised edition's IDs: a revising edition's answers are read through its mapping.
+    return _read_warnings(in_revised_terms(edition, evaluation.answers), office_code)
 
 
 def structure_warnings(s: NumberingStructure, office_code: str | None = None) -> list[Issue]:

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.translation import gettext, override
 
 from standards import checkdigits
+from surveys.questionnaire import revisions
 from surveys.questionnaire.texts import LocalText, Text, base_language, tr_text
 
 # The texts of an edition are read through this module too (``tr``, ``tr_marked``).
@@ -251,6 +252,8 @@ class _Checker:
             self.text(f"instructions[{i}].heading", ins.get("heading"))
             self.example_refs(f"instructions[{i}]", ins.get("examples"), known_examples)
         self.sections(known_examples)
+        # A revision of an earlier edition: the shape of its mapping (surveys/questionnaire/revisions.py).
+        revisions.check_definition(self, self.d, self.seen)
 
     def front_matter(self) -> None:
         """The definition's format, identity, year, title and introduction."""

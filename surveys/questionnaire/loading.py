@@ -20,10 +20,16 @@ BUNDLED_NUMBERING_EDITION = EDITIONS_DIR / "application-numbering-2012.json"
 
 
 def current_numbering_edition() -> Edition | None:
-    """The latest loaded edition of the questionnaire on application numbering: the one
-    whose questions a structure given as answers is checked against (one query)."""
+    """The latest loaded edition of the questionnaire on application numbering whose
+    question IDs the numbering structure reads (standards.structure): the one whose
+    questions a structure given as answers is checked against (one query). An edition that
+    revises another is read through its mapping instead (questionnaire.revisions), so it
+    is not this one."""
     row = (
-        QuestionnaireEdition.objects.filter(slug__startswith=NUMBERING_QUESTIONNAIRE).order_by("-year", "slug").first()
+        QuestionnaireEdition.objects.filter(slug__startswith=NUMBERING_QUESTIONNAIRE)
+        .exclude(definition__has_key="revises")
+        .order_by("-year", "slug")
+        .first()
     )
     return row.structure if row is not None else None
 

@@ -42,6 +42,7 @@ from surveys.questionnaire import types as question_types
 from surveys.questionnaire.edition import Edition, Question, tr
 from surveys.questionnaire.engine import evaluate
 from surveys.questionnaire.evaluation import Evaluation
+from surveys.questionnaire.revisions import in_revised_terms
 from surveys.reports.charts import Bar, Chart
 from surveys.reports.rowstore import RowStore
 from surveys.responses import selectors
@@ -585,7 +586,8 @@ class _Entry:
     @cached_property
     def structure(self) -> NumberingStructure:
         # What the answers say about the numbering system, read once (standards.structure).
-        return structure_from_answers(self.answers)
+        # Answers to a revising edition are read through its mapping (questionnaire.revisions).
+        return structure_from_answers(in_revised_terms(self.edition, self.answers))
 
     @cached_property
     def compliance(self) -> ComplianceReport:

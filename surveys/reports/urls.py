@@ -1,6 +1,6 @@
 from django.urls import path
 
-from surveys.reports import downloads, opendata_views, views, working_document_views
+from surveys.reports import comparison_views, downloads, opendata_views, views, working_document_views
 
 app_name = "reports"
 
@@ -43,4 +43,9 @@ urlpatterns += [
     path("rounds/<slug:round_slug>/open-data/", opendata_views.open_data, name="open_data"),
     path("rounds/<slug:round_slug>/open-data/latest.zip", opendata_views.open_data_latest, name="open_data_latest"),
     path("rounds/<slug:round_slug>/open-data/<int:version>.zip", opendata_views.open_data_file, name="open_data_file"),
+]
+
+# A round compared with the previous round, question by question (across a revision through its mapping).
+urlpatterns += [
+    path("rounds/<slug:round_slug>/comparison/", comparison_views.round_comparison, name="round_comparison"),
 ]

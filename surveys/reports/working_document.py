@@ -23,7 +23,7 @@ from django.utils.translation import gettext, ngettext
 
 from surveys.models import WorkingDocument
 from surveys.questionnaire.edition import tr
-from surveys.reports.comparison import RoundComparison, compare_rounds, previous_round
+from surveys.reports.comparison import RoundComparison, compare_rounds, comparison_rows, previous_round
 from surveys.reports.tables import Cell, Column, Kind, Report, Row, Scope, Section, Table, build_report
 
 # Working documents go to the Committee with the figures the secretariat has reviewed.
@@ -232,20 +232,24 @@ def _office_changes_table(comparison: RoundComparison) -> Table:
 
 
 def _answer_changes_table(comparison: RoundComparison, language: str) -> Table:
+    across = comparison.across_editions
+    # Across a revision, every question the mapping changed is listed with the ones it comes from.
+    shown = [r for r in comparison_rows(comparison, language) if r.compared or (across and r.how != "same")]
     rows = [
         Row(
-            f"{c.question.number}{c.question.letter or ''}",
+            r.question or r.previous,
             [
-                Cell(f"{c.question.number}{c.question.letter or ''}"),
-                Cell(tr(c.question.text, language)),
-                Cell(c.compared, css="rt-count"),
-                Cell(len(c.changed_systems), css="rt-count"),
-                Cell(", ".join(c.changed)),
+                Cell(r.question),
+                Cell(r.text),
+                *([Cell(r.previous if r.how == "same" else f"{r.previous} ({r.link})".strip())] if across else []),
+                Cell(r.compared, css="rt-count"),
+                Cell(r.changed, css="rt-count"),
+                Cell(r.offices),
             ],
         )
-        for c in comparison.questions
-        if c.compared
+        for r in shown
     ]
+    previous_column = [Column("previous", gettext("In the previous round"))] if across else []
     return Table(
         id="comparison_answers",
         section="comparison",
@@ -253,6 +257,7 @@ def _answer_changes_table(comparison: RoundComparison, language: str) -> Table:
         columns=[
             Column("question", gettext("Question"), Kind.KEY),
             Column("text", gettext("Text of the question")),
+            *previous_column,
             Column("compared", gettext("Numbering systems compared"), Kind.COUNT),
             Column("changed", gettext("Answer changed"), Kind.COUNT),
             Column("offices", gettext("Offices whose answer changed")),

@@ -186,7 +186,7 @@ def response_page(
         "response": response,
         "edition": edition,
         "evaluation": evaluation,
-        "compliance": compliance_for_answers(response.answers),
+        "compliance": compliance_for_answers(response.answers, edition),
         "general_comments": comments.get("", []),
         "document": response_document(
             edition,
@@ -260,6 +260,8 @@ class FormItem:
     template: str = ""
     # How the branching script reads the answer (types.base: script_value).
     script_value: str = ""
+    # Carried over from an earlier edition through its mapping: the mark shown (responses.carried).
+    carried: Any = None
 
     @property
     def error_ids(self) -> str:

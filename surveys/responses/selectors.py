@@ -18,7 +18,7 @@ from surveys.permissions import may, office_of
 
 # What no list shows of a response: left in the database rather than read and decoded for
 # every row of a page (a response's answers are the bulk of its row).
-UNLISTED = ("answers", "set_aside_answers", "confirmed_sections")
+UNLISTED = ("answers", "set_aside_answers", "confirmed_sections", "carried_answers", "not_carried_answers")
 
 
 def office_dashboard(user: User, page_number: object = None) -> dict:

@@ -30,6 +30,7 @@ from surveys.permissions import may
 from surveys.questionnaire.edition import Edition
 from surveys.questionnaire.engine import evaluate, oversized
 from surveys.questionnaire.evaluation import Evaluation
+from surveys.responses.carried import Prefill, prefill
 from surveys.responses.display import status_words
 
 
@@ -127,17 +128,12 @@ def _response_create(*, survey_round: SurveyRound, numbering_system: NumberingSy
             numbering_system=numbering_system, status__in=[ResponseStatus.ACCEPTED, ResponseStatus.PUBLISHED]
         )
         .exclude(round=survey_round)
-        .select_related("round")
+        .select_related("round__edition")
         .order_by("-round__opens_on", "-accepted_at")
         .first()
     )
-    answers: dict[str, Any] = {}
-    set_aside: dict[str, Any] = {}
-    if previous is not None:
-        edition = survey_round.edition.structure
-        carried = {k: v for k, v in {**previous.set_aside_answers, **previous.answers}.items() if k in edition.by_id}
-        evaluation = evaluate(edition, carried, with_warnings=False)
-        answers, set_aside = evaluation.answers, evaluation.set_aside
+    # Across editions, through the mapping of the round's edition (responses.carried).
+    start = prefill(previous, survey_round) if previous is not None else Prefill()
     response = SurveyResponse.objects.create(
         round=survey_round,
         office=numbering_system.office,
@@ -145,8 +141,10 @@ def _response_create(*, survey_round: SurveyRound, numbering_system: NumberingSy
         sequence=(taken or 0) + 1,
         created_by=user,
         updated_by=user,
-        answers=answers,
-        set_aside_answers=set_aside,
+        answers=start.answers,
+        set_aside_answers=start.set_aside,
+        carried_answers=start.carried,
+        not_carried_answers=start.not_carried,
         prefilled_from=previous,
     )
     note = f"created, pre-filled from {previous.public_key} ({previous.round.title})" if previous else "created"

@@ -34,6 +34,7 @@ from surveys.permissions import may, office_of, office_rows
 from surveys.questionnaire.form_fields import answers_from_form
 from surveys.responses import selectors
 from surveys.responses.attachments import attachment_remove, response_save_with_attachments
+from surveys.responses.carried import carried_context, mark_items
 from surveys.responses.deadlines import deadline_of
 from surveys.responses.display import status_label
 from surveys.responses.forms import NumberingSystemForm
@@ -156,6 +157,9 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
         confirmed=confirmed if response.prefilled_from_id else None,
         language=page_language(),
     )
+    # Answers carried over from the edition this one revises: marked, and what was not listed.
+    context.update(carried_context(response, context["edition"], page_language()))
+    mark_items(context["sections"], context.get("carried"))
     context.update(
         form_version=state.version,
         can_submit="submit" in allowed_actions(response, request.user),

@@ -13,6 +13,7 @@ from standards.models import Office
 from surveys.models import SurveyResponse, SurveyRound
 from surveys.questionnaire.engine import evaluate
 from surveys.responses import selectors as response_selectors
+from surveys.responses.carried import previous_answers
 from surveys.responses.compliance import compliance_for_answers, example_checks
 from surveys.responses.diff import compare
 from surveys.responses.display import status_label
@@ -98,11 +99,12 @@ def review_page(response: SurveyResponse, user: User, *, language: str = "en") -
         else None
     )
     previous = response.prefilled_from
+    # Across a revision, the earlier answers as the revised questionnaire asks them.
+    earlier = previous_answers(previous, response.round) if previous else None
     since_last_round = (
         compare(
             edition,
-            previous.answers,
-            previous.set_aside_answers,
+            *earlier,
             response.answers,
             response.set_aside_answers,
             language=language,
@@ -123,8 +125,8 @@ def review_page(response: SurveyResponse, user: User, *, language: str = "en") -
             language=language,
         ),
         "general_comments": comments.get("", []),
-        "compliance": compliance_for_answers(response.answers),
-        "example_checks": example_checks(response.answers, response.office_id),
+        "compliance": compliance_for_answers(response.answers, edition),
+        "example_checks": example_checks(response.answers, response.office_id, edition),
         "actions": allowed_actions(response, user),
         "since_return": since_return,
         "returned_revision": returned,

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from surveys.models import NumberingSystem, ResponseStatus, SurveyResponse
+from surveys.models import NumberingSystem, QuestionnaireEdition, ResponseStatus, SurveyResponse
 from surveys.reports.comparison import compare_rounds, previous_round
 from surveys.reports.tables import Scope
 
@@ -89,10 +89,19 @@ def test_the_reviewed_scope_includes_accepted_responses(two_rounds):
     assert changes["q5a"] == ["AT"]
 
 
-def test_rounds_of_different_editions_are_refused(two_rounds):
+def test_rounds_of_unrelated_editions_are_refused(two_rounds):
     first, second = two_rounds
-    second.edition_id = first.edition_id + 1
-    with pytest.raises(ValueError, match="same questionnaire edition"):
+    # Another edition that does not revise the first round's: nothing links their questions.
+    other = QuestionnaireEdition.objects.create(
+        slug="application-numbering-other",
+        version="1",
+        title="Another questionnaire",
+        year=2013,
+        definition={**first.edition.definition, "slug": "application-numbering-other"},
+        checksum="other",
+    )
+    second.edition = other
+    with pytest.raises(ValueError, match="same questionnaire edition, or of an edition and the one it revises"):
         compare_rounds(first, second, scope=Scope.PUBLISHED)
 
 

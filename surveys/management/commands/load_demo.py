@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.demo import DEMO_PASSWORD, demo_load
+from surveys.demo import DEMO_PASSWORD, NOTES, demo_load
 
 
 class Command(BaseCommand):
@@ -36,3 +36,6 @@ class Command(BaseCommand):
         for username, who in logins:
             self.stdout.write(f"  {username:<16} {who}")
         self.stdout.write("")
+        for note in NOTES:
+            self.stdout.write(note)
+            self.stdout.write("")
