@@ -65,29 +65,36 @@ def tokens(text: str) -> Iterator[Token]:
             return
         match = _TOKEN.match(text, pos)
         if match is None or match.end() == pos:
-            if text[pos] in "'\"":
-                raise ConditionSyntaxError(pos + 1, f"the quote {text[pos]} is not closed")
-            if text[pos] == "$":
-                raise ConditionSyntaxError(pos + 1, "a question is written ${id}, e.g. ${q5a}")
-            raise ConditionSyntaxError(pos + 1, f"unexpected character {text[pos]!r}")
-        start = match.start(match.lastgroup) + 1
-        kind = match.lastgroup
-        if kind == "ref":
-            name = match.group("refname")
-            if not name:
-                raise ConditionSyntaxError(start, "${} names no question")
-            yield Token("ref", name, start)
-        elif kind == "string":
-            raw = match.group("string")
-            yield Token("string", raw[1:-1].replace(raw[0] * 2, raw[0]), start)
-        elif kind == "punct":
-            yield Token(match.group("punct"), match.group("punct"), start)
-        elif kind == "op":
-            op = match.group("op")
-            yield Token("op", {"==": "=", "<>": "!="}.get(op, op), start)
-        else:
-            yield Token(kind, match.group(kind), start)
+            raise _unreadable(text, pos)
+        yield _token(match)
         pos = match.end()
+
+
+def _unreadable(text: str, pos: int) -> ConditionSyntaxError:
+    if text[pos] in "'\"":
+        return ConditionSyntaxError(pos + 1, f"the quote {text[pos]} is not closed")
+    if text[pos] == "$":
+        return ConditionSyntaxError(pos + 1, "a question is written ${id}, e.g. ${q5a}")
+    return ConditionSyntaxError(pos + 1, f"unexpected character {text[pos]!r}")
+
+
+def _token(match: re.Match[str]) -> Token:
+    kind = match.lastgroup or ""
+    start = match.start(kind) + 1
+    if kind == "ref":
+        name = match.group("refname")
+        if not name:
+            raise ConditionSyntaxError(start, "${} names no question")
+        return Token("ref", name, start)
+    if kind == "string":
+        raw = match.group("string")
+        return Token("string", raw[1:-1].replace(raw[0] * 2, raw[0]), start)
+    if kind == "punct":
+        return Token(match.group("punct"), match.group("punct"), start)
+    if kind == "op":
+        op = match.group("op")
+        return Token("op", {"==": "=", "<>": "!="}.get(op, op), start)
+    return Token(kind, match.group(kind), start)
 
 
 class _Parser:
@@ -155,7 +162,8 @@ class _Parser:
         if self.token.kind == "ref":
             return self.comparison()
         raise ConditionSyntaxError(
-            self.token.position, f"expected a question such as ${{q5a}}, selected(…), answered(…), not or (, found {_shown(self.token)}"
+            self.token.position,
+            f"expected a question such as ${{q5a}}, selected(…), answered(…), not or (, found {_shown(self.token)}",
         )
 
     def selected(self) -> Any:

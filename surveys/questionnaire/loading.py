@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from surveys.models import QuestionnaireEdition
+from surveys.models import EditionState, QuestionnaireEdition
 from surveys.questionnaire.edition import DefinitionError, Edition, tr
 
 EDITIONS_DIR = Path(__file__).resolve().parent.parent / "editions"
@@ -23,7 +23,10 @@ def current_numbering_edition() -> Edition | None:
     """The latest loaded edition of the questionnaire on application numbering: the one
     whose questions a structure given as answers is checked against (one query)."""
     row = (
-        QuestionnaireEdition.objects.filter(slug__startswith=NUMBERING_QUESTIONNAIRE).order_by("-year", "slug").first()
+        QuestionnaireEdition.objects.published()
+        .filter(slug__startswith=NUMBERING_QUESTIONNAIRE)
+        .order_by("-year", "slug")
+        .first()
     )
     return row.structure if row is not None else None
 
@@ -36,6 +39,10 @@ def bundled_numbering_edition() -> Edition:
 
 
 def read_definition(path: Path) -> dict:
+    """The definition in a file: a definition file (JSON) or an authoring spreadsheet (.xlsx,
+    surveys/questionnaire/spreadsheet.py), validated."""
+    if path.suffix.lower() == ".xlsx":
+        return _read_spreadsheet(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -44,6 +51,18 @@ def read_definition(path: Path) -> dict:
         raise DefinitionError(f"{path.name}: not valid UTF-8 JSON ({exc})") from None
     Edition(data)  # validates, raising DefinitionError with the place and the reason
     return data
+
+
+def _read_spreadsheet(path: Path) -> dict:
+    from surveys.questionnaire import spreadsheet
+
+    try:
+        with path.open("rb") as file:
+            return spreadsheet.definition_from(file)
+    except FileNotFoundError:
+        raise DefinitionError(f"{path}: no such file") from None
+    except spreadsheet.SpreadsheetError as exc:
+        raise DefinitionError(f"{path.name}:\n{exc}") from None
 
 
 def _english_only(node):
@@ -71,7 +90,12 @@ def edition_load(path: Path) -> tuple[QuestionnaireEdition, str]:
     A loaded edition is the record of what offices were asked, so its content can only
     change before anyone has answered it.
     """
-    definition = read_definition(path)
+    return definition_load(read_definition(path))
+
+
+@transaction.atomic
+def definition_load(definition: dict) -> tuple[QuestionnaireEdition, str]:
+    """Load a validated definition as a published edition (``edition_load``'s rules)."""
     digest = checksum(definition)
     fields = {
         "version": definition["version"],
@@ -79,15 +103,17 @@ def edition_load(path: Path) -> tuple[QuestionnaireEdition, str]:
         "year": definition["year"],
         "definition": definition,
         "checksum": digest,
+        "state": EditionState.PUBLISHED,
     }
     existing = QuestionnaireEdition.objects.select_for_update().filter(slug=definition["slug"]).first()
     if existing is None:
         return QuestionnaireEdition.objects.create(slug=definition["slug"], **fields), "created"
     if existing.checksum == digest:
-        if existing.definition == definition:
+        if existing.definition == definition and existing.state == EditionState.PUBLISHED:
             return existing, "unchanged"
         existing.definition = definition
-        existing.save(update_fields=["definition"])
+        existing.state = EditionState.PUBLISHED
+        existing.save(update_fields=["definition", "state"])
         return existing, "translations updated"
     if existing.rounds.filter(responses__isnull=False).exists():
         raise DefinitionError(

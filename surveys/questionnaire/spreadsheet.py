@@ -45,7 +45,13 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
 LANGUAGES = ("en", "fr", "es")
 TRANSLATED = ("fr", "es")
 SINGLE, MULTI, GRID = "select_one", "select_multiple", "grid"
-TYPE_ALIASES = {"select_one": "single", "select_multiple": "multi", "single": "single", "multi": "multi", "grid": "grid"}
+TYPE_ALIASES = {
+    "select_one": "single",
+    "select_multiple": "multi",
+    "single": "single",
+    "multi": "multi",
+    "grid": "grid",
+}
 BEGIN_SECTION = {"begin section", "begin_section", "begin group", "begin_group"}
 END_SECTION = {"end section", "end_section", "end group", "end_group"}
 CONSTRAINT_KEYS = {"min": "int", "min_rows": "grid", "max_rows": "grid", "range": "part_lengths"}
@@ -241,7 +247,9 @@ class _Writer:
         return row + _texts(q.get("answer_format"), self.languages) + _texts(q.get("continuation"), self.languages)
 
     def choices(self) -> None:
-        sheet = self.sheet("choices", ["list_name", "name", *self.texts("label")], [20, 20, *[50] * len(self.languages)])
+        sheet = self.sheet(
+            "choices", ["list_name", "name", *self.texts("label")], [20, 20, *[50] * len(self.languages)]
+        )
         for q in (q for s in self.d["sections"] for q in s.get("questions") or ()):
             if q["type"] in ("single", "multi"):
                 for choice in q.get("choices") or ():
@@ -308,7 +316,8 @@ def workbook(definition: Mapping[str, Any]) -> bytes:
 
 
 def filename(definition: Mapping[str, Any]) -> str:
-    return f"{definition['slug']}-{definition['version']}.xlsx"
+    name = f"{definition['slug']}-{definition['version']}"
+    return re.sub(r"[^A-Za-z0-9._-]", "-", name) + ".xlsx"
 
 
 # --- reading: sheets, headers, cells ------------------------------------------------------
@@ -480,7 +489,9 @@ class _Reader:
     def sheet(self, name: str, required: bool = True) -> Sheet | None:
         found = self.sheets.get(name)
         if found is None and required:
-            self.problems.append(Problem(name, None, "", "", _("the workbook has no sheet named “%(name)s”") % {"name": name}))
+            self.problems.append(
+                Problem(name, None, "", "", _("the workbook has no sheet named “%(name)s”") % {"name": name})
+            )
         return found
 
     def read(self) -> dict[str, Any]:
@@ -603,7 +614,9 @@ class _Reader:
         elif not SLUG_PATTERN.match(slug) or len(slug) > 80:
             self.error(row, "form_id", _("use lower-case letters, digits and hyphens only (at most 80)"))
         elif slug in RESERVED_SLUGS:
-            self.error(row, "form_id", _("“%(slug)s” is a word of the site's addresses; choose another") % {"slug": slug})
+            self.error(
+                row, "form_id", _("“%(slug)s” is a word of the site's addresses; choose another") % {"slug": slug}
+            )
         version = row.text("version")
         if not version:
             self.error(row, "version", _("a version is required, e.g. 2027.1"))
@@ -649,7 +662,9 @@ class _Reader:
                 number = self.whole(row, "number", required=True)
                 if number is not None and number != len(found) + 1:
                     self.error(
-                        row, "number", _("examples are numbered 1, 2, 3 … without gaps: %(n)s expected") % {"n": len(found) + 1}
+                        row,
+                        "number",
+                        _("examples are numbered 1, 2, 3 … without gaps: %(n)s expected") % {"n": len(found) + 1},
                     )
                 found.append({"number": len(found) + 1, "title": text, "body": []})
             elif part == "paragraph":
@@ -675,7 +690,9 @@ class _Reader:
                 continue
             entries = self.lists.setdefault(name, [])
             if any(c == code for _r, c, _t in entries):
-                self.error(row, "name", _("the code “%(code)s” is twice in the list %(list)s") % {"code": code, "list": name})
+                self.error(
+                    row, "name", _("the code “%(code)s” is twice in the list %(list)s") % {"code": code, "list": name}
+                )
                 continue
             entries.append((row, code, self.text(row, "label", required=True, what=_("A choice")) or {}))
 
@@ -693,7 +710,11 @@ class _Reader:
             kind = " ".join(row.text("type").lower().split())
             if kind in BEGIN_SECTION:
                 if current is not None:
-                    self.error(row, "type", _("the section %(id)s has no end section row before this one") % {"id": current["id"]})
+                    self.error(
+                        row,
+                        "type",
+                        _("the section %(id)s has no end section row before this one") % {"id": current["id"]},
+                    )
                 current = self.section(row, sections)
                 sections.append(current)
             elif kind in END_SECTION:
@@ -749,7 +770,11 @@ class _Reader:
         if not ident:
             self.error(row, "name", _("every question needs an ID (name)"))
         elif not ID_PATTERN.match(ident):
-            self.error(row, "name", _("“%(id)s”: an ID is letters, digits and underscores, starting with a letter") % {"id": ident})
+            self.error(
+                row,
+                "name",
+                _("“%(id)s”: an ID is letters, digits and underscores, starting with a letter") % {"id": ident},
+            )
         elif ident in self.questions:
             self.error(
                 row,
@@ -768,13 +793,19 @@ class _Reader:
         list_name = words[1] if len(words) > 1 else None
         if name not in QUESTION_TYPES:
             known = ", ".join(["select_one <list>", "select_multiple <list>", "grid <list>", *self.plain_types()])
-            self.error(row, "type", _("unknown type “%(type)s”; the types are: %(known)s") % {"type": words[0], "known": known})
+            self.error(
+                row, "type", _("unknown type “%(type)s”; the types are: %(known)s") % {"type": words[0], "known": known}
+            )
         elif name in ("single", "multi", "grid") and list_name is None:
-            self.error(row, "type", _("name the list of its choices (or columns): “%(type)s <list>”") % {"type": words[0]})
+            self.error(
+                row, "type", _("name the list of its choices (or columns): “%(type)s <list>”") % {"type": words[0]}
+            )
         elif list_name is not None and name not in ("single", "multi", "grid"):
             self.error(row, "type", _("a %(type)s question takes no list") % {"type": name})
         elif list_name is not None and list_name not in self.lists:
-            self.error(row, "type", _("the choice list “%(list)s” does not exist in the choices sheet") % {"list": list_name})
+            self.error(
+                row, "type", _("the choice list “%(list)s” does not exist in the choices sheet") % {"list": list_name}
+            )
             list_name = None
         return name, list_name
 
@@ -824,14 +855,22 @@ class _Reader:
             key, _sep, value = (s.strip() for s in part.partition("="))
             if key not in CONSTRAINT_KEYS:
                 known = ", ".join(CONSTRAINT_KEYS)
-                self.error(row, "constraint", _("unknown constraint “%(key)s”; known: %(known)s") % {"key": key, "known": known})
+                self.error(
+                    row,
+                    "constraint",
+                    _("unknown constraint “%(key)s”; known: %(known)s") % {"key": key, "known": known},
+                )
                 continue
             if key == "range":
                 q[key] = value.lower() in YES or not value
             elif re.fullmatch(r"-?\d+", value):
                 q[key] = int(value)
             else:
-                self.error(row, "constraint", _("%(key)s takes a whole number (found “%(value)s”)") % {"key": key, "value": value})
+                self.error(
+                    row,
+                    "constraint",
+                    _("%(key)s takes a whole number (found “%(value)s”)") % {"key": key, "value": value},
+                )
 
     # conditions
 
@@ -841,7 +880,10 @@ class _Reader:
             tree = condition_syntax.parse(text)
         except condition_syntax.ConditionSyntaxError as exc:
             self.error(
-                row, "relevant", _("the condition cannot be read at character %(at)s: %(reason)s") % {"at": exc.position, "reason": exc.reason}
+                row,
+                "relevant",
+                _("the condition cannot be read at character %(at)s: %(reason)s")
+                % {"at": exc.position, "reason": exc.reason},
             )
             return None
         if tree is None:
@@ -873,7 +915,9 @@ class _Reader:
     def compared(self, row: Row, op: str, ref: str, code: str) -> None:
         target = self.questions[ref].data
         if op == "has" and target["type"] != "multi":
-            self.error(row, "relevant", _("selected() applies to select_multiple questions; %(id)s is not one") % {"id": ref})
+            self.error(
+                row, "relevant", _("selected() applies to select_multiple questions; %(id)s is not one") % {"id": ref}
+            )
             return
         codes = YESNO_CODES if target["type"] == "yesno" else [c["code"] for c in target.get("choices") or ()]
         if code not in codes:
@@ -913,7 +957,9 @@ class _Reader:
                 revises["choices"].append({**entry, "note": note} if note else entry)
             else:
                 kinds = ", ".join([*QUESTION_KINDS, CHOICE_KIND])
-                self.error(row, "kind", _("unknown kind “%(kind)s”; the kinds are: %(kinds)s") % {"kind": kind, "kinds": kinds})
+                self.error(
+                    row, "kind", _("unknown kind “%(kind)s”; the kinds are: %(kinds)s") % {"kind": kind, "kinds": kinds}
+                )
         return revises
 
     MAPPING_SHAPES = {
@@ -939,7 +985,11 @@ class _Reader:
         if high == 0:
             return _("a %(kind)s row leaves %(side)s empty") % {"kind": kind, "side": side}
         if high is None:
-            return _("a %(kind)s row names at least %(n)s question(s) in %(side)s") % {"kind": kind, "n": low, "side": side}
+            return _("a %(kind)s row names at least %(n)s question(s) in %(side)s") % {
+                "kind": kind,
+                "n": low,
+                "side": side,
+            }
         return _("a %(kind)s row names exactly %(n)s question(s) in %(side)s") % {"kind": kind, "n": low, "side": side}
 
     def mapping_choice(self, row: Row, entry: dict[str, Any]) -> None:
@@ -975,27 +1025,59 @@ def _final_check(definition: dict[str, Any], reader: _Reader) -> None:
             reader.problems.append(Problem("survey", None, "", "", message))
 
 
-def read(file: IO[bytes], *, max_rows: int = 2000) -> tuple[dict[str, Any], list[Problem]]:
-    """The definition in an authoring spreadsheet, and every problem found (errors and
+@dataclass
+class Reading:
+    """A spreadsheet as read: its definition, its problems, and its sheets (to point at a
+    cell for what is found wrong later)."""
+
+    definition: dict[str, Any]
+    problems: list[Problem]
+    sheets: dict[str, Sheet] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.error]
+
+    def problem(self, sheet: str, row: int | None, heading: str, message: str, *, error: bool = True) -> Problem:
+        """A problem at the cell of ``heading`` in ``row`` of a sheet of this spreadsheet."""
+        found = self.sheets.get(sheet)
+        letter = found.letter(heading) if found is not None and heading else ""
+        return Problem(found.name if found else sheet, row, letter, heading, message, error)
+
+
+def reading(file: IO[bytes], *, max_rows: int = 2000) -> Reading:
+    """Read an authoring spreadsheet: the definition and every problem found (errors and
     warnings). With an error, the definition is incomplete and must not be loaded."""
     import zipfile
 
     try:
         sheets = _workbook_sheets(file, max_rows)
     except SpreadsheetError as exc:
-        return {}, exc.problems
+        return Reading({}, exc.problems)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        return {}, [Problem(_("file"), None, "", "", _("this is not an XLSX workbook (%(reason)s)") % {"reason": exc})]
+        return Reading(
+            {}, [Problem(_("file"), None, "", "", _("this is not an XLSX workbook (%(reason)s)") % {"reason": exc})]
+        )
     reader = _Reader(sheets)
     definition = reader.read()
     if not any(p.error for p in reader.problems):
         _final_check(definition, reader)
-    return definition, reader.problems
+    return Reading(definition, reader.problems, sheets)
+
+
+def read(file: IO[bytes], *, max_rows: int = 2000) -> tuple[dict[str, Any], list[Problem]]:
+    """The definition in an authoring spreadsheet, and every problem found."""
+    found = reading(file, max_rows=max_rows)
+    return found.definition, found.problems
 
 
 def definition_from(file: IO[bytes], *, max_rows: int = 2000) -> dict[str, Any]:
     """The definition in the spreadsheet; SpreadsheetError listing every error if it has any."""
-    definition, problems = read(file, max_rows=max_rows)
-    if any(p.error for p in problems):
-        raise SpreadsheetError(problems)
-    return definition
+    found = reading(file, max_rows=max_rows)
+    if found.errors:
+        raise SpreadsheetError(found.problems)
+    return found.definition

@@ -57,7 +57,8 @@ class RoundForm(PresentationForm):
         super().__init__(*args, **kwargs)
         from surveys.models import QuestionnaireEdition
 
-        self.fields["edition"].queryset = QuestionnaireEdition.objects.all()
+        # Drafts cannot open rounds: only published editions are offered.
+        self.fields["edition"].queryset = QuestionnaireEdition.objects.published()
 
     def office_codes(self) -> list[str]:
         return [c for c in self.cleaned_data["offices"].replace(",", " ").split() if c]
