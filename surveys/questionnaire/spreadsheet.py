@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from surveys.questionnaire import condition_syntax
 from surveys.questionnaire.edition import QUESTION_TYPES, YESNO_CODES, DefinitionError, Edition
@@ -44,6 +45,7 @@ LANGUAGE_NAMES = {"en": "English", "fr": "Français", "es": "Español"}
 # The languages every edition is written in; a missing French or Spanish text is a warning.
 LANGUAGES = ("en", "fr", "es")
 TRANSLATED = ("fr", "es")
+LANGUAGE_WORDS = {"fr": gettext_lazy("French"), "es": gettext_lazy("Spanish")}
 SINGLE, MULTI, GRID = "select_one", "select_multiple", "grid"
 TYPE_ALIASES = {
     "select_one": "single",
@@ -461,6 +463,9 @@ class _Reader:
         self.lists: dict[str, list[tuple[Row, str, dict[str, str]]]] = {}
         self.example_numbers: set[int] = set()
         self.used_lists: set[str] = set()
+        # Questions whose type or list is wrong: what conditions compare them with is not
+        # checked (the one error is reported where it is).
+        self.faulty: set[str] = set()
 
     # problems
 
@@ -538,20 +543,22 @@ class _Reader:
 
     def missing_translation(self, row: Row, base: str, language: str) -> None:
         heading = row.sheet.languages.get(base, {}).get(language)
-        name = LANGUAGE_NAMES[language]
+        name = LANGUAGE_WORDS[language]
         if heading is None:
             if not getattr(row.sheet, f"_told_{base}_{language}", False):
                 setattr(row.sheet, f"_told_{base}_{language}", True)
                 self.warning(
                     None,
                     "",
-                    _("no column %(column)s: %(language)s readers will see the English texts")
+                    _("no column %(column)s: readers in %(language)s will see the English texts")
                     % {"column": language_heading(base, language), "language": name},
                     sheet=row.sheet,
                 )
             return
         self.warning(
-            row, heading, _("no %(language)s text: %(language)s readers will see the English one") % {"language": name}
+            row,
+            heading,
+            _("no %(language)s text: readers in %(language)s will see the English one") % {"language": name},
         )
 
     def numbers(self, row: Row, heading: str) -> list[int]:
@@ -749,7 +756,10 @@ class _Reader:
 
     def question(self, row: Row) -> dict[str, Any] | None:
         ident = self.question_id(row)
+        errors = len(self.problems)
         qtype, list_name = self.question_type(row)
+        if any(p.error for p in self.problems[errors:]):
+            self.faulty.add(ident)
         q: dict[str, Any] = {
             "id": ident,
             "number": self.whole(row, "number", required=True),
@@ -761,7 +771,7 @@ class _Reader:
         }
         self.optional_keys(row, q)
         self.type_keys(row, q, list_name)
-        if ident:
+        if ident and ident not in self.questions:
             self.questions[ident] = _Question(row, q, list_name)
         return q
 
@@ -913,6 +923,8 @@ class _Reader:
         return cached
 
     def compared(self, row: Row, op: str, ref: str, code: str) -> None:
+        if ref in self.faulty:
+            return
         target = self.questions[ref].data
         if op == "has" and target["type"] != "multi":
             self.error(
