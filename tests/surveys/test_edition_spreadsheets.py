@@ -133,7 +133,8 @@ def test_every_error_of_a_spreadsheet_names_its_sheet_row_and_column():
     _definition, problems = spreadsheet.read(_spreadsheet_with_every_error())
     errors = {str(p) for p in problems if p.error}
     expected = {
-        "survey!G4 (relevant): the condition names q3, which comes later: a condition may only look at earlier questions",
+        "survey!G4 (relevant): the condition names q3, which comes later: "
+        "a condition may only look at earlier questions",
         "survey!G6 (relevant): the condition names q9z, which is not a question of this edition",
         "survey!B8 (name): duplicate ID: q2 is already the question of row 5",
         "survey!A9 (type): the choice list “nolist” does not exist in the choices sheet",
