@@ -25,6 +25,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+CLOSING = gettext_lazy("a closing parenthesis")
+
 
 class ConditionSyntaxError(ValueError):
     """The condition cannot be read; ``position`` is the 1-based character where it fails."""
@@ -72,10 +77,10 @@ def tokens(text: str) -> Iterator[Token]:
 
 def _unreadable(text: str, pos: int) -> ConditionSyntaxError:
     if text[pos] in "'\"":
-        return ConditionSyntaxError(pos + 1, f"the quote {text[pos]} is not closed")
+        return ConditionSyntaxError(pos + 1, _("the quote %(quote)s is not closed") % {"quote": text[pos]})
     if text[pos] == "$":
-        return ConditionSyntaxError(pos + 1, "a question is written ${id}, e.g. ${q5a}")
-    return ConditionSyntaxError(pos + 1, f"unexpected character {text[pos]!r}")
+        return ConditionSyntaxError(pos + 1, _("a question is written ${id}, e.g. ${q5a}"))
+    return ConditionSyntaxError(pos + 1, _("unexpected character %(char)s") % {"char": repr(text[pos])})
 
 
 def _token(match: re.Match[str]) -> Token:
@@ -84,7 +89,7 @@ def _token(match: re.Match[str]) -> Token:
     if kind == "ref":
         name = match.group("refname")
         if not name:
-            raise ConditionSyntaxError(start, "${} names no question")
+            raise ConditionSyntaxError(start, _("${} names no question"))
         return Token("ref", name, start)
     if kind == "string":
         raw = match.group("string")
@@ -111,10 +116,12 @@ class _Parser:
         self.i += 1
         return token
 
-    def expect(self, kind: str, what: str) -> Token:
+    def expect(self, kind: str, what: Any) -> Token:
         token = self.token
         if token.kind != kind:
-            raise ConditionSyntaxError(token.position, f"expected {what}, found {_shown(token)}")
+            raise ConditionSyntaxError(
+                token.position, _("expected %(what)s, found %(found)s") % {"what": what, "found": _shown(token)}
+            )
         return self.take()
 
     def is_word(self, word: str) -> bool:
@@ -122,10 +129,12 @@ class _Parser:
 
     def parse(self) -> Any:
         if self.token.kind == "end":
-            raise ConditionSyntaxError(self.token.position, "the condition is empty")
+            raise ConditionSyntaxError(self.token.position, _("the condition is empty"))
         tree = self.either()
         if self.token.kind != "end":
-            raise ConditionSyntaxError(self.token.position, f"expected and, or or the end, found {_shown(self.token)}")
+            raise ConditionSyntaxError(
+                self.token.position, _("expected and, or or the end, found %(found)s") % {"found": _shown(self.token)}
+            )
         return tree
 
     def either(self) -> Any:
@@ -149,30 +158,31 @@ class _Parser:
         if self.token.kind == "(":
             self.take()
             inner = self.either()
-            self.expect(")", "a closing parenthesis")
+            self.expect(")", CLOSING)
             return inner
         if self.is_word("selected"):
             return self.selected()
         if self.is_word("answered"):
             self.take()
-            self.expect("(", "( after answered")
-            ref = self.expect("ref", "a question such as ${q2a}").value
-            self.expect(")", "a closing parenthesis")
+            self.expect("(", gettext_lazy("( after answered"))
+            ref = self.expect("ref", gettext_lazy("a question such as ${q2a}")).value
+            self.expect(")", CLOSING)
             return {"answered": ref}
         if self.token.kind == "ref":
             return self.comparison()
         raise ConditionSyntaxError(
             self.token.position,
-            f"expected a question such as ${{q5a}}, selected(…), answered(…), not or (, found {_shown(self.token)}",
+            _("expected a question such as ${q5a}, selected(…), answered(…), not or (, found %(found)s")
+            % {"found": _shown(self.token)},
         )
 
     def selected(self) -> Any:
         self.take()
-        self.expect("(", "( after selected")
-        ref = self.expect("ref", "a question such as ${q1a}").value
-        self.expect(",", "a comma after the question")
+        self.expect("(", gettext_lazy("( after selected"))
+        ref = self.expect("ref", gettext_lazy("a question such as ${q1a}")).value
+        self.expect(",", gettext_lazy("a comma after the question"))
         code = self.code()
-        self.expect(")", "a closing parenthesis")
+        self.expect(")", CLOSING)
         return {"has": [ref, code]}
 
     def code(self) -> str:
@@ -180,20 +190,22 @@ class _Parser:
         if token.kind in ("string", "number"):
             self.take()
             return token.value
-        raise ConditionSyntaxError(token.position, f"expected a code in quotes, e.g. 'yes', found {_shown(token)}")
+        raise ConditionSyntaxError(
+            token.position, _("expected a code in quotes, e.g. 'yes', found %(found)s") % {"found": _shown(token)}
+        )
 
     def comparison(self) -> Any:
         ref = self.take().value
         if self.is_word("in"):
             self.take()
-            self.expect("(", "( after in")
+            self.expect("(", gettext_lazy("( after in"))
             codes = [self.code()]
             while self.token.kind == ",":
                 self.take()
                 codes.append(self.code())
-            self.expect(")", "a closing parenthesis")
+            self.expect(")", CLOSING)
             return {"in": [ref, codes]}
-        op = self.expect("op", "=, != or in after the question")
+        op = self.expect("op", gettext_lazy("=, != or in after the question"))
         code = self.code()
         if code == "":
             # XLSForm's way of asking whether a question is answered.
@@ -203,7 +215,7 @@ class _Parser:
 
 def _shown(token: Token) -> str:
     if token.kind == "end":
-        return "the end of the condition"
+        return _("the end of the condition")
     if token.kind == "ref":
         return f"${{{token.value}}}"
     if token.kind == "string":

@@ -241,3 +241,18 @@ def test_a_condition_that_cannot_be_read_says_where_and_why(text, position, reas
     with pytest.raises(condition_syntax.ConditionSyntaxError) as caught:
         condition_syntax.parse(text)
     assert (caught.value.position, caught.value.reason) == (position, reason)
+
+
+def test_the_problems_are_told_in_the_readers_language():
+    from django.utils import translation
+
+    sheets = small_sheets()
+    sheets["survey"][3][6] = "${q9z} = 'yes'"
+    sheets["survey"][4][6] = "${q1} = "
+    with translation.override("fr"):
+        _definition, problems = spreadsheet.read(book(sheets))
+    assert {str(p) for p in problems} == {
+        "survey!G4 (relevant): la condition nomme q9z, qui n'est pas une question de cette édition",
+        "survey!G5 (relevant): la condition est illisible au caractère 8 : "
+        "un code entre apostrophes attendu, par exemple 'yes', trouvé la fin de la condition",
+    }
