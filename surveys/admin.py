@@ -26,6 +26,7 @@ from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy, ngettext
@@ -167,10 +168,42 @@ def answers_table(edition: Edition, answers: dict[str, Any], set_aside: dict[str
 
 @admin.register(QuestionnaireEdition)
 class QuestionnaireEditionAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ("title", "slug", "version", "year", "short_checksum", "question_count", "loaded_at")
+    list_display = (
+        "title",
+        "slug",
+        "version",
+        "year",
+        "state",
+        "short_checksum",
+        "question_count",
+        "loaded_at",
+        "spreadsheet",
+    )
+    list_filter = ("state",)
     search_fields = ("slug", "title")
-    fields = ("title", "slug", "version", "year", "checksum", "loaded_at", "question_count", "sections")
+    fields = (
+        "title",
+        "slug",
+        "version",
+        "year",
+        "state",
+        "published_at",
+        "checksum",
+        "loaded_at",
+        "question_count",
+        "sections",
+        "spreadsheet",
+    )
     readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("Spreadsheet"))
+    def spreadsheet(self, obj: QuestionnaireEdition) -> SafeString:
+        # Uploading and publishing are the edition pages' (the same services and permissions).
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("surveys:edition_spreadsheet", args=[obj.slug]),
+            gettext_lazy("Download (XLSX)"),
+        )
 
     @admin.display(description="Checksum (SHA-256)")
     def short_checksum(self, obj: QuestionnaireEdition) -> str:

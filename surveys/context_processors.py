@@ -11,6 +11,7 @@ def navigation(request):
     current = base_language(get_language() or settings.LANGUAGE_CODE)
     return {
         "nav_round_dashboard": hasattr(request, "user") and may(request.user, "surveys.view_round_dashboard"),
+        "nav_editions": hasattr(request, "user") and may(request.user, "surveys.view_edition_drafts"),
         "nav_lockouts": hasattr(request, "user") and may(request.user, "surveys.unlock_signin"),
         "nav_language": current,
         "nav_languages": [(code, name, code == current) for code, name in settings.LANGUAGES],

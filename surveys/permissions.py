@@ -191,6 +191,14 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "surveys.prepare_exportbuild": rules.is_authenticated & (is_secretariat | is_public_figures),
     # A round's CWS working document: its settings, and its files (figures under review included).
     "surveys.prepare_working_document": is_secretariat,
+    # Questionnaire editions (surveys/questionnaire/authoring.py). Drafts are read by the
+    # secretariat and by translators (who translate them); the secretariat uploads and
+    # replaces drafts and publishes them; translators (and the secretariat) re-import the
+    # French and Spanish texts of a draft or of a published edition.
+    "surveys.view_edition_drafts": is_secretariat | is_translator,
+    "surveys.upload_edition": is_secretariat,
+    "surveys.publish_edition": is_secretariat,
+    "surveys.translate_texts": is_secretariat | is_translator,
 }
 
 for _name, _predicate in PERMISSIONS.items():
@@ -242,6 +250,14 @@ def scope_rounds(rounds: QuerySet, user: AnyUser | None) -> QuerySet:
     membership = membership_of(user)
     published = rounds.with_published_responses()
     return published | rounds.inviting(membership.office_id) if membership else published
+
+
+def scope_editions(editions: QuerySet, user: AnyUser | None) -> QuerySet:
+    """``surveys.view_edition_drafts`` as a filter: every edition for those who may read
+    drafts, the published ones for everyone else."""
+    if may(user, "surveys.view_edition_drafts"):
+        return editions
+    return editions.filter(state="published")
 
 
 # --- the secretariat's model permissions (what the Django admin asks) ------------------

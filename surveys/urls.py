@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from surveys import views
+from surveys.questionnaire import authoring_views as editions
 from surveys.responses import document_views
 from surveys.responses import views as office
 from surveys.review import deadline_views
@@ -52,6 +53,13 @@ urlpatterns = [
         name="attachment_remove",
     ),
     path("responses/<int:pk>/document/<str:fmt>/", document_views.response_document, name="response_document"),
+    # Editions authored as spreadsheets: before "<slug:edition_slug>/", which would take "editions".
+    path("editions/", editions.edition_list, name="edition_list"),
+    path("editions/upload/", editions.edition_upload, name="edition_upload"),
+    path("editions/<slug:edition_slug>/", editions.edition_status, name="edition_status"),
+    path("editions/<slug:edition_slug>/preview/", editions.edition_preview, name="edition_preview"),
+    path("editions/<slug:edition_slug>/publish/", editions.edition_publish, name="edition_publish"),
+    path("editions/<slug:edition_slug>/spreadsheet/", editions.edition_spreadsheet, name="edition_spreadsheet"),
     path("<slug:edition_slug>/", views.edition_detail, name="edition_detail"),
     path("<slug:edition_slug>/responses/", views.public_response_list, name="public_response_list"),
     path("<slug:edition_slug>/responses/<publickey:key>/", views.public_response_detail, name="public_response_detail"),

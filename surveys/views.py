@@ -19,12 +19,13 @@ from surveys.responses.presenters import edition_title, page_language, response_
 
 def home(request: HttpRequest) -> HttpResponse:
     language = page_language()
-    editions = [(edition, edition_title(edition, language)) for edition in QuestionnaireEdition.objects.all()]
+    editions = [(edition, edition_title(edition, language)) for edition in QuestionnaireEdition.objects.published()]
     return render(request, "surveys/home.html", {"editions": editions})
 
 
 def edition_detail(request: HttpRequest, edition_slug: str) -> HttpResponse:
-    edition_row = get_object_or_404(QuestionnaireEdition, slug=edition_slug)
+    # A draft is shown to those who may read drafts (its page: surveys:edition_status).
+    edition_row = get_object_or_404(QuestionnaireEdition.objects.readable_by(request.user), slug=edition_slug)
     edition = edition_row.structure
     lang = page_language()
     return render(

@@ -195,7 +195,7 @@ class EditionSummarySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = QuestionnaireEdition
-        fields = ["slug", "version", "title", "year", "checksum", "url"]
+        fields = ["slug", "version", "title", "year", "state", "checksum", "url"]
 
 
 class EditionSerializer(EditionSummarySerializer):

@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -53,12 +53,14 @@ from surveys.models import (
     SurveyRound,
 )
 from surveys.permissions import may, office_of
+from surveys.questionnaire import authoring, spreadsheet
 from surveys.questionnaire.engine import evaluate
 from surveys.questionnaire.loading import current_numbering_edition
 from surveys.responses.compliance import compliance_for_answers, example_checks
 from surveys.responses.selectors import get_response_for_user_or_404
 from surveys.responses.services import numbering_system_create, response_save_draft, response_start
 from surveys.review.workflow import WORKFLOW_ACTIONS
+from surveys.table_files import XLSX_CONTENT_TYPE
 
 from . import serializers as s
 from .filters import FilterBackend, NumberingSystemFilter, OfficeFilter, ResponseFilter, RoundFilter
@@ -220,7 +222,12 @@ class StandardViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(tags=["questionnaire"], summary="Questionnaire editions"),
+    list=extend_schema(
+        tags=["questionnaire"],
+        summary="Questionnaire editions",
+        description="Each with its state (draft or published). Drafts are listed to the secretariat and "
+        "translators only.",
+    ),
     retrieve=extend_schema(
         tags=["questionnaire"],
         summary="An edition's whole question tree",
@@ -232,12 +239,62 @@ class EditionViewSet(SlugLookup, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
     def get_queryset(self) -> QuerySet[QuestionnaireEdition]:
-        rows = QuestionnaireEdition.objects.order_by("-year", "slug")
-        # The definition is large and only the detail needs it.
-        return rows.defer("definition") if self.action == "list" else rows
+        rows = QuestionnaireEdition.objects.readable_by(self.request.user).order_by("-year", "slug")
+        # The definition is large and only the detail and the spreadsheet need it.
+        return rows.defer("definition", "warnings") if self.action == "list" else rows
 
     def get_serializer_class(self) -> type[s.serializers.Serializer]:
         return s.EditionSummarySerializer if self.action == "list" else s.EditionSerializer
+
+    @extend_schema(
+        tags=["questionnaire"],
+        summary="The edition's authoring spreadsheet (XLSX)",
+        description="The sheets survey, choices, settings, introduction, instructions, examples (and mapping for "
+        "an edition that revises another), in the layout uploads are read in.",
+        responses={200: OpenApiResponse(description="The XLSX file."), 404: REFUSED[404]},
+    )
+    @action(detail=True, methods=["get"], url_path="spreadsheet")
+    def spreadsheet(self, request: Request, slug: str | None = None) -> HttpResponse:
+        edition = self.get_object()
+        response = HttpResponse(spreadsheet.workbook(edition.definition), content_type=XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{spreadsheet.filename(edition.definition)}"'
+        return response
+
+    @extend_schema(
+        tags=["questionnaire"],
+        summary="Upload an authoring spreadsheet",
+        description="Multipart form with the XLSX in “file”. The secretariat uploads a new draft or replaces a "
+        "draft of the same ID; translators (and the secretariat) re-import the French and Spanish texts of a "
+        "draft or a published edition. Refused with every problem, each naming its cell, when the file has "
+        "an error; nothing is written then.",
+        request={
+            "multipart/form-data": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+        },
+        responses={
+            201: OpenApiResponse(description="A draft was created."),
+            200: OpenApiResponse(description="A draft replaced, or translations updated, or nothing changed."),
+            400: OpenApiResponse(description="The problems of the spreadsheet."),
+            401: REFUSED[401],
+            403: REFUSED[403],
+        },
+    )
+    @action(detail=False, methods=["post"], url_path="upload")
+    def upload(self, request: Request) -> ApiResponse:
+        upload = request.FILES.get("file")
+        if upload is None:
+            raise ServiceRefusal(400, {"detail": "Send the spreadsheet as the multipart field “file”."})
+        with service_errors():
+            try:
+                result = authoring.edition_import(file=upload, user=request.user)
+            except authoring.EditionInvalid as exc:
+                problems = [p.as_dict() for p in exc.problems]
+                raise ServiceRefusal(400, {"detail": str(exc), "problems": problems}) from None
+        body = {
+            "outcome": result.outcome,
+            "edition": s.EditionSummarySerializer(result.edition, context=self.get_serializer_context()).data,
+            "warnings": [p.as_dict() for p in result.warnings],
+        }
+        return ApiResponse(body, status=201 if result.outcome == "created" else 200)
 
 
 # --- rounds and numbering systems ------------------------------------------------------

@@ -4,7 +4,7 @@ The models live in one module per subject; this package only gathers them.
 """
 
 from surveys.models.accounts import SECRETARIAT_GROUP, TASK_FORCE_GROUP, TRANSLATOR_GROUP, Membership, Preferences
-from surveys.models.editions import QuestionnaireEdition
+from surveys.models.editions import EditionState, QuestionnaireEdition
 from surveys.models.exports import ExportBuild
 from surveys.models.mail import OutgoingMail
 from surveys.models.opendata import OpenDataRelease
@@ -42,6 +42,7 @@ __all__ = [
     "OutgoingMail",
     "Preferences",
     "ReminderSent",
+    "EditionState",
     "QuestionnaireEdition",
     "SurveyResponse",
     "ResponseEvent",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from surveys.models import QuestionnaireEdition
+from surveys.models import EditionState, QuestionnaireEdition
 from surveys.questionnaire.edition import DefinitionError, Edition, tr
 
 EDITIONS_DIR = Path(__file__).resolve().parent.parent / "editions"
@@ -26,7 +26,8 @@ def current_numbering_edition() -> Edition | None:
     revises another is read through its mapping instead (questionnaire.revisions), so it
     is not this one."""
     row = (
-        QuestionnaireEdition.objects.filter(slug__startswith=NUMBERING_QUESTIONNAIRE)
+        QuestionnaireEdition.objects.published()
+        .filter(slug__startswith=NUMBERING_QUESTIONNAIRE)
         .exclude(definition__has_key="revises")
         .order_by("-year", "slug")
         .first()
@@ -42,6 +43,10 @@ def bundled_numbering_edition() -> Edition:
 
 
 def read_definition(path: Path) -> dict:
+    """The definition in a file: a definition file (JSON) or an authoring spreadsheet (.xlsx,
+    surveys/questionnaire/spreadsheet.py), validated."""
+    if path.suffix.lower() == ".xlsx":
+        return _read_spreadsheet(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -50,6 +55,18 @@ def read_definition(path: Path) -> dict:
         raise DefinitionError(f"{path.name}: not valid UTF-8 JSON ({exc})") from None
     Edition(data)  # validates, raising DefinitionError with the place and the reason
     return data
+
+
+def _read_spreadsheet(path: Path) -> dict:
+    from surveys.questionnaire import spreadsheet
+
+    try:
+        with path.open("rb") as file:
+            return spreadsheet.definition_from(file)
+    except FileNotFoundError:
+        raise DefinitionError(f"{path}: no such file") from None
+    except spreadsheet.SpreadsheetError as exc:
+        raise DefinitionError(f"{path.name}:\n{exc}") from None
 
 
 def _english_only(node):
@@ -77,7 +94,12 @@ def edition_load(path: Path) -> tuple[QuestionnaireEdition, str]:
     A loaded edition is the record of what offices were asked, so its content can only
     change before anyone has answered it.
     """
-    definition = read_definition(path)
+    return definition_load(read_definition(path))
+
+
+@transaction.atomic
+def definition_load(definition: dict) -> tuple[QuestionnaireEdition, str]:
+    """Load a validated definition as a published edition (``edition_load``'s rules)."""
     digest = checksum(definition)
     fields = {
         "version": definition["version"],
@@ -85,15 +107,17 @@ def edition_load(path: Path) -> tuple[QuestionnaireEdition, str]:
         "year": definition["year"],
         "definition": definition,
         "checksum": digest,
+        "state": EditionState.PUBLISHED,
     }
     existing = QuestionnaireEdition.objects.select_for_update().filter(slug=definition["slug"]).first()
     if existing is None:
         return QuestionnaireEdition.objects.create(slug=definition["slug"], **fields), "created"
     if existing.checksum == digest:
-        if existing.definition == definition:
+        if existing.definition == definition and existing.state == EditionState.PUBLISHED:
             return existing, "unchanged"
         existing.definition = definition
-        existing.save(update_fields=["definition"])
+        existing.state = EditionState.PUBLISHED
+        existing.save(update_fields=["definition", "state"])
         return existing, "translations updated"
     if existing.rounds.filter(responses__isnull=False).exists():
         raise DefinitionError(

@@ -103,7 +103,8 @@ class RoundForm(PresentationForm, ReminderScheduleForm):
         super().__init__(*args, **kwargs)
         from surveys.models import QuestionnaireEdition
 
-        self.fields["edition"].queryset = QuestionnaireEdition.objects.all()
+        # Drafts cannot open rounds: only published editions are offered.
+        self.fields["edition"].queryset = QuestionnaireEdition.objects.published()
         self.fields["reminder_days_before"].initial = settings.WIPOSTAD_REMINDER_DAYS_BEFORE
         self.fields["reminder_days_after"].initial = settings.WIPOSTAD_REMINDER_DAYS_AFTER
 

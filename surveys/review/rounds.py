@@ -35,6 +35,10 @@ def round_create(
     results are presented to (and when) may be given now or later."""
     if not may(user, "surveys.open_surveyround"):
         raise NotAllowed(_("Only the International Bureau (secretariat) runs survey rounds."))
+    if edition.is_draft:
+        raise WorkflowError(
+            _("The edition %(slug)s is a draft: publish it before opening a round.") % {"slug": edition.slug}
+        )
     if closes_on < opens_on:
         raise WorkflowError(_("The round must close on or after the day it opens."))
     if SurveyRound.objects.filter(slug=slug).exists():

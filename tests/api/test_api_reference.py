@@ -65,6 +65,7 @@ def test_edition_list_and_whole_question_tree(edition, edition_structure):
         "version": edition.version,
         "title": edition.title,
         "year": 2012,
+        "state": "published",
         "checksum": edition.checksum,
         "url": f"http://testserver/api/editions/{EDITION_SLUG}/",
     }

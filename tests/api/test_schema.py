@@ -18,6 +18,8 @@ OPERATIONS = {
     ("/api/standards/", "get"),
     ("/api/editions/", "get"),
     ("/api/editions/{slug}/", "get"),
+    ("/api/editions/upload/", "post"),
+    ("/api/editions/{slug}/spreadsheet/", "get"),
     ("/api/rounds/", "get"),
     ("/api/rounds/{slug}/", "get"),
     ("/api/rounds/{slug}/report/", "get"),

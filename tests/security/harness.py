@@ -49,6 +49,7 @@ def snapshot() -> str:
     from surveys.models import (
         Attachment,
         ExportBuild,
+        QuestionnaireEdition,
         ResponseEvent,
         ResponseRevision,
         ReviewComment,
@@ -66,6 +67,7 @@ def snapshot() -> str:
         "rounds": SurveyRound.objects.count(),
         "reminders": list(SurveyRound.objects.values_list("invitations__reminders_sent", flat=True)),
         "export_builds": list(ExportBuild.objects.order_by("pk").values_list("pk", "state")),
+        "editions": list(QuestionnaireEdition.objects.order_by("pk").values_list("slug", "state", "checksum")),
     }
     return json.dumps(state, sort_keys=True, default=str)
 

@@ -38,6 +38,37 @@ def _open_data_version(w) -> int:
     return opendata.record_release(w.published.round)[0].version
 
 
+def _draft_edition(w):
+    """A draft edition (the 2012 definition under another ID), uploaded and not published."""
+    from surveys.models import QuestionnaireEdition
+
+    definition = {**QuestionnaireEdition.objects.get(slug=R).definition, "slug": DRAFT}
+    return QuestionnaireEdition.objects.get_or_create(
+        slug=DRAFT,
+        defaults={
+            "version": "1",
+            "title": "Draft",
+            "year": 2027,
+            "definition": definition,
+            "checksum": "d",
+            "state": "draft",
+        },
+    )[0]
+
+
+def _edition_upload(w):
+    """A spreadsheet of a new edition (the 2012 one under another ID)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from surveys.models import QuestionnaireEdition
+    from surveys.questionnaire import spreadsheet
+
+    definition = {**QuestionnaireEdition.objects.get(slug=R).definition, "slug": "uploaded-2027"}
+    return SimpleUploadedFile("edition.xlsx", spreadsheet.workbook(definition))
+
+
+DRAFT = "draft-edition-2027"
+
 # URL name → (how to read, how to write): each a function of the world giving
 # (method, url, data), or None when there is no such request.
 CASES = {
@@ -127,6 +158,27 @@ CASES = {
         lambda w: ("POST", reverse("surveys:attachment_remove", args=[w.draft.pk, w.attachment.token]), {}),
     ),
     "surveys:edition_detail": (lambda w: ("GET", reverse("surveys:edition_detail", args=[R]), None), None),
+    "surveys:edition_list": (lambda w: ("GET", reverse("surveys:edition_list"), None), None),
+    "surveys:edition_upload": (
+        lambda w: ("GET", reverse("surveys:edition_upload"), None),
+        lambda w: ("POST", reverse("surveys:edition_upload"), {"file": _edition_upload(w)}),
+    ),
+    "surveys:edition_status": (
+        lambda w: ("GET", reverse("surveys:edition_status", args=[_draft_edition(w).slug]), None),
+        None,
+    ),
+    "surveys:edition_preview": (
+        lambda w: ("GET", reverse("surveys:edition_preview", args=[_draft_edition(w).slug]), None),
+        lambda w: ("POST", reverse("surveys:edition_preview", args=[_draft_edition(w).slug]), {"q1b": "1993"}),
+    ),
+    "surveys:edition_publish": (
+        lambda w: ("GET", reverse("surveys:edition_publish", args=[_draft_edition(w).slug]), None),
+        lambda w: ("POST", reverse("surveys:edition_publish", args=[_draft_edition(w).slug]), {}),
+    ),
+    "surveys:edition_spreadsheet": (
+        lambda w: ("GET", reverse("surveys:edition_spreadsheet", args=[_draft_edition(w).slug]), None),
+        None,
+    ),
     "surveys:public_response_list": (lambda w: ("GET", reverse("surveys:public_response_list", args=[R]), None), None),
     "surveys:public_response_detail": (
         lambda w: ("GET", reverse("surveys:public_response_detail", args=[R, w.published.public_key]), None),
@@ -182,6 +234,14 @@ CASES = {
     "api:office-detail": (lambda w: ("GET", reverse("api:office-detail", args=["MD"]), None), None),
     "api:standard-list": (lambda w: ("GET", reverse("api:standard-list"), None), None),
     "api:edition-list": (lambda w: ("GET", reverse("api:edition-list"), None), None),
+    "api:edition-upload": (
+        lambda w: ("GET", reverse("api:edition-upload"), None),
+        lambda w: ("POST", reverse("api:edition-upload"), {"file": _edition_upload(w)}),
+    ),
+    "api:edition-spreadsheet": (
+        lambda w: ("GET", reverse("api:edition-spreadsheet", args=[_draft_edition(w).slug]), None),
+        None,
+    ),
     "api:edition-detail": (lambda w: ("GET", reverse("api:edition-detail", args=[R]), None), None),
     "api:round-list": (lambda w: ("GET", reverse("api:round-list"), None), None),
     "api:round-detail": (lambda w: ("GET", reverse("api:round-detail", args=[R]), None), None),
@@ -246,6 +306,8 @@ MATRIX = {
     "api:st13-profiles": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
     "api:edition-detail": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
     "api:edition-list": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
+    "api:edition-upload": (("405", "no"), ("405", "no"), ("405", "no"), ("405", "no"), ("405", "ok"), ("405", "ok")),
+    "api:edition-spreadsheet": (("no", "-"), ("no", "-"), ("no", "-"), ("no", "-"), ("ok", "-"), ("ok", "-")),
     "api:numbering-system-detail": (("no", "-"), ("ok", "-"), ("ok", "-"), ("no", "-"), ("ok", "-"), ("ok", "-")),
     "api:numbering-system-list": (("ok", "no"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "no"), ("ok", "no")),
     "api:office-detail": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
@@ -283,6 +345,12 @@ MATRIX = {
     "surveys:attachment_remove": (("login", "login"), ("405", "ok"), ("405", "ok"), ("405", "no"), ("405", "no"), ("405", "no")),
     "surveys:dashboard": (("login", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
     "surveys:edition_detail": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
+    "surveys:edition_list": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
+    "surveys:edition_upload": (("login", "login"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
+    "surveys:edition_status": (("no", "-"), ("no", "-"), ("no", "-"), ("no", "-"), ("ok", "-"), ("ok", "-")),
+    "surveys:edition_preview": (("no", "no"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
+    "surveys:edition_publish": (("login", "login"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
+    "surveys:edition_spreadsheet": (("no", "-"), ("no", "-"), ("no", "-"), ("no", "-"), ("ok", "-"), ("ok", "-")),
     "surveys:numbering_system_new": (("login", "login"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("no", "no"), ("no", "no")),
     "surveys:public_response_detail": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
     "surveys:public_response_list": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),

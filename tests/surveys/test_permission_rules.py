@@ -72,6 +72,11 @@ TABLE: list[tuple[str, str | None, frozenset[str]]] = [
     ("surveys.prepare_exportbuild", "public_figures", EVERYONE - {ANON}),
     ("surveys.prepare_exportbuild", "reviewed_figures", frozenset({IB})),
     ("surveys.prepare_exportbuild", "submitted_figures", frozenset({IB})),
+    # Editions (translators, not among these personas: tests/surveys/test_edition_authoring.py).
+    ("surveys.view_edition_drafts", None, frozenset({IB})),
+    ("surveys.upload_edition", None, frozenset({IB})),
+    ("surveys.publish_edition", None, frozenset({IB})),
+    ("surveys.translate_texts", None, frozenset({IB})),
 ]
 
 

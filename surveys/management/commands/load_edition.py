@@ -7,13 +7,17 @@ from surveys.questionnaire.loading import EDITIONS_DIR, edition_load
 
 
 class Command(BaseCommand):
-    help = "Load questionnaire edition definition files (all of surveys/editions/*.json when no path is given)."
+    help = (
+        "Load questionnaire editions from definition files (.json) or authoring spreadsheets (.xlsx); "
+        "all of surveys/editions/ when no path is given."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="*", type=Path)
 
     def handle(self, *args, paths, **options):
-        for path in paths or sorted(EDITIONS_DIR.glob("*.json")):
+        found = sorted([*EDITIONS_DIR.glob("*.json"), *EDITIONS_DIR.glob("*.xlsx")], key=lambda p: p.name)
+        for path in paths or found:
             try:
                 edition, outcome = edition_load(path)
             except DefinitionError as exc:
