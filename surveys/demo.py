@@ -224,7 +224,7 @@ def _revised_round(offices: dict[str, Office]) -> SurveyRound:
     carrying over."""
     edition = QuestionnaireEdition.objects.filter(slug=REVISED_EDITION_SLUG).first()
     if edition is None:
-        edition, _ = edition_load(EDITIONS_DIR / f"{REVISED_EDITION_SLUG}.json")
+        edition, _ = edition_load(EDITIONS_DIR / f"{REVISED_EDITION_SLUG}.xlsx")
     survey_round, _ = SurveyRound.objects.get_or_create(
         slug=REVISED_ROUND_SLUG,
         defaults={

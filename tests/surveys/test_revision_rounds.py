@@ -30,7 +30,7 @@ from tests.surveys.web_helpers import edit_url, form_data
 
 pytestmark = pytest.mark.django_db
 
-EDITION_2026 = EDITIONS_DIR / "application-numbering-2026.json"
+EDITION_2026 = EDITIONS_DIR / "application-numbering-2026.xlsx"
 
 
 @pytest.fixture

@@ -5,16 +5,14 @@ answers (response md-002)."""
 from __future__ import annotations
 
 import copy
-import json
-from pathlib import Path
 
 import pytest
 
 from surveys.questionnaire import revisions
 from surveys.questionnaire.edition import DefinitionError, Edition
-from surveys.questionnaire.loading import EDITIONS_DIR
+from surveys.questionnaire.loading import EDITIONS_DIR, read_definition
 
-EDITION_2026 = EDITIONS_DIR / "application-numbering-2026.json"
+EDITION_2026 = EDITIONS_DIR / "application-numbering-2026.xlsx"
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +22,7 @@ def old(edition_structure):
 
 @pytest.fixture(scope="module")
 def new_2026():
-    return Edition(json.loads(Path(EDITION_2026).read_text(encoding="utf-8")))
+    return Edition(read_definition(EDITION_2026))
 
 
 def _question(definition, qid):
