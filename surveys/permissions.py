@@ -189,6 +189,9 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "surveys.prepare_exportbuild": rules.is_authenticated & (is_secretariat | is_public_figures),
     # A round's CWS working document: its settings, and its files (figures under review included).
     "surveys.prepare_working_document": is_secretariat,
+    # Set up and be asked for a two-factor code (surveys/accounts/two_factor.py): the
+    # secretariat and the site's staff; required of them by WIPOSTAD_REQUIRE_TWO_FACTOR.
+    "surveys.use_two_factor": is_secretariat | rules.is_staff,
 }
 
 for _name, _predicate in PERMISSIONS.items():
