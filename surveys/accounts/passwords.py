@@ -18,8 +18,9 @@ from surveys.accounts.services import language_of
 from surveys.models import OutgoingMail
 from surveys.review.mail import queue_mail
 
-SUBJECT_TEMPLATE = "registration/password_reset_subject.txt"
-BODY_TEMPLATE = "registration/password_reset_email.txt"
+# Plain text (the body turns escaping off), named .html like Django's own reset e-mail.
+SUBJECT_TEMPLATE = "registration/password_reset_subject.html"
+BODY_TEMPLATE = "registration/password_reset_email.html"
 
 
 def reset_mail_queue(*, user: User, context: dict, to_email: str) -> OutgoingMail | None:
