@@ -71,7 +71,7 @@ def provider(settings, live_server, reference_data):
     sso_provider.IDENTITY.clear()
 
 
-def sign_in_through_provider(person, live_server, **claims):
+def sign_in_through_provider(person, live_server, language="en", **claims):
     """The whole authorisation-code flow; (the site's client, the provider's return page)."""
     sso_provider.IDENTITY.clear()
     sso_provider.IDENTITY.update(claims)
@@ -87,7 +87,7 @@ def sign_in_through_provider(person, live_server, **claims):
     back = at_provider.get(f"/o/authorize/?{query}")
     assert back.status_code == 302, back.content.decode()[:2000]
     assert back["Location"].startswith(CALLBACK + "?")
-    returned = site.get(back["Location"].removeprefix("http://testserver"))
+    returned = site.get(back["Location"].removeprefix("http://testserver"), HTTP_ACCEPT_LANGUAGE=language)
     return site, returned
 
 
@@ -151,7 +151,9 @@ def test_an_inactive_account_is_refused(provider, live_server, office_a_responde
 
 
 def test_the_refusal_is_in_the_readers_language(provider, live_server, office_a_respondent):
-    site, returned = sign_in_through_provider(provider, live_server, email="stranger@example.org", email_verified=True)
+    site, returned = sign_in_through_provider(
+        provider, live_server, language="fr", email="stranger@example.org", email_verified=True
+    )
     page = site.get(returned["Location"], HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Aucun compte" in page
 
