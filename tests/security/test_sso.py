@@ -279,3 +279,13 @@ def test_incomplete_settings_stop_the_process_naming_the_variable(change, messag
     assert result.returncode != 0
     assert message in result.stderr
     assert "s3cret" not in result.stderr
+
+
+def test_a_cancelled_or_replayed_return_is_refused_plainly(provider, live_server):
+    site = Client()
+    cancelled = site.get("/accounts/oidc/callback/?error=access_denied&state=whatever")
+    assert "was cancelled or refused" in refusal(site, cancelled)
+    # A code and state this browser never asked for (no flow started, or one replayed).
+    site.get(reverse("oidc_authentication_init"))
+    replayed = site.get("/accounts/oidc/callback/?code=stolen&state=not-this-one")
+    assert "could not be completed" in refusal(site, replayed)
