@@ -199,6 +199,9 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "surveys.upload_edition": is_secretariat,
     "surveys.publish_edition": is_secretariat,
     "surveys.translate_texts": is_secretariat | is_translator,
+    # Set up and be asked for a two-factor code (surveys/accounts/two_factor.py): the
+    # secretariat and the site's staff; required of them by WIPOSTAD_REQUIRE_TWO_FACTOR.
+    "surveys.use_two_factor": is_secretariat | rules.is_staff,
 }
 
 for _name, _predicate in PERMISSIONS.items():

@@ -14,3 +14,11 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 
 # Publishing a response does not build the public report files unless a test asks for it.
 WIPOSTAD_PREPARE_PUBLIC_EXPORTS = False
+
+# Two-factor authentication is required in production (DJANGO_DEBUG=0, as here) but not
+# in the tests, unless asked for in the environment; its own tests turn it on.
+WIPOSTAD_REQUIRE_TWO_FACTOR = env_bool("WIPOSTAD_REQUIRE_TWO_FACTOR", False)  # noqa: F405
+
+# A small OpenID provider (django-oauth-toolkit) for the single sign-on tests: installed
+# in the tests only, its pages only in their URL configuration (tests/sso_provider.py).
+INSTALLED_APPS = [*INSTALLED_APPS, "oauth2_provider"]  # noqa: F405

@@ -552,3 +552,78 @@ WIPOSTAD_REMINDER_DAYS_AFTER = os.environ.get("WIPOSTAD_REMINDER_DAYS_AFTER", "7
 for _name in ("WIPOSTAD_REMINDER_DAYS_BEFORE", "WIPOSTAD_REMINDER_DAYS_AFTER"):
     if not all(p.strip().isdigit() for p in globals()[_name].split(",") if p.strip()):
         raise ImproperlyConfigured(f"{_name} must be whole numbers of days separated by commas, e.g. 14,7,1.")
+
+# --- Accounts: password reset, two-factor authentication, single sign-on -------------------
+# Password reset links (e-mailed through the recorded mail queue, in the user's language)
+# stay valid this many seconds; a link also stops working once the password has changed.
+PASSWORD_RESET_TIMEOUT = env_int("WIPOSTAD_PASSWORD_RESET_SECONDS", 24 * 60 * 60)
+
+# Two-factor authentication (django-otp, time-based codes from an authenticator app) for
+# the secretariat and staff accounts (surveys/accounts/two_factor.py). Whoever has set up
+# an authenticator is always asked for a code after the password; with
+# WIPOSTAD_REQUIRE_TWO_FACTOR on (the default with DJANGO_DEBUG=0), those without one are
+# sent to set it up before any other page. Office members are never asked.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+_auth_middleware = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+MIDDLEWARE[_auth_middleware + 1 : _auth_middleware + 1] = [
+    "django_otp.middleware.OTPMiddleware",
+    "surveys.accounts.middleware.TwoFactorMiddleware",
+]
+WIPOSTAD_REQUIRE_TWO_FACTOR = env_bool("WIPOSTAD_REQUIRE_TWO_FACTOR", not DEBUG)
+# The name the authenticator app shows beside the account.
+OTP_TOTP_ISSUER = os.environ.get("WIPOSTAD_TWO_FACTOR_ISSUER", "").strip() or "wipostad"
+# After each wrong code the next try waits 1, 2, 4, 8 … seconds (django-otp's throttling).
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+# Single sign-on with an OpenID Connect provider (mozilla-django-oidc), off by default. A
+# person signing in through the provider is let in only as the EXISTING active account
+# with the e-mail address the provider vouches for (its email_verified claim); no account
+# is ever created (surveys/accounts/sso.py). Every value comes from the environment.
+WIPOSTAD_OIDC_ENABLED = env_bool("WIPOSTAD_OIDC_ENABLED", False)
+WIPOSTAD_OIDC_NAME = os.environ.get("WIPOSTAD_OIDC_NAME", "").strip()
+OIDC_RP_CLIENT_ID = os.environ.get("WIPOSTAD_OIDC_CLIENT_ID", "").strip()
+OIDC_RP_CLIENT_SECRET = os.environ.get("WIPOSTAD_OIDC_CLIENT_SECRET", "").strip()
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("WIPOSTAD_OIDC_AUTHORIZATION_ENDPOINT", "").strip()
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("WIPOSTAD_OIDC_TOKEN_ENDPOINT", "").strip()
+OIDC_OP_USER_ENDPOINT = os.environ.get("WIPOSTAD_OIDC_USERINFO_ENDPOINT", "").strip()
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("WIPOSTAD_OIDC_JWKS_ENDPOINT", "").strip() or None
+OIDC_RP_SIGN_ALGO = os.environ.get("WIPOSTAD_OIDC_SIGN_ALGO", "").strip() or "RS256"
+OIDC_RP_SCOPES = "openid email"
+OIDC_USE_PKCE = True
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = env_int("WIPOSTAD_OIDC_TIMEOUT", 10)
+LOGIN_REDIRECT_URL_FAILURE = "login"
+# The authorisation code and what proves the flow are never kept with a failed attempt.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code", "state", "code_verifier", "nonce"]
+_SSO_SIGN_ALGOS = {"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512", "HS256"}
+
+
+def sso_problems() -> list[str]:
+    """What is missing or wrong in the single sign-on settings (each naming its variable)."""
+    required = {
+        "WIPOSTAD_OIDC_NAME": WIPOSTAD_OIDC_NAME,
+        "WIPOSTAD_OIDC_CLIENT_ID": OIDC_RP_CLIENT_ID,
+        "WIPOSTAD_OIDC_CLIENT_SECRET": OIDC_RP_CLIENT_SECRET,
+        "WIPOSTAD_OIDC_AUTHORIZATION_ENDPOINT": OIDC_OP_AUTHORIZATION_ENDPOINT,
+        "WIPOSTAD_OIDC_TOKEN_ENDPOINT": OIDC_OP_TOKEN_ENDPOINT,
+        "WIPOSTAD_OIDC_USERINFO_ENDPOINT": OIDC_OP_USER_ENDPOINT,
+    }
+    if not OIDC_RP_SIGN_ALGO.startswith("HS"):
+        required["WIPOSTAD_OIDC_JWKS_ENDPOINT"] = OIDC_OP_JWKS_ENDPOINT
+    problems = [f"{name} is not set" for name, value in required.items() if not value]
+    if OIDC_RP_SIGN_ALGO not in _SSO_SIGN_ALGOS:
+        problems.append(f"WIPOSTAD_OIDC_SIGN_ALGO must be one of {', '.join(sorted(_SSO_SIGN_ALGOS))}")
+    endpoints = {name: value for name, value in required.items() if name.endswith("_ENDPOINT") and value}
+    for name, value in endpoints.items():
+        if not value.startswith("https://") and not (DEBUG and value.startswith("http://")):
+            problems.append(f"{name} must be an https:// address")
+    return problems
+
+
+if WIPOSTAD_OIDC_ENABLED:
+    _sso_problems = sso_problems()
+    if _sso_problems:
+        raise ImproperlyConfigured("Single sign-on (WIPOSTAD_OIDC_ENABLED=1): " + "; ".join(_sso_problems) + ".")
+    # Right after django-axes, which must stay first: a locked-out address is refused
+    # before the provider is asked anything.
+    AUTHENTICATION_BACKENDS.insert(1, "surveys.accounts.sso.VerifiedEmailBackend")

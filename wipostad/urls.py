@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
@@ -12,6 +13,8 @@ urlpatterns = [
     path("accounts/login/", account_views.SignInView.as_view(), name="login"),
     path("accounts/lockouts/", account_views.lockouts, name="lockouts"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Password reset and change, two-factor authentication.
+    path("accounts/", include("surveys.accounts.urls")),
     path("surveys/", include("surveys.reports.urls")),
     path("surveys/", include("surveys.urls")),
     path("st13/", include("surveys.checker.urls")),
@@ -27,6 +30,10 @@ urlpatterns = [
     # For the reverse proxy or load balancer: 200 when the database and the cache answer.
     path("healthz", healthz, name="healthz"),
 ]
+
+# Single sign-on (OpenID Connect): its pages exist only when it is turned on.
+if settings.WIPOSTAD_OIDC_ENABLED:
+    urlpatterns.append(path("accounts/oidc/", include("surveys.accounts.sso_urls")))
 
 handler403 = "surveys.views.error_403"
 handler404 = "surveys.views.error_404"

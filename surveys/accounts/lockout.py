@@ -121,3 +121,39 @@ def lockout_response(
         response = render(request, "registration/locked_out.html", {"message": message}, status=429)
     response["Retry-After"] = str(wait)
     return response
+
+
+def is_locked_out(*, username: str, ip_address: str) -> bool:
+    """Whether this username may not sign in from this address now."""
+    failures = (
+        _attempts_in_window()
+        .filter(username=username, ip_address=ip_address)
+        .aggregate(failures=Sum("failures_since_start"))["failures"]
+    )
+    return (failures or 0) >= settings.AXES_FAILURE_LIMIT
+
+
+def minutes_to_wait(username: str, ip_address: str) -> int:
+    return max(1, math.ceil(seconds_to_wait(username, ip_address) / 60))
+
+
+def after_reset_message(minutes: int) -> str:
+    """What a person who reset their password while locked out is told: the new password
+    works once the lockout ends (a reset does not lift it)."""
+    return ngettext(
+        "Signing in from this address is still locked after the earlier failed attempts: you can sign in "
+        "with your new password in %(minutes)s minute.",
+        "Signing in from this address is still locked after the earlier failed attempts: you can sign in "
+        "with your new password in %(minutes)s minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+def sso_locked_message(minutes: int) -> str:
+    return ngettext(
+        "Too many failed sign-in attempts for this account from this address. For your security, try again "
+        "in %(minutes)s minute.",
+        "Too many failed sign-in attempts for this account from this address. For your security, try again "
+        "in %(minutes)s minutes.",
+        minutes,
+    ) % {"minutes": minutes}

@@ -1,16 +1,23 @@
-"""Signing in, and the secretariat's page of sign-in lockouts."""
+"""Signing in, passwords (reset by e-mail, change), two-factor codes, and the
+secretariat's page of sign-in lockouts."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from surveys.accounts import lockout
+from surveys.accounts import lockout, two_factor
+from surveys.accounts.forms import PasswordResetRequestForm, TwoFactorCodeForm
+from surveys.client_address import client_address
 from surveys.permissions import may
 
 
@@ -19,6 +26,111 @@ class SignInView(LoginView):
     (surveys/accounts/lockout.py), as on the admin's login and the API token."""
 
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if settings.WIPOSTAD_OIDC_ENABLED:
+            context["sso_name"] = settings.WIPOSTAD_OIDC_NAME
+            context["sso_url"] = reverse("oidc_authentication_init")
+        return context
+
+
+# --- passwords ---------------------------------------------------------------------------
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a reset link by e-mail address; the answer is the same whether or not the
+    address belongs to an account."""
+
+    form_class = PasswordResetRequestForm
+    success_url = reverse_lazy("password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choose a new password from the e-mailed link. It never signs the person in, so the
+    sign-in lockout and the two-factor code still stand between the link and the account:
+    a lockout in force from this address is not lifted by a reset, and the page says
+    when signing in will be possible."""
+
+    post_reset_login = False
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        address = client_address(self.request)
+        username = self.user.get_username()
+        if lockout.is_locked_out(username=username, ip_address=address):
+            minutes = lockout.minutes_to_wait(username, address)
+            messages.warning(self.request, lockout.after_reset_message(minutes))
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    pass
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change one's password (the old one first). This session stays signed in; every
+    other session of the account is signed out."""
+
+    success_url = reverse_lazy("password_change_done")
+
+
+# --- two-factor authentication -----------------------------------------------------------
+
+
+def _next_url(request) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request):
+    """Set up an authenticator app: a QR code (and the secret as text), confirmed with a code."""
+    if not may(request.user, "surveys.use_two_factor"):
+        raise PermissionDenied
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if two_factor.enrolment_confirm(request, form.cleaned_data["otp_token"]):
+            messages.success(
+                request, _("Two-factor authentication is on. You will be asked for a code when you sign in.")
+            )
+            return redirect(_next_url(request))
+        form.add_error(
+            "otp_token",
+            _("That code is not right. Check the time on your phone and enter the code your app shows now."),
+        )
+    enrolment = two_factor.enrolment(request)
+    context = {
+        "form": form,
+        "qr_svg": enrolment.qr_svg(request.user),
+        "secret": enrolment.secret,
+        "device": two_factor.device_of(request.user),
+        "required": two_factor.is_required(),
+        "next": request.POST.get("next") or request.GET.get("next", ""),
+    }
+    return render(request, "registration/two_factor_setup.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request):
+    """The code after the password, for a person who has an authenticator."""
+    if request.user.is_verified() or two_factor.session_state(request) is not two_factor.State.DEVICE:
+        return redirect(_next_url(request))
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        verdict = two_factor.code_verify(request, form.cleaned_data["otp_token"])
+        if verdict.verified:
+            return redirect(_next_url(request))
+        form.add_error("otp_token", verdict.message)
+    context = {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")}
+    return render(request, "registration/two_factor_verify.html", context)
 
 
 def _unlock(request) -> None:

@@ -325,3 +325,63 @@ def test_error_summary_links_move_focus_to_the_question_field(
     focused = _focused(page)
     assert focused["inQuestion"] == "q2a", focused
     assert (focused["tag"], focused["name"]) == ("INPUT", "q2a"), focused
+
+
+# --- the account pages: signing in, passwords, two-factor authentication ---------------
+
+
+def _account_page_url(which: str, live_server, user) -> str:
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    if which == "reset_confirm":
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        token = default_token_generator.make_token(user)
+        return f"{live_server.url}{reverse('password_reset_confirm', args=[uid, token])}"
+    names = {
+        "login": "login",
+        "reset": "password_reset",
+        "reset_sent": "password_reset_done",
+        "change": "password_change",
+        "two_factor_setup": "two_factor_setup",
+    }
+    return f"{live_server.url}{reverse(names[which])}"
+
+
+@axe_context
+@on_every_screen
+@pytest.mark.parametrize("which", ["login", "reset", "reset_sent", "reset_confirm", "change", "two_factor_setup"])
+def test_account_pages_have_no_serious_violations(
+    axe_path, screen, which, page, live_server, signed_in_page, secretariat_reviewer
+):
+    page.set_viewport_size(VIEWPORTS[screen])
+    if which in ("change", "two_factor_setup"):
+        page = signed_in_page(secretariat_reviewer)
+    page.goto(_account_page_url(which, live_server, secretariat_reviewer))
+    expect(page.locator("h1")).to_be_visible()
+    if which == "reset_confirm":
+        expect(page.locator("#id_new_password1")).to_be_visible()
+    if which == "two_factor_setup":
+        expect(page.locator("svg.qr-code")).to_be_visible()
+    _assert_no_blocking(page, axe_path)
+
+
+@axe_context
+@on_every_screen
+def test_the_two_factor_code_page_with_an_error_has_no_serious_violations(
+    axe_path, screen, page, live_server, secretariat_reviewer
+):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=secretariat_reviewer, name="phone", confirmed=True)
+    page.set_viewport_size(VIEWPORTS[screen])
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", secretariat_reviewer.username)
+    page.fill("#id_password", "persona-password")
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{live_server.url}{reverse('two_factor_verify')}?next=%2Fsurveys%2F")
+    page.fill("#id_otp_token", "12")
+    page.click("main form button.primary")
+    expect(page.locator(".field-error")).to_be_visible()
+    _assert_no_blocking(page, axe_path)

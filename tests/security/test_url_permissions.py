@@ -89,6 +89,37 @@ CASES = {
         lambda w: ("GET", reverse("surveys:response_start", args=[R, w.fresh.pk]), None),
         lambda w: ("POST", reverse("surveys:response_start", args=[R, w.fresh.pk]), {}),
     ),
+    "password_reset": (
+        lambda w: ("GET", reverse("password_reset"), None),
+        lambda w: ("POST", reverse("password_reset"), {"email": "nobody@example.org"}),
+    ),
+    "password_reset_done": (lambda w: ("GET", reverse("password_reset_done"), None), None),
+    "password_reset_confirm": (
+        lambda w: ("GET", reverse("password_reset_confirm", args=["MQ", "set-password"]), None),
+        lambda w: (
+            "POST",
+            reverse("password_reset_confirm", args=["MQ", "set-password"]),
+            {"new_password1": "a-new-Password-2026", "new_password2": "a-new-Password-2026"},
+        ),
+    ),
+    "password_reset_complete": (lambda w: ("GET", reverse("password_reset_complete"), None), None),
+    "password_change": (
+        lambda w: ("GET", reverse("password_change"), None),
+        lambda w: (
+            "POST",
+            reverse("password_change"),
+            {"old_password": "wrong", "new_password1": "a-new-Password-2026", "new_password2": "a-new-Password-2026"},
+        ),
+    ),
+    "password_change_done": (lambda w: ("GET", reverse("password_change_done"), None), None),
+    "two_factor_setup": (
+        lambda w: ("GET", reverse("two_factor_setup"), None),
+        lambda w: ("POST", reverse("two_factor_setup"), {"otp_token": "not a code"}),
+    ),
+    "two_factor_verify": (
+        lambda w: ("GET", reverse("two_factor_verify"), None),
+        lambda w: ("POST", reverse("two_factor_verify"), {"otp_token": "not a code"}),
+    ),
     "lockouts": (
         lambda w: ("GET", reverse("lockouts"), None),
         lambda w: ("POST", reverse("lockouts"), {"username": "nobody", "ip_address": "127.0.0.1"}),
@@ -328,6 +359,14 @@ MATRIX = {
     "api:token": (("405", "400"), ("405", "400"), ("405", "400"), ("405", "400"), ("405", "400"), ("405", "400")),
     "home": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
     "healthz": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
+    "password_change": (("login", "login"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok")),
+    "password_change_done": (("login", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
+    "password_reset": (("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok")),
+    "password_reset_complete": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
+    "password_reset_confirm": (("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok")),
+    "password_reset_done": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
+    "two_factor_setup": (("login", "login"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
+    "two_factor_verify": (("login", "login"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok")),
     "lockouts": (("login", "login"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
     "login": (("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok")),
     "logout": (("405", "ok"), ("405", "ok"), ("405", "ok"), ("405", "ok"), ("405", "ok"), ("405", "ok")),

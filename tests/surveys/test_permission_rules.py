@@ -65,6 +65,7 @@ TABLE: list[tuple[str, str | None, frozenset[str]]] = [
     ("surveys.prepare_working_document", None, frozenset({IB})),
     ("surveys.resend_mail", None, frozenset({IB})),
     ("surveys.unlock_signin", None, frozenset({IB})),
+    ("surveys.use_two_factor", None, frozenset({IB})),
     ("surveys.view_exportbuild", "public_figures", EVERYONE),
     ("surveys.view_exportbuild", "reviewed_figures", frozenset({IB})),
     ("surveys.view_exportbuild", "submitted_figures", frozenset({IB})),
