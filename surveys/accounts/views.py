@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,7 @@ from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -73,6 +75,10 @@ def invitation_accept(request, token: str):
         invitation = invitations.invitation_for_token(token)
     except invitations.InvitationUnusable as exc:
         return _unusable(request, exc.reason)
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        # The language chosen for the contact, until they choose one with the switcher.
+        translation.activate(invitation.language)
+        request.LANGUAGE_CODE = invitation.language
     existing = invitations.existing_account(invitation)
     problem = invitations.address_refusal(invitation.email, invitation.office)
     candidate = existing or get_user_model()(username=invitation.email, email=invitation.email)

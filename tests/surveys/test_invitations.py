@@ -154,7 +154,9 @@ def test_accepting_makes_the_account_signs_in_and_lands_on_the_dashboard(sent, c
     page = client.get(path)
     assert page.status_code == 200
     html = page.content.decode()
-    assert "Republic of Moldova" in html and "Respondent" in html and invitation.round.title in html
+    # In the language chosen for the contact, until they choose another.
+    assert '<html lang="fr">' in html and "Accepter l’invitation" in html
+    assert "Republic of Moldova" in html and "Répondant" in html and invitation.round.title in html
     assert 'name="new_password1"' in html and 'name="new_password2"' in html
 
     answer = accept(client, path)
@@ -185,6 +187,7 @@ def test_the_link_works_once(sent, client):
 
 
 def test_the_passwords_must_match_and_pass_the_validators(sent, client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the switcher's choice wins
     _invitation, message = sent
     _url, path = link_in(message)
     page = client.post(path, {"new_password1": "12345678", "new_password2": "12345678"})
@@ -243,6 +246,7 @@ def test_an_unknown_link_says_nothing_of_other_invitations(client, sent):
 
 
 def test_an_address_that_joined_another_office_meanwhile_is_refused_clearly(sent, client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the switcher's choice wins
     _invitation, message = sent
     other = User.objects.create_user("someone", email="New.Person@example.org", password="x")
     Membership.objects.create(user=other, office_id="EP")
@@ -256,6 +260,7 @@ def test_an_address_that_joined_another_office_meanwhile_is_refused_clearly(sent
 
 
 def test_an_account_without_an_office_is_attached(sent, client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the switcher's choice wins
     _invitation, message = sent
     existing = User.objects.create_user("np", email="new.person@example.org", password="old", is_active=False)
     _url, path = link_in(message)
