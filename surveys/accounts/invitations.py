@@ -304,6 +304,12 @@ def _free_username(email: str) -> str:
     return candidate
 
 
+def username_for(invitation: AccountInvitation) -> str:
+    """The username the person signs in with once the invitation is accepted."""
+    existing = existing_account(invitation)
+    return existing.get_username() if existing else _free_username(invitation.email)
+
+
 def invitation_accept(*, token: str, password: str, sign_in: Callable[[User], None] | None = None) -> User:
     """Use the link: make the account (or attach the address's account that has no office)
     with the password, its membership in the invitation's role and its language; sign the

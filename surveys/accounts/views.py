@@ -81,11 +81,12 @@ def invitation_accept(request, token: str):
         request.LANGUAGE_CODE = invitation.language
     existing = invitations.existing_account(invitation)
     problem = invitations.address_refusal(invitation.email, invitation.office)
-    candidate = existing or get_user_model()(username=invitation.email, email=invitation.email)
+    username = invitations.username_for(invitation)
+    candidate = existing or get_user_model()(username=username, email=invitation.email)
     form = SetPasswordForm(candidate, request.POST or None)
     if request.method == "POST" and not problem and form.is_valid():
         try:
-            invitations.invitation_accept(
+            user = invitations.invitation_accept(
                 token=token,
                 password=form.cleaned_data["new_password1"],
                 sign_in=lambda user: login(request, user, backend=PASSWORD_BACKEND),
@@ -98,7 +99,7 @@ def invitation_accept(request, token: str):
             messages.success(
                 request,
                 _("Welcome. Your account is ready: you answer for %(office)s. Next time, sign in with %(email)s.")
-                % {"office": invitation.office.name, "email": invitation.email},
+                % {"office": invitation.office.name, "email": user.get_username()},
             )
             return redirect("surveys:dashboard")
     context = {
@@ -106,6 +107,7 @@ def invitation_accept(request, token: str):
         "form": form,
         "problem": problem,
         "existing": existing is not None,
+        "username": username,
         "signed_in_as": request.user if request.user.is_authenticated else None,
     }
     return render(request, "registration/invitation_accept.html", context, status=400 if form.errors else 200)

@@ -508,3 +508,29 @@ def test_the_secretariat_invites_two_contacts_who_each_get_in(
     assert (ana.membership.office_id, ana.membership.role, language_of(ana)) == ("MD", "approver", "fr")
     states = {i.email: i.state for i in AccountInvitation.objects.all()}
     assert states == {"ana@agepi.example": "accepted", "hans@epo.example": "accepted"}
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's EXPLAIN QUERY PLAN")
+@pytest.mark.parametrize("query", ["", "?office=MD", "?state=pending"])
+def test_the_contacts_list_reads_its_page_in_order_from_its_index(survey_round, secretariat_reviewer, query):
+    from tests.surveys.test_list_indexes import SORTS_EVERY_ROW, page_queries, plan, the_page_query
+
+    invite(secretariat_reviewer, emails=[f"p{n:02}@example.org" for n in range(30)])
+    invite(secretariat_reviewer, "EP", emails=[f"q{n:02}@example.org" for n in range(30)])
+    queries = page_queries(logged_in(secretariat_reviewer), _page_url(survey_round) + query)
+    read = plan(the_page_query(queries, "surveys_accountinvitation"))
+    assert "accountinvitation_listing" in read and SORTS_EVERY_ROW not in read, read
+
+
+def test_a_username_already_taken_gets_a_suffix_and_the_page_says_which(sent, client):
+    _invitation, message = sent
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    User.objects.create_user("new.person@example.org", email="someone.else@example.org")
+    _url, path = link_in(message)
+    assert "<dd>new.person@example.org-2</dd>" in client.get(path).content.decode()
+    answer = accept(client, path, password="A long pass phrase 2027")
+    assert answer.status_code == 302
+    user = User.objects.get(email="new.person@example.org")
+    assert user.username == "new.person@example.org-2"
+    welcome = client.get(reverse("surveys:dashboard")).content.decode()
+    assert "La prochaine fois, connectez-vous avec new.person@example.org-2." in welcome  # the stored language
