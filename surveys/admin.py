@@ -36,17 +36,20 @@ from import_export.forms import ExportForm
 
 from standards import admin as standards_admin
 from standards.models import Office
+from surveys.accounts import invitations
 from surveys.accounts.services import membership_set
 from surveys.errors import WorkflowError
 from surveys.intake.resources import NumberingSystemResource, ResponseResource
 from surveys.intake.spreadsheets import encode_answer
 from surveys.models import (
+    AccountInvitation,
     Attachment,
     ExportBuild,
     Invitation,
     Membership,
     NumberingSystem,
     OutgoingMail,
+    Preferences,
     QuestionnaireEdition,
     ResponseEvent,
     ResponseRevision,
@@ -291,6 +294,75 @@ class MembershipAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
         saved = membership_set(user=obj.user, office=obj.office, role=obj.role)
         obj.pk = saved.pk
+
+
+@admin.register(Preferences)
+class PreferencesAdmin(admin.ModelAdmin):
+    """Each person's language (of the pages after signing in, and of every e-mail)."""
+
+    list_display = ("user", "language")
+    list_filter = ("language",)
+    search_fields = ("user__username", "user__email")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
+
+
+@admin.register(AccountInvitation)
+class AccountInvitationAdmin(ReadOnly, admin.ModelAdmin):
+    """Invitations, as sent: read only (the link's secret is not kept, only its digest);
+    sending again and revoking go through the same steps as the site's pages."""
+
+    list_display = ("email", "office", "role", "language", "round", "state_label", "send_count", "expires_at")
+    list_filter = ("role", "language", "round")
+    search_fields = ("email", "office__code", "office__name")
+    list_select_related = ("office", "round")
+    fields = (
+        "email", "office", "role", "language", "round", "invited_by", "created_at", "expires_at", "send_count",
+        "last_sent_at", "accepted_at", "accepted_user", "revoked_at", "token_digest",
+    )  # fmt: skip
+    readonly_fields = fields
+    actions = ["send_again", "revoke"]
+
+    def has_manage_permission(self, request: HttpRequest) -> bool:
+        return may(request.user, "surveys.invite_contacts")
+
+    @admin.display(description=gettext_lazy("state"))
+    def state_label(self, obj: AccountInvitation) -> str:
+        return obj.get_state_display()
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return office_rows(super().get_queryset(request), request.user, "office")
+
+    def _each(self, request: HttpRequest, queryset: QuerySet, step: Callable, done: Callable[[int], str]) -> None:
+        count = 0
+        for invitation in queryset:
+            try:
+                step(invitation)
+            except WorkflowError as exc:
+                self.message_user(request, f"{invitation.email}: {exc}", messages.ERROR)
+            else:
+                count += 1
+        if count:
+            self.message_user(request, done(count), messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("Send again with a new link"), permissions=["manage"])
+    def send_again(self, request: HttpRequest, queryset: QuerySet) -> None:
+        base_url = invitations.site_url(request)
+        self._each(
+            request,
+            queryset,
+            lambda i: invitations.invitation_resend(invitation=i, user=request.user, base_url=base_url),
+            lambda n: ngettext("%(n)d invitation sent again.", "%(n)d invitations sent again.", n) % {"n": n},
+        )
+
+    @admin.action(description=gettext_lazy("Revoke"), permissions=["manage"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._each(
+            request,
+            queryset,
+            lambda i: invitations.invitation_revoke(invitation=i, user=request.user),
+            lambda n: ngettext("%(n)d invitation revoked.", "%(n)d invitations revoked.", n) % {"n": n},
+        )
 
 
 # --- numbering systems and responses --------------------------------------------------

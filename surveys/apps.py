@@ -10,7 +10,11 @@ class SurveysConfig(AppConfig):
         from surveys import permissions  # noqa: F401
 
         # Connects the receiver that notes at sign-in whether a code will be asked (two-factor).
-        from surveys.accounts import two_factor  # noqa: F401
+        # Connects the receiver that puts a person's stored language in force at sign-in.
+        from surveys.accounts import (
+            languages,  # noqa: F401
+            two_factor,  # noqa: F401
+        )
 
         # Connects the receivers that queue the public report files when published figures change,
         # and those that record a new version of the open data (whose files the builds then know);

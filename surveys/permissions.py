@@ -202,10 +202,26 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     # Set up and be asked for a two-factor code (surveys/accounts/two_factor.py): the
     # secretariat and the site's staff; required of them by WIPOSTAD_REQUIRE_TWO_FACTOR.
     "surveys.use_two_factor": is_secretariat | rules.is_staff,
+    # Invite offices' contacts to create their accounts, send invitations again, revoke them.
+    "surveys.invite_contacts": is_secretariat,
+    # An office's people (the object: the office, a membership or an invitation of it):
+    # invite colleagues, change their roles, remove them. The office's approvers only.
+    "surveys.manage_office_people": is_office_approver,
 }
 
 for _name, _predicate in PERMISSIONS.items():
     rules.set_perm(_name, _predicate)
+
+
+def is_bureau_account(user: AnyUser | None) -> bool:
+    """The secretariat's and staff accounts: never attached to an office by an invitation."""
+    return bool(user is not None and (is_secretariat.test(user) or rules.is_staff.test(user)))
+
+
+def keeps_account_without_office(user: AnyUser | None) -> bool:
+    """Whether the account has a use besides its office (the secretariat, staff, a task
+    force's reader, a translator): removed from its office, it stays active."""
+    return is_bureau_account(user) or bool(is_task_force_reader.test(user) or is_translator.test(user))
 
 
 def may(user: AnyUser | None, perm: str, obj: Any = None) -> bool:
@@ -275,6 +291,9 @@ SECRETARIAT_MODEL_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "surveys.surveyround": ("view", "add", "change"),
     "surveys.invitation": ("view", "add", "change", "delete"),
     "surveys.membership": ("view", "add", "change", "delete"),
+    # Invitations change through the site's pages and the admin's actions only.
+    "surveys.accountinvitation": ("view",),
+    "surveys.preferences": ("view", "change"),
     "surveys.numberingsystem": ("view", "add", "change"),
     "surveys.surveyresponse": ("view",),
     "surveys.responserevision": ("view",),

@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from surveys import views
+from surveys.accounts import people_views as people
 from surveys.questionnaire import authoring_views as editions
 from surveys.responses import document_views
 from surveys.responses import views as office
@@ -60,6 +61,13 @@ urlpatterns = [
     path("editions/<slug:edition_slug>/preview/", editions.edition_preview, name="edition_preview"),
     path("editions/<slug:edition_slug>/publish/", editions.edition_publish, name="edition_publish"),
     path("editions/<slug:edition_slug>/spreadsheet/", editions.edition_spreadsheet, name="edition_spreadsheet"),
+    # Invitations and an office's people (surveys/accounts/people_views.py).
+    path("rounds/<slug:slug>/invitations/", people.round_invitations, name="round_invitations"),
+    path("invitations/<int:pk>/resend/", people.invitation_resend, name="invitation_resend"),
+    path("invitations/<int:pk>/revoke/", people.invitation_revoke, name="invitation_revoke"),
+    path("office/people/", people.office_people, name="office_people"),
+    path("office/people/<int:pk>/role/", people.office_person_role, name="office_person_role"),
+    path("office/people/<int:pk>/remove/", people.office_person_remove, name="office_person_remove"),
     path("<slug:edition_slug>/", views.edition_detail, name="edition_detail"),
     path("<slug:edition_slug>/responses/", views.public_response_list, name="public_response_list"),
     path("<slug:edition_slug>/responses/<publickey:key>/", views.public_response_detail, name="public_response_detail"),

@@ -627,3 +627,21 @@ if WIPOSTAD_OIDC_ENABLED:
     # Right after django-axes, which must stay first: a locked-out address is refused
     # before the provider is asked anything.
     AUTHENTICATION_BACKENDS.insert(1, "surveys.accounts.sso.VerifiedEmailBackend")
+
+# Invitations to offices' accounts (surveys/accounts/invitations.py): the days a link to
+# set a password stays valid, and the site's address for links in e-mails (e.g.
+# https://surveys.example.org). Without it, a link is made from the address of the page
+# where the invitation was sent.
+WIPOSTAD_INVITATION_DAYS = env_int("WIPOSTAD_INVITATION_DAYS", 14)
+if WIPOSTAD_INVITATION_DAYS < 1:
+    raise ImproperlyConfigured(f"WIPOSTAD_INVITATION_DAYS must be 1 or more (got {WIPOSTAD_INVITATION_DAYS}).")
+WIPOSTAD_SITE_URL = os.environ.get("WIPOSTAD_SITE_URL", "").strip().rstrip("/")
+if WIPOSTAD_SITE_URL and not re.fullmatch(r"https?://[^/\s]+(/[^\s]*)?", WIPOSTAD_SITE_URL):
+    raise ImproperlyConfigured(
+        f"WIPOSTAD_SITE_URL must be an address such as https://surveys.example.org (got {WIPOSTAD_SITE_URL!r})."
+    )
+# A person's stored language is put in force when they sign in (after authentication).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "surveys.accounts.languages.SignInLanguageMiddleware",
+)

@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from surveys import views as survey_views
+from surveys.accounts import languages as account_languages
 from surveys.accounts import views as account_views
 from wipostad.health import healthz
 
@@ -25,8 +26,10 @@ urlpatterns = [
         RedirectView.as_view(url="/admin/surveys/surveyresponse/%(rest)s", permanent=True, query_string=True),
     ),
     path("admin/", admin.site.urls),
-    # The language switcher posts here (django.views.i18n.set_language: POST only, CSRF checked).
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switcher posts here (django.views.i18n.set_language: POST only, CSRF
+    # checked); a signed-in person's choice is stored with their account.
+    path("i18n/setlang/", account_languages.set_language, name="set_language"),
+    path("accounts/invitations/<str:token>/", account_views.invitation_accept, name="invitation_accept"),
     # For the reverse proxy or load balancer: 200 when the database and the cache answer.
     path("healthz", healthz, name="healthz"),
 ]

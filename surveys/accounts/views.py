@@ -1,23 +1,30 @@
-"""Signing in, passwords (reset by e-mail, change), two-factor codes, and the
-secretariat's page of sign-in lockouts."""
+"""Signing in, accepting an invitation, passwords (reset by e-mail, change), two-factor
+codes, and the secretariat's page of sign-in lockouts."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from surveys.accounts import lockout, two_factor
+from surveys.accounts import invitations, lockout, two_factor
 from surveys.accounts.forms import PasswordResetRequestForm, TwoFactorCodeForm
 from surveys.client_address import client_address
+from surveys.errors import WorkflowError
 from surveys.permissions import may
 
 
@@ -155,3 +162,63 @@ def lockouts(request):
         return redirect("lockouts")
     page = lockout.lockouts_page(request.GET.get("page"))
     return render(request, "registration/lockouts.html", {"lockouts": page.object_list, "page": page})
+
+
+# The backend that checks passwords: named when a person is signed in without one
+# (accepting an invitation), since django-axes is listed first.
+PASSWORD_BACKEND = "surveys.accounts.backends.PasswordBackend"
+
+
+def _unusable(request, reason: str) -> HttpResponse:
+    """The page of a link that cannot be used: it says why for this link only (an unknown
+    link may have been replaced by a newer one), and nothing about any other."""
+    status = 404 if reason == "unknown" else 410
+    return render(request, "registration/invitation_unusable.html", {"reason": reason}, status=status)
+
+
+@sensitive_post_parameters("new_password1", "new_password2")
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token: str):
+    """An invitation's link: the office, the role and the round, and the choice of a
+    password; once chosen, the person is signed in on their office's dashboard."""
+    try:
+        invitation = invitations.invitation_for_token(token)
+    except invitations.InvitationUnusable as exc:
+        return _unusable(request, exc.reason)
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        # The language chosen for the contact, until they choose one with the switcher.
+        translation.activate(invitation.language)
+        request.LANGUAGE_CODE = invitation.language
+    existing = invitations.existing_account(invitation)
+    problem = invitations.address_refusal(invitation.email, invitation.office)
+    username = invitations.username_for(invitation)
+    candidate = existing or get_user_model()(username=username, email=invitation.email)
+    form = SetPasswordForm(candidate, request.POST or None)
+    if request.method == "POST" and not problem and form.is_valid():
+        try:
+            user = invitations.invitation_accept(
+                token=token,
+                password=form.cleaned_data["new_password1"],
+                sign_in=lambda user: login(request, user, backend=PASSWORD_BACKEND),
+            )
+        except invitations.InvitationUnusable as exc:
+            return _unusable(request, exc.reason)
+        except WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Welcome. Your account is ready: you answer for %(office)s. Next time, sign in with %(email)s.")
+                % {"office": invitation.office.name, "email": user.get_username()},
+            )
+            return redirect("surveys:dashboard")
+    context = {
+        "invitation": invitation,
+        "form": form,
+        "problem": problem,
+        "existing": existing is not None,
+        "username": username,
+        "signed_in_as": request.user if request.user.is_authenticated else None,
+    }
+    return render(request, "registration/invitation_accept.html", context, status=400 if form.errors else 200)

@@ -6,6 +6,7 @@ The models live in one module per subject; this package only gathers them.
 from surveys.models.accounts import SECRETARIAT_GROUP, TASK_FORCE_GROUP, TRANSLATOR_GROUP, Membership, Preferences
 from surveys.models.editions import EditionState, QuestionnaireEdition
 from surveys.models.exports import ExportBuild
+from surveys.models.invitations import AccountInvitation, AccountInvitationQuerySet, InvitationState
 from surveys.models.mail import OutgoingMail
 from surveys.models.opendata import OpenDataRelease
 from surveys.models.responses import (
@@ -26,6 +27,9 @@ from surveys.models.rounds import Invitation, ReminderSent, RoundQuerySet, Surve
 from surveys.models.working_documents import WorkingDocument
 
 __all__ = [
+    "AccountInvitation",
+    "AccountInvitationQuerySet",
+    "InvitationState",
     "EDITABLE_STATUSES",
     "PLACEHOLDER_NOTE",
     "PUBLIC_STATUSES",

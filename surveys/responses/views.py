@@ -51,6 +51,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context["page_query"] = page_query(request)
     # Asked without a response: every office's responses (the secretariat's view).
     context["sees_every_response"] = may(request.user, "surveys.view_private_surveyresponse")
+    context["manages_people"] = context["office"] is not None and may(
+        request.user, "surveys.manage_office_people", context["office"]
+    )
     if context["office"] is None and context["sees_every_response"]:
         search, status = request.GET.get("q", "").strip(), request.GET.get("status", "")
         context.update(q=search, status=status, statuses=[(v, status_label(v)) for v in ResponseStatus.values])

@@ -1,9 +1,11 @@
 """E-mails about responses: to the office when the secretariat returns or accepts, to the
 secretariat when an office submits, and reminders from the round dashboard.
 
-Each message is recorded in the step's transaction and sent by a background task after
-it commits (surveys/review/mail.py): a rolled-back step sends nothing, and a mail server
-that fails is recorded and retried, never shown to the person who took the step.
+Each person is written to in their own language (``Preferences``, the site's default for
+those who never chose): the recipients are grouped by language and one message is queued
+per language. Each message is recorded in the step's transaction and sent by a background
+task after it commits (surveys/review/mail.py): a rolled-back step sends nothing, and a
+mail server that fails is recorded and retried, never shown to the person who took the step.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -19,47 +23,53 @@ from surveys.models import Invitation, OutgoingMail, SurveyResponse
 from surveys.permissions import office_members, secretariat_members
 from surveys.review.mail import queue_mail
 
-
-def _office_addresses(office_id: str) -> list[str]:
-    users = office_members(office_id).filter(is_active=True).exclude(email="")
-    return sorted(users.values_list("email", flat=True))
+KNOWN_LANGUAGES = {code for code, _name in settings.LANGUAGES}
 
 
-def _secretariat_addresses() -> list[str]:
-    users = secretariat_members().filter(is_active=True).exclude(email="")
-    return sorted(set(users.values_list("email", flat=True)))
+def addresses_by_language(users: QuerySet[User]) -> dict[str, list[str]]:
+    """The addresses of the active users with one, grouped by each user's language (the
+    site's default for those who never chose one); an address shared by two users goes
+    to the first one's language only. One query."""
+    rows = (
+        users.filter(is_active=True)
+        .exclude(email="")
+        .values_list("email", "preferences__language")
+        .order_by("email", "pk")
+    )
+    groups: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for email, language in rows:
+        if email.lower() in seen:
+            continue
+        seen.add(email.lower())
+        groups.setdefault(language if language in KNOWN_LANGUAGES else settings.LANGUAGE_CODE, []).append(email)
+    return dict(sorted(groups.items()))
 
 
-def _send(subject: str, body: str, recipients: list[str]) -> OutgoingMail | None:
-    return queue_mail(subject, body, recipients)
+def send_in_each_language(
+    users: QuerySet[User], subject: Callable[[], str], body: Callable[[], str]
+) -> list[OutgoingMail]:
+    """One message per language of the users, written (subject and body) in that language."""
+    queued = []
+    for language, addresses in addresses_by_language(users).items():
+        with translation.override(language):
+            outgoing = queue_mail(subject(), body(), addresses)
+        if outgoing is not None:
+            queued.append(outgoing)
+    return queued
 
 
-def _in_every_language(write: Callable[[], str]) -> str:
-    """The message in each of the site's languages, the default one (English) first.
-
-    Nobody's language is on record (the switcher only sets a cookie in one browser), so
-    one e-mail carries every language; the English text is the one it always was.
-    """
-    parts = []
-    for code, name in sorted(settings.LANGUAGES, key=lambda language: language[0] != settings.LANGUAGE_CODE):
-        with translation.override(code):
-            text = write()
-        parts.append(text if not parts else f"— {name} —\n{text}")
-    return "\n\n\n".join(parts)
-
-
-def response_changed(response: SurveyResponse, action: str, comment: str) -> OutgoingMail | None:
+def response_changed(response: SurveyResponse, action: str, comment: str) -> list[OutgoingMail]:
     name = f"{response.numbering_system.label} ({response.public_key}), {response.round.title}"
+    key = response.public_key
     if action == "submit":
-        return _send(
-            f"[wipostad] {response.office_id} submitted {response.public_key}",
-            _in_every_language(
-                lambda: (
-                    _("%(office)s submitted its response for %(name)s. It is waiting for review.")
-                    % {"office": response.office.name, "name": name}
-                )
+        return send_in_each_language(
+            secretariat_members(),
+            lambda: _("[wipostad] %(office)s submitted %(key)s") % {"office": response.office_id, "key": key},
+            lambda: (
+                _("%(office)s submitted its response for %(name)s. It is waiting for review.")
+                % {"office": response.office.name, "name": name}
             ),
-            _secretariat_addresses(),
         )
     if action in ("return", "accept", "reopen"):
         sentences = {
@@ -71,6 +81,11 @@ def response_changed(response: SurveyResponse, action: str, comment: str) -> Out
                 "Your response for %(name)s was reopened by the International Bureau so that your office can change it."
             ),
         }
+        subjects = {
+            "return": gettext_noop("[wipostad] %(key)s: returned with comments"),
+            "accept": gettext_noop("[wipostad] %(key)s: accepted"),
+            "reopen": gettext_noop("[wipostad] %(key)s: reopened"),
+        }
 
         def write() -> str:
             body = _(sentences[action]) % {"name": name}
@@ -78,17 +93,17 @@ def response_changed(response: SurveyResponse, action: str, comment: str) -> Out
                 body += "\n\n" + _("Comment:") + f"\n{comment}"
             return body + "\n\n" + _("Sign in to wipostad to see the comments beside each question.")
 
-        return _send(
-            f"[wipostad] {response.public_key}: {action}",
-            _in_every_language(write),
-            _office_addresses(response.office_id),
+        return send_in_each_language(
+            office_members(response.office_id), lambda: _(subjects[action]) % {"key": key}, write
         )
-    return None
+    return []
 
 
-def reminder(invitation: Invitation) -> OutgoingMail | None:
+def reminder(invitation: Invitation) -> list[OutgoingMail]:
     survey_round = invitation.round
-    body = _in_every_language(
+    return send_in_each_language(
+        office_members(invitation.office_id),
+        lambda: _("[wipostad] Reminder: %(title)s") % {"title": survey_round.title},
         lambda: (
             _(
                 "The International Bureau reminds your office that the survey “%(title)s” closes on %(date)s. "
@@ -96,6 +111,5 @@ def reminder(invitation: Invitation) -> OutgoingMail | None:
                 "Sign in to wipostad to continue."
             )
             % {"title": survey_round.title, "date": f"{survey_round.closes_on:%d/%m/%Y}"}
-        )
+        ),
     )
-    return _send(f"[wipostad] Reminder: {survey_round.title}", body, _office_addresses(invitation.office_id))

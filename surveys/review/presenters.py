@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext
 
 from standards.models import Office
+from surveys.accounts.selectors import contact_counts
 from surveys.models import SurveyResponse, SurveyRound
 from surveys.questionnaire.engine import evaluate
 from surveys.responses import selectors as response_selectors
@@ -47,13 +48,23 @@ def round_dashboard(survey_round: SurveyRound, rows: QuerySet[Office], counts: d
     """The round dashboard: the rows shown (filtered by the caller) and the counts per state
     (``selectors.round_counts``, read here unless the caller has them)."""
     counts = selectors.round_counts(survey_round) if counts is None else counts
+    shown = [dashboard_row(row) for row in rows]
     return {
-        "rows": [dashboard_row(row) for row in rows],
+        "rows": shown,
+        "contacts": office_contacts([row["office"] for row in shown]),
         "all_rows": sum(counts[s] for s in DASHBOARD_STATES),
         "counts": [(s, dashboard_state_label(s), counts[s]) for s in DASHBOARD_STATES],
         "offices_invited": counts["offices_invited"],
         "offices_answered": counts["offices_answered"],
     }
+
+
+def office_contacts(offices: list[Office]) -> list[dict]:
+    """The contacts of each office shown (once each, in their order): invited, accepted,
+    and accepted but not signed in since (one query for the page)."""
+    unique = list({office.code: office for office in offices}.values())
+    counts = contact_counts([office.code for office in unique])
+    return [{"office": office, **counts[office.code]} for office in unique]
 
 
 def round_dashboard_csv_rows(rows: QuerySet[Office]) -> Iterator[list[str | int]]:

@@ -76,7 +76,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
                 )
                 % {"title": survey_round.title, "count": invited},
             )
-            return redirect("surveys:round_dashboard", slug=survey_round.slug)
+            return redirect("surveys:round_invitations", slug=survey_round.slug)
     return render(request, "surveys/round_form.html", {"form": form})
 
 

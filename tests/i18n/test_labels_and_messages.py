@@ -1,6 +1,6 @@
 """Words the code builds in the reader's language: the engine's messages (their codes stay),
 the labels of statuses, steps, rounds and roles, revision notes (stored in English), counts
-that agree with their number, and e-mails in English, French and Spanish."""
+that agree with their number, and e-mails in each recipient's language."""
 
 from __future__ import annotations
 
@@ -105,26 +105,47 @@ def test_counts_agree_with_their_number_in_every_language(edition_structure, mol
 
 
 @pytest.mark.django_db
-def test_emails_carry_english_french_and_spanish(
+def test_each_person_is_written_to_in_their_own_language(
     edition,
     office_a_respondent,
+    office_a_approver,
     make_response,
     secretariat_reviewer,
     moldova_answers,
     django_capture_on_commit_callbacks,
 ):
+    from django.contrib.auth.models import User
+
+    from surveys.accounts.services import language_set
+    from surveys.models import Membership
     from surveys.review import workflow
 
+    language_set(user=office_a_respondent, language="fr")
+    language_set(user=office_a_approver, language="es")
+    never_chose = User.objects.create_user("md.third", email="md.third@example.org")
+    Membership.objects.create(user=never_chose, office_id="MD")
     response = make_response(office_a_respondent, moldova_answers, submit=True)
     mail.outbox.clear()
+    # In the same step, whatever the language of the page that took it.
     with translation.override("fr"), django_capture_on_commit_callbacks(execute=True):
         workflow.response_accept(response=response, user=secretariat_reviewer, comment="Merci.")
-    (message,) = mail.outbox
-    body = message.body
-    english = body.index("Your response for Trademarks (md-001)")
-    french = body.index("— Français —\nVotre réponse pour Trademarks (md-001)")
-    spanish = body.index("— Español —\nSu respuesta para Trademarks (md-001)")
-    assert english == 0 and english < spanish < french  # English first, then as settings.LANGUAGES lists them
-    assert "a été acceptée par le Bureau international" in body and "fue aceptada por la Oficina Internacional" in body
-    assert body.count("Merci.") == 3
-    assert message.subject == "[wipostad] md-001: accept"
+    by_address = {tuple(message.to): message for message in mail.outbox}
+    assert set(by_address) == {("a.respondent@example.org",), ("a.approver@example.org",), ("md.third@example.org",)}
+
+    french = by_address["a.respondent@example.org",]
+    assert french.subject == "[wipostad] md-001\u00a0: acceptée"
+    assert french.body.startswith("Votre réponse pour Trademarks (md-001)")
+    assert "a été acceptée par le Bureau international" in french.body and "Merci." in french.body
+
+    spanish = by_address["a.approver@example.org",]
+    assert spanish.subject == "[wipostad] md-001: aceptada"
+    assert spanish.body.startswith("Su respuesta para Trademarks (md-001)")
+    assert "fue aceptada por la Oficina Internacional" in spanish.body
+
+    english = by_address["md.third@example.org",]
+    assert english.subject == "[wipostad] md-001: accepted"
+    assert english.body.startswith("Your response for Trademarks (md-001), Questionnaire on application numbering")
+    assert "was accepted by the International Bureau." in english.body
+    for message in mail.outbox:
+        assert message.body.count("Merci.") == 1
+        assert "— Français —" not in message.body and "— Español —" not in message.body

@@ -46,9 +46,13 @@ def build_world(make_response, moldova_answers, users: dict[str, User]):
 
 def snapshot() -> str:
     """Everything a refused request must leave as it was."""
+    from django.contrib.auth.models import User
+
     from surveys.models import (
+        AccountInvitation,
         Attachment,
         ExportBuild,
+        Membership,
         QuestionnaireEdition,
         ResponseEvent,
         ResponseRevision,
@@ -68,6 +72,11 @@ def snapshot() -> str:
         "reminders": list(SurveyRound.objects.values_list("invitations__reminders_sent", flat=True)),
         "export_builds": list(ExportBuild.objects.order_by("pk").values_list("pk", "state")),
         "editions": list(QuestionnaireEdition.objects.order_by("pk").values_list("slug", "state", "checksum")),
+        "users": list(User.objects.order_by("pk").values_list("pk", "is_active", "password")),
+        "memberships": list(Membership.objects.order_by("pk").values_list("pk", "user_id", "office_id", "role")),
+        "account_invitations": list(
+            AccountInvitation.objects.order_by("pk").values_list("pk", "token_digest", "accepted_at", "revoked_at")
+        ),
     }
     return json.dumps(state, sort_keys=True, default=str)
 

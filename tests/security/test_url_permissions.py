@@ -56,6 +56,30 @@ def _draft_edition(w):
     )[0]
 
 
+MATRIX_TOKEN = "matrix-invitation-token"
+PASSWORDS = {"new_password1": "Matrix pass phrase 42", "new_password2": "Matrix pass phrase 42"}
+
+
+def _md_invitation(w):
+    """An invitation of a Moldovan contact, waiting, its link's secret known."""
+    import hashlib
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from surveys.models import AccountInvitation
+
+    return AccountInvitation.objects.get_or_create(
+        office_id="MD",
+        email="matrix.contact@example.org",
+        defaults={
+            "role": "respondent",
+            "expires_at": timezone.now() + timedelta(days=14),
+            "token_digest": hashlib.sha256(MATRIX_TOKEN.encode()).hexdigest(),
+        },
+    )[0]
+
+
 def _edition_upload(w):
     """A spreadsheet of a new edition (the 2012 one under another ID)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -69,10 +93,55 @@ def _edition_upload(w):
 
 DRAFT = "draft-edition-2027"
 
+
+def _a_respondent_membership(w) -> int:
+    return w.draft.office.memberships.get(user__username="a.respondent").pk
+
+
 # URL name → (how to read, how to write): each a function of the world giving
 # (method, url, data), or None when there is no such request.
 CASES = {
     "home": (lambda w: ("GET", reverse("home"), None), None),
+    "invitation_accept": (
+        lambda w: ("GET", reverse("invitation_accept", args=[_md_invitation(w) and MATRIX_TOKEN]), None),
+        lambda w: ("POST", reverse("invitation_accept", args=[_md_invitation(w) and MATRIX_TOKEN]), PASSWORDS),
+    ),
+    "surveys:round_invitations": (
+        lambda w: ("GET", reverse("surveys:round_invitations", args=[R]), None),
+        lambda w: (
+            "POST",
+            reverse("surveys:round_invitations", args=[R]),
+            {"office": "MD", "emails": "new.contact@example.org", "role": "respondent", "language": "fr"},
+        ),
+    ),
+    "surveys:invitation_resend": (
+        lambda w: ("GET", reverse("surveys:invitation_resend", args=[_md_invitation(w).pk]), None),
+        lambda w: ("POST", reverse("surveys:invitation_resend", args=[_md_invitation(w).pk]), {}),
+    ),
+    "surveys:invitation_revoke": (
+        lambda w: ("GET", reverse("surveys:invitation_revoke", args=[_md_invitation(w).pk]), None),
+        lambda w: ("POST", reverse("surveys:invitation_revoke", args=[_md_invitation(w).pk]), {}),
+    ),
+    "surveys:office_people": (
+        lambda w: ("GET", reverse("surveys:office_people"), None),
+        lambda w: (
+            "POST",
+            reverse("surveys:office_people"),
+            {"emails": "colleague@example.org", "role": "respondent", "language": "es"},
+        ),
+    ),
+    "surveys:office_person_role": (
+        lambda w: ("GET", reverse("surveys:office_person_role", args=[_a_respondent_membership(w)]), None),
+        lambda w: (
+            "POST",
+            reverse("surveys:office_person_role", args=[_a_respondent_membership(w)]),
+            {"role": "approver"},
+        ),
+    ),
+    "surveys:office_person_remove": (
+        lambda w: ("GET", reverse("surveys:office_person_remove", args=[_a_respondent_membership(w)]), None),
+        lambda w: ("POST", reverse("surveys:office_person_remove", args=[_a_respondent_membership(w)]), {}),
+    ),
     "healthz": (lambda w: ("GET", reverse("healthz"), None), None),
     "set_language": (
         lambda w: ("GET", reverse("set_language"), None),
@@ -409,6 +478,13 @@ MATRIX = {
     "surveys:round_reopen": (("login", "login"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
     "surveys:round_reminder_schedule": (("login", "login"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
     "toolkit:checker": (("ok", "400"), ("ok", "400"), ("ok", "400"), ("ok", "400"), ("ok", "400"), ("ok", "400")),
+    "invitation_accept": (("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok")),
+    "surveys:round_invitations": (("login", "login"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
+    "surveys:invitation_resend": (("login", "login"), ("405", "no"), ("405", "ok"), ("405", "no"), ("405", "ok"), ("405", "ok")),
+    "surveys:invitation_revoke": (("login", "login"), ("405", "no"), ("405", "ok"), ("405", "no"), ("405", "ok"), ("405", "ok")),
+    "surveys:office_people": (("login", "login"), ("no", "no"), ("ok", "ok"), ("no", "no"), ("no", "no"), ("no", "no")),
+    "surveys:office_person_role": (("login", "login"), ("405", "no"), ("405", "ok"), ("405", "no"), ("405", "no"), ("405", "no")),
+    "surveys:office_person_remove": (("login", "login"), ("no", "no"), ("ok", "ok"), ("no", "no"), ("no", "no"), ("no", "no")),
     "toolkit:system_search": (("ok", "405"), ("ok", "405"), ("ok", "405"), ("ok", "405"), ("ok", "405"), ("ok", "405")),
 }
 # fmt: on

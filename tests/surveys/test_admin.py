@@ -45,6 +45,8 @@ CHANGELISTS = [
     "surveys_attachment",
     "surveys_outgoingmail",
     "surveys_exportbuild",
+    "surveys_accountinvitation",
+    "surveys_preferences",
 ]
 
 

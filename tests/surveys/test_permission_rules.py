@@ -78,6 +78,14 @@ TABLE: list[tuple[str, str | None, frozenset[str]]] = [
     ("surveys.upload_edition", None, frozenset({IB})),
     ("surveys.publish_edition", None, frozenset({IB})),
     ("surveys.translate_texts", None, frozenset({IB})),
+    ("surveys.invite_contacts", None, frozenset({IB})),
+    ("surveys.invite_contacts", "survey_round", frozenset({IB})),
+    # An office's people: its approvers, for the office or anything of it (a membership, an invitation).
+    ("surveys.manage_office_people", "office_a", frozenset({A_APPR})),
+    ("surveys.manage_office_people", "office_b", NOBODY),
+    ("surveys.manage_office_people", "a_membership", frozenset({A_APPR})),
+    ("surveys.manage_office_people", "b_membership", NOBODY),
+    ("surveys.manage_office_people", None, NOBODY),
 ]
 
 
@@ -111,6 +119,8 @@ def world(
         published_system=published.numbering_system,
         office_a=Office.objects.get(code="MD"),
         office_b=Office.objects.get(code="EP"),
+        a_membership=office_a_respondent.membership,
+        b_membership=office_b_respondent.membership,
         survey_round=survey_round,
         quiet_round=_round(survey_round.edition, "quiet", ["MD"]),
         other_round=_round(survey_round.edition, "other", ["CN"]),
@@ -200,3 +210,20 @@ def test_who_the_user_is_is_looked_up_once_per_request(world, persona, django_as
         for perm in ("surveys.view_private_surveyresponse", "surveys.submit_surveyresponse"):
             for response in (world.draft, world.published):
                 may(user, perm, response)
+
+
+def test_which_accounts_an_office_may_take_in_or_must_leave_active(world):
+    from django.contrib.auth.models import Group
+
+    from surveys.models import TASK_FORCE_GROUP, TRANSLATOR_GROUP
+    from surveys.permissions import is_bureau_account, keeps_account_without_office
+
+    users = world.users
+    assert [p for p in PERSONAS if is_bureau_account(_fresh(users[p]))] == [IB]
+    staff = User.objects.create_user("staff.member", is_staff=True)
+    assert is_bureau_account(staff) and keeps_account_without_office(staff)
+    assert not keeps_account_without_office(_fresh(users[A_RESP]))
+    for group in (TASK_FORCE_GROUP, TRANSLATOR_GROUP):
+        person = User.objects.create_user(f"{group}.member")
+        person.groups.add(Group.objects.get_or_create(name=group)[0])
+        assert keeps_account_without_office(person) and not is_bureau_account(person)

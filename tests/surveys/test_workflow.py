@@ -46,7 +46,10 @@ def test_a_whole_round(
         },
     )
     survey_round = SurveyRound.objects.get(slug="application-numbering-2027")
-    assert page.status_code == 302 and page["Location"] == reverse("surveys:round_dashboard", args=[survey_round.slug])
+    # … and is taken to the round's contacts, to invite them.
+    assert page.status_code == 302 and page["Location"] == reverse(
+        "surveys:round_invitations", args=[survey_round.slug]
+    )
     assert sorted(survey_round.invitations.values_list("office_id", flat=True)) == ["CN", "EP", "MD"]
 
     # The office drafts (respondent) and submits (approver).
