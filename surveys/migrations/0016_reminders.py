@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('before', 'before the deadline'), ('after', 'after the deadline'), ('manual', 'sent by hand')], max_length=6)),
                 ('days', models.PositiveSmallIntegerField(default=0)),
                 ('sent_at', models.DateTimeField(auto_now_add=True)),
-                ('mail', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reminders', to='surveys.outgoingmail')),
+                ('mails', models.ManyToManyField(blank=True, related_name='reminders', to='surveys.outgoingmail')),
                 ('office', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reminders', to='standards.office')),
                 ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='surveys.surveyround')),
                 ('sent_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),

@@ -165,10 +165,9 @@ class ReminderSent(models.Model):
     days = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(auto_now_add=True)
     sent_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    # None when the office had nobody with an e-mail address to write to.
-    mail = models.ForeignKey(
-        "surveys.OutgoingMail", null=True, blank=True, on_delete=models.SET_NULL, related_name="reminders"
-    )
+    # One message per language of the office's people (each is written to in their own);
+    # none when the office had nobody with an e-mail address to write to.
+    mails = models.ManyToManyField("surveys.OutgoingMail", blank=True, related_name="reminders")
 
     class Meta:
         ordering = ["-sent_at", "-pk"]

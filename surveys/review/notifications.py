@@ -15,11 +15,11 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from surveys.models import Invitation, OutgoingMail, SurveyResponse
+from surveys.models import Invitation, OutgoingMail, SurveyResponse, SurveyRound
 from surveys.permissions import office_members, secretariat_members
 from surveys.review.mail import queue_mail
 
@@ -99,17 +99,37 @@ def response_changed(response: SurveyResponse, action: str, comment: str) -> lis
     return []
 
 
-def reminder(invitation: Invitation) -> list[OutgoingMail]:
+def reminder(invitation: Invitation, *, late: bool | None = None) -> list[OutgoingMail]:
+    """The reminder to an office; ``late``: sent after the deadline (by default, whether
+    today is past it)."""
     survey_round = invitation.round
+    if late is None:
+        late = timezone.localdate() > survey_round.closes_on
     return send_in_each_language(
         office_members(invitation.office_id),
         lambda: _("[wipostad] Reminder: %(title)s") % {"title": survey_round.title},
-        lambda: (
+        lambda: _reminder_body(survey_round, late),
+    )
+
+
+def _reminder_body(survey_round: SurveyRound, late: bool) -> str:
+    """Before the deadline: when it falls; after it: that it has passed (the round is still
+    open, so the office can still submit)."""
+    values = {"title": survey_round.title, "date": f"{survey_round.closes_on:%d/%m/%Y}"}
+    if late:
+        return (
             _(
-                "The International Bureau reminds your office that the survey “%(title)s” closes on %(date)s. "
-                "Your office has not submitted all of its responses yet: one response per numbering system. "
-                "Sign in to wipostad to continue."
+                "The International Bureau reminds your office that the deadline of the survey “%(title)s” was "
+                "%(date)s. Your office has not submitted all of its responses yet: one response per numbering "
+                "system. The survey is still open: sign in to wipostad to finish and submit."
             )
-            % {"title": survey_round.title, "date": f"{survey_round.closes_on:%d/%m/%Y}"}
-        ),
+            % values
+        )
+    return (
+        _(
+            "The International Bureau reminds your office that the survey “%(title)s” closes on %(date)s. "
+            "Your office has not submitted all of its responses yet: one response per numbering system. "
+            "Sign in to wipostad to continue."
+        )
+        % values
     )

@@ -68,8 +68,9 @@ def record_reminder(
             sent = ReminderSent.objects.create(
                 round=invitation.round, office_id=invitation.office_id, kind=kind, days=days, sent_by=user
             )
-            sent.mail = notifications.reminder(invitation)
-            sent.save(update_fields=["mail"])
+            # A point after the deadline says it has passed; one sent by hand, if today is past it.
+            late = True if kind == ReminderSent.Kind.AFTER else None if kind == ReminderSent.Kind.MANUAL else False
+            sent.mails.set(notifications.reminder(invitation, late=late))
             Invitation.objects.filter(pk=invitation.pk).update(
                 reminders_sent=F("reminders_sent") + 1, last_reminded_at=sent.sent_at
             )
@@ -112,8 +113,8 @@ def send_due_reminders(day: str | None = None) -> dict[str, int]:
 
 
 def recent_reminders(survey_round: SurveyRound, limit: int = 20) -> tuple[list[ReminderSent], int]:
-    """The round's latest reminders (office, sender and e-mail read with them) and how many in all."""
+    """The round's latest reminders (office, sender and e-mails read with them) and how many in all."""
     sent = ReminderSent.objects.filter(round=survey_round)
     # Read newest first along the index (round, -sent_at, -id): a page, never every row.
-    rows = list(sent.select_related("office", "sent_by", "mail").order_by("-sent_at", "-pk")[:limit])
+    rows = list(sent.select_related("office", "sent_by").prefetch_related("mails").order_by("-sent_at", "-pk")[:limit])
     return rows, sent.count()

@@ -285,6 +285,7 @@ CASES = {
         None,
     ),
     "reports:round_report": (lambda w: ("GET", reverse("reports:round_report", args=[R]), None), None),
+    "reports:round_comparison": (lambda w: ("GET", reverse("reports:round_comparison", args=[R]), None), None),
     "reports:report_file": (
         lambda w: ("GET", reverse("reports:report_file", args=[R, "pdf"]), None),
         lambda w: ("POST", reverse("reports:report_file", args=[R, "pdf"]), {}),
@@ -440,6 +441,8 @@ MATRIX = {
     "login": (("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok")),
     "logout": (("405", "ok"), ("405", "ok"), ("405", "ok"), ("405", "ok"), ("405", "ok"), ("405", "ok")),
     "reports:round_report": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
+    # Published figures for everyone, like the report itself.
+    "reports:round_comparison": (("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-"), ("ok", "-")),
     "reports:report_file": (("later", "no"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok")),
     "reports:working_document": (("login", "login"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
     "reports:working_document_file": (("login", "login"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
