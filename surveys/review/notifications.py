@@ -1,5 +1,6 @@
 """E-mails about responses: to the office when the secretariat returns or accepts, to the
-secretariat when an office submits, and reminders from the round dashboard.
+secretariat when an office submits, inside the office when a response is handed over
+(ready for approval, handed back), and reminders from the round dashboard.
 
 Each message is recorded in the step's transaction and sent by a background task after
 it commits (surveys/review/mail.py): a rolled-back step sends nothing, and a mail server
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from surveys.models import Invitation, OutgoingMail, SurveyResponse
-from surveys.permissions import office_members, secretariat_members
+from surveys.permissions import office_approvers, office_members, office_respondents, secretariat_members
 from surveys.review.mail import queue_mail
 
 
@@ -48,15 +49,19 @@ def _in_every_language(write: Callable[[], str]) -> str:
     return "\n\n\n".join(parts)
 
 
+def _name(response: SurveyResponse) -> str:
+    """The response as a message names it, with the round's title in the message's language."""
+    return f"{response.numbering_system.label} ({response.public_key}), {response.round.local_title}"
+
+
 def response_changed(response: SurveyResponse, action: str, comment: str) -> OutgoingMail | None:
-    name = f"{response.numbering_system.label} ({response.public_key}), {response.round.title}"
     if action == "submit":
         return _send(
             f"[wipostad] {response.office_id} submitted {response.public_key}",
             _in_every_language(
                 lambda: (
                     _("%(office)s submitted its response for %(name)s. It is waiting for review.")
-                    % {"office": response.office.name, "name": name}
+                    % {"office": response.office.name, "name": _name(response)}
                 )
             ),
             _secretariat_addresses(),
@@ -73,7 +78,7 @@ def response_changed(response: SurveyResponse, action: str, comment: str) -> Out
         }
 
         def write() -> str:
-            body = _(sentences[action]) % {"name": name}
+            body = _(sentences[action]) % {"name": _name(response)}
             if comment:
                 body += "\n\n" + _("Comment:") + f"\n{comment}"
             return body + "\n\n" + _("Sign in to wipostad to see the comments beside each question.")
@@ -95,7 +100,30 @@ def reminder(invitation: Invitation) -> OutgoingMail | None:
                 "Your office has not submitted all of its responses yet: one response per numbering system. "
                 "Sign in to wipostad to continue."
             )
-            % {"title": survey_round.title, "date": f"{survey_round.closes_on:%d/%m/%Y}"}
+            % {"title": survey_round.local_title, "date": f"{survey_round.closes_on:%d/%m/%Y}"}
         )
     )
     return _send(f"[wipostad] Reminder: {survey_round.title}", body, _office_addresses(invitation.office_id))
+
+
+def handed_over(response: SurveyResponse, action: str, note: str) -> OutgoingMail | None:
+    """Inside the office: its approvers are told a response is ready for approval ("ready"),
+    its respondents that an approver handed it back ("hand_back"), with the note."""
+    if action == "ready":
+        sentence = gettext_noop(
+            "A response of your office, %(name)s, is ready for approval: an approver can check it "
+            "and submit it to the International Bureau."
+        )
+        users = office_approvers(response.office_id)
+    else:
+        sentence = gettext_noop("An approver of your office handed the response %(name)s back to you.")
+        users = office_respondents(response.office_id)
+
+    def write() -> str:
+        body = _(sentence) % {"name": _name(response)}
+        if note:
+            body += "\n\n" + _("Note:") + f"\n{note}"
+        return body + "\n\n" + _("Sign in to wipostad to open the response.")
+
+    addresses = sorted(users.filter(is_active=True).exclude(email="").values_list("email", flat=True))
+    return _send(f"[wipostad] {response.public_key}: {action.replace('_', ' ')}", _in_every_language(write), addresses)
