@@ -44,7 +44,7 @@ from surveys.responses.presenters import (
     submission_page,
 )
 from surveys.responses.selectors import get_response_for_user_or_404
-from surveys.responses.services import numbering_system_create, response_start
+from surveys.responses.services import numbering_system_create, response_start, unconfirmed_sections
 from surveys.review.workflow import (
     allowed_actions,
     response_hand_back,
@@ -153,7 +153,8 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         state = _FormState(answers={**response.set_aside_answers, **response.answers}, version=response.version)
         # Opened from the confirmation page's list of problems: show them beside the questions.
-        state.show_errors = request.GET.get("check") == "1"
+        if request.GET.get("check") == "1":
+            state.show_errors, state.unconfirmed = True, unconfirmed_sections(response)
         confirmed = response.confirmed_sections
     context = questionnaire_form_page(
         response,
