@@ -174,3 +174,31 @@ def test_pages_emails_and_reports_show_the_translated_title(
         assert report.title == TITLE_FR
     with tables.build_report(survey_round, scope=tables.Scope.PUBLISHED, language="en") as report:
         assert report.title == survey_round.title
+
+
+def test_the_translators_list_reads_a_fixed_number_of_queries(translator, survey_round):
+    from datetime import date
+
+    from surveys.models import SurveyRound
+
+    client = logged_in(translator)
+    url = reverse("surveys:dashboard")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    one = queries()
+    for year in range(2013, 2017):
+        SurveyRound.objects.create(
+            edition=survey_round.edition,
+            slug=f"round-{year}",
+            title=f"Round {year}",
+            year=year,
+            opens_on=date(year, 1, 1),
+            closes_on=date(year, 12, 31),
+        )
+    assert queries() == one
+    content = client.get(url).content.decode()
+    assert all(reverse("surveys:round_texts", args=[f"round-{year}"]) in content for year in range(2013, 2017))
