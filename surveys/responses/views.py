@@ -234,7 +234,7 @@ def _to_submission(request: HttpRequest, response: SurveyResponse, state: _FormS
 def _mark_ready_saved(request: HttpRequest, response: SurveyResponse, state: _FormState) -> _FormState | HttpResponse:
     """After saving, hand the response over to the office's approvers."""
     try:
-        response_mark_ready(response=response, user=request.user, note=request.POST.get("ready_note", ""))
+        response_mark_ready(response=response, user=request.user)
     except NotAllowed as exc:
         raise PermissionDenied(str(exc)) from None
     except WorkflowError as exc:
