@@ -242,7 +242,19 @@ class SurveyRoundAdmin(admin.ModelAdmin):
     list_filter = ("status", "year")
     search_fields = ("title", "slug")
     list_select_related = ("edition",)
-    fields = ("edition", "title", "slug", "year", "opens_on", "closes_on", "status", "cws_session", "presented_on")
+    fields = (
+        "edition",
+        "title",
+        "title_fr",
+        "title_es",
+        "slug",
+        "year",
+        "opens_on",
+        "closes_on",
+        "status",
+        "cws_session",
+        "presented_on",
+    )
     prepopulated_fields = {"slug": ("title",)}
     inlines = [InvitationInline]
 

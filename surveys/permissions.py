@@ -2,8 +2,11 @@
 
 The people: the International Bureau's **secretariat** (members of the group named by
 ``SECRETARIAT_GROUP``, and site administrators), a **member of an office** (a respondent
-or an approver, through their ``Membership``), and **the public** (anyone, signed in or
-not). Each rule is a `rules` predicate; each thing one may do is a named permission below.
+or an approver, through their ``Membership``), a **task-force reader** (reads every
+response once submitted, and the reports with figures not yet published; comments;
+changes nothing), a **translator** (edits the French and Spanish texts of rounds and
+editions; sees no answers), and **the public** (anyone, signed in or not). Each rule is
+a `rules` predicate; each thing one may do is a named permission below.
 
 How the rest of the code asks:
 
@@ -15,7 +18,7 @@ How the rest of the code asks:
   queryset form of the ``view_*`` permissions, built by the ``scope_*`` functions below,
   so that a list holds exactly the rows whose detail the user may open.
   ``office_rows`` is the queryset form of "the office's own rows, every row for the
-  secretariat" (``view_private_surveyresponse``).
+  secretariat"; ``private_rows`` adds a task-force reader's (``view_private_surveyresponse``).
 - The admin asks Django's model permissions, which the secretariat's group holds
   (``SECRETARIAT_MODEL_PERMISSIONS``, granted by a data migration).
 
@@ -81,6 +84,16 @@ def office_members(office_code: str) -> QuerySet[User]:
     return get_user_model().objects.filter(membership__office_id=office_code)
 
 
+def office_approvers(office_code: str) -> QuerySet[User]:
+    """The office's approvers (those told when a respondent marks a response ready for approval)."""
+    return office_members(office_code).filter(membership__role=Membership.Role.APPROVER)
+
+
+def office_respondents(office_code: str) -> QuerySet[User]:
+    """The office's respondents (those told when an approver hands a response back)."""
+    return office_members(office_code).filter(membership__role=Membership.Role.RESPONDENT)
+
+
 # --- predicates ----------------------------------------------------------------------
 
 # rules caches the user's group names on the user object: one query per request at most.
@@ -121,6 +134,20 @@ def is_published(user: AnyUser | None, response: Any) -> bool:
 
 
 @rules.predicate
+def was_submitted(user: AnyUser | None, response: Any) -> bool:
+    """A response handed to the International Bureau at least once: whatever its status
+    now, unless it is a draft never submitted (see ``SUBMITTED_ONCE`` for the filter)."""
+    return response is not None and (response.status != "draft" or response.submitted_at is not None)
+
+
+# ``was_submitted`` as a filter on responses.
+SUBMITTED_ONCE = ~Q(status="draft") | Q(submitted_at__isnull=False)
+
+# A task-force reader, on a response the International Bureau has been given.
+reads_as_task_force = is_task_force_reader & was_submitted
+
+
+@rules.predicate
 def has_published_responses(user: AnyUser | None, obj: Any) -> bool:
     """A round or a numbering system with a published response (one query)."""
     return obj is not None and obj.responses.public().exists()
@@ -149,18 +176,23 @@ def is_public_figures(user: AnyUser | None, export: Any) -> bool:
 PERMISSIONS: dict[str, rules.Predicate] = {
     # Responses (the object: a response).
     # Read its answers and evaluation: the public reads what is published.
-    "surveys.view_surveyresponse": is_secretariat | is_office_member | is_published,
+    "surveys.view_surveyresponse": is_secretariat | is_office_member | is_published | reads_as_task_force,
     # See what the public does not: drafts, comments, workflow steps, revisions, attached
     # files, confirmed sections; the office's and the secretariat's pages of a response.
-    "surveys.view_private_surveyresponse": is_secretariat | is_office_member,
+    "surveys.view_private_surveyresponse": is_secretariat | is_office_member | reads_as_task_force,
+    # The list of every office's responses (each row one the user may read).
+    "surveys.view_every_office_responses": is_secretariat | is_task_force_reader,
     # The office's answers to questions that no longer apply.
     "surveys.view_set_aside_answers": is_office_member,
     # Save answers and attachments (whether it can be changed now is the workflow's state).
     "surveys.change_surveyresponse": is_office_member,
     "surveys.submit_surveyresponse": is_office_approver,
+    # Inside the office: mark a response ready for the approver; hand it back with a note.
+    "surveys.mark_ready_surveyresponse": is_office_member,
+    "surveys.hand_back_surveyresponse": is_office_approver,
     # Return, accept, publish, reopen; the review page.
     "surveys.review_surveyresponse": is_secretariat,
-    "surveys.comment_surveyresponse": is_secretariat | is_office_member,
+    "surveys.comment_surveyresponse": is_secretariat | is_office_member | reads_as_task_force,
     # Record responses on an office's behalf: spreadsheet imports, published pages.
     "surveys.import_surveyresponse": is_secretariat | is_command,
     "surveys.export_surveyresponse": is_secretariat,
@@ -171,7 +203,13 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     # The admin, where the secretariat adds and renames any office's numbering systems.
     "surveys.manage_numberingsystems": is_secretariat,
     # Rounds (the object: a round).
-    "surveys.view_surveyround": is_secretariat | is_invited | has_published_responses,
+    "surveys.view_surveyround": is_secretariat
+    | is_task_force_reader
+    | is_translator
+    | is_invited
+    | has_published_responses,
+    # The French and Spanish texts of rounds and editions (never any answer).
+    "surveys.translate_texts": is_secretariat | is_translator,
     "surveys.view_invited_offices": is_secretariat,
     # The round list, a round's dashboard and its CSV.
     "surveys.view_round_dashboard": is_secretariat,
@@ -180,15 +218,15 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     # Close a round (offices can no longer change, start or submit responses) and reopen it.
     "surveys.close_surveyround": is_secretariat,
     # Report figures from responses not yet published (accepted; submitted on request).
-    "surveys.view_unpublished_figures": is_secretariat,
+    "surveys.view_unpublished_figures": is_secretariat | is_task_force_reader,
     # E-mail the site sent or failed to send: the list (admin) and sending one again.
     "surveys.resend_mail": is_secretariat,
     # See the sign-in lockouts in force and lift one (surveys/accounts/lockout.py).
     "surveys.unlock_signin": is_secretariat,
     # Report files built in the background (the object: a build, or what one is of):
     # download one, follow its progress; ask for one to be built (never without signing in).
-    "surveys.view_exportbuild": is_secretariat | is_public_figures,
-    "surveys.prepare_exportbuild": rules.is_authenticated & (is_secretariat | is_public_figures),
+    "surveys.view_exportbuild": is_secretariat | is_task_force_reader | is_public_figures,
+    "surveys.prepare_exportbuild": rules.is_authenticated & (is_secretariat | is_task_force_reader | is_public_figures),
     # A round's CWS working document: its settings, and its files (figures under review included).
     "surveys.prepare_working_document": is_secretariat,
     # Questionnaire editions (surveys/questionnaire/authoring.py). Drafts are read by the
@@ -198,7 +236,7 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "surveys.view_edition_drafts": is_secretariat | is_translator,
     "surveys.upload_edition": is_secretariat,
     "surveys.publish_edition": is_secretariat,
-    "surveys.translate_texts": is_secretariat | is_translator,
+    # (The texts' re-import: "surveys.translate_texts", with the rounds' texts above.)
     # Set up and be asked for a two-factor code (surveys/accounts/two_factor.py): the
     # secretariat and the site's staff; required of them by WIPOSTAD_REQUIRE_TWO_FACTOR.
     "surveys.use_two_factor": is_secretariat | rules.is_staff,
@@ -247,10 +285,21 @@ def office_rows(queryset: QuerySet, user: AnyUser | None, office_field: str = "o
 
 def scope_responses(responses: QuerySet, user: AnyUser | None) -> QuerySet:
     """``surveys.view_surveyresponse`` as a filter: the office's own, every one for the
-    secretariat, and every published one."""
+    secretariat, every one submitted at least once for a task-force reader, and every
+    published one."""
     if is_secretariat.test(user):
         return responses
+    if is_task_force_reader.test(user):
+        return responses.filter(SUBMITTED_ONCE) | office_rows(responses, user)
     return responses.public() | office_rows(responses, user)
+
+
+def private_rows(responses: QuerySet, user: AnyUser | None) -> QuerySet:
+    """``surveys.view_private_surveyresponse`` as a filter: ``office_rows``, and for a
+    task-force reader every response submitted at least once."""
+    if is_task_force_reader.test(user) and not is_secretariat.test(user):
+        return responses.filter(SUBMITTED_ONCE) | office_rows(responses, user)
+    return office_rows(responses, user)
 
 
 def scope_numbering_systems(systems: QuerySet, user: AnyUser | None) -> QuerySet:
@@ -263,8 +312,9 @@ def scope_numbering_systems(systems: QuerySet, user: AnyUser | None) -> QuerySet
 
 def scope_rounds(rounds: QuerySet, user: AnyUser | None) -> QuerySet:
     """``surveys.view_surveyround`` as a filter: the rounds the office is invited to, all
-    for the secretariat, and the rounds with published responses."""
-    if is_secretariat.test(user):
+    for the secretariat, the task force and translators, and the rounds with published
+    responses."""
+    if is_secretariat.test(user) or is_task_force_reader.test(user) or is_translator.test(user):
         return rounds
     membership = membership_of(user)
     published = rounds.with_published_responses()

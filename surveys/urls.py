@@ -68,6 +68,10 @@ urlpatterns = [
     path("office/people/", people.office_people, name="office_people"),
     path("office/people/<int:pk>/role/", people.office_person_role, name="office_person_role"),
     path("office/people/<int:pk>/remove/", people.office_person_remove, name="office_person_remove"),
+    # Issue 14: a round's texts in French and Spanish; the hand-over inside the office.
+    path("rounds/<slug:slug>/texts/", review.round_texts, name="round_texts"),
+    path("responses/<int:pk>/submit/", office.response_submit_view, name="response_submit"),
+    path("responses/<int:pk>/hand-back/", office.response_hand_back_view, name="response_hand_back"),
     path("<slug:edition_slug>/", views.edition_detail, name="edition_detail"),
     path("<slug:edition_slug>/responses/", views.public_response_list, name="public_response_list"),
     path("<slug:edition_slug>/responses/<publickey:key>/", views.public_response_detail, name="public_response_detail"),

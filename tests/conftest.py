@@ -306,3 +306,28 @@ def moldova_answers():
     from surveys.demo import MOLDOVA_TRADEMARKS
 
     return {k: (v.copy() if isinstance(v, list | dict) else v) for k, v in MOLDOVA_TRADEMARKS.items()}
+
+
+# Issue 14: the task force's reader and the translator (surveys/permissions.py).
+
+
+@pytest.fixture
+def task_force_reader(reference_data):
+    from django.contrib.auth.models import Group
+
+    from surveys.models.accounts import TASK_FORCE_GROUP
+
+    user = _make_user("tf.reader")
+    user.groups.add(Group.objects.get_or_create(name=TASK_FORCE_GROUP)[0])
+    return user
+
+
+@pytest.fixture
+def translator(reference_data):
+    from django.contrib.auth.models import Group
+
+    from surveys.models.accounts import TRANSLATOR_GROUP
+
+    user = _make_user("translator")
+    user.groups.add(Group.objects.get_or_create(name=TRANSLATOR_GROUP)[0])
+    return user

@@ -87,7 +87,9 @@ class SurveyResponseQuerySet(models.QuerySet):
         return self.filter(round=survey_round)
 
     def with_related(self) -> SurveyResponseQuerySet:
-        return self.select_related("round__edition", "office", "numbering_system", "updated_by")
+        return self.select_related(
+            "round__edition", "office", "numbering_system", "updated_by", "ready_for_approval_by"
+        )
 
     def for_listing(self) -> SurveyResponseQuerySet:
         """Related rows for list pages, without the (large) edition definition."""
@@ -122,6 +124,14 @@ class SurveyResponse(models.Model):
     # not be, with why ([{"question", "reason"}]) (surveys/questionnaire/revisions.py).
     carried_answers = models.JSONField(default=dict, blank=True)
     not_carried_answers = models.JSONField(default=list, blank=True)
+    # Inside the office: when (and by whom) a respondent marked the response ready for the
+    # approver to submit; cleared when it is submitted or handed back. Each mark and each
+    # hand-back is a ResponseEvent too. Not a status: the reports and the status lists
+    # know nothing of the office's own hand-over.
+    ready_for_approval_at = models.DateTimeField(null=True, blank=True)
+    ready_for_approval_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -173,6 +183,11 @@ class SurveyResponse(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status in PUBLIC_STATUSES
+
+    @property
+    def is_ready_for_approval(self) -> bool:
+        """A respondent has handed it over to the office's approver, who has not acted yet."""
+        return self.ready_for_approval_at is not None and self.is_editable
 
 
 class ResponseRevision(models.Model):

@@ -20,6 +20,10 @@ class ResponseEvent(models.Model):
         ACCEPT = "accept", _("Accepted")
         PUBLISH = "publish", _("Published")
         REOPEN = "reopen", _("Reopened")
+        # Inside the office (the status does not change): the respondent hands over to
+        # the approver, who may hand the response back with a note.
+        READY = "ready", _("Marked ready for approval")
+        HAND_BACK = "hand_back", _("Handed back to the respondent")
 
     response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=10, choices=Action.choices)
@@ -36,7 +40,8 @@ class ResponseEvent(models.Model):
         ordering = ["response_id", "created_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(action__in=["submit", "return", "accept", "publish", "reopen"]), name="event_action_known"
+                condition=Q(action__in=["submit", "return", "accept", "publish", "reopen", "ready", "hand_back"]),
+                name="event_action_known",
             )
         ]
 

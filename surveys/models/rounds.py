@@ -7,8 +7,8 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from standards.models import Office
 from surveys import permissions
@@ -75,7 +75,11 @@ class SurveyRound(models.Model):
 
     edition = models.ForeignKey(QuestionnaireEdition, on_delete=models.PROTECT, related_name="rounds")
     slug = models.SlugField(max_length=80, unique=True)
+    # The English title; the French and Spanish ones are the translators' (blank: the
+    # English one is shown). Stable files (checksums, open data) keep the English one.
     title = models.CharField(max_length=200)
+    title_fr = models.CharField("title (French)", max_length=200, blank=True)
+    title_es = models.CharField("title (Spanish)", max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(help_text="The year shown in “submitted by … in YEAR”.")
     opens_on = models.DateField()
     closes_on = models.DateField()
@@ -132,6 +136,18 @@ class SurveyRound(models.Model):
 
     def days_after(self) -> list[int]:
         return parse_reminder_days(self.reminder_days_after)
+
+    def title_in(self, language: str | None = None) -> str:
+        """The title in ``language`` (by default the active one), the English one where
+        no translation is given."""
+        code = (language or get_language() or "en").split("-")[0].lower()
+        translated = {"fr": self.title_fr, "es": self.title_es}.get(code, "")
+        return translated.strip() or self.title
+
+    @property
+    def local_title(self) -> str:
+        """The title in the language of the page or e-mail being written."""
+        return self.title_in()
 
 
 class Invitation(models.Model):

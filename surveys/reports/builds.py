@@ -195,6 +195,8 @@ def data_state(survey_round: SurveyRound, scope: tables.Scope) -> DataState:
     parts = {
         "code": EXPORT_CODE_VERSION,
         "round": [survey_round.slug, survey_round.title, survey_round.year],
+        # A translated title changes the report's headings in that language.
+        "round_texts": [survey_round.title_fr, survey_round.title_es],
         "edition": [edition.pk, edition.checksum, _definition_digest(edition)],
         "figures": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in figures.items()},
         "numbered": numbered,

@@ -481,7 +481,8 @@ class Report:
 
     @property
     def title(self) -> str:
-        return self.survey_round.title
+        # The round's title in the report's language (the English one where none is given).
+        return self.survey_round.title_in(self.language)
 
     @property
     def scope_label(self) -> str:

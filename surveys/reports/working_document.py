@@ -135,7 +135,7 @@ def _introduction(report: Report, invited: int) -> list[str]:
             "closes": _date(rnd.closes_on, report.language),
             "invited": invited_text,
             "edition": tr(rnd.edition.structure.title, report.language),
-            "round": rnd.title,
+            "round": rnd.title_in(report.language),
         },
         gettext("This document presents %(responses)s from %(offices)s, counting %(scope)s.")
         % {"responses": responses, "offices": offices, "scope": report.scope_label},
@@ -158,7 +158,7 @@ def _comparison_paragraph(comparison: RoundComparison | None) -> str:
         "systems described in both rounds (%(systems)s), the answers to %(questions)s changed for at least one "
         "system. The last part of the Annex gives the details."
     ) % {
-        "previous": comparison.previous.title,
+        "previous": comparison.previous.local_title,
         "joined": ngettext("%(n)s office", "%(n)s offices", len(comparison.joined)) % {"n": len(comparison.joined)},
         "left": ngettext("%(n)s office", "%(n)s offices", len(comparison.left)) % {"n": len(comparison.left)},
         "continuing": comparison.continuing,
@@ -187,7 +187,10 @@ def cover_blocks(settings: WorkingDocument, report: Report, comparison: RoundCom
         Block("committee", gettext("Committee on WIPO Standards (CWS)")),
         Block("session", session_name(settings.session, language)),
         Block("session", _meeting(settings, language)),
-        Block("title", gettext("Results of the survey “%(round)s”") % {"round": report.survey_round.title}),
+        Block(
+            "title",
+            gettext("Results of the survey “%(round)s”") % {"round": report.survey_round.title_in(language)},
+        ),
         Block("prepared", gettext("Document prepared by the Secretariat")),
         Block("heading", gettext("Introduction")),
     ]

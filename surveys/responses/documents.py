@@ -100,7 +100,7 @@ def response_sheet(response: SurveyResponse, *, language: str, url: str = "") ->
         facts = [
             (gettext("Office"), f"{response.office_id} – {response.office.name}"),
             (gettext("Numbering system"), response.numbering_system.label),
-            (gettext("Round"), response.round.title),
+            (gettext("Round"), response.round.title_in(language)),
             (
                 gettext("Edition"),
                 gettext("%(title)s, version %(version)s")

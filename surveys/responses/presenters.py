@@ -163,6 +163,25 @@ def _response_document(
 # --- the pages of a response ----------------------------------------------------------
 
 
+@dataclass
+class CommentedQuestion:
+    """A question with review comments, as the overall comment links to it."""
+
+    question: Question
+    text: LocalText
+    count: int
+
+    @property
+    def label(self) -> str:
+        q = self.question
+        return f"{q.number} {q.letter})" if q.letter else str(q.number)
+
+
+def commented_questions(items: list[Any]) -> list[CommentedQuestion]:
+    """The questions among ``items`` (the form's or the page's) that hold review comments, in order."""
+    return [CommentedQuestion(item.question, item.text, len(item.comments)) for item in items if item.comments]
+
+
 def page_language() -> str:
     """The language of the page being built ("en", "fr", "es"): edition texts follow it."""
     return base_language(get_language() or settings.LANGUAGE_CODE)
@@ -182,20 +201,22 @@ def response_page(
     total = selectors.response_count_for_office(response)
     attachments = list(response.attachments.all())
     comments = selectors.comments_by_question(response) if with_comments else {}
+    document = response_document(
+        edition,
+        evaluation,
+        include_not_applicable=include_not_applicable,
+        attachments=attachments,
+        comments=comments,
+        language=language,
+    )
     return {
         "response": response,
         "edition": edition,
         "evaluation": evaluation,
         "compliance": compliance_for_answers(response.answers, edition),
         "general_comments": comments.get("", []),
-        "document": response_document(
-            edition,
-            evaluation,
-            include_not_applicable=include_not_applicable,
-            attachments=attachments,
-            comments=comments,
-            language=language,
-        ),
+        "commented_questions": commented_questions([item for sv in document for item in sv.items]),
+        "document": document,
         "edition_title": tr_text(edition.title, language),
         "heading": gettext("Response %(number)s of %(total)s submitted by %(office)s in %(year)s")
         % {"number": response.sequence, "total": total, "office": response.office.name, "year": response.round.year},
@@ -301,6 +322,11 @@ class FormSection:
         return section_state_label(self.state, self.required_left)
 
     @property
+    def comment_count(self) -> int:
+        """Review comments on the section's questions (a returned response: what to look at)."""
+        return sum(len(item.comments) for item in self.items)
+
+    @property
     def anchor(self) -> str:
         return f"section-{self.section.id}"
 
@@ -396,6 +422,8 @@ def questionnaire_form_page(
     return {
         "response": response,
         "general_comments": comments.get("", []),
+        "commented_questions": commented_questions([item for section in sections for item in section.items]),
+        "last_hand_over": selectors.last_hand_over(response),
         "prefilled_from": response.prefilled_from,
         "edition": edition,
         "sections": sections,
@@ -411,6 +439,48 @@ def questionnaire_form_page(
         "examples": edition.examples,
         "heading": f"{response.office.name}: {response.numbering_system.label}",
     }
+
+
+# --- what submitting checks (the approver's confirmation page) -------------------------
+
+
+@dataclass
+class Problem:
+    """One thing submitting checks and finds: on a question, or on a section still to confirm."""
+
+    anchor: str
+    label: str
+    text: LocalText
+    message: str = ""
+
+
+def submission_page(response: SurveyResponse, check: Any, *, language: str = "en") -> dict:
+    """What submitting will check, as found on the saved answers (``check``: the workflow's
+    ``submission_check`` of the response, the one the submit refuses on)."""
+    edition = response.round.edition.structure
+    with override(base_language(language)):
+
+        def on_question(issue: Issue) -> Problem:
+            q = edition.by_id[issue.question_id]
+            label = f"{q.number} {q.letter})" if q.letter else str(q.number)
+            return Problem(f"q-{q.id}", label, tr_text(q.text, language), str(issue.message))
+
+        issues = [issue for qid in edition.by_id for issue in check.evaluation.errors.get(qid, [])]
+        unconfirmed = set(check.unconfirmed)
+        return {
+            "response": response,
+            "passes": check.passes,
+            "required": [on_question(i) for i in issues if i.code == "required"],
+            "errors": [on_question(i) for i in issues if i.code != "required"],
+            "warnings": [on_question(w) for w in check.evaluation.warnings],
+            "unconfirmed": [
+                Problem(f"section-{s.id}", str(index), tr_text(s.title, language))
+                for index, s in enumerate(edition.sections, start=1)
+                if s.id in unconfirmed
+            ],
+            "required_left": len(check.evaluation.required_unanswered),
+            "last_hand_over": selectors.last_hand_over(response),
+        }
 
 
 def _questionnaire_form(

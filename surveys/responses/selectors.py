@@ -199,3 +199,20 @@ def comments_by_question(response: SurveyResponse) -> dict[str, list]:
     for comment in response.comments.select_related("author"):
         result.setdefault(comment.question_id, []).append(comment)
     return result
+
+
+def last_hand_over(response: SurveyResponse):
+    """The latest step of the office's hand-over (marked ready, handed back), with its
+    author, or None (one query)."""
+    steps = response.events.filter(action__in=["ready", "hand_back"]).select_related("actor")
+    return steps.order_by("-created_at", "-id").first()
+
+
+def rounds_to_translate(user: User) -> QuerySet[SurveyRound]:
+    """The rounds whose texts a translator edits (those the user may read), latest first."""
+    return (
+        SurveyRound.objects.readable_by(user)
+        .select_related("edition")
+        .defer("edition__definition")
+        .order_by("-opens_on", "slug")
+    )

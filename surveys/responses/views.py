@@ -38,10 +38,22 @@ from surveys.responses.carried import carried_context, mark_items
 from surveys.responses.deadlines import deadline_of
 from surveys.responses.display import status_label
 from surveys.responses.forms import NumberingSystemForm
-from surveys.responses.presenters import history_page, page_language, questionnaire_form_page, response_page
+from surveys.responses.presenters import (
+    history_page,
+    page_language,
+    questionnaire_form_page,
+    response_page,
+    submission_page,
+)
 from surveys.responses.selectors import get_response_for_user_or_404
-from surveys.responses.services import numbering_system_create, response_start
-from surveys.review.workflow import allowed_actions, response_submit
+from surveys.responses.services import numbering_system_create, response_start, unconfirmed_sections
+from surveys.review.workflow import (
+    allowed_actions,
+    response_hand_back,
+    response_mark_ready,
+    response_submit,
+    submission_check,
+)
 
 
 @login_required
@@ -49,8 +61,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = selectors.office_dashboard(request.user, request.GET.get("page"))
     context["deadlines"] = [deadline_of(survey_round) for survey_round in context["rounds"]]
     context["page_query"] = page_query(request)
-    # Asked without a response: every office's responses (the secretariat's view).
-    context["sees_every_response"] = may(request.user, "surveys.view_private_surveyresponse")
+    # Every office's responses the user may read (the secretariat's and the task force's view).
+    context["sees_every_response"] = may(request.user, "surveys.view_every_office_responses")
+    context["reviews_responses"] = may(request.user, "surveys.review_surveyresponse")
     context["manages_people"] = context["office"] is not None and may(
         request.user, "surveys.manage_office_people", context["office"]
     )
@@ -58,6 +71,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         search, status = request.GET.get("q", "").strip(), request.GET.get("status", "")
         context.update(q=search, status=status, statuses=[(v, status_label(v)) for v in ResponseStatus.values])
         context.update(paginated(request, selectors.every_response(request.user, search, status)))
+    elif context["office"] is None and may(request.user, "surveys.translate_texts"):
+        # A translator's dashboard: the rounds whose texts they translate.
+        context["translates_texts"] = True
+        context.update(paginated(request, selectors.rounds_to_translate(request.user)))
     return render(request, "surveys/dashboard.html", context)
 
 
@@ -106,7 +123,9 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context["deadline"] = deadline_of(response.round) if response.is_editable else None
     context["can_review"] = may(request.user, "surveys.review_surveyresponse", response)
-    context["events"] = list(response.events.select_related("actor"))
+    context["can_submit"] = response.is_editable and may(request.user, "surveys.submit_surveyresponse", response)
+    context["events"] = events = list(response.events.select_related("actor"))
+    context["last_hand_over"] = next((e for e in reversed(events) if e.action in ("ready", "hand_back")), None)
     return render(request, "surveys/response_detail.html", context)
 
 
@@ -152,6 +171,9 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
         confirmed = request.POST.getlist("confirm_section")
     else:
         state = _FormState(answers={**response.set_aside_answers, **response.answers}, version=response.version)
+        # Opened from the confirmation page's list of problems: show them beside the questions.
+        if request.GET.get("check") == "1":
+            state.show_errors, state.unconfirmed = True, unconfirmed_sections(response)
         confirmed = response.confirmed_sections
     context = questionnaire_form_page(
         response,
@@ -166,6 +188,7 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
     context.update(
         form_version=state.version,
         can_submit="submit" in allowed_actions(response, request.user),
+        can_mark_ready=may(request.user, "surveys.mark_ready_surveyresponse", response),
         unconfirmed=state.unconfirmed,
         conflict=state.conflict,
         deadline=deadline_of(response.round),
@@ -199,7 +222,9 @@ def _save_posted_form(request: HttpRequest, response: SurveyResponse) -> _FormSt
         return state
     state.version = response.version
     if request.POST.get("action") == "submit":
-        return _submit_saved(request, response, state)
+        return _to_submission(request, response, state)
+    if request.POST.get("action") == "ready":
+        return _mark_ready_saved(request, response, state)
     messages.success(request, _("Draft saved."))
     anchor = request.POST.get("anchor", "")
     safe = anchor if anchor.replace("-", "").replace("_", "").isalnum() else ""
@@ -214,21 +239,85 @@ def _posted_version(request: HttpRequest) -> int:
         return -1
 
 
-def _submit_saved(request: HttpRequest, response: SurveyResponse, state: _FormState) -> _FormState | HttpResponse:
-    """Submit the answers just saved: the response's page, or the form again with why not."""
-    try:
-        response_submit(response=response, user=request.user)
-    except ResponseInvalid as exc:
-        state.show_errors, state.unconfirmed, state.status = True, exc.unconfirmed, 400
-        return state
-    except WorkflowError as exc:
+def _to_submission(request: HttpRequest, response: SurveyResponse, state: _FormState) -> _FormState | HttpResponse:
+    """After saving, the approver goes to the page that shows what submitting checks and
+    asks for confirmation; anyone else is told who submits."""
+    if not may(request.user, "surveys.submit_surveyresponse", response):
         messages.error(
             request,
-            _("Your answers were saved as a draft, but not submitted: %(reason)s") % {"reason": exc},
+            _("Your answers were saved as a draft, but not submitted: %(reason)s")
+            % {"reason": _("Only an approver of the office can do this.")},
         )
-        state.status = 403 if isinstance(exc, NotAllowed) else 400
+        state.status = 403
         return state
-    messages.success(request, _("Thank you: the response has been submitted. It is now read-only."))
+    messages.success(request, _("Draft saved. Check what will be verified, then confirm the submission."))
+    return redirect("surveys:response_submit", pk=response.pk)
+
+
+def _mark_ready_saved(request: HttpRequest, response: SurveyResponse, state: _FormState) -> _FormState | HttpResponse:
+    """After saving, hand the response over to the office's approvers."""
+    try:
+        response_mark_ready(response=response, user=request.user)
+    except NotAllowed as exc:
+        raise PermissionDenied(str(exc)) from None
+    except WorkflowError as exc:
+        messages.error(request, _("Your answers were saved as a draft: %(reason)s") % {"reason": exc})
+        return redirect("surveys:response_edit", pk=response.pk)
+    messages.success(
+        request, _("Draft saved and marked ready for approval: the approvers of your office have been told.")
+    )
+    return redirect("surveys:response_detail", pk=response.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def response_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The approver's last step: what submitting checks, found on the saved answers, and
+    the confirmation that hands the response to the International Bureau."""
+    response = get_response_for_user_or_404(request.user, pk, "surveys.view_private_surveyresponse")
+    if not may(request.user, "surveys.submit_surveyresponse", response):
+        raise PermissionDenied(_("Only an approver of the office can submit a response to the International Bureau."))
+    if not response.is_editable:
+        messages.info(
+            request,
+            _("This response is %(status)s; it is shown read-only.")
+            % {"status": status_label(response.status).lower()},
+        )
+        return redirect("surveys:response_detail", pk=response.pk)
+    status = 200
+    if request.method == "POST":
+        try:
+            response_submit(response=response, user=request.user, expected_version=_posted_version(request))
+        except ResponseInvalid:
+            messages.error(request, _("Not submitted: fix the problems listed below first."))
+            status = 400
+        except NotAllowed as exc:
+            raise PermissionDenied(str(exc)) from None
+        except WorkflowError as exc:
+            messages.error(request, _("Not submitted: %(reason)s") % {"reason": exc})
+            status = 409 if isinstance(exc, ResponseConflict) else 400
+        else:
+            messages.success(request, _("Thank you: the response has been submitted. It is now read-only."))
+            return redirect("surveys:response_detail", pk=response.pk)
+    context = submission_page(response, submission_check(response), language=page_language())
+    context["can_hand_back"] = may(request.user, "surveys.hand_back_surveyresponse", response)
+    return render(request, "surveys/response_submit.html", context, status=status)
+
+
+@login_required
+@require_POST
+def response_hand_back_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """An approver hands the response back to the office's respondents with a note."""
+    response = get_response_for_user_or_404(request.user, pk, "surveys.view_private_surveyresponse")
+    try:
+        response_hand_back(response=response, user=request.user, note=request.POST.get("note", ""))
+    except NotAllowed as exc:
+        raise PermissionDenied(str(exc)) from None
+    except WorkflowError as exc:
+        messages.error(request, str(exc))
+        target = "surveys:response_submit" if response.is_editable else "surveys:response_detail"
+        return redirect(target, pk=response.pk)
+    messages.success(request, _("Handed back to the respondents of your office, with your note."))
     return redirect("surveys:response_detail", pk=response.pk)
 
 

@@ -3,6 +3,23 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
+class RoundTextsForm(forms.Form):
+    """A round's title in French and Spanish."""
+
+    title_fr = forms.CharField(
+        max_length=200,
+        required=False,
+        label=_("Title in French"),
+        help_text=_("Leave blank to show the English title on French pages and e-mails."),
+    )
+    title_es = forms.CharField(
+        max_length=200,
+        required=False,
+        label=_("Title in Spanish"),
+        help_text=_("Leave blank to show the English title on Spanish pages and e-mails."),
+    )
+
+
 class PresentationForm(forms.Form):
     """The CWS session a round's results are presented to, and the day: the editorial note
     of the round's Handbook 7.2.5 report."""

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from surveys.models import Invitation, OutgoingMail, SurveyResponse, SurveyRound
-from surveys.permissions import office_members, secretariat_members
+from surveys.permissions import office_approvers, office_members, office_respondents, secretariat_members
 from surveys.review.mail import queue_mail
 
 KNOWN_LANGUAGES = {code for code, _name in settings.LANGUAGES}
@@ -59,8 +59,13 @@ def send_in_each_language(
     return queued
 
 
+def _name(response: SurveyResponse) -> str:
+    """The response as a message names it, with the round's title in the message's language
+    (called while that language is in force)."""
+    return f"{response.numbering_system.label} ({response.public_key}), {response.round.local_title}"
+
+
 def response_changed(response: SurveyResponse, action: str, comment: str) -> list[OutgoingMail]:
-    name = f"{response.numbering_system.label} ({response.public_key}), {response.round.title}"
     key = response.public_key
     if action == "submit":
         return send_in_each_language(
@@ -68,7 +73,7 @@ def response_changed(response: SurveyResponse, action: str, comment: str) -> lis
             lambda: _("[wipostad] %(office)s submitted %(key)s") % {"office": response.office_id, "key": key},
             lambda: (
                 _("%(office)s submitted its response for %(name)s. It is waiting for review.")
-                % {"office": response.office.name, "name": name}
+                % {"office": response.office.name, "name": _name(response)}
             ),
         )
     if action in ("return", "accept", "reopen"):
@@ -88,7 +93,7 @@ def response_changed(response: SurveyResponse, action: str, comment: str) -> lis
         }
 
         def write() -> str:
-            body = _(sentences[action]) % {"name": name}
+            body = _(sentences[action]) % {"name": _name(response)}
             if comment:
                 body += "\n\n" + _("Comment:") + f"\n{comment}"
             return body + "\n\n" + _("Sign in to wipostad to see the comments beside each question.")
@@ -107,7 +112,7 @@ def reminder(invitation: Invitation, *, late: bool | None = None) -> list[Outgoi
         late = timezone.localdate() > survey_round.closes_on
     return send_in_each_language(
         office_members(invitation.office_id),
-        lambda: _("[wipostad] Reminder: %(title)s") % {"title": survey_round.title},
+        lambda: _("[wipostad] Reminder: %(title)s") % {"title": survey_round.local_title},
         lambda: _reminder_body(survey_round, late),
     )
 
@@ -115,7 +120,7 @@ def reminder(invitation: Invitation, *, late: bool | None = None) -> list[Outgoi
 def _reminder_body(survey_round: SurveyRound, late: bool) -> str:
     """Before the deadline: when it falls; after it: that it has passed (the round is still
     open, so the office can still submit)."""
-    values = {"title": survey_round.title, "date": f"{survey_round.closes_on:%d/%m/%Y}"}
+    values = {"title": survey_round.local_title, "date": f"{survey_round.closes_on:%d/%m/%Y}"}
     if late:
         return (
             _(
@@ -133,3 +138,27 @@ def _reminder_body(survey_round: SurveyRound, late: bool) -> str:
         )
         % values
     )
+
+
+def handed_over(response: SurveyResponse, action: str, note: str) -> list[OutgoingMail]:
+    """Inside the office: its approvers are told a response is ready for approval ("ready"),
+    its respondents that an approver handed it back ("hand_back"), with the note."""
+    if action == "ready":
+        sentence = gettext_noop(
+            "A response of your office, %(name)s, is ready for approval: an approver can check it "
+            "and submit it to the International Bureau."
+        )
+        subject = gettext_noop("[wipostad] %(key)s: ready for approval")
+        users = office_approvers(response.office_id)
+    else:
+        sentence = gettext_noop("An approver of your office handed the response %(name)s back to you.")
+        subject = gettext_noop("[wipostad] %(key)s: handed back")
+        users = office_respondents(response.office_id)
+
+    def write() -> str:
+        body = _(sentence) % {"name": _name(response)}
+        if note:
+            body += "\n\n" + _("Note:") + f"\n{note}"
+        return body + "\n\n" + _("Sign in to wipostad to open the response.")
+
+    return send_in_each_language(users, lambda: _(subject) % {"key": response.public_key}, write)

@@ -88,6 +88,16 @@ def round_record_presentation(*, survey_round: SurveyRound, cws_session: str, pr
     return survey_round
 
 
+def round_texts_update(*, survey_round: SurveyRound, title_fr: str, title_es: str, user: User) -> SurveyRound:
+    """Set the round's title in French and Spanish (blank: the English title is shown);
+    by a translator or the secretariat. The English title, in stable files, stays as it is."""
+    if not may(user, "surveys.translate_texts"):
+        raise NotAllowed(_("Only a translator or the International Bureau (secretariat) edits the texts of a round."))
+    survey_round.title_fr, survey_round.title_es = " ".join(title_fr.split()), " ".join(title_es.split())
+    survey_round.save(update_fields=["title_fr", "title_es"])
+    return survey_round
+
+
 @transaction.atomic
 def round_send_reminders(*, survey_round: SurveyRound, user: User, office_codes: list[str] | None = None) -> int:
     """E-mail the invited offices that have not submitted every response; returns how many

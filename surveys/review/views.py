@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,9 +22,9 @@ from surveys.responses.presenters import page_language
 from surveys.responses.selectors import get_response_for_user_or_404
 from surveys.review import presenters
 from surveys.review.filters import RoundDashboardFilter
-from surveys.review.forms import CommentForm, PresentationForm, ReviewForm, RoundForm
+from surveys.review.forms import CommentForm, PresentationForm, ReviewForm, RoundForm, RoundTextsForm
 from surveys.review.reminders import recent_reminders
-from surveys.review.rounds import round_create, round_record_presentation, round_send_reminders
+from surveys.review.rounds import round_create, round_record_presentation, round_send_reminders, round_texts_update
 from surveys.review.selectors import ROW_KEY, round_counts, round_rows, rounds_overview
 from surveys.review.workflow import WORKFLOW_ACTIONS, comment_add
 from surveys.table_files import csv_download
@@ -74,7 +75,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
                     "Round “%(title)s” opened for %(count)s offices.",
                     invited,
                 )
-                % {"title": survey_round.title, "count": invited},
+                % {"title": survey_round.local_title, "count": invited},
             )
             return redirect("surveys:round_invitations", slug=survey_round.slug)
     return render(request, "surveys/round_form.html", {"form": form})
@@ -151,6 +152,36 @@ def round_presentation(request: HttpRequest, slug: str) -> HttpResponse:
             messages.success(request, _("The presentation of the results to the CWS is recorded."))
             return redirect("surveys:round_dashboard", slug=slug)
     return render(request, "surveys/round_presentation.html", {"form": form, "round": survey_round})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_texts(request: HttpRequest, slug: str) -> HttpResponse:
+    """The round's title in French and Spanish: the translators' page (and the secretariat's)."""
+    if not may(request.user, "surveys.translate_texts"):
+        raise PermissionDenied(_("Only a translator or the International Bureau (secretariat) can open this page."))
+    survey_round = get_object_or_404(SurveyRound, slug=slug)
+    initial = {"title_fr": survey_round.title_fr, "title_es": survey_round.title_es}
+    form = RoundTextsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_texts_update(
+                survey_round=survey_round,
+                title_fr=form.cleaned_data["title_fr"],
+                title_es=form.cleaned_data["title_es"],
+                user=request.user,
+            )
+        except WorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The round's texts are saved."))
+            return redirect("surveys:round_texts", slug=slug)
+    if may(request.user, "surveys.view_round_dashboard"):
+        back_url = reverse("surveys:round_dashboard", args=[slug])
+    else:
+        back_url = reverse("surveys:dashboard")
+    context = {"form": form, "round": survey_round, "back_url": back_url}
+    return render(request, "surveys/round_texts.html", context)
 
 
 @login_required

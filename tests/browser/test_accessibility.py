@@ -136,6 +136,10 @@ def test_questionnaire_with_errors_has_no_serious_violations(
     page = signed_in_page(office_a_approver)
     page.goto(f"{live_server.url}/surveys/responses/{response.pk}/edit/")
     page.click("button[name=action][value=submit]")
+    # The page of what submitting checks, then the form with the problems beside the questions.
+    expect(page.locator("#check-required")).to_be_visible()
+    _assert_no_blocking(page, axe_path)
+    page.click("#show-problems")
     summary = page.locator("#error-summary")
     expect(summary).to_be_visible()
     expect(page.locator(".field-error").first).to_be_visible()
@@ -278,6 +282,13 @@ def _submit_incomplete_with_the_keyboard(page: Page, live_server, response) -> N
     page.evaluate("() => document.activeElement && document.activeElement.blur()")
     _tab_until(page, lambda f: f["tag"] == "BUTTON" and f["value"] == "submit")
     page.keyboard.press("Enter")
+    # "Submit response" saves and leads to the page of what submitting checks; from there,
+    # the form with the problems shown beside the questions.
+    page.wait_for_url(f"{live_server.url}/surveys/responses/{response.pk}/submit/")
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    _tab_until(page, lambda f: f["tag"] == "A" and f["id"] == "show-problems")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/surveys/responses/{response.pk}/edit/?check=1")
     page.wait_for_load_state("load")
 
 

@@ -15,6 +15,8 @@ from surveys.models import NumberingSystem
 from surveys.responses.attachments import attachment_add
 
 PERSONAS = ("anonymous", "office_a_respondent", "office_a_approver", "office_b_respondent", "secretariat", "admin")
+# The roles of issue 14, in a table of their own (tests/security/test_url_permissions.py).
+MORE_PERSONAS = ("task_force", "translator")
 LOGIN = "/accounts/login/"
 
 
@@ -62,7 +64,10 @@ def snapshot() -> str:
     )
 
     state = {
-        "responses": list(SurveyResponse.objects.order_by("pk").values_list("pk", "status", "version")),
+        "responses": list(
+            SurveyResponse.objects.order_by("pk").values_list("pk", "status", "version", "ready_for_approval_at")
+        ),
+        "round_texts": list(SurveyRound.objects.order_by("pk").values_list("pk", "title", "title_fr", "title_es")),
         "revisions": ResponseRevision.objects.count(),
         "events": ResponseEvent.objects.count(),
         "comments": ReviewComment.objects.count(),

@@ -17,7 +17,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from tests.security.harness import PERSONAS, build_world, named_urls, send
+from tests.security.harness import MORE_PERSONAS, PERSONAS, build_world, named_urls, send
 
 R = "application-numbering-2012"  # round and edition slug
 
@@ -383,6 +383,22 @@ CASES = {
         lambda w: ("GET", reverse("api:response-compliance", args=[w.draft.pk]), None),
         None,
     ),
+    "surveys:round_texts": (
+        lambda w: ("GET", reverse("surveys:round_texts", args=[R]), None),
+        lambda w: (
+            "POST",
+            reverse("surveys:round_texts", args=[R]),
+            {"title_fr": "Questionnaire (2012)", "title_es": ""},
+        ),
+    ),
+    "surveys:response_submit": (
+        lambda w: ("GET", reverse("surveys:response_submit", args=[w.draft.pk]), None),
+        lambda w: ("POST", reverse("surveys:response_submit", args=[w.draft.pk]), {"version": w.draft.version}),
+    ),
+    "surveys:response_hand_back": (
+        lambda w: ("GET", reverse("surveys:response_hand_back", args=[w.draft.pk]), None),
+        lambda w: ("POST", reverse("surveys:response_hand_back", args=[w.draft.pk]), {"note": "Answer q1a too."}),
+    ),
     **{
         f"api:response-{action}": (
             lambda w, a=action: ("GET", reverse(f"api:response-{a}", args=[w.draft.pk]), None),
@@ -480,6 +496,9 @@ MATRIX = {
     "surveys:round_close": (("login", "login"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
     "surveys:round_reopen": (("login", "login"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
     "surveys:round_reminder_schedule": (("login", "login"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
+    "surveys:round_texts": (("login", "login"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
+    "surveys:response_submit": (("login", "login"), ("no", "no"), ("ok", "400"), ("no", "no"), ("no", "no"), ("no", "no")),
+    "surveys:response_hand_back": (("login", "login"), ("405", "no"), ("405", "ok"), ("405", "no"), ("405", "no"), ("405", "no")),
     "toolkit:checker": (("ok", "400"), ("ok", "400"), ("ok", "400"), ("ok", "400"), ("ok", "400"), ("ok", "400")),
     "invitation_accept": (("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok"), ("ok", "ok")),
     "surveys:round_invitations": (("login", "login"), ("no", "no"), ("no", "no"), ("no", "no"), ("ok", "ok"), ("ok", "ok")),
@@ -502,7 +521,9 @@ def test_every_named_url_has_an_expectation():
 
 
 @pytest.fixture
-def users(office_a_respondent, office_a_approver, office_b_respondent, secretariat_reviewer):
+def users(
+    office_a_respondent, office_a_approver, office_b_respondent, secretariat_reviewer, task_force_reader, translator
+):
     admin = User.objects.create_superuser("site.admin", "admin@example.org", "persona-password")
     return {
         "office_a_respondent": office_a_respondent,
@@ -510,6 +531,8 @@ def users(office_a_respondent, office_a_approver, office_b_respondent, secretari
         "office_b_respondent": office_b_respondent,
         "secretariat": secretariat_reviewer,
         "admin": admin,
+        "task_force": task_force_reader,
+        "translator": translator,
     }
 
 
@@ -540,6 +563,111 @@ def test_url_permissions(name, users, make_response, moldova_answers):
         return
     expected = MATRIX[name]
     for persona, (read_expect, write_expect) in zip(PERSONAS, expected, strict=True):
+        (read, _), (write, changed) = observed[persona]
+        assert (read, write) == (read_expect, write_expect), f"{name} as {persona}"
+        if write_expect in ("no", "login", "405", "400"):
+            assert not changed, f"{name}: a refused write by {persona} changed the database"
+
+
+# The roles of issue 14, every named URL: (read, write) for a task-force reader (reads
+# every response submitted at least once and the reports with figures not yet published,
+# comments, changes nothing) and for a translator (edits the round's French and Spanish
+# texts, sees no answers). In the world above the draft was never submitted; the
+# published response (which the task force reads) is the one the review cases write to.
+# fmt: off
+MORE_ROLES = {
+    "api:api-root": (("ok", "-"), ("ok", "-")),
+    "api:docs": (("ok", "-"), ("ok", "-")),
+    "api:edition-detail": (("ok", "-"), ("ok", "-")),
+    "api:edition-list": (("ok", "-"), ("ok", "-")),
+    "api:numbering-system-detail": (("no", "-"), ("no", "-")),
+    "api:numbering-system-list": (("ok", "no"), ("ok", "no")),
+    "api:office-detail": (("ok", "-"), ("ok", "-")),
+    "api:office-list": (("ok", "-"), ("ok", "-")),
+    "api:response-accept": (("405", "no"), ("405", "no")),
+    "api:response-compliance": (("no", "-"), ("no", "-")),
+    "api:response-detail": (("no", "no"), ("no", "no")),
+    "api:response-list": (("ok", "400"), ("ok", "400")),
+    "api:response-publish": (("405", "no"), ("405", "no")),
+    "api:response-reopen": (("405", "no"), ("405", "no")),
+    "api:response-return": (("405", "no"), ("405", "no")),
+    "api:response-submit": (("405", "no"), ("405", "no")),
+    "api:round-detail": (("ok", "-"), ("ok", "-")),
+    "api:round-list": (("ok", "-"), ("ok", "-")),
+    "api:round-report": (("ok", "-"), ("ok", "-")),
+    "api:schema": (("ok", "-"), ("ok", "-")),
+    "api:st13-parse": (("405", "ok"), ("405", "ok")),
+    "api:st13-profiles": (("ok", "-"), ("ok", "-")),
+    "api:standard-list": (("ok", "-"), ("ok", "-")),
+    "api:token": (("405", "400"), ("405", "400")),
+    "healthz": (("ok", "-"), ("ok", "-")),
+    "home": (("ok", "-"), ("ok", "-")),
+    "lockouts": (("no", "no"), ("no", "no")),
+    "login": (("ok", "ok"), ("ok", "ok")),
+    "logout": (("405", "ok"), ("405", "ok")),
+    "reports:export_build": (("ok", "ok"), ("no", "no")),
+    "reports:export_build_file": (("ok", "-"), ("no", "-")),
+    "reports:export_build_status": (("ok", "-"), ("no", "-")),
+    "reports:open_data": (("ok", "ok"), ("ok", "ok")),
+    "reports:open_data_file": (("later", "ok"), ("later", "ok")),
+    "reports:open_data_latest": (("ok", "-"), ("ok", "-")),
+    "reports:report_file": (("ok", "ok"), ("ok", "ok")),
+    "reports:round_report": (("ok", "-"), ("ok", "-")),
+    "reports:working_document": (("no", "no"), ("no", "no")),
+    "reports:working_document_file": (("no", "no"), ("no", "no")),
+    "set_language": (("ok", "ok"), ("ok", "ok")),
+    "surveys:attachment_download": (("no", "-"), ("no", "-")),
+    "surveys:attachment_remove": (("405", "no"), ("405", "no")),
+    "surveys:dashboard": (("ok", "-"), ("ok", "-")),
+    "surveys:edition_detail": (("ok", "-"), ("ok", "-")),
+    "surveys:numbering_system_new": (("no", "no"), ("no", "no")),
+    "surveys:public_response_detail": (("ok", "-"), ("ok", "-")),
+    "surveys:public_response_list": (("ok", "-"), ("ok", "-")),
+    "surveys:response_comment": (("405", "no"), ("405", "no")),
+    "surveys:response_detail": (("no", "-"), ("no", "-")),
+    "surveys:response_document": (("no", "-"), ("no", "-")),
+    "surveys:response_edit": (("no", "no"), ("no", "no")),
+    "surveys:response_hand_back": (("405", "no"), ("405", "no")),
+    "surveys:response_history": (("no", "-"), ("no", "-")),
+    "surveys:response_review": (("no", "no"), ("no", "no")),
+    "surveys:response_start": (("405", "no"), ("405", "no")),
+    "surveys:response_submit": (("no", "no"), ("no", "no")),
+    "surveys:round_dashboard": (("no", "-"), ("no", "-")),
+    "surveys:round_list": (("no", "-"), ("no", "-")),
+    "surveys:round_new": (("no", "no"), ("no", "no")),
+    "surveys:round_presentation": (("no", "no"), ("no", "no")),
+    "surveys:round_remind": (("405", "no"), ("405", "no")),
+    "surveys:round_texts": (("no", "no"), ("ok", "ok")),
+    "toolkit:checker": (("ok", "400"), ("ok", "400")),
+    "toolkit:system_search": (("ok", "405"), ("ok", "405")),
+}
+# fmt: on
+
+
+def test_every_named_url_has_an_expectation_for_the_more_roles():
+    if not os.environ.get("PRINT_MATRIX"):
+        assert set(MORE_ROLES) == set(CASES), sorted(set(CASES) ^ set(MORE_ROLES))
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_url_permissions_of_the_more_roles(name, users, make_response, moldova_answers):
+    world = build_world(make_response, moldova_answers, users)
+    reader, writer = CASES[name]
+    observed = {}
+    for persona in MORE_PERSONAS:
+        row = []
+        for build in (reader, writer):
+            if build is None:
+                row.append(("-", False))
+                continue
+            method, url, data = build(world)
+            row.append(send(_client(users, persona), method, url, data))
+        observed[persona] = row
+    if os.environ.get("PRINT_MATRIX"):
+        cells = ", ".join(f'("{r[0][0]}", "{r[1][0]}")' for r in observed.values())
+        print(f'\n    "{name}": ({cells}),')
+        return
+    for persona, (read_expect, write_expect) in zip(MORE_PERSONAS, MORE_ROLES[name], strict=True):
         (read, _), (write, changed) = observed[persona]
         assert (read, write) == (read_expect, write_expect), f"{name} as {persona}"
         if write_expect in ("no", "login", "405", "400"):

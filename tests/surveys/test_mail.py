@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from surveys.models import OutgoingMail
 from surveys.review.workflow import response_accept
-from tests.surveys.web_helpers import form_data, logged_in
+from tests.surveys.web_helpers import logged_in, submit_through_form
 
 FAILING = "tests.surveys.test_mail.FailingBackend"
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
@@ -30,8 +30,7 @@ class FailingBackend(BaseEmailBackend):
 
 def _take_step(action, client, response, edition, answers):
     if action == "submit":
-        url = reverse("surveys:response_edit", args=[response.pk])
-        return client.post(url, form_data(edition, answers, version=response.version, action="submit"))
+        return submit_through_form(client, edition, response, answers, version=response.version)
     url = reverse("surveys:response_review", args=[response.pk])
     return client.post(url, {"action": action, "comment": "See q4b.", "version": response.version})
 

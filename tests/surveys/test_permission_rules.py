@@ -1,8 +1,10 @@
 """The rules of surveys/permissions.py, persona by persona: one table, a row per named
 permission and object, the personas that may.
 
-Office A (Republic of Moldova, MD) has a draft (md-001, "Patents"), a published response
-(md-002, "Trademarks"), and a numbering system with no response ("Industrial designs").
+Office A (Republic of Moldova, MD) has a draft never submitted (md-001, "Patents"), a
+published response (md-002, "Trademarks"), a response submitted and returned (md-003,
+"Utility models"), and a numbering system with no response ("Industrial designs").
+Besides the office and secretariat personas: a task-force reader and a translator.
 The round invites MD and EP; a second round invites MD alone and has nothing published,
 a third invites CN alone.
 """
@@ -17,10 +19,19 @@ from django.contrib.auth.models import AnonymousUser, User
 
 from standards.models import Office
 from surveys.models import Invitation, NumberingSystem, SurveyResponse, SurveyRound
-from surveys.permissions import PERMISSIONS, may, office_rows
+from surveys.permissions import PERMISSIONS, may, private_rows
+from surveys.review.workflow import response_return
 
-PERSONAS = ("anonymous", "office_a_respondent", "office_a_approver", "office_b_respondent", "secretariat_reviewer")
-ANON, A_RESP, A_APPR, B_RESP, IB = PERSONAS
+PERSONAS = (
+    "anonymous",
+    "office_a_respondent",
+    "office_a_approver",
+    "office_b_respondent",
+    "secretariat_reviewer",
+    "task_force_reader",
+    "translator",
+)
+ANON, A_RESP, A_APPR, B_RESP, IB, TF, TR = PERSONAS
 NOBODY: frozenset[str] = frozenset()
 EVERYONE = frozenset(PERSONAS)
 OFFICE_A = frozenset({A_RESP, A_APPR})
@@ -30,19 +41,31 @@ OFFICE_A = frozenset({A_RESP, A_APPR})
 TABLE: list[tuple[str, str | None, frozenset[str]]] = [
     ("surveys.view_surveyresponse", "draft", OFFICE_A | {IB}),
     ("surveys.view_surveyresponse", "published", EVERYONE),
+    ("surveys.view_surveyresponse", "returned", OFFICE_A | {IB, TF}),
     ("surveys.view_surveyresponse", None, frozenset({IB})),
     ("surveys.view_private_surveyresponse", "draft", OFFICE_A | {IB}),
-    ("surveys.view_private_surveyresponse", "published", OFFICE_A | {IB}),
+    ("surveys.view_private_surveyresponse", "published", OFFICE_A | {IB, TF}),
+    ("surveys.view_private_surveyresponse", "returned", OFFICE_A | {IB, TF}),
     ("surveys.view_private_surveyresponse", None, frozenset({IB})),
+    ("surveys.view_every_office_responses", None, frozenset({IB, TF})),
     ("surveys.view_set_aside_answers", "draft", OFFICE_A),
     ("surveys.view_set_aside_answers", "published", OFFICE_A),
+    ("surveys.view_set_aside_answers", "returned", OFFICE_A),
     ("surveys.change_surveyresponse", "draft", OFFICE_A),
+    ("surveys.change_surveyresponse", "returned", OFFICE_A),
     ("surveys.change_surveyresponse", None, NOBODY),
     ("surveys.submit_surveyresponse", "draft", frozenset({A_APPR})),
+    ("surveys.submit_surveyresponse", "returned", frozenset({A_APPR})),
     ("surveys.submit_surveyresponse", None, NOBODY),
+    ("surveys.mark_ready_surveyresponse", "draft", OFFICE_A),
+    ("surveys.mark_ready_surveyresponse", None, NOBODY),
+    ("surveys.hand_back_surveyresponse", "draft", frozenset({A_APPR})),
+    ("surveys.hand_back_surveyresponse", None, NOBODY),
     ("surveys.review_surveyresponse", "draft", frozenset({IB})),
+    ("surveys.review_surveyresponse", "returned", frozenset({IB})),
     ("surveys.review_surveyresponse", None, frozenset({IB})),
     ("surveys.comment_surveyresponse", "draft", OFFICE_A | {IB}),
+    ("surveys.comment_surveyresponse", "returned", OFFICE_A | {IB, TF}),
     ("surveys.comment_surveyresponse", None, frozenset({IB})),
     ("surveys.import_surveyresponse", None, frozenset({IB})),
     ("surveys.export_surveyresponse", None, frozenset({IB})),
@@ -54,30 +77,31 @@ TABLE: list[tuple[str, str | None, frozenset[str]]] = [
     ("surveys.add_office_numberingsystem", None, NOBODY),
     ("surveys.manage_numberingsystems", None, frozenset({IB})),
     ("surveys.view_surveyround", "survey_round", EVERYONE),
-    ("surveys.view_surveyround", "quiet_round", OFFICE_A | {IB}),
-    ("surveys.view_surveyround", "other_round", frozenset({IB})),
+    ("surveys.view_surveyround", "quiet_round", OFFICE_A | {IB, TF, TR}),
+    ("surveys.view_surveyround", "other_round", frozenset({IB, TF, TR})),
     ("surveys.view_invited_offices", "survey_round", frozenset({IB})),
+    ("surveys.translate_texts", None, frozenset({IB, TR})),
+    ("surveys.translate_texts", "survey_round", frozenset({IB, TR})),
     ("surveys.view_round_dashboard", None, frozenset({IB})),
     ("surveys.open_surveyround", None, frozenset({IB})),
     ("surveys.remind_offices", "survey_round", frozenset({IB})),
     ("surveys.close_surveyround", "survey_round", frozenset({IB})),
-    ("surveys.view_unpublished_figures", None, frozenset({IB})),
+    ("surveys.view_unpublished_figures", None, frozenset({IB, TF})),
     ("surveys.prepare_working_document", None, frozenset({IB})),
     ("surveys.resend_mail", None, frozenset({IB})),
     ("surveys.unlock_signin", None, frozenset({IB})),
     ("surveys.use_two_factor", None, frozenset({IB})),
     ("surveys.view_exportbuild", "public_figures", EVERYONE),
-    ("surveys.view_exportbuild", "reviewed_figures", frozenset({IB})),
-    ("surveys.view_exportbuild", "submitted_figures", frozenset({IB})),
-    ("surveys.view_exportbuild", None, frozenset({IB})),
+    ("surveys.view_exportbuild", "reviewed_figures", frozenset({IB, TF})),
+    ("surveys.view_exportbuild", "submitted_figures", frozenset({IB, TF})),
+    ("surveys.view_exportbuild", None, frozenset({IB, TF})),
     ("surveys.prepare_exportbuild", "public_figures", EVERYONE - {ANON}),
-    ("surveys.prepare_exportbuild", "reviewed_figures", frozenset({IB})),
-    ("surveys.prepare_exportbuild", "submitted_figures", frozenset({IB})),
-    # Editions (translators, not among these personas: tests/surveys/test_edition_authoring.py).
-    ("surveys.view_edition_drafts", None, frozenset({IB})),
+    ("surveys.prepare_exportbuild", "reviewed_figures", frozenset({IB, TF})),
+    ("surveys.prepare_exportbuild", "submitted_figures", frozenset({IB, TF})),
+    # Editions: translators read drafts (to translate them) and re-import texts.
+    ("surveys.view_edition_drafts", None, frozenset({IB, TR})),
     ("surveys.upload_edition", None, frozenset({IB})),
     ("surveys.publish_edition", None, frozenset({IB})),
-    ("surveys.translate_texts", None, frozenset({IB})),
     ("surveys.invite_contacts", None, frozenset({IB})),
     ("surveys.invite_contacts", "survey_round", frozenset({IB})),
     # An office's people: its approvers, for the office or anything of it (a membership, an invitation).
@@ -104,17 +128,23 @@ def world(
     office_a_approver,
     office_b_respondent,
     secretariat_reviewer,
+    task_force_reader,
+    translator,
     make_response,
     moldova_answers,
     survey_round,
 ):
     draft = make_response(office_a_respondent, {"q1b": "1992"}, label="Patents")
     published = make_response(office_a_respondent, moldova_answers, label="Trademarks", publish=True)
+    returned = make_response(office_a_respondent, moldova_answers, label="Utility models", submit=True)
+    response_return(response=returned, user=secretariat_reviewer, comment="Check q4b.")
     fresh_system = NumberingSystem.objects.create(office_id="MD", label="Industrial designs")
     assert (draft.public_key, published.public_key, published.status) == ("md-001", "md-002", "published")
+    assert (returned.public_key, returned.status) == ("md-003", "returned")
     return SimpleNamespace(
         draft=draft,
         published=published,
+        returned=returned,
         fresh_system=fresh_system,
         published_system=published.numbering_system,
         office_a=Office.objects.get(code="MD"),
@@ -134,6 +164,8 @@ def world(
             A_APPR: office_a_approver,
             B_RESP: office_b_respondent,
             IB: secretariat_reviewer,
+            TF: task_force_reader,
+            TR: translator,
         },
     )
 
@@ -194,13 +226,13 @@ def test_the_querysets_hold_exactly_what_the_rules_allow(world, persona):
     ):
         listed = set(model.objects.readable_by(_fresh(user)))
         assert listed == {obj for obj in model.objects.all() if may(_fresh(user), perm, obj)}, model
-    private = set(office_rows(SurveyResponse.objects.all(), _fresh(user)))
+    private = set(private_rows(SurveyResponse.objects.all(), _fresh(user)))
     assert private == {
         r for r in SurveyResponse.objects.all() if may(_fresh(user), "surveys.view_private_surveyresponse", r)
     }
 
 
-@pytest.mark.parametrize("persona", [A_RESP, B_RESP, IB])
+@pytest.mark.parametrize("persona", [A_RESP, B_RESP, IB, TF, TR])
 def test_who_the_user_is_is_looked_up_once_per_request(world, persona, django_assert_num_queries):
     user = _fresh(world.users[persona])
     with django_assert_num_queries(2):  # the membership, the groups

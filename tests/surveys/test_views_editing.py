@@ -11,7 +11,7 @@ from django.utils.html import escape
 from surveys.models import NumberingSystem, ResponseRevision, ResponseStatus, SurveyResponse
 from surveys.questionnaire.engine import evaluate
 from surveys.review.workflow import response_accept, response_publish, response_submit
-from tests.surveys.web_helpers import edit_url, form_data, logged_in, public_url, text_of
+from tests.surveys.web_helpers import edit_url, form_data, logged_in, public_url, submit_through_form, text_of
 
 ROUND_SLUG = "application-numbering-2012"
 
@@ -96,9 +96,16 @@ def test_office_editing_flow(edition, survey_round, office_a_respondent, office_
     client = logged_in(office_a_approver)
     assert "Submit response" in client.get(edit_url(response)).content.decode()
 
-    # Submit while incomplete: 400, an error summary, still a draft (the answers are saved).
+    # Submit while incomplete: the answers are saved, the confirmation page lists what is
+    # missing, confirming is refused (400), and the form shows the problems beside the
+    # questions; still a draft.
     page = client.post(edit_url(response), form_data(edition, partial, version=3, action="submit"))
+    assert page["Location"] == reverse("surveys:response_submit", args=[response.pk])
+    page = client.post(page["Location"], {"version": "4"})
     assert page.status_code == 400
+    assert "Not submitted: fix the problems listed below first." in page.content.decode()
+    assert 'id="check-required"' in page.content.decode()
+    page = client.get(edit_url(response) + "?check=1")
     assert "problem" in page.content.decode()
     assert 'id="error-summary"' in page.content.decode()
     response.refresh_from_db()
@@ -107,7 +114,7 @@ def test_office_editing_flow(edition, survey_round, office_a_respondent, office_
     assert response.version == 4
 
     # Submit a full valid set: submitted, read-only.
-    page = client.post(edit_url(response), form_data(edition, moldova_answers, version=4, action="submit"))
+    page = submit_through_form(client, edition, response, moldova_answers, version=4)
     assert page.status_code == 302
     assert page["Location"] == detail_url(response)
     response.refresh_from_db()

@@ -12,7 +12,7 @@ from surveys.models import Invitation, NumberingSystem, ResponseEvent, ReviewCom
 from surveys.responses.services import response_save_draft, response_start
 from surveys.review.rounds import round_create
 from surveys.review.workflow import WORKFLOW_ACTIONS, response_accept, response_reopen, response_return, response_submit
-from tests.surveys.web_helpers import form_data
+from tests.surveys.web_helpers import form_data, submit_through_form
 
 pytestmark = pytest.mark.django_db
 
@@ -61,9 +61,7 @@ def test_a_whole_round(
     respondent.post(reverse("surveys:response_edit", args=[response.pk]), form_data(edition, wrong, version=1))
     approver = logged_in(office_a_approver)
     with django_capture_on_commit_callbacks(execute=True):
-        page = approver.post(
-            reverse("surveys:response_edit", args=[response.pk]), form_data(edition, wrong, version=2, action="submit")
-        )
+        page = submit_through_form(approver, edition, response, wrong, version=2)
     assert page.status_code == 302
     response.refresh_from_db()
     assert response.status == "submitted"
@@ -96,10 +94,7 @@ def test_a_whole_round(
         form_data(edition, moldova_answers, version=response.version),
     )
     response.refresh_from_db()
-    approver.post(
-        reverse("surveys:response_edit", args=[response.pk]),
-        form_data(edition, moldova_answers, version=response.version, action="submit"),
-    )
+    submit_through_form(approver, edition, response, moldova_answers, version=response.version)
     response.refresh_from_db()
     assert response.status == "submitted"
 

@@ -58,3 +58,14 @@ def logged_in(user) -> Client:
 
 def text_of(edition_row, qid: str) -> str:
     return edition_row.structure.by_id[qid].text["en"]
+
+
+def submit_through_form(client: Client, edition_row, response: SurveyResponse, answers: dict, *, version: int):
+    """The approver's way to submit: the form's "Submit response" saves the answers and
+    leads to the confirmation page; "Submit to the International Bureau" there submits.
+    Returns the confirmation's answer (a redirect once submitted)."""
+    page = client.post(edit_url(response), form_data(edition_row, answers, version=version, action="submit"))
+    assert page.status_code == 302, page.status_code
+    assert page["Location"] == reverse("surveys:response_submit", args=[response.pk])
+    saved = SurveyResponse.objects.get(pk=response.pk).version
+    return client.post(page["Location"], {"version": str(saved)})
