@@ -164,6 +164,8 @@ def _save_posted_form(request: HttpRequest, response: SurveyResponse) -> _FormSt
                 remove=request.POST.getlist("remove_attachment"),
                 upload=request.FILES.get("attachment"),
                 confirmed_sections=request.POST.getlist("confirm_section") if response.prefilled_from_id else None,
+                # A submit of the answers as they were records the submit only.
+                record_unchanged=request.POST.get("action") != "submit",
             )
     except NotAllowed as exc:
         raise PermissionDenied(str(exc)) from None

@@ -125,6 +125,6 @@ def test_the_form_and_a_public_page_in_french_and_spanish(
     # Back to English: exactly the English page.
     page.get_by_role("button", name="English").click()
     page.wait_for_url(public_url)
-    expect(page.locator("h1")).to_have_text("Response 1 of 1 submitted by Republic of Moldova in 2012")
+    expect(page.locator("h1")).to_have_text("Response 1 of 1 submitted by Republic of Moldova")
     expect(item.locator(".answer-list")).to_have_text("Trademarks")
     assert violations == []
