@@ -153,6 +153,9 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     # See what the public does not: drafts, comments, workflow steps, revisions, attached
     # files, confirmed sections; the office's and the secretariat's pages of a response.
     "surveys.view_private_surveyresponse": is_secretariat | is_office_member,
+    # A file attached to an answer: its office and the secretariat; everyone once the
+    # response is published (the form tells the office that the files are published with it).
+    "surveys.download_attachment": is_secretariat | is_office_member | is_published,
     # The office's answers to questions that no longer apply.
     "surveys.view_set_aside_answers": is_office_member,
     # Save answers and attachments (whether it can be changed now is the workflow's state).

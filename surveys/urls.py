@@ -54,4 +54,9 @@ urlpatterns = [
     path("<slug:edition_slug>/", views.edition_detail, name="edition_detail"),
     path("<slug:edition_slug>/responses/", views.public_response_list, name="public_response_list"),
     path("<slug:edition_slug>/responses/<publickey:key>/", views.public_response_detail, name="public_response_detail"),
+    path(
+        "<slug:edition_slug>/responses/<publickey:key>/attachments/<str:token>/",
+        views.public_attachment_download,
+        name="public_attachment_download",
+    ),
 ]

@@ -214,7 +214,11 @@ def _submit_saved(request: HttpRequest, response: SurveyResponse, state: _FormSt
 @login_required
 def attachment_download(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     response = get_response_for_user_or_404(request.user, pk, "surveys.view_private_surveyresponse")
-    attachment = get_object_or_404(Attachment, response=response, token=token)
+    return attachment_file(request, get_object_or_404(Attachment, response=response, token=token))
+
+
+def attachment_file(request: HttpRequest, attachment: Attachment) -> HttpResponse:
+    """The attached file as a download (the caller has checked who may have it)."""
     if not attachment.file:
         raise Http404(_("Only the name of this attachment is on record; the file itself is not held."))
     try:
