@@ -729,7 +729,7 @@ def build_report(survey_round: SurveyRound, *, scope: Scope, only: str | None = 
         participation = _Participation(edition, language)
         for response in report_responses(survey_round, scope).iterator(chunk_size=CHUNK_SIZE):
             n = max(per_office.get(response.office_id, 0), response.sequence)
-            office_name = names.get(response.office_id, response.office.name)
+            office_name = response.office.name_in(language, recorded=names.get(response.office_id))
             entry = _Entry(response, f"{response.office_id} {response.sequence}/{n}", edition, office_name)
             participation.add(entry)
             for builder in builders:

@@ -186,7 +186,7 @@ def response_page(
         ),
         "edition_title": tr_text(edition.title, language),
         "heading": gettext("Response %(number)s of %(total)s submitted by %(office)s")
-        % {"number": response.sequence, "total": total, "office": response.office.name},
+        % {"number": response.sequence, "total": total, "office": response.office.local_name},
         "round_line": round_line(response),
     }
 

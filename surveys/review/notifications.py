@@ -56,7 +56,7 @@ def response_changed(response: SurveyResponse, action: str, comment: str) -> Out
             _in_every_language(
                 lambda: (
                     _("%(office)s submitted its response for %(name)s. It is waiting for review.")
-                    % {"office": response.office.name, "name": name}
+                    % {"office": response.office.local_name, "name": name}
                 )
             ),
             _secretariat_addresses(),

@@ -180,7 +180,7 @@ def test_a_french_reader_gets_the_document_in_french(client, published, fmt):
     assert_in_order(
         text,
         [
-            "Réponse 1 sur 1 soumise par Republic of Moldova",
+            "Réponse 1 sur 1 soumise par République de Moldova",
             "Système de numérotation Trademarks",
             "Statut Publiée",
             "Soumise le",
