@@ -108,7 +108,18 @@ def report_responses(survey_round: SurveyRound, scope: Scope):
         SurveyResponse.objects.for_round(survey_round)
         .filter(status__in=SCOPE_STATUSES[scope])
         .select_related("office")
-        .only("id", "round_id", "office_id", "sequence", "status", "answers", "office__code", "office__name")
+        .only(
+            "id",
+            "round_id",
+            "office_id",
+            "sequence",
+            "status",
+            "answers",
+            "office__code",
+            "office__name",
+            "office__name_fr",
+            "office__name_es",
+        )
         .prefetch_related(Prefetch("attachments", queryset=attachments, to_attr="report_attachments"))
         .order_by("office_id", "sequence")
     )

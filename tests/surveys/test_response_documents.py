@@ -184,7 +184,7 @@ def test_a_french_reader_gets_the_document_in_french(client, published, fmt):
             "Système de numérotation Trademarks",
             "Statut Publiée",
             "Soumise le",
-            "Quels types de DPI sont numérotés au moyen de ce système ?",
+            "Quels types de DPI sont numérotés au moyen de ce système\u00a0?",
             "Marques",
             "Sans objet",
         ],
