@@ -207,3 +207,8 @@ def test_the_public_page_says_the_round_and_the_submission_date(
     assert f"Round: {survey_round.title} · submitted on 14 March 2026" in page
     french = Client(headers={"accept-language": "fr"}).get(public_url(response.public_key)).content.decode()
     assert "soumise le 14 mars 2026" in french
+
+
+def test_positions_that_are_not_positions_are_refused_without_failing(edition_structure, moldova_answers):
+    answers = {**moldova_answers, "q2a": ["year", "serial"], "q3b": {"year": [1], "serial": {"x": 1}}}
+    assert [i.code for i in evaluate(edition_structure, answers).errors["q3b"]] == ["type"]

@@ -44,7 +44,8 @@ def shared_positions(positions: Mapping[str, Any]) -> dict[Any, tuple[str, ...]]
     """Each position given to more than one part → those parts (in the form's order)."""
     by_position: dict[Any, list[str]] = {}
     for part, position in positions.items():
-        by_position.setdefault(position, []).append(part)
+        if isinstance(position, (int, str)):  # as typed in the form (anything else: not a position)
+            by_position.setdefault(position, []).append(part)
     return {position: tuple(parts) for position, parts in by_position.items() if len(parts) > 1}
 
 
