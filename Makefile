@@ -43,7 +43,8 @@ migrate: install
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py createcachetable
 
-data: migrate
+# The catalogues are compiled first: loading the demo sends e-mails, in each reader's language.
+data: migrate translations
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py load_standards
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py load_edition
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py load_demo
@@ -56,7 +57,7 @@ translations: install
 messages: install
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l fr -l es --ignore=.venv --ignore=node_modules --ignore=tests
 
-run: data translations
+run: translations data
 	@echo "Serving on http://127.0.0.1:$(PORT)/"
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 

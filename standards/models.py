@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models.functions import Length
+from django.utils.translation import get_language
 
 from standards.validators import validate_st3_code
 
@@ -15,6 +16,10 @@ class Office(models.Model):
 
     code = models.CharField("ST.3 code", max_length=2, primary_key=True, validators=[validate_st3_code])
     name = models.CharField(max_length=200)
+    # The names in the French and Spanish versions of ST.3; blank: the English name is shown
+    # (a default in the database too, for rows written without them).
+    name_fr = models.CharField("name in French", max_length=200, blank=True, default="", db_default="")
+    name_es = models.CharField("name in Spanish", max_length=200, blank=True, default="", db_default="")
     kind = models.CharField(max_length=20, choices=OfficeKind.choices)
 
     class Meta:
@@ -26,6 +31,21 @@ class Office(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} – {self.name}"
+
+    def name_in(self, language: str | None, *, recorded: str | None = None) -> str:
+        """The office's name for a reader of ``language`` ("fr", "fr-ch" …): the French or
+        Spanish name of ST.3 where there is one, the English name otherwise. ``recorded``:
+        the name a report gives for the round's day (``standards.office_names``); a former
+        name, kept in English only, stands as recorded."""
+        if recorded and recorded != self.name:
+            return recorded
+        base = (language or "en").split("-")[0].lower()
+        return {"fr": self.name_fr, "es": self.name_es}.get(base) or self.name
+
+    @property
+    def local_name(self) -> str:
+        """The name in the language of the page or message being written."""
+        return self.name_in(get_language())
 
 
 class Standard(models.Model):

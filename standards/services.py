@@ -44,23 +44,54 @@ def read_offices(path: Path = DATA_DIR / "st3.csv") -> list[dict[str, str]]:
     return rows
 
 
+def read_office_translations(path: Path = DATA_DIR / "st3_names_fr_es.csv") -> dict[str, dict[str, str]]:
+    """ST.3 code → its French and Spanish names (blank where not given); lines starting
+    with "#" (the file's sources) are skipped."""
+    names: dict[str, dict[str, str]] = {}
+    with path.open(encoding="utf-8", newline="") as fh:
+        lines = [line for line in fh if not line.startswith("#")]
+    for line_no, row in enumerate(csv.DictReader(lines), start=2):
+        where = f"{path.name} row {line_no}"
+        try:
+            validate_st3_code(row["code"])
+        except ValidationError as exc:
+            raise ValueError(f"{where}: {exc.messages[0]}") from None
+        if row["code"] in names:
+            raise ValueError(f"{where}: {row['code']} is given twice")
+        names[row["code"]] = {"name_fr": (row["name_fr"] or "").strip(), "name_es": (row["name_es"] or "").strip()}
+    return names
+
+
+OFFICE_FIELDS = ("name", "name_fr", "name_es", "kind")
+
+
 @transaction.atomic
-def offices_load(path: Path = DATA_DIR / "st3.csv") -> LoadReport:
-    """Create or update every office of the ST.3 list (idempotent)."""
+def offices_load(
+    path: Path = DATA_DIR / "st3.csv", translations: Path = DATA_DIR / "st3_names_fr_es.csv"
+) -> LoadReport:
+    """Create or update every office of the ST.3 list, with its French and Spanish names
+    (idempotent)."""
     report = LoadReport()
     existing = {o.code: o for o in Office.objects.all()}
+    local = read_office_translations(translations)
+    rows = read_offices(path)
+    unknown = sorted(set(local) - {row["code"] for row in rows})
+    if unknown:
+        raise ValueError(f"{translations.name}: codes not in {path.name}: {', '.join(unknown)}")
     to_create, to_update = [], []
-    for row in read_offices(path):
+    for row in rows:
+        row = {**row, **local.get(row["code"], {"name_fr": "", "name_es": ""})}
         office = existing.get(row["code"])
         if office is None:
             to_create.append(Office(**row))
-        elif (office.name, office.kind) != (row["name"], row["kind"]):
-            office.name, office.kind = row["name"], row["kind"]
+        elif any(getattr(office, f) != row[f] for f in OFFICE_FIELDS):
+            for f in OFFICE_FIELDS:
+                setattr(office, f, row[f])
             to_update.append(office)
         else:
             report.unchanged += 1
     Office.objects.bulk_create(to_create)
-    Office.objects.bulk_update(to_update, ["name", "kind"])
+    Office.objects.bulk_update(to_update, list(OFFICE_FIELDS))
     report.created, report.updated = len(to_create), len(to_update)
     return report
 

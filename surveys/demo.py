@@ -120,6 +120,7 @@ USERS = [
     ("ep.respondent", "EP", Membership.Role.RESPONDENT, False),
     ("ep.approver", "EP", Membership.Role.APPROVER, False),
     ("cn.respondent", "CN", Membership.Role.RESPONDENT, False),
+    ("cn.approver", "CN", Membership.Role.APPROVER, False),
 ]
 
 
@@ -215,6 +216,7 @@ def demo_load(password: str = DEMO_PASSWORD) -> list[tuple[str, str]]:
         ("ep.respondent", "European Patent Office, respondent"),
         ("ep.approver", "European Patent Office, approver (submitted ep-001, waiting for review)"),
         ("cn.respondent", "China, respondent (has a draft)"),
+        ("cn.approver", "China, approver (submits China's draft once it is complete)"),
     ]
 
 

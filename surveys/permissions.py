@@ -182,6 +182,10 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "surveys.view_private_surveyresponse": is_secretariat | is_office_member | reads_as_task_force,
     # The list of every office's responses (each row one the user may read).
     "surveys.view_every_office_responses": is_secretariat | is_task_force_reader,
+    # A file attached to an answer: its office and the secretariat (and a task force's
+    # readers, who read the response); everyone once the response is published (the form
+    # tells the office that the files are published with it).
+    "surveys.download_attachment": is_secretariat | is_office_member | reads_as_task_force | is_published,
     # The office's answers to questions that no longer apply.
     "surveys.view_set_aside_answers": is_office_member,
     # Save answers and attachments (whether it can be changed now is the workflow's state).

@@ -79,4 +79,9 @@ urlpatterns = [
     path("rounds/<slug:slug>/close/", deadline_views.round_close_view, name="round_close"),
     path("rounds/<slug:slug>/reopen/", deadline_views.round_reopen_view, name="round_reopen"),
     path("rounds/<slug:slug>/reminders/", deadline_views.round_reminder_schedule, name="round_reminder_schedule"),
+    path(
+        "<slug:edition_slug>/responses/<publickey:key>/attachments/<str:token>/",
+        views.public_attachment_download,
+        name="public_attachment_download",
+    ),
 ]

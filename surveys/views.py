@@ -9,12 +9,15 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from surveys.models import (
+    Attachment,
     QuestionnaireEdition,
 )
 from surveys.pagination import paginated
+from surveys.permissions import may
 from surveys.questionnaire.edition import tr_text
 from surveys.responses import page_cache, selectors
 from surveys.responses.presenters import edition_title, page_language, response_page
+from surveys.responses.views import attachment_file
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -83,6 +86,17 @@ def public_response_detail(request: HttpRequest, edition_slug: str, key: tuple[s
     context = response_page(response, include_not_applicable=False, language=page_language())
     # The same page for every anonymous visitor: kept and served by page_cache.
     return page_cache.mark_cacheable(render(request, "surveys/public_response.html", context))
+
+
+def public_attachment_download(
+    request: HttpRequest, edition_slug: str, key: tuple[str, int], token: str
+) -> HttpResponse:
+    """A file attached to a published response: public, like its answers."""
+    code, sequence = key
+    response = selectors.public_response(edition_slug, code, sequence)
+    if response is None or not may(request.user, "surveys.download_attachment", response):
+        raise Http404(_("There is no published response with that number."))
+    return attachment_file(request, get_object_or_404(Attachment, response=response, token=token))
 
 
 def error_403(request: HttpRequest, exception=None) -> HttpResponse:

@@ -373,7 +373,7 @@ def _system_suggestion(response) -> dict:
         "id": response.pk,
         "label": system_label(response),
         "office": response.office_id,
-        "office_name": response.office.name,
+        "office_name": response.office.local_name,
         "system": response.numbering_system.label,
         "key": response.public_key,
         "year": response.round.year,

@@ -129,7 +129,8 @@ SECTION_TITLES_2012 = (
 # What a page prints for a question left unanswered (this product's own pages).
 NO_ANSWER = frozenset({"not answered", "not applicable"})
 
-HEADING_RE = re.compile(r"^Response\s+(\d+)\s+of\s+(\d+)\s+submitted\s+by\s+(.+?)\s+in\s+(\d{4})$")
+# "… in yyyy" on the pages of 2012; this product's pages say the round on the next line.
+HEADING_RE = re.compile(r"^Response\s+(\d+)\s+of\s+(\d+)\s+submitted\s+by\s+(.+?)(?:\s+in\s+(\d{4}))?$")
 META_RE = re.compile(r"^Numbering system:\s*(?P<label>.+?)\s*·\s*Office:\s*(?P<code>[A-Z]{2})\b")
 QUESTION_RE = re.compile(r"^Question\s+(\d+)$")
 CONTINUED_RE = re.compile(r"^Question\s+(\d+)\s*\(cont[’']?d\)(.*)$", re.IGNORECASE)
@@ -489,7 +490,8 @@ class _PageWalker:
         page = self.page
         if page.sequence is None:
             page.sequence, page.total = int(m[1]), int(m[2])
-            page.office_name, page.year, page.heading_line = m[3].strip(), int(m[4]), line.number
+            page.office_name, page.heading_line = m[3].strip(), line.number
+            page.year = int(m[4]) if m[4] else None
         elif (page.sequence, page.total, page.office_name) != (int(m[1]), int(m[2]), m[3].strip()):
             page.problems.append(f"line {line.number}: a second, different heading “{line.text}”")
         return True

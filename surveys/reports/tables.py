@@ -109,7 +109,18 @@ def report_responses(survey_round: SurveyRound, scope: Scope):
         SurveyResponse.objects.for_round(survey_round)
         .filter(status__in=SCOPE_STATUSES[scope])
         .select_related("office")
-        .only("id", "round_id", "office_id", "sequence", "status", "answers", "office__code", "office__name")
+        .only(
+            "id",
+            "round_id",
+            "office_id",
+            "sequence",
+            "status",
+            "answers",
+            "office__code",
+            "office__name",
+            "office__name_fr",
+            "office__name_es",
+        )
         .prefetch_related(Prefetch("attachments", queryset=attachments, to_attr="report_attachments"))
         .order_by("office_id", "sequence")
     )
@@ -732,7 +743,7 @@ def build_report(survey_round: SurveyRound, *, scope: Scope, only: str | None = 
         participation = _Participation(edition, language)
         for response in report_responses(survey_round, scope).iterator(chunk_size=CHUNK_SIZE):
             n = max(per_office.get(response.office_id, 0), response.sequence)
-            office_name = names.get(response.office_id, response.office.name)
+            office_name = response.office.name_in(language, recorded=names.get(response.office_id))
             entry = _Entry(response, f"{response.office_id} {response.sequence}/{n}", edition, office_name)
             participation.add(entry)
             for builder in builders:

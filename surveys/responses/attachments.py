@@ -114,8 +114,11 @@ def response_save_with_attachments(
     remove: list[str],
     upload: UploadedFile | None,
     confirmed_sections: list[str] | None = None,
+    record_unchanged: bool = True,
 ) -> Evaluation:
     """A form save: answers, removed attachments and a new upload together, or nothing.
+    ``record_unchanged=False``: answers saved as they were, with no file added or removed,
+    make no new version (``response_save_draft``).
 
     The upload is checked before anything is written, so a refused file leaves the
     response exactly as it was (the person's answers stay on their page).
@@ -132,6 +135,7 @@ def response_save_with_attachments(
         user=user,
         expected_version=expected_version,
         confirmed_sections=confirmed_sections,
+        record_unchanged=record_unchanged or bool(upload or remove),
     )
     for token in remove:
         attachment = response.attachments.filter(token=token).first()

@@ -98,7 +98,7 @@ def response_sheet(response: SurveyResponse, *, language: str, url: str = "") ->
         page = response_page(response, include_not_applicable=True, language=language)
         edition_row = response.round.edition
         facts = [
-            (gettext("Office"), f"{response.office_id} – {response.office.name}"),
+            (gettext("Office"), f"{response.office_id} – {response.office.local_name}"),
             (gettext("Numbering system"), response.numbering_system.label),
             (gettext("Round"), response.round.title_in(language)),
             (
@@ -119,7 +119,7 @@ def response_sheet(response: SurveyResponse, *, language: str, url: str = "") ->
             compliance=page["compliance"],
             sections=page["document"],
             url=url if response.is_public else "",
-            running_head=f"{response.office_id} – {response.office.name} · {response.numbering_system.label}",
+            running_head=f"{response.office_id} – {response.office.local_name} · {response.numbering_system.label}",
             status_line=gettext("%(status)s · version %(version)s")
             % {"status": status_label(response.status), "version": response.version},
             page_counter=gettext("Page %(page)s of %(pages)s") % {"page": "{page}", "pages": "{pages}"},

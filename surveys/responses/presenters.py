@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.utils import formats, timezone
 from django.utils.translation import get_language, gettext, ngettext, override
 from django.utils.translation import gettext_lazy as _
 
@@ -218,8 +219,20 @@ def response_page(
         "commented_questions": commented_questions([item for sv in document for item in sv.items]),
         "document": document,
         "edition_title": tr_text(edition.title, language),
-        "heading": gettext("Response %(number)s of %(total)s submitted by %(office)s in %(year)s")
-        % {"number": response.sequence, "total": total, "office": response.office.name, "year": response.round.year},
+        "heading": gettext("Response %(number)s of %(total)s submitted by %(office)s")
+        % {"number": response.sequence, "total": total, "office": response.office.local_name},
+        "round_line": round_line(response),
+    }
+
+
+def round_line(response: SurveyResponse) -> str:
+    """The round a response answers and the day it was submitted (the round's year is not
+    the submission's: a 2012 edition's round can be answered in 2026)."""
+    if response.submitted_at is None:
+        return gettext("Round: %(round)s") % {"round": response.round.title}
+    return gettext("Round: %(round)s · submitted on %(date)s") % {
+        "round": response.round.title,
+        "date": formats.date_format(timezone.localtime(response.submitted_at), "j F Y"),
     }
 
 

@@ -202,11 +202,14 @@ def response_save_draft(
     user: User,
     expected_version: int,
     confirmed_sections: list[str] | None = None,
+    record_unchanged: bool = True,
 ) -> Evaluation:
     """Store the answers as they are (valid or not); applicability decides where each goes.
 
     Answers to questions that do not apply are set aside in ``set_aside_answers`` — never
-    destroyed, never reported as answered.
+    destroyed, never reported as answered. With ``record_unchanged=False`` a save that
+    changes nothing (the form saved on its way to being submitted, as it was) leaves the
+    response and its history as they are: no new version, no empty revision.
     """
     locked = (
         SurveyResponse.objects.select_for_update(of=("self",))
@@ -230,11 +233,20 @@ def response_save_draft(
         raise AnswersTooLarge(too_large, edition)
     before = {**locked.set_aside_answers, **locked.answers}
     set_aside = answers_set_aside(before, answers, evaluation, edition)
-    locked.answers = evaluation.answers
-    locked.set_aside_answers = set_aside
+    confirmed = list(locked.confirmed_sections or [])
     if confirmed_sections is not None:
         known = [s.id for s in edition.sections]
-        locked.confirmed_sections = [s for s in known if s in set(confirmed_sections)]
+        confirmed = [s for s in known if s in set(confirmed_sections)]
+    unchanged = (
+        evaluation.answers == locked.answers
+        and set_aside == locked.set_aside_answers
+        and confirmed == list(locked.confirmed_sections or [])
+    )
+    if unchanged and not record_unchanged:
+        return evaluation
+    locked.answers = evaluation.answers
+    locked.set_aside_answers = set_aside
+    locked.confirmed_sections = confirmed
     locked.version = F("version") + 1
     locked.updated_by = user
     locked.save(

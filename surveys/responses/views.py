@@ -210,6 +210,8 @@ def _save_posted_form(request: HttpRequest, response: SurveyResponse) -> _FormSt
                 remove=request.POST.getlist("remove_attachment"),
                 upload=request.FILES.get("attachment"),
                 confirmed_sections=request.POST.getlist("confirm_section") if response.prefilled_from_id else None,
+                # A submit of the answers as they were records the submit only.
+                record_unchanged=request.POST.get("action") != "submit",
             )
     except NotAllowed as exc:
         raise PermissionDenied(str(exc)) from None
@@ -324,7 +326,11 @@ def response_hand_back_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def attachment_download(request: HttpRequest, pk: int, token: str) -> HttpResponse:
     response = get_response_for_user_or_404(request.user, pk, "surveys.view_private_surveyresponse")
-    attachment = get_object_or_404(Attachment, response=response, token=token)
+    return attachment_file(request, get_object_or_404(Attachment, response=response, token=token))
+
+
+def attachment_file(request: HttpRequest, attachment: Attachment) -> HttpResponse:
+    """The attached file as a download (the caller has checked who may have it)."""
     if not attachment.file:
         raise Http404(_("Only the name of this attachment is on record; the file itself is not held."))
     try:

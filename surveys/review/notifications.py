@@ -73,7 +73,7 @@ def response_changed(response: SurveyResponse, action: str, comment: str) -> lis
             lambda: _("[wipostad] %(office)s submitted %(key)s") % {"office": response.office_id, "key": key},
             lambda: (
                 _("%(office)s submitted its response for %(name)s. It is waiting for review.")
-                % {"office": response.office.name, "name": _name(response)}
+                % {"office": response.office.local_name, "name": _name(response)}
             ),
         )
     if action in ("return", "accept", "reopen"):

@@ -97,6 +97,8 @@ def review_page(response: SurveyResponse, user: User, *, language: str = "en") -
     evaluation = evaluate(edition, response.answers)
     comments = response_selectors.comments_by_question(response)
     returned = selectors.revision_at_last_return(response)
+    if returned is not None and returned.version >= response.version:
+        returned = None  # nothing done since it was returned: no "version 8 → 8"
     since_return = (
         compare(
             edition,

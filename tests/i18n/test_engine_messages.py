@@ -75,7 +75,7 @@ def test_the_labels_of_missing_parts_are_those_of_the_readers_language():
     (issue,) = evaluation.errors["q4b"]
     assert issue.code == "missing_part" and issue.message == "Give a value for: Serial number."
     with translation.override("fr"):
-        assert issue.message == "Indiquez une valeur pour : Numéro de série."
+        assert issue.message == "Indiquez une valeur pour\u00a0: Numéro de série."
 
 
 def test_issues_compare_by_what_they_say_and_keep_their_template_when_pickled():
@@ -91,7 +91,7 @@ def test_issues_compare_by_what_they_say_and_keep_their_template_when_pickled():
     with translation.override("fr"):
         assert copied.errors["q1b"][0].message == BAD_DATE["fr"]
         missing = pickle.loads(pickle.dumps(evaluate(EDITION, {**EPO_PATENTS, "q4b": {"year": 2, "control": 1}})))
-        assert missing.errors["q4b"][0].message == "Indiquez une valeur pour : Numéro de série."
+        assert missing.errors["q4b"][0].message == "Indiquez une valeur pour\u00a0: Numéro de série."
 
 
 def test_evaluating_never_looks_a_message_up_reading_one_does():
@@ -115,7 +115,7 @@ def test_the_api_gives_the_engines_problems_in_the_requests_language(reference_d
     answers = {**EPO_ANSWERS, "q4a": "sometimes"}
     french = parse(APIClient(), HTTP_ACCEPT_LANGUAGE="fr", numbers=["1"], office="EP", answers=answers)
     assert french.status_code == 400
-    assert french.json() == {"answers": {"q4a": ["Choisissez l'une des options proposées (reçu : 'sometimes')."]}}
+    assert french.json() == {"answers": {"q4a": ["Choisissez l'une des options proposées (reçu\u00a0: 'sometimes')."]}}
     english = parse(APIClient(), numbers=["1"], office="EP", answers=answers).json()
     assert english == {"answers": {"q4a": ["Choose one of the listed options (got 'sometimes')."]}}
 

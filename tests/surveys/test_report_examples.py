@@ -138,9 +138,9 @@ def test_a_type_code_described_from_q5b(edition_structure):
 
 def test_remarks_in_french_and_spanish(edition_structure, moldova_answers):
     french = remarks_for(edition_structure, moldova_answers, "fr").text().splitlines()
-    assert french[0] == "Utilisé depuis : 1992"
-    assert french[3] == "Code du type de titre de propriété intellectuelle : S.O."
-    assert french[5] == "Numéro de série : longueur fixe de 6 caractères en positions 1-6"
+    assert french[0] == "Utilisé depuis\u00a0: 1992"
+    assert french[3] == "Code du type de titre de propriété intellectuelle\u00a0: S.O."
+    assert french[5] == "Numéro de série\u00a0: longueur fixe de 6 caractères en positions 1-6"
     spanish = remarks_for(edition_structure, moldova_answers, "es").text().splitlines()
     assert spanish[7] == "Número de control/dígito de control: N/A"
     assert remarks_for(edition_structure, KR_CONFORMANT, "fr").used_since == "1 janvier 2012"

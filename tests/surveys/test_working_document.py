@@ -113,7 +113,7 @@ def test_a_first_round_has_nothing_to_compare(rounds):
     ("language", "session", "annex", "original"),
     [
         ("en", "Third Session", "Annex", "ORIGINAL: ENGLISH"),
-        ("fr", "Troisième session", "Annexe", "ORIGINAL : ANGLAIS"),
+        ("fr", "Troisième session", "Annexe", "ORIGINAL\u00a0: ANGLAIS"),
         ("es", "Tercera sesión", "Anexo", "ORIGINAL: INGLÉS"),
     ],
 )

@@ -1,5 +1,9 @@
 """``order``: the parts chosen in an earlier question, in the order they stand in the
-number (Q3 b: ``["year", "serial"]``). The form asks for a position per part."""
+number (Q3 b: ``["year", "serial"]``). The form asks for a position per part.
+
+When the office gives two parts the same position, the draft keeps the positions as
+typed (``{"year": 1, "serial": 1}``) and ``validate`` names the position and the parts:
+sorting them into a list would hide the clash."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from surveys.questionnaire.types.cells import codes_of, joined, split_items, str
 from surveys.questionnaire.types.forms import field_name, form_cell, int_or_raw, posted
 from surveys.questionnaire.types.pages import BULLET_RE
 from surveys.questionnaire.types.parts import (
+    ChoiceLabels,
     PartsType,
     part_label,
     part_of,
@@ -35,18 +40,38 @@ POSITION_RE = re.compile(r"^\d+\s*[.)]\s*")
 LAST = 10**6
 
 
+def shared_positions(positions: Mapping[str, Any]) -> dict[Any, tuple[str, ...]]:
+    """Each position given to more than one part → those parts (in the form's order)."""
+    by_position: dict[Any, list[str]] = {}
+    for part, position in positions.items():
+        if isinstance(position, (int, str)):  # as typed in the form (anything else: not a position)
+            by_position.setdefault(position, []).append(part)
+    return {position: tuple(parts) for position, parts in by_position.items() if len(parts) > 1}
+
+
+def in_order(value: Any) -> list[str]:
+    """The parts of an answer from left to right, also of positions kept as typed."""
+    if isinstance(value, dict):
+        ranked = [(p if isinstance(p, int) else LAST, part) for part, p in value.items()]
+        return [part for _position, part in sorted(ranked)]
+    return list(value) if isinstance(value, list) else []
+
+
 @register("order")
 class Order(PartsType):
     def parse_form(self, q: Question, data: Any, edition: Edition) -> Any:
-        positions = []
+        typed: dict[str, int | str] = {}
         for part in source_codes(q, edition):
             raw = posted(data, field_name(q.id, part)).strip()
             if raw:
-                position = int_or_raw(raw)
-                positions.append((position if isinstance(position, int) else LAST, part))
-        return [part for _position, part in sorted(positions)]
+                typed[part] = int_or_raw(raw)
+        if shared_positions(typed):
+            return typed  # kept as typed: validate names the clash
+        return in_order(typed)
 
     def to_form(self, q: Question, value: Any) -> dict[str, Any]:
+        if isinstance(value, dict):
+            return {field_name(q.id, part): str(position) for part, position in value.items()}
         if not isinstance(value, list):
             return {}
         return {field_name(q.id, part): str(position) for position, part in enumerate(value, start=1)}
@@ -55,6 +80,19 @@ class Order(PartsType):
         return [form_cell(field_name(q.id, code), gettext("Position"), values)]
 
     def validate(self, q: Question, value: Any, edition: Edition, answers: Any) -> Problems:
+        if isinstance(value, dict) and all(isinstance(part, str) for part in value):
+            return [
+                (
+                    "bad_order",
+                    gettext_noop(
+                        "Position %(position)s is given to more than one part (%(parts)s): "
+                        "give each part its own position.",
+                        position=position,
+                        parts=ChoiceLabels(edition.by_id[q.parts_from], parts),
+                    ),
+                )
+                for position, parts in shared_positions(value).items()
+            ] or [("type", gettext_noop("Give the position of each part."))]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             return [("type", gettext_noop("Give the position of each part."))]
         if len(set(value)) != len(value):
@@ -77,7 +115,7 @@ class Order(PartsType):
         return check
 
     def display(self, q: Question, value: Any, edition: Edition, language: str, *, framed: bool = True) -> Display:
-        labels = [part_label(q, p, edition, language) for p in value]
+        labels = [part_label(q, p, edition, language) for p in in_order(value)]
         return Display(lines=[f"{i}. {label}" for i, label in enumerate(labels, 1)], fallback=any_fallback(*labels))
 
     def read_page(self, q: Question, lines: list[Line], reader: AnswerReader) -> Any:
@@ -92,7 +130,7 @@ class Order(PartsType):
         return parts or None
 
     def to_cell(self, q: Question, value: Any) -> str | int:
-        return joined(value)
+        return joined(in_order(value) if isinstance(value, dict) else value)
 
     def from_cell(self, q: Question, cell: Any, edition: Edition) -> Any:
         return codes_of(split_items(stripped(cell)), source_codes(q, edition), f"part (from {q.parts_from})")
