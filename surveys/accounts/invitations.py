@@ -148,7 +148,7 @@ def invitations_send(
         raise NotAllowed(_("You may not invite people to this office."))
     _check_choices(role, language)
     if survey_round is not None and not survey_round.invitations.filter(office=office).exists():
-        raise WorkflowError(_("%(office)s is not invited to this round.") % {"office": office.name})
+        raise WorkflowError(_("%(office)s is not invited to this round.") % {"office": office.local_name})
     if len(emails) > MAX_ADDRESSES:
         raise WorkflowError(_("At most %(n)s addresses at a time.") % {"n": MAX_ADDRESSES})
     outcome = InviteOutcome()
@@ -238,7 +238,7 @@ def _inviter(invitation: AccountInvitation) -> str:
 
 def invitation_message(invitation: AccountInvitation, link: str) -> tuple[str, str]:
     """The subject and text of the invitation, in the active language."""
-    office = invitation.office.name
+    office = invitation.office.local_name
     role = Membership.Role(invitation.role).label
     subject = _("[wipostad] Invitation to answer for %(office)s") % {"office": office}
     duties = {
@@ -259,7 +259,7 @@ def invitation_message(invitation: AccountInvitation, link: str) -> tuple[str, s
     if invitation.round is not None:
         parts.append(
             _("The survey “%(title)s” is open; your office's answers are expected by %(deadline)s.")
-            % {"title": invitation.round.title, "deadline": _date(invitation.round.closes_on)}
+            % {"title": invitation.round.local_title, "deadline": _date(invitation.round.closes_on)}
         )
     parts += [
         _("To accept, choose your password on this page (the link works once, until %(date)s):")

@@ -18,7 +18,7 @@ from surveys.questionnaire.form_fields import answers_from_form, form_values
 from surveys.responses.attachments import attachment_add
 from surveys.responses.services import response_save_draft
 from surveys.review.workflow import response_accept, response_publish, response_return, response_submit
-from tests.surveys.web_helpers import EDITION_SLUG, edit_url, form_data, logged_in, public_url
+from tests.surveys.web_helpers import EDITION_SLUG, edit_url, form_data, logged_in, public_url, submit_through_form
 
 
 def _posted(values: dict) -> QueryDict:
@@ -65,9 +65,18 @@ def test_the_form_refuses_to_submit_one_position_for_two_parts(
     response = make_response(office_a_respondent, answers)
     data = form_data(edition, {**answers, "q3b": ["year", "serial"]}, version=response.version, action="submit")
     data["q3b.year"] = data["q3b.serial"] = "2"
-    page = logged_in(office_a_approver).post(edit_url(response), data)
+    client = logged_in(office_a_approver)
+    page = client.post(edit_url(response), data)
+    # The answers are saved as typed and the confirmation page names the fault …
+    confirm_url = reverse("surveys:response_submit", args=[response.pk])
+    assert page["Location"] == confirm_url
+    message = "Position 2 is given to more than one part (Year designation, Serial number)"
+    assert message in client.get(confirm_url).content.decode()
+    # … and confirming is refused with it.
+    response.refresh_from_db()
+    page = client.post(confirm_url, {"version": str(response.version)})
     assert page.status_code == 400
-    assert "Position 2 is given to more than one part (Year designation, Serial number)" in page.content.decode()
+    assert message in page.content.decode()
     response.refresh_from_db()
     assert response.status == ResponseStatus.DRAFT
 
@@ -119,9 +128,7 @@ def test_a_submit_of_unchanged_answers_records_no_empty_draft_revision(
 ):
     response = make_response(office_a_respondent, moldova_answers)
     before = response.version
-    page = logged_in(office_a_approver).post(
-        edit_url(response), form_data(edition, moldova_answers, version=response.version, action="submit")
-    )
+    page = submit_through_form(logged_in(office_a_approver), edition, response, moldova_answers, version=before)
     assert page.status_code == 302
     response.refresh_from_db()
     assert response.status == ResponseStatus.SUBMITTED
@@ -137,9 +144,7 @@ def test_a_submit_with_changed_answers_keeps_the_draft_and_the_submit(
     response = make_response(office_a_respondent, moldova_answers)
     before = response.version
     changed = {**moldova_answers, "q1b": "1993"}
-    logged_in(office_a_approver).post(
-        edit_url(response), form_data(edition, changed, version=response.version, action="submit")
-    )
+    submit_through_form(logged_in(office_a_approver), edition, response, changed, version=before)
     notes = list(ResponseRevision.objects.filter(response=response, version__gt=before).values_list("note", "changed"))
     assert notes == [("draft saved", ["q1b"]), ("submitted", [])]
 

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from surveys.accounts.services import language_set
 from surveys.errors import NotAllowed, ResponseInvalid, WorkflowError
 from surveys.models import ResponseEvent, ResponseStatus, SurveyResponse
 from surveys.responses.services import response_save_draft
@@ -42,6 +43,7 @@ def test_marking_ready_is_recorded_and_tells_the_approvers_only(
 ):
     response = make_response(office_a_respondent, {"q1b": "1992"})
     version = response.version
+    language_set(user=office_a_approver, language="fr")  # each person is written to in their language
     with django_capture_on_commit_callbacks(execute=True):
         response_mark_ready(response=response, user=office_a_respondent, note="All but Question 14.")
     response.refresh_from_db()
@@ -59,8 +61,9 @@ def test_marking_ready_is_recorded_and_tells_the_approvers_only(
     )
     assert [m.to for m in mail.outbox] == [[office_a_approver.email]]
     body = mail.outbox[0].body
-    assert "is ready for approval" in body and "md-001" in body and "All but Question 14." in body
-    assert "est prête pour approbation" in body  # the French part
+    assert "md-001" in body and "All but Question 14." in body
+    assert "est prête pour approbation" in body and "is ready for approval" not in body  # in French only
+    assert mail.outbox[0].subject == "[wipostad] md-001\u00a0: prête pour approbation"
 
 
 def test_marking_ready_twice_or_after_submission_is_refused(office_a_respondent, make_response, moldova_answers):

@@ -39,7 +39,7 @@ def test_the_section_list_counts_the_comments_of_each_section(edition, returned,
     content = logged_in(office_a_respondent).get(edit_url(returned)).content.decode()
     nav = _nav(content)
     counted = {}
-    for item in re.findall(r"<li class=\"sec-[a-z_]+\">(.*?)</li>", nav, flags=re.S):
+    for item in re.findall(r"<li class=\"sec-[a-z_]+\"[^>]*>(.*?)</li>", nav, flags=re.S):
         anchor = re.search(r'href="#section-([^"]+)"', item).group(1)
         found = re.search(r'class="sec-comments">(\d+) comments?<', item)
         counted[anchor] = int(found.group(1)) if found else 0

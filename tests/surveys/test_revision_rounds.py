@@ -117,7 +117,7 @@ def test_the_form_marks_carried_answers_and_lists_what_was_not_carried(client, m
 def test_the_form_speaks_french(client, moldova_2026, office_a_approver):
     client.force_login(office_a_approver)
     html = client.get(edit_url(moldova_2026), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    assert "Repris de 2012 : partie de la question q12a — à confirmer ci-dessous." in html
+    assert "Repris de 2012\u00a0: partie de la question q12a — à confirmer ci-dessous." in html
     assert "La question a été supprimée de cette édition." in html
 
 
@@ -131,10 +131,14 @@ def test_submitting_needs_the_carried_answers_confirmed(moldova_2026, office_a_a
     # Through the form: refused with the sections to confirm, then accepted once confirmed.
     client.force_login(office_a_approver)
     answers = dict(response.answers)
+    confirm_url = reverse("surveys:response_submit", args=[response.pk])
     page = client.post(
         edit_url(response), form_data(round_2026.edition, answers, version=response.version, action="submit")
     )
-    assert page.status_code == 400 and "Sections still to confirm" in page.content.decode()
+    assert page["Location"] == confirm_url
+    response.refresh_from_db()
+    page = client.post(confirm_url, {"version": str(response.version)})
+    assert page.status_code == 400 and "sections still to confirm after pre-filling" in page.content.decode()
     response.refresh_from_db()
     sections = [s.id for s in round_2026.edition.structure.sections]
     data = {
@@ -142,6 +146,9 @@ def test_submitting_needs_the_carried_answers_confirmed(moldova_2026, office_a_a
         "confirm_section": sections,
     }
     page = client.post(edit_url(response), data)
+    assert page["Location"] == confirm_url
+    response.refresh_from_db()
+    page = client.post(confirm_url, {"version": str(response.version)})
     assert page.status_code == 302
     response.refresh_from_db()
     assert response.status == ResponseStatus.SUBMITTED

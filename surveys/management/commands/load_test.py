@@ -427,6 +427,9 @@ class Command(BaseCommand):
             "DJANGO_MEDIA_ROOT": str(tmp / "uploads"),
             "DJANGO_LOG_LEVEL": "WARNING",
             "WIPOSTAD_TASKS_BACKEND": "database",
+            # The simulated secretariat signs in with a password only: the load measured is
+            # the pages', not an authenticator's (a production server asks for a code).
+            "WIPOSTAD_REQUIRE_TWO_FACTOR": "0",
         }
 
     def _prepare(self, env: dict[str, str], scale: int) -> str:
