@@ -38,7 +38,10 @@ def test_follow_ups_follow_the_gate_and_hidden_answers_are_not_stored(
     expect(follow_up).to_be_hidden()
     expect(page.locator("#q-q11b_other")).to_be_hidden()
 
+    # "Submit response" saves and leads to the confirmation page, which submits.
     page.click("button[name=action][value=submit]")
+    page.wait_for_url(f"{live_server.url}/surveys/responses/{response.pk}/submit/")
+    page.click("#submit-form button[type=submit]")
     page.wait_for_url(f"{live_server.url}/surveys/responses/{response.pk}/")
     expect(page.locator(".status")).to_have_text("Submitted")
 
