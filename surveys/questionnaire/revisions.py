@@ -278,7 +278,15 @@ def _unaccounted(found: list[Move], old: Any, new: Any) -> list[Problem]:
 def _choice_problems(definition: Mapping[str, Any], found: list[Move], old: Any, new: Any) -> list[Problem]:
     """Each choice row names linked questions and their codes; every old code of a linked
     choice question is kept or mapped."""
-    linked = {(o, n): m for m in found if m.kind not in ("removed", "added") for o in m.old for n in m.new}
+    # Rows naming a question the old edition lacks are reported by _move_problems.
+    linked = {
+        (o, n): m
+        for m in found
+        if m.kind not in ("removed", "added")
+        for o in m.old
+        for n in m.new
+        if o in old.by_id and n in new.by_id
+    }
     problems = []
     rows = (definition.get("revises") or {}).get("choices") or ()
     for i, row in enumerate(rows):

@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 from surveys.errors import NotAllowed, WorkflowError
 from surveys.models import TRANSLATOR_GROUP, EditionState, QuestionnaireEdition, SurveyResponse
 from surveys.questionnaire import authoring, spreadsheet
-from surveys.questionnaire.loading import checksum
+from surveys.questionnaire.loading import EDITIONS_DIR, checksum
 from surveys.review.rounds import round_create
 from surveys.table_files import XLSX_CONTENT_TYPE
 from tests.surveys.edition_sheets import book, definition_2012, small_sheets
@@ -176,6 +176,33 @@ def test_a_mapping_naming_what_the_revised_edition_lacks_is_pointed_at(reference
         assert "mapping!B2 (old): q77 is not a question of application-numbering-2012" in {
             str(p) for p in caught.value.problems
         }
+
+
+def test_the_2026_spreadsheet_with_a_broken_mapping_row_is_refused_at_that_row(reference_data, secretariat_reviewer):
+    """The real 2026 workbook, its mapping checked against the loaded 2012 edition by the
+    revisions module: one row naming a question 2012 never had is pointed at; the workbook
+    as shipped imports as a draft."""
+    import openpyxl
+
+    shipped = (EDITIONS_DIR / "application-numbering-2026.xlsx").read_bytes()
+    workbook = openpyxl.load_workbook(io.BytesIO(shipped))
+    sheet = workbook["mapping"]
+    header = [cell.value for cell in sheet[1]]
+    kind, old = header.index("kind") + 1, header.index("old") + 1
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, kind).value == "split")
+    sheet.cell(row, old).value = "q12z"
+    broken = io.BytesIO()
+    workbook.save(broken)
+    with pytest.raises(authoring.EditionInvalid) as caught:
+        authoring.edition_import(file=SimpleUploadedFile("2026.xlsx", broken.getvalue()), user=secretariat_reviewer)
+    errors = [str(p) for p in caught.value.problems if p.error]
+    assert any(e.startswith(f"mapping!A{row} ") and "q12z" in e for e in errors), errors
+    # q12a, now named by no row, is reported as unaccounted for.
+    assert any("q12a" in e for e in errors), errors
+    assert not QuestionnaireEdition.objects.filter(slug="application-numbering-2026").exists()
+
+    result = authoring.edition_import(file=SimpleUploadedFile("2026.xlsx", shipped), user=secretariat_reviewer)
+    assert result.edition.slug == "application-numbering-2026" and result.edition.state == EditionState.DRAFT
 
 
 def test_the_2012_edition_loads_from_its_spreadsheet_with_the_same_checksum(reference_data, tmp_path):
