@@ -210,7 +210,7 @@ def invitation_accept(request, token: str):
             messages.success(
                 request,
                 _("Welcome. Your account is ready: you answer for %(office)s. Next time, sign in with %(email)s.")
-                % {"office": invitation.office.name, "email": user.get_username()},
+                % {"office": invitation.office.local_name, "email": user.get_username()},
             )
             return redirect("surveys:dashboard")
     context = {

@@ -229,9 +229,9 @@ def round_line(response: SurveyResponse) -> str:
     """The round a response answers and the day it was submitted (the round's year is not
     the submission's: a 2012 edition's round can be answered in 2026)."""
     if response.submitted_at is None:
-        return gettext("Round: %(round)s") % {"round": response.round.title}
+        return gettext("Round: %(round)s") % {"round": response.round.local_title}
     return gettext("Round: %(round)s · submitted on %(date)s") % {
-        "round": response.round.title,
+        "round": response.round.local_title,
         "date": formats.date_format(timezone.localtime(response.submitted_at), "j F Y"),
     }
 
@@ -450,7 +450,7 @@ def questionnaire_form_page(
         "attachments": list(response.attachments.all()),
         "intro": [tr_text(p, language) for p in edition.introduction],
         "examples": edition.examples,
-        "heading": f"{response.office.name}: {response.numbering_system.label}",
+        "heading": f"{response.office.local_name}: {response.numbering_system.label}",
     }
 
 

@@ -49,7 +49,7 @@ def require_round_open(survey_round: SurveyRound) -> None:
                 "The round “%(round)s” is closed: its responses can no longer be changed or submitted. "
                 "Ask the International Bureau if something must still be corrected."
             )
-            % {"round": survey_round.title}
+            % {"round": survey_round.local_title}
         )
 
 
@@ -116,7 +116,7 @@ def _response_create(*, survey_round: SurveyRound, numbering_system: NumberingSy
     if invitation is None:
         raise WorkflowError(
             _("%(office)s is not invited to the round “%(round)s”.")
-            % {"office": numbering_system.office.name, "round": survey_round}
+            % {"office": numbering_system.office.local_name, "round": survey_round}
         )
     taken = SurveyResponse.objects.filter(round=survey_round, office=numbering_system.office).aggregate(
         n=Max("sequence")

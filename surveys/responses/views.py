@@ -161,7 +161,7 @@ def response_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.warning(
             request,
             _("The round “%(round)s” is closed: this response can no longer be changed. It is shown read-only.")
-            % {"round": response.round.title},
+            % {"round": response.round.local_title},
         )
         return redirect("surveys:response_detail", pk=response.pk)
     if request.method == "POST":

@@ -41,7 +41,7 @@ def _close_or_reopen(request: HttpRequest, slug: str, *, closing: bool) -> HttpR
                 if closing
                 else _("The round “%(round)s” is open again: offices can change and submit their responses.")
             )
-            messages.success(request, done % {"round": survey_round.title})
+            messages.success(request, done % {"round": survey_round.local_title})
         return redirect("surveys:round_dashboard", slug=slug)
     return render(
         request,

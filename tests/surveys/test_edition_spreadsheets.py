@@ -253,6 +253,6 @@ def test_the_problems_are_told_in_the_readers_language():
         _definition, problems = spreadsheet.read(book(sheets))
     assert {str(p) for p in problems} == {
         "survey!G4 (relevant): la condition nomme q9z, qui n'est pas une question de cette édition",
-        "survey!G5 (relevant): la condition est illisible au caractère 8 : "
+        "survey!G5 (relevant): la condition est illisible au caractère 8\u00a0: "
         "un code entre apostrophes attendu, par exemple 'yes', trouvé la fin de la condition",
     }

@@ -82,9 +82,9 @@ def test_the_invitation_keeps_only_a_digest_of_the_link(sent):
 def test_the_e_mail_is_in_the_contacts_language_with_office_role_round_deadline_and_expiry(sent, survey_round):
     invitation, message = sent
     assert message.to == ["new.person@example.org"]
-    assert message.subject == "[wipostad] Invitation à répondre pour Republic of Moldova"
+    assert message.subject == "[wipostad] Invitation à répondre pour République de Moldova"
     body = message.body
-    assert "Le Bureau international de l’OMPI vous invite à répondre pour Republic of Moldova (MD)" in body
+    assert "Le Bureau international de l’OMPI vous invite à répondre pour République de Moldova (MD)" in body
     assert "répondant" in body
     assert f"«\u00a0{survey_round.title}\u00a0»" in body and "31 décembre 2012" in body
     expiry = timezone.localtime(invitation.expires_at)
@@ -156,7 +156,7 @@ def test_accepting_makes_the_account_signs_in_and_lands_on_the_dashboard(sent, c
     html = page.content.decode()
     # In the language chosen for the contact, until they choose another.
     assert '<html lang="fr">' in html and "Accepter l’invitation" in html
-    assert "Republic of Moldova" in html and "Répondant" in html and invitation.round.title in html
+    assert "République de Moldova" in html and "Répondant" in html and invitation.round.title in html
     assert 'name="new_password1"' in html and 'name="new_password2"' in html
 
     answer = accept(client, path)
@@ -501,7 +501,7 @@ def test_the_secretariat_invites_two_contacts_who_each_get_in(
         dashboard = answer.content.decode()
         user = answer.wsgi_request.user
         assert user.email == message.to[0]
-        assert user.membership.office.name in dashboard
+        assert user.membership.office.name_in(answer.wsgi_request.LANGUAGE_CODE) in dashboard
         signed_in = Client().post(reverse("login"), {"username": message.to[0], "password": "Correct horse battery 9"})
         assert signed_in.status_code == 302 and signed_in["Location"] == reverse("surveys:dashboard")
     ana = User.objects.get(email="ana@agepi.example")

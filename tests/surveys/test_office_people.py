@@ -56,7 +56,7 @@ def test_an_approver_invites_a_colleague_who_joins_the_office(office_a_approver,
         answer = approver.post(PAGE, {"emails": "colleague@agepi.example", "role": "approver", "language": "es"})
     assert answer.status_code == 302
     (message,) = mail.outbox
-    assert message.subject == "[wipostad] Invitación a responder en nombre de Republic of Moldova"
+    assert message.subject == "[wipostad] Invitación a responder en nombre de República de Moldova"
     assert "a.approver@example.org le invita" in message.body
     page = approver.get(PAGE).content.decode()
     assert "colleague@agepi.example" in page and ">Send again<" in page
