@@ -152,7 +152,7 @@ def test_report_page_in_french(report_round, edition):
     # The same offices and counts; each office named as ST.3 names it in French.
     french_rows, english_rows = rows_of(html, "participation"), rows_of(english, "participation")
     assert [[r[0], *r[2:]] for r in french_rows] == [[r[0], *r[2:]] for r in english_rows]
-    assert ["EP", "Office européen des brevets (OEB)"] == french_rows[0][:2]
+    assert french_rows[0][:2] == ["EP", "Office européen des brevets (OEB)"]
     assert "Les 3 offices suivants ont participé à l’enquête et ont soumis 3 réponses au total" in html
 
 
