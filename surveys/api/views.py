@@ -53,14 +53,13 @@ from surveys.models import (
     SurveyRound,
 )
 from surveys.permissions import may, office_of
-from surveys.questionnaire import authoring, spreadsheet
+from surveys.questionnaire import authoring
 from surveys.questionnaire.engine import evaluate
 from surveys.questionnaire.loading import current_numbering_edition
 from surveys.responses.compliance import compliance_for_answers, example_checks
 from surveys.responses.selectors import get_response_for_user_or_404
 from surveys.responses.services import numbering_system_create, response_save_draft, response_start
 from surveys.review.workflow import WORKFLOW_ACTIONS
-from surveys.table_files import XLSX_CONTENT_TYPE
 
 from . import serializers as s
 from .filters import FilterBackend, NumberingSystemFilter, OfficeFilter, ResponseFilter, RoundFilter
@@ -255,10 +254,7 @@ class EditionViewSet(SlugLookup, viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=True, methods=["get"], url_path="spreadsheet")
     def spreadsheet(self, request: Request, slug: str | None = None) -> HttpResponse:
-        edition = self.get_object()
-        response = HttpResponse(spreadsheet.workbook(edition.definition), content_type=XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = f'attachment; filename="{spreadsheet.filename(edition.definition)}"'
-        return response
+        return authoring.edition_download(self.get_object())
 
     @extend_schema(
         tags=["questionnaire"],

@@ -19,7 +19,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,6 +35,7 @@ from surveys.questionnaire import spreadsheet
 from surveys.questionnaire.edition import DefinitionError, Edition, tr
 from surveys.questionnaire.loading import _english_only, checksum
 from surveys.questionnaire.spreadsheet import Problem, Reading
+from surveys.table_files import XLSX_CONTENT_TYPE
 
 try:  # the validation of a mapping against the edition it revises (surveys/questionnaire/revisions.py)
     from surveys.questionnaire import revisions as _revisions
@@ -287,3 +290,24 @@ def stored_warnings(edition: QuestionnaireEdition) -> list[Problem]:
     """The warnings of the spreadsheet the edition was last read from."""
     fields = ("sheet", "row", "column", "heading", "message")
     return [Problem(*(w.get(f) for f in fields), error=False) for w in edition.warnings or ()]
+
+
+# --- the spreadsheet of an edition, as downloaded ----------------------------------------
+
+SPREADSHEET_CACHE_SECONDS = 24 * 60 * 60
+
+
+def edition_download(edition: QuestionnaireEdition) -> HttpResponse:
+    """The edition's spreadsheet as a download (pages and API alike). Writing the workbook
+    takes a tenth of a second, and anyone may ask for a published edition's: it is kept in
+    the cache under the edition's content (its checksum and its last change, since
+    translations change without the checksum), so repeated asks cost a cache read."""
+    changed = edition.updated_at.timestamp() if edition.updated_at else 0
+    key = f"edition-xlsx:{edition.slug}:{edition.checksum}:{changed}"
+    content = cache.get(key)
+    if content is None:
+        content = spreadsheet.workbook(edition.definition)
+        cache.set(key, content, timeout=SPREADSHEET_CACHE_SECONDS)
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{spreadsheet.filename(edition.definition)}"'
+    return response

@@ -26,7 +26,6 @@ from surveys.questionnaire.edition import tr_text
 from surveys.questionnaire.engine import evaluate
 from surveys.questionnaire.form_fields import answers_from_form
 from surveys.responses.presenters import page_language, questionnaire_form
-from surveys.table_files import XLSX_CONTENT_TYPE
 
 
 class UploadForm(forms.Form):
@@ -179,7 +178,4 @@ def edition_publish(request: HttpRequest, edition_slug: str) -> HttpResponse:
 
 
 def edition_spreadsheet(request: HttpRequest, edition_slug: str) -> HttpResponse:
-    edition = _edition_or_404(request, edition_slug)
-    response = HttpResponse(spreadsheet.workbook(edition.definition), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{spreadsheet.filename(edition.definition)}"'
-    return response
+    return authoring.edition_download(_edition_or_404(request, edition_slug))

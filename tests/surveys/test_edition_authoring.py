@@ -15,6 +15,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from surveys.errors import NotAllowed, WorkflowError
@@ -389,3 +390,22 @@ def test_the_admin_lists_editions_with_their_state_and_spreadsheet(draft, refere
     page = logged_in(admin).get(reverse("admin:surveys_questionnaireedition_changelist")).content.decode()
     assert "Draft" in page and "Published" in page
     assert reverse("surveys:edition_spreadsheet", args=[SLUG]) in page
+
+
+def test_the_spreadsheet_download_is_written_once_per_state_of_the_edition(reference_data, monkeypatch):
+    """Anyone may download a published edition's spreadsheet: it is written once, then
+    served from the cache until the edition changes (a translation re-imported)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    written = []
+    real = spreadsheet.workbook
+    monkeypatch.setattr(spreadsheet, "workbook", lambda definition: written.append(1) or real(definition))
+    url = reverse("surveys:edition_spreadsheet", args=[EDITION_SLUG])
+    first, second = Client().get(url), Client().get(url)
+    api = APIClient().get(f"/api/editions/{EDITION_SLUG}/spreadsheet/")
+    assert first.content == second.content == api.content and first.content[:2] == b"PK"
+    assert len(written) == 1
+    QuestionnaireEdition.objects.filter(slug=EDITION_SLUG).update(updated_at=timezone.now())
+    assert Client().get(url).content[:2] == b"PK"
+    assert len(written) == 2
