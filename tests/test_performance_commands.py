@@ -26,9 +26,14 @@ def test_bench_engine_prints_ratios_against_floors():
     result = _run("bench_engine", "--responses", "100", "--requests", "10", "--max-engine-ratio", "1000")
     ratios = dict(re.findall(r"ratio (\w+) / [^:]+: ([\d.]+)×", result.stdout))
     assert set(ratios) == {"engine", "verdict", "warnings", "page"}, result.stdout
-    assert all(float(ratios[name]) >= 1 for name in ("engine", "verdict", "page")), result.stdout
-    # The whole engine is its verdict and its warnings, each printed against the floor.
-    assert float(ratios["engine"]) >= float(ratios["verdict"]), result.stdout
+    # Which of two tiny timings wins is the machine's business (a public page can come back
+    # faster than the static file it is measured against); the command's arithmetic is not.
+    assert all(float(value) >= 0 for value in ratios.values()), result.stdout
+    micro = dict(re.findall(r"  (\w+) \([^)]*\): +([\d.]+) µs per response", result.stdout))
+    assert set(micro) == {"floor", "engine", "verdict", "warnings"}, result.stdout
+    # The warnings are what the whole engine costs beyond its verdict (never below nothing).
+    expected = max(float(micro["engine"]) - float(micro["verdict"]), 0.0)
+    assert abs(float(micro["warnings"]) - expected) <= 0.15, result.stdout
     assert "(at most 1000)" in result.stdout
     assert result.returncode == 0, result.stderr[-2000:]
 
