@@ -635,6 +635,15 @@ if WIPOSTAD_OIDC_ENABLED:
 WIPOSTAD_INVITATION_DAYS = env_int("WIPOSTAD_INVITATION_DAYS", 14)
 if WIPOSTAD_INVITATION_DAYS < 1:
     raise ImproperlyConfigured(f"WIPOSTAD_INVITATION_DAYS must be 1 or more (got {WIPOSTAD_INVITATION_DAYS}).")
+# Password reset e-mails (surveys/accounts/passwords.py): at most this many to one
+# account in an hour (later requests send nothing, with the same answer on the page), and
+# at most this many reset requests an hour from one client address (later ones are asked
+# to wait), so the reset page cannot be used to flood a mailbox or the mail queue.
+WIPOSTAD_RESET_MAILS_PER_HOUR = env_int("WIPOSTAD_RESET_MAILS_PER_HOUR", 3)
+WIPOSTAD_RESET_REQUESTS_PER_HOUR = env_int("WIPOSTAD_RESET_REQUESTS_PER_HOUR", 10)
+for _name in ("WIPOSTAD_RESET_MAILS_PER_HOUR", "WIPOSTAD_RESET_REQUESTS_PER_HOUR"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be 1 or more (got {globals()[_name]}).")
 WIPOSTAD_SITE_URL = os.environ.get("WIPOSTAD_SITE_URL", "").strip().rstrip("/")
 if WIPOSTAD_SITE_URL and not re.fullmatch(r"https?://[^/\s]+(/[^\s]*)?", WIPOSTAD_SITE_URL):
     raise ImproperlyConfigured(

@@ -6,25 +6,82 @@ password, where the sign-in lockout and the two-factor code still apply. Changin
 password (by a reset or on the password page) ends the person's other sessions: each
 session carries a digest of the password it was opened with (Django's session
 verification), which no longer matches.
+
+The reset page cannot be used to flood: one account receives at most
+WIPOSTAD_RESET_MAILS_PER_HOUR reset e-mails an hour (later requests send nothing, and
+the page answers as always, so it still tells nobody whether an address is known), and
+one client address may ask at most WIPOSTAD_RESET_REQUESTS_PER_HOUR times an hour,
+whatever addresses it enters. The counts are kept in the shared cache, so they hold
+across every process.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import math
+import time
+
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import ngettext
 
 from surveys.accounts.services import language_of
 from surveys.models import OutgoingMail
 from surveys.review.mail import queue_mail
+
+logger = logging.getLogger(__name__)
+
+HOUR = 60 * 60
 
 # Plain text (the body turns escaping off), named .html like Django's own reset e-mail.
 SUBJECT_TEMPLATE = "registration/password_reset_subject.html"
 BODY_TEMPLATE = "registration/password_reset_email.html"
 
 
+def _count_one(key: str, limit: int, seconds: int = HOUR) -> int:
+    """Count one more event under key in a sliding window; 0 when it is within the limit,
+    else the whole seconds until the oldest counted event leaves the window (it is then
+    not counted)."""
+    now = time.time()
+    history = [moment for moment in cache.get(key, []) if moment > now - seconds]
+    if len(history) >= limit:
+        return max(1, math.ceil(history[0] + seconds - now))
+    history.append(now)
+    cache.set(key, history, seconds)
+    return 0
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
+def request_wait(address: str) -> int:
+    """Count a reset request from this client address: 0 when it may go on, else the
+    seconds to wait before asking again."""
+    return _count_one(f"password-reset:address:{_digest(address)}", settings.WIPOSTAD_RESET_REQUESTS_PER_HOUR)
+
+
+def wait_message(seconds: int) -> str:
+    minutes = max(1, math.ceil(seconds / 60))
+    return ngettext(
+        "Too many password reset requests from your address. Nothing was sent this time: "
+        "try again in %(minutes)s minute.",
+        "Too many password reset requests from your address. Nothing was sent this time: "
+        "try again in %(minutes)s minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
 def reset_mail_queue(*, user: User, context: dict, to_email: str) -> OutgoingMail | None:
-    """Record the reset e-mail (with its single-use link) in the user's language and queue it."""
+    """Record the reset e-mail (with its single-use link) in the user's language and queue
+    it; None, and nothing sent, when the account has had its hourly allowance of them."""
+    if _count_one(f"password-reset:account:{user.pk}", settings.WIPOSTAD_RESET_MAILS_PER_HOUR):
+        logger.warning("Password reset e-mail to account %s not sent: hourly allowance reached", user.pk)
+        return None
     with translation.override(language_of(user)):
         subject = "".join(render_to_string(SUBJECT_TEMPLATE, context).splitlines())
         body = render_to_string(BODY_TEMPLATE, context)

@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from surveys.accounts import invitations, lockout, two_factor
+from surveys.accounts import invitations, lockout, passwords, two_factor
 from surveys.accounts.forms import PasswordResetRequestForm, TwoFactorCodeForm
 from surveys.client_address import client_address
 from surveys.errors import WorkflowError
@@ -51,6 +51,18 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     form_class = PasswordResetRequestForm
     success_url = reverse_lazy("password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        # Counted before the form is read, whatever address is entered, so the answer
+        # says nothing about addresses either.
+        wait = passwords.request_wait(client_address(request))
+        if wait:
+            context = self.get_context_data(form=self.get_form(), wait_message=passwords.wait_message(wait))
+            response = self.render_to_response(context)
+            response.status_code = 429
+            response["Retry-After"] = str(wait)
+            return response
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

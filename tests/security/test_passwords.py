@@ -203,3 +203,40 @@ def test_the_forms_check_csrf(office_a_respondent, name):
     client.force_login(office_a_respondent)
     page = client.post(reverse(name), {"email": "a.respondent@example.org"})
     assert page.status_code == 403
+
+
+def test_one_account_gets_at_most_the_hourly_allowance_of_reset_mails(
+    office_a_respondent, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    # Each request comes from another address, so only the allowance per account applies.
+    settings.WIPOSTAD_RESET_MAILS_PER_HOUR = 2
+    capture = django_capture_on_commit_callbacks
+    answers = [
+        request_reset(Client(REMOTE_ADDR=f"198.51.100.{n}"), "a.respondent@example.org", capture) for n in range(1, 5)
+    ]
+    # The page answers the same every time: it never tells that an address is known.
+    assert {(page.status_code, page["Location"]) for page in answers} == {(302, reverse("password_reset_done"))}
+    assert len(mailoutbox) == 2
+    assert OutgoingMail.objects.count() == 2
+
+
+def test_one_client_address_may_ask_for_resets_only_so_often(
+    office_a_respondent, office_b_respondent, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.WIPOSTAD_RESET_REQUESTS_PER_HOUR = 3
+    client = Client(REMOTE_ADDR="203.0.113.9")
+    for email in ("nobody@example.org", "b.respondent@example.org", "someone@example.org"):
+        assert request_reset(client, email, django_capture_on_commit_callbacks).status_code == 302
+    refused = request_reset(client, "a.respondent@example.org", django_capture_on_commit_callbacks)
+    assert refused.status_code == 429
+    assert 3000 < int(refused["Retry-After"]) <= 3600
+    content = refused.content.decode()
+    assert "Too many password reset requests from your address. Nothing was sent this time" in content
+    assert "try again in 60 minutes" in content
+    assert 'value="a.respondent@example.org"' in content  # the address entered is kept
+    assert [m.to for m in mailoutbox] == [["b.respondent@example.org"]]
+    # Another address is not held back by this one.
+    other_client = Client(REMOTE_ADDR="203.0.113.10")
+    other = request_reset(other_client, "a.respondent@example.org", django_capture_on_commit_callbacks)
+    assert other.status_code == 302
+    assert [m.to for m in mailoutbox] == [["b.respondent@example.org"], ["a.respondent@example.org"]]
