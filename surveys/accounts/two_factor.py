@@ -173,26 +173,26 @@ def _wait_message(seconds: int) -> str:
     ) % {"seconds": seconds}
 
 
-def code_verify(request: HttpRequest, token: str) -> Verdict:
-    """Check a code from the person's authenticator; on success this session is verified.
-    Wrong codes are counted on the device and each makes the next try wait longer."""
-    device = device_of(request.user)
+def _code_check(user: User, token: str) -> tuple[Verdict, TOTPDevice | None]:
+    """Check a code from the person's authenticator: the verdict, and the device that
+    accepted it. Wrong codes are counted on the device and each makes the next try wait
+    longer."""
+    device = device_of(user)
     if device is None:
-        remember_state(request, request.user)
-        return Verdict(False, _("You have no authenticator set up."))
+        return Verdict(False, _("You have no authenticator set up.")), None
     allowed, details = device.verify_is_allowed()
     if not allowed:
         until = (details or {}).get("locked_until") or timezone.now()
         wait = max(1, math.ceil((until - timezone.now()).total_seconds()))
-        return Verdict(False, _wait_message(wait))
+        return Verdict(False, _wait_message(wait)), None
     code = _code(token)
-    accepted = verify_token(request.user, device.persistent_id, str(code)) if code is not None else None
+    accepted = verify_token(user, device.persistent_id, str(code)) if code is not None else None
     if accepted is None:
         if code is None:
             device.throttle_increment()
         device.refresh_from_db(fields=["throttling_failure_count"])
         failures = device.throttling_failure_count
-        log.warning("wrong two-factor code for %s (%s in a row)", request.user.get_username(), failures)
+        log.warning("wrong two-factor code for %s (%s in a row)", user.get_username(), failures)
         return Verdict(
             False,
             ngettext(
@@ -201,7 +201,40 @@ def code_verify(request: HttpRequest, token: str) -> Verdict:
                 failures,
             )
             % {"count": failures},
-        )
-    otp_login(request, accepted)
+        ), None
+    return Verdict(True), accepted
+
+
+def code_verify(request: HttpRequest, token: str) -> Verdict:
+    """Check a code from the person's authenticator; on success this session is verified."""
+    verdict, device = _code_check(request.user, token)
+    if device is None:
+        if not verdict.verified and device_of(request.user) is None:
+            remember_state(request, request.user)
+        return verdict
+    otp_login(request, device)
     request.session[STATE_KEY] = State.DEVICE.value
-    return Verdict(True)
+    return verdict
+
+
+def token_check(user: User, code: str | None) -> Verdict:
+    """May this person be given an API token? A token works without a session, so it is
+    given only after the same second step as signing in: a code from the authenticator of
+    whoever has one, and none at all to whoever must set one up and has not yet."""
+    state = state_of(user)
+    if state is State.EXEMPT or (state is State.NO_DEVICE and not is_required()):
+        return Verdict(True)
+    if state is State.NO_DEVICE:
+        return Verdict(
+            False,
+            _(
+                "This account must set up two-factor authentication before it can have an API token: "
+                "sign in on the site and set up an authenticator app, then ask again with a code from it."
+            ),
+        )
+    if not code:
+        return Verdict(
+            False,
+            _('This account uses two-factor authentication: send the code your authenticator app shows now as "code".'),
+        )
+    return _code_check(user, code)[0]

@@ -640,6 +640,12 @@ class St13ParseResultSerializer(serializers.Serializer):
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"})
+    code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=16,
+        help_text="The code the authenticator app shows now; for accounts with two-factor authentication only.",
+    )
 
 
 class TokenSerializer(serializers.Serializer):

@@ -36,6 +36,7 @@ from standards.models import Office, Standard
 from standards.numbers import Verdict, parse_numbers
 from standards.structure import structure_from_answers
 from standards.translation import localize
+from surveys.accounts import two_factor
 from surveys.checker import limits
 from surveys.errors import (
     NotAllowed,
@@ -142,7 +143,10 @@ CONFLICT = OpenApiResponse(s.ConflictSerializer, description="The response chang
         summary="Get an API token",
         description="Exchange a username and password for a token; send it as “Authorization: Token <token>”. "
         "The same token is returned until it is revoked. Failures count toward the same sign-in lockout as "
-        "the sign-in page's: a locked-out username and address get 429, with Retry-After, and no token.",
+        "the sign-in page's: a locked-out username and address get 429, with Retry-After, and no token. "
+        "An account with two-factor authentication sends the code its authenticator app shows now as `code` "
+        "(wrong codes make the next try wait, as on the site); an account that must set it up gets no token "
+        "until it has.",
         request=s.TokenRequestSerializer,
         responses={200: s.TokenSerializer, 400: REFUSED[400], 429: LOCKED_OUT},
         auth=[],
@@ -167,9 +171,15 @@ class TokenView(ObtainAuthToken):
             # One sentence in "detail", as every other refusal of this API (and its schema) has.
             messages = [str(m) for errors in serializer.errors.values() for m in errors]
             return ApiResponse({"detail": " ".join(messages)}, status=400)
-        user = authenticate(request=request._request, **serializer.validated_data)
+        credentials = serializer.validated_data
+        user = authenticate(
+            request=request._request, username=credentials["username"], password=credentials["password"]
+        )
         if user is None or not user.is_active:
             return ApiResponse({"detail": gettext("Unable to log in with provided credentials.")}, status=400)
+        second_step = two_factor.token_check(user, credentials.get("code"))
+        if not second_step.verified:
+            return ApiResponse({"detail": second_step.message}, status=400)
         token, _created = Token.objects.get_or_create(user=user)
         return ApiResponse({"token": token.key})
 

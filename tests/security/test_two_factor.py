@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
 
 from surveys.accounts.two_factor import PENDING_KEY
 
@@ -181,6 +182,59 @@ def test_a_code_is_used_once(secretariat_reviewer):
     page = second.post(reverse("two_factor_verify"), {"otp_token": code})
     assert page.status_code == 200
     assert "That code is not right" in page.content.decode()
+
+
+def ask_for_token(**fields):
+    return Client().post("/api/auth/token/", fields, content_type="application/json")
+
+
+def test_an_api_token_needs_the_code_of_whoever_has_an_authenticator(secretariat_reviewer, settings):
+    # A token works without a session, so the password alone must not give one to an
+    # account that signs in with a code.
+    settings.OTP_TOTP_THROTTLE_FACTOR = 60
+    device = with_device(secretariat_reviewer)
+    page = ask_for_token(username="ib.reviewer", password=PASSWORD)
+    assert page.status_code == 400
+    assert 'send the code your authenticator app shows now as "code"' in page.json()["detail"]
+    right = code_for(device.key)
+    wrong = "123456" if right != "123456" else "654321"
+    page = ask_for_token(username="ib.reviewer", password=PASSWORD, code=wrong)
+    assert page.status_code == 400
+    assert "1 wrong code in a row" in page.json()["detail"]
+    # Wrong codes are throttled as on the site: during the wait even the right one is refused.
+    page = ask_for_token(username="ib.reviewer", password=PASSWORD, code=right)
+    assert "Too many wrong codes" in page.json()["detail"]
+    assert not Token.objects.exists()
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_timestamp=timezone.now() - timedelta(seconds=61))
+    page = ask_for_token(username="ib.reviewer", password=PASSWORD, code=right)
+    assert page.status_code == 200
+    token = page.json()["token"]
+    assert Token.objects.get(user=secretariat_reviewer).key == token
+    assert Client().get("/api/responses/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 200
+    # The code is used once, here as on the sign-in page.
+    assert ask_for_token(username="ib.reviewer", password=PASSWORD, code=right).status_code == 400
+    # A wrong password is refused before any code is looked at.
+    page = ask_for_token(username="ib.reviewer", password="not-the-password", code=code_for(device.key, 1))
+    assert page.json()["detail"] == "Unable to log in with provided credentials."
+
+
+def test_no_api_token_before_a_required_authenticator_is_set_up(secretariat_reviewer, settings):
+    settings.WIPOSTAD_REQUIRE_TWO_FACTOR = True
+    page = ask_for_token(username="ib.reviewer", password=PASSWORD)
+    assert page.status_code == 400
+    assert "must set up two-factor authentication before it can have an API token" in page.json()["detail"]
+    assert not Token.objects.exists()
+    # Not required: the secretariat without an authenticator gets a token with the password.
+    settings.WIPOSTAD_REQUIRE_TWO_FACTOR = False
+    assert ask_for_token(username="ib.reviewer", password=PASSWORD).status_code == 200
+
+
+@pytest.mark.parametrize("required", [True, False])
+def test_an_office_member_gets_an_api_token_with_the_password(office_a_respondent, settings, required):
+    settings.WIPOSTAD_REQUIRE_TWO_FACTOR = required
+    page = ask_for_token(username="a.respondent", password=PASSWORD)
+    assert page.status_code == 200
+    assert Token.objects.get(user=office_a_respondent).key == page.json()["token"]
 
 
 def test_required_sends_the_secretariat_to_set_up_first(secretariat_reviewer, settings):
