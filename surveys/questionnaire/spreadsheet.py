@@ -33,6 +33,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -412,10 +413,52 @@ def _sheet(name: str, raw_rows: list[list[Any]]) -> Sheet:
     return sheet
 
 
+# An XLSX file is a zip archive of XML: a small upload can unpack to gigabytes (a "zip
+# bomb"), and the workbook's shared strings are held in memory whole. The 2026 edition's
+# workbook unpacks to about 0.25 MB, so these leave a hundredfold room.
+MAX_UNPACKED_BYTES = 32 * 1024 * 1024
+MAX_MEMBERS = 500
+
+
+def _unpacked_size_check(file: IO[bytes]) -> None:
+    """Refuse an archive that would unpack to more than the limits, before any of it is
+    unpacked. The sizes are those the archive declares: Python's zip reader never gives
+    more than the declared size of a member, so they bound what openpyxl can read."""
+    import zipfile
+
+    file.seek(0)
+    with zipfile.ZipFile(file) as archive:
+        members = archive.infolist()
+    file.seek(0)
+    unpacked = sum(member.file_size for member in members)
+    if len(members) > MAX_MEMBERS or unpacked > MAX_UNPACKED_BYTES:
+        raise SpreadsheetError(
+            [
+                Problem(
+                    _("file"),
+                    None,
+                    "",
+                    "",
+                    _(
+                        "this workbook unpacks to %(size)s MB in %(count)s parts; at most %(limit)s MB in "
+                        "%(parts)s parts are read. Save it again without images, embedded files or unused sheets."
+                    )
+                    % {
+                        "size": number_format(unpacked / (1024 * 1024), 1),
+                        "count": number_format(len(members), force_grouping=True),
+                        "limit": MAX_UNPACKED_BYTES // (1024 * 1024),
+                        "parts": MAX_MEMBERS,
+                    },
+                )
+            ]
+        )
+
+
 def _workbook_sheets(file: IO[bytes], max_rows: int) -> dict[str, Sheet]:
     """The sheets of an XLSX file by lower-case name, each read up to max_rows rows."""
     import openpyxl
 
+    _unpacked_size_check(file)
     book = openpyxl.load_workbook(file, read_only=True, data_only=True)
     try:
         sheets = {}

@@ -5,12 +5,13 @@ conditions in words are read into the engine's trees and written back."""
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pytest
 
 from surveys.questionnaire import condition_syntax, spreadsheet
 from surveys.questionnaire.edition import Edition
-from surveys.questionnaire.loading import checksum
+from surveys.questionnaire.loading import EDITIONS_DIR, checksum
 from tests.surveys.edition_sheets import book, definition_2012, small_sheets
 
 # --- the round trip ------------------------------------------------------------------------
@@ -186,6 +187,32 @@ def test_a_sheet_longer_than_the_cap_is_refused():
     sheets["choices"] += [["long", f"c{i}", f"Choice {i}", "", ""] for i in range(30)]
     _definition, problems = spreadsheet.read(book(sheets), max_rows=20)
     assert [str(p) for p in problems] == ["choices: this sheet has more than 20 rows besides the header"]
+
+
+def test_a_workbook_that_would_unpack_to_too_much_is_refused_before_it_is_read():
+    # A zip bomb in the shape of a workbook: a few hundred kilobytes that unpack to 40 MB of
+    # shared strings, which a spreadsheet reader would hold in memory whole.
+    packed = io.BytesIO()
+    source = zipfile.ZipFile(book(small_sheets()))
+    with zipfile.ZipFile(packed, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for member in source.infolist():
+            archive.writestr(member.filename, source.read(member.filename))
+        archive.writestr("xl/padding.xml", b"<a>" + b" " * (40 * 1024 * 1024) + b"</a>")
+    assert packed.tell() < 1024 * 1024
+    packed.seek(0)
+    _definition, problems = spreadsheet.read(packed)
+    assert [str(p) for p in problems] == [
+        f"file: this workbook unpacks to 40.0 MB in {len(source.infolist()) + 1} parts; "
+        "at most 32 MB in 500 parts are read. "
+        "Save it again without images, embedded files or unused sheets."
+    ]
+
+
+def test_the_2026_workbook_is_well_within_the_unpacked_limits():
+    with zipfile.ZipFile(EDITIONS_DIR / "application-numbering-2026.xlsx") as archive:
+        members = archive.infolist()
+    assert sum(m.file_size for m in members) * 50 < spreadsheet.MAX_UNPACKED_BYTES
+    assert len(members) * 10 < spreadsheet.MAX_MEMBERS
 
 
 # --- conditions in words ------------------------------------------------------------------------
