@@ -237,6 +237,13 @@ def response_save_draft(
     if confirmed_sections is not None:
         known = [s.id for s in edition.sections]
         confirmed = [s for s in known if s in set(confirmed_sections)]
+    # An answer carried over from the earlier edition keeps its mark only while it is the
+    # carried answer: once the office changes it (or it no longer applies), it is theirs.
+    carried = {
+        qid: how
+        for qid, how in (locked.carried_answers or {}).items()
+        if qid in evaluation.answers and evaluation.answers[qid] == locked.answers.get(qid)
+    }
     unchanged = (
         evaluation.answers == locked.answers
         and set_aside == locked.set_aside_answers
@@ -247,14 +254,31 @@ def response_save_draft(
     locked.answers = evaluation.answers
     locked.set_aside_answers = set_aside
     locked.confirmed_sections = confirmed
+    locked.carried_answers = carried
     locked.version = F("version") + 1
     locked.updated_by = user
     locked.save(
-        update_fields=["answers", "set_aside_answers", "confirmed_sections", "version", "updated_by", "updated_at"]
+        update_fields=[
+            "answers",
+            "set_aside_answers",
+            "confirmed_sections",
+            "carried_answers",
+            "version",
+            "updated_by",
+            "updated_at",
+        ]
     )
     locked.refresh_from_db(fields=["version", "updated_at"])
     revision_record(locked, user, before, "draft saved")
-    for key in ("answers", "set_aside_answers", "confirmed_sections", "version", "updated_at", "updated_by_id"):
+    for key in (
+        "answers",
+        "set_aside_answers",
+        "confirmed_sections",
+        "carried_answers",
+        "version",
+        "updated_at",
+        "updated_by_id",
+    ):
         response.__dict__[key] = getattr(locked, key)
     return evaluation
 

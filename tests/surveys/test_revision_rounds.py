@@ -114,6 +114,25 @@ def test_the_form_marks_carried_answers_and_lists_what_was_not_carried(client, m
     assert 'id="confirm-priority"' in html
 
 
+def test_a_carried_answer_loses_its_mark_once_the_office_changes_it(client, moldova_2026, office_a_approver):
+    response = moldova_2026
+    carried_before = dict(response.carried_answers)
+    answers = {**response.answers, "q12d": "no"}
+    response_save_draft(response=response, answers=answers, user=office_a_approver, expected_version=response.version)
+    response.refresh_from_db()
+    # Only the changed answer is the office's now; the others are still marked as carried.
+    assert response.carried_answers == {qid: how for qid, how in carried_before.items() if qid != "q12d"}
+    assert response.carried_answers["q12c"] == "split"
+    client.force_login(office_a_approver)
+    html = client.get(edit_url(response)).content.decode()
+    assert html.count('class="carried-mark"') == len(carried_before) - 1
+    # Setting it back to the 2012 answer does not mark it again: the office gave it.
+    answers["q12d"] = "yes"
+    response_save_draft(response=response, answers=answers, user=office_a_approver, expected_version=response.version)
+    response.refresh_from_db()
+    assert "q12d" not in response.carried_answers
+
+
 def test_the_form_speaks_french(client, moldova_2026, office_a_approver):
     client.force_login(office_a_approver)
     html = client.get(edit_url(moldova_2026), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
