@@ -213,7 +213,15 @@ def test_office_dashboard_same_queries_for_3_and_60_systems(office_a_respondent,
     _, second = queries(client, url + "?page=2")
 
     assert few == many
-    assert f"1–{PER_PAGE} of 62" in content
+    # The pager counts numbering systems: a system has a row per round, so "of 62" alone
+    # would not say what the 62 are.
+    assert f"1–{PER_PAGE} of 62 numbering systems" in content
+    assert "51–62 of 62 numbering systems" in second
+    one_system = logged_in(office_a_respondent)
+    NumberingSystem.objects.filter(office_id="MD").exclude(label="System 000").delete()
+    assert "1–1 of 1 numbering system<" in one_system.get(url).content.decode()
+    french = one_system.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "1–1 sur 1 système de numérotation" in french
     assert re.findall(r'<th scope="row">System (\d{3})</th>', second)[0] == f"{PER_PAGE:03d}"
     assert "System 049" not in second and "System 061" in second
 
