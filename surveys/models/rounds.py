@@ -137,6 +137,14 @@ class SurveyRound(models.Model):
     def days_after(self) -> list[int]:
         return parse_reminder_days(self.reminder_days_after)
 
+    def days_before_text(self) -> str:
+        """The days before the deadline as read: "14, 7, 1" (the furthest first)."""
+        return ", ".join(str(day) for day in self.days_before())
+
+    def days_after_text(self) -> str:
+        """The days after the deadline as read: "7, 14" (the nearest first)."""
+        return ", ".join(str(day) for day in sorted(self.days_after()))
+
     def title_in(self, language: str | None = None) -> str:
         """The title in ``language`` (by default the active one), the English one where
         no translation is given."""

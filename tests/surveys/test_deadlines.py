@@ -196,6 +196,9 @@ def test_the_reminder_schedule_page_changes_the_days(survey_round, secretariat_r
     address = reverse("surveys:round_reminder_schedule", args=[survey_round.slug])
     page = client.get(address)
     assert page.status_code == 200 and 'value="14,7,1"' in page.content.decode()
+    dashboard = reverse("surveys:round_dashboard", args=[survey_round.slug])
+    said = "Automatic reminders to offices that have not submitted: %s days before the deadline; %s days after it."
+    assert said % ("14, 7, 1", "7, 14") in client.get(dashboard).content.decode()
     refused = client.post(address, {"reminder_days_before": "10, x", "reminder_days_after": ""})
     assert refused.status_code == 200
     assert "“x” is not a number of days from 1 to 365." in refused.content.decode()
@@ -203,6 +206,9 @@ def test_the_reminder_schedule_page_changes_the_days(survey_round, secretariat_r
     survey_round.refresh_from_db()
     assert (survey_round.reminder_days_before, survey_round.reminder_days_after) == ("10, 3", "30")
     assert [(p.kind, p.days) for p in points_due(survey_round, date(2013, 1, 30))] == [("after", 30)]
+    assert said % ("10, 3", "30") in client.get(dashboard).content.decode()
+    client.post(address, {"reminder_days_before": "", "reminder_days_after": "21 3"})
+    assert said % ("—", "3, 21") in client.get(dashboard).content.decode()
 
 
 # --- the round dashboard --------------------------------------------------------------------
