@@ -176,3 +176,14 @@ def test_the_map_for_newcomers_names_files_that_exist():
     assert len(named) > 20
     missing = sorted(p for p in named if not (ROOT / p).exists() and not (ROOT / "surveys" / p).exists())
     assert missing == []
+
+
+def test_every_one_line_template_comment_ends_on_its_line():
+    # Django reads {# … #} on one line only: a comment broken over two lines is printed on
+    # the page as text. Longer comments use {% comment %}.
+    broken = []
+    for path in sorted((ROOT / "templates").rglob("*.html")) + sorted(ROOT.glob("*/templates/**/*.html")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(r"\{#(?!.*#\})", line):
+                broken.append(f"{path.relative_to(ROOT)}:{number}")
+    assert not broken, broken
