@@ -27,8 +27,10 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from standards.models import Office
+from surveys.accounts import allowance
 from surveys.accounts.services import language_set
 from surveys.errors import NotAllowed, WorkflowError
 from surveys.models import AccountInvitation, InvitationState, Membership, SurveyRound
@@ -37,6 +39,12 @@ from surveys.review.mail import queue_mail
 
 # Addresses in one request of the invitation forms: more is refused (each is an e-mail).
 MAX_ADDRESSES = 50
+# Invitation e-mails one address receives in an hour, whoever sends them (first sending
+# and sending again alike): an invitation form cannot be used to flood a mailbox.
+MAILS_PER_ADDRESS_PER_HOUR = 3
+# Invitation e-mails an office's own coordinators send in an hour, all together. The
+# secretariat, which invites every office's contacts when a round opens, is not counted.
+OFFICE_MAILS_PER_HOUR = 60
 
 
 class InvitationUnusable(WorkflowError):
@@ -153,7 +161,7 @@ def invitations_send(
         raise WorkflowError(_("At most %(n)s addresses at a time.") % {"n": MAX_ADDRESSES})
     outcome = InviteOutcome()
     for email in dict.fromkeys(e.strip().lower() for e in emails if e.strip()):
-        why = address_refusal(email, office)
+        why = address_refusal(email, office) or _allowance_refusal(email, office, user)
         if why:
             outcome.refused.append((email, why))
             continue
@@ -180,6 +188,26 @@ def _invite_one(office, email, role, language, user, base_url, survey_round) -> 
     return invitation, created
 
 
+def _allowance_refusal(email: str, office: Office, user: User) -> str | None:
+    """Why no invitation e-mail may go to this address now, or None (and then it is counted)."""
+    if not may(user, "surveys.invite_contacts"):
+        wait = allowance.take(f"invitations:office:{office.code}", OFFICE_MAILS_PER_HOUR)
+        if wait:
+            return ngettext(
+                "your office has sent its %(count)s invitations of the hour; try again in %(minutes)s minute",
+                "your office has sent its %(count)s invitations of the hour; try again in %(minutes)s minutes",
+                allowance.minutes(wait),
+            ) % {"count": OFFICE_MAILS_PER_HOUR, "minutes": allowance.minutes(wait)}
+    wait = allowance.take(f"invitations:address:{allowance.digest(email)}", MAILS_PER_ADDRESS_PER_HOUR)
+    if wait:
+        return ngettext(
+            "was sent %(count)s invitations in the last hour; try again in %(minutes)s minute",
+            "was sent %(count)s invitations in the last hour; try again in %(minutes)s minutes",
+            allowance.minutes(wait),
+        ) % {"count": MAILS_PER_ADDRESS_PER_HOUR, "minutes": allowance.minutes(wait)}
+    return None
+
+
 def _check_open(invitation: AccountInvitation, user: User) -> None:
     if not (may(user, "surveys.invite_contacts") or may(user, "surveys.manage_office_people", invitation)):
         raise NotAllowed(_("You may not change the invitations of this office."))
@@ -195,6 +223,9 @@ def invitation_resend(*, invitation: AccountInvitation, user: User, base_url: st
     earlier link stops working."""
     invitation = AccountInvitation.objects.select_for_update().get(pk=invitation.pk)
     _check_open(invitation, user)
+    why = _allowance_refusal(invitation.email, invitation.office, user)
+    if why:
+        raise WorkflowError(_("Not sent again: %(email)s (%(why)s).") % {"email": invitation.email, "why": why})
     _send(invitation, base_url)
     return invitation
 

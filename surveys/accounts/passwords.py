@@ -17,56 +17,35 @@ across every process.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import math
-import time
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import ngettext
 
+from surveys.accounts import allowance
 from surveys.accounts.services import language_of
 from surveys.models import OutgoingMail
 from surveys.review.mail import queue_mail
 
 logger = logging.getLogger(__name__)
 
-HOUR = 60 * 60
-
 # Plain text (the body turns escaping off), named .html like Django's own reset e-mail.
 SUBJECT_TEMPLATE = "registration/password_reset_subject.html"
 BODY_TEMPLATE = "registration/password_reset_email.html"
 
 
-def _count_one(key: str, limit: int, seconds: int = HOUR) -> int:
-    """Count one more event under key in a sliding window; 0 when it is within the limit,
-    else the whole seconds until the oldest counted event leaves the window (it is then
-    not counted)."""
-    now = time.time()
-    history = [moment for moment in cache.get(key, []) if moment > now - seconds]
-    if len(history) >= limit:
-        return max(1, math.ceil(history[0] + seconds - now))
-    history.append(now)
-    cache.set(key, history, seconds)
-    return 0
-
-
-def _digest(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()[:32]
-
-
 def request_wait(address: str) -> int:
     """Count a reset request from this client address: 0 when it may go on, else the
     seconds to wait before asking again."""
-    return _count_one(f"password-reset:address:{_digest(address)}", settings.WIPOSTAD_RESET_REQUESTS_PER_HOUR)
+    key = f"password-reset:address:{allowance.digest(address)}"
+    return allowance.take(key, settings.WIPOSTAD_RESET_REQUESTS_PER_HOUR)
 
 
 def wait_message(seconds: int) -> str:
-    minutes = max(1, math.ceil(seconds / 60))
+    minutes = allowance.minutes(seconds)
     return ngettext(
         "Too many password reset requests from your address. Nothing was sent this time: "
         "try again in %(minutes)s minute.",
@@ -79,7 +58,7 @@ def wait_message(seconds: int) -> str:
 def reset_mail_queue(*, user: User, context: dict, to_email: str) -> OutgoingMail | None:
     """Record the reset e-mail (with its single-use link) in the user's language and queue
     it; None, and nothing sent, when the account has had its hourly allowance of them."""
-    if _count_one(f"password-reset:account:{user.pk}", settings.WIPOSTAD_RESET_MAILS_PER_HOUR):
+    if allowance.take(f"password-reset:account:{user.pk}", settings.WIPOSTAD_RESET_MAILS_PER_HOUR):
         logger.warning("Password reset e-mail to account %s not sent: hourly allowance reached", user.pk)
         return None
     with translation.override(language_of(user)):

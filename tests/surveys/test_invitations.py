@@ -534,3 +534,58 @@ def test_a_username_already_taken_gets_a_suffix_and_the_page_says_which(sent, cl
     assert user.username == "new.person@example.org-2"
     welcome = client.get(reverse("surveys:dashboard")).content.decode()
     assert "La prochaine fois, connectez-vous avec new.person@example.org-2." in welcome  # the stored language
+
+
+# --- no flooding ------------------------------------------------------------------------------
+
+
+def test_one_address_gets_at_most_three_invitations_an_hour_whoever_sends_them(
+    sent, secretariat_reviewer, office_a_approver, django_capture_on_commit_callbacks
+):
+    invitation, _first = sent
+    with django_capture_on_commit_callbacks(execute=True):
+        invitations.invitation_resend(invitation=invitation, user=secretariat_reviewer, base_url=BASE)
+        again = invite(office_a_approver, emails=["new.person@example.org", "other.person@example.org"])
+    assert [i.email for i in again.sent_again] == ["new.person@example.org"]
+    assert len(mail.outbox) == 4  # three to the address, one to the other person
+    # A fourth within the hour is refused, by any way of sending, with the wait.
+    refused = invite(secretariat_reviewer, emails=["New.Person@example.org"])
+    assert refused.invited == refused.sent_again == []
+    ((email, why),) = refused.refused
+    assert email == "new.person@example.org"
+    assert why == "was sent 3 invitations in the last hour; try again in 60 minutes"
+    with pytest.raises(WorkflowError) as caught:
+        invitations.invitation_resend(invitation=invitation, user=secretariat_reviewer, base_url=BASE)
+    assert str(caught.value) == (
+        "Not sent again: new.person@example.org (was sent 3 invitations in the last hour; try again in 60 minutes)."
+    )
+    assert len(mail.outbox) == 4
+    invitation.refresh_from_db()
+    assert invitation.send_count == 3  # the refused sendings made no new link
+
+
+def test_an_offices_coordinators_send_a_bounded_number_of_invitations_an_hour(
+    office_a_approver, secretariat_reviewer, monkeypatch
+):
+    monkeypatch.setattr(invitations, "OFFICE_MAILS_PER_HOUR", 4)
+    first = invite(office_a_approver, emails=[f"colleague{n}@example.org" for n in range(6)])
+    assert len(first.invited) == 4
+    assert [email for email, _why in first.refused] == ["colleague4@example.org", "colleague5@example.org"]
+    assert first.refused[0][1] == "your office has sent its 4 invitations of the hour; try again in 60 minutes"
+    # Another office's coordinators and the secretariat are not held back by it.
+    assert len(invite(secretariat_reviewer, emails=["colleague4@example.org"]).invited) == 1
+
+
+def test_the_people_page_keeps_the_addresses_not_invited_with_why(office_a_approver, monkeypatch):
+    monkeypatch.setattr(invitations, "OFFICE_MAILS_PER_HOUR", 1)
+    client = logged_in(office_a_approver)
+    page = client.post(
+        reverse("surveys:office_people"),
+        {"emails": "one@example.org two@example.org", "role": "respondent", "language": "en"},
+    )
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "Not invited: two@example.org (your office has sent its 1 invitations of the hour" in html
+    assert "\ntwo@example.org</textarea>" in html  # kept in the field, nothing typed is lost
+    assert AccountInvitation.objects.filter(email="one@example.org").exists()
+    assert not AccountInvitation.objects.filter(email="two@example.org").exists()
