@@ -90,8 +90,9 @@
 
   // "N required questions left" and each section's state, counted as the engine counts
   // (an applicable required question without an answer) and decided as the server does
-  // (surveys/responses/presenters.py section_state): not applicable, has errors (as
-  // found at the last save), N left, complete.
+  // (surveys/responses/presenters.py section_state): has errors (as found at the last
+  // save), N left, to confirm (a pre-filled section whose box is not ticked), complete or
+  // not applicable.
   function showProgress() {
     if (!progress) { return; }
     var required = {};
@@ -109,8 +110,9 @@
       total += left;
       var item = document.querySelector('[data-section="' + entry[0] + '"]');
       if (!item) { return; }
-      var state = !any ? "not_applicable" :
-        (item.getAttribute("data-errors") === "1" ? "has_errors" : (left ? "incomplete" : "complete"));
+      var box = document.getElementById("confirm-" + entry[0].replace(/^section-/, ""));
+      var state = any && item.getAttribute("data-errors") === "1" ? "has_errors" :
+        (any && left ? "incomplete" : (box && !box.checked ? "to_confirm" : (any ? "complete" : "not_applicable")));
       item.classList.remove("sec-" + item.getAttribute("data-state"));
       item.classList.add("sec-" + state);
       item.setAttribute("data-state", state);

@@ -34,6 +34,7 @@ SECTION_STATE_LABELS = {
     "incomplete": _("Incomplete"),
     "has_errors": _("Has errors"),
     "not_applicable": _("Not applicable"),
+    "to_confirm": _("To confirm"),
 }
 
 
@@ -344,15 +345,19 @@ class FormSection:
         return f"section-{self.section.id}"
 
 
-def section_state(applicable: bool, required_left: int, has_errors: bool) -> str:
+def section_state(applicable: bool, required_left: int, has_errors: bool, confirmed: bool | None = None) -> str:
     """not_applicable (no question of the section applies) · has_errors · incomplete
     (required questions left) · complete, in that order; the script on the form decides
-    the same way as the office answers (static/surveys/branching.js)."""
-    if not applicable:
-        return "not_applicable"
-    if has_errors:
+    the same way as the office answers (static/surveys/branching.js). In a pre-filled
+    response (``confirmed`` not None), a section with nothing left to answer that the
+    office has not confirmed is to_confirm: submitting still waits for it."""
+    if has_errors and applicable:
         return "has_errors"
-    return "incomplete" if required_left else "complete"
+    if applicable and required_left:
+        return "incomplete"
+    if confirmed is False:
+        return "to_confirm"
+    return "complete" if applicable else "not_applicable"
 
 
 # The form's count of what is left, worded as the template words it on load.
@@ -550,7 +555,8 @@ def _questionnaire_form(
             evaluation.errors.get(i.question.id) and any(e.code != "required" for e in evaluation.errors[i.question.id])
             for i in applicable_items
         )
-        state = section_state(bool(applicable_items), left, has_errors)
+        is_confirmed = None if confirmed is None else section.id in confirmed
+        state = section_state(bool(applicable_items), left, has_errors, is_confirmed)
         sections.append(
             FormSection(
                 section=section,
@@ -560,7 +566,7 @@ def _questionnaire_form(
                 state=state,
                 required_left=left,
                 examples=_examples(edition, section.examples, language),
-                confirmed=None if confirmed is None else section.id in confirmed,
+                confirmed=is_confirmed,
             )
         )
     return sections

@@ -66,3 +66,37 @@ def test_the_count_and_the_section_states_follow_the_answers_without_a_request(
     expect(count).to_have_text("0")
     response.refresh_from_db()
     assert evaluate(response.round.edition.structure, response.answers).required_unanswered == ()
+
+
+def test_a_prefilled_section_is_to_confirm_until_its_box_is_ticked(
+    live_server, signed_in_page, office_a_respondent, make_response, moldova_answers, edition, survey_round
+):
+    from datetime import date
+
+    from surveys.models import Invitation, SurveyRound
+    from surveys.responses.services import response_start
+
+    first = make_response(office_a_respondent, moldova_answers, publish=True)
+    next_round = SurveyRound.objects.create(
+        edition=edition, slug="r-2013", title="2013", year=2013, opens_on=date(2013, 1, 1), closes_on=date(2099, 1, 1)
+    )
+    Invitation.objects.create(round=next_round, office_id="MD")
+    second = response_start(survey_round=next_round, numbering_system=first.numbering_system, user=office_a_respondent)
+    page = signed_in_page(office_a_respondent)
+    page.goto(f"{live_server.url}/surveys/responses/{second.pk}/edit/")
+
+    separators = page.locator('[data-section="section-separators"]')
+    expect(page.locator("#required-left")).to_have_text("0")
+    expect(separators).to_have_attribute("data-state", "to_confirm")
+    expect(separators.locator(".sec-state")).to_have_text("To confirm")
+    page.check("#confirm-separators")
+    expect(separators).to_have_attribute("data-state", "complete")
+    expect(separators.locator(".sec-state")).to_have_text("Complete")
+    expect(separators).to_have_class("sec-complete")
+    # A section left with a question to answer says so first, confirmed or not.
+    page.check("#id_q11a-yes")
+    expect(separators.locator(".sec-state")).to_have_text("2 questions left")
+    page.uncheck("#confirm-separators")
+    expect(separators.locator(".sec-state")).to_have_text("2 questions left")
+    page.check("#id_q11a-no")
+    expect(separators.locator(".sec-state")).to_have_text("To confirm")

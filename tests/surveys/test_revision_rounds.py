@@ -5,6 +5,7 @@ question through the mapping."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -131,6 +132,28 @@ def test_a_carried_answer_loses_its_mark_once_the_office_changes_it(client, mold
     response_save_draft(response=response, answers=answers, user=office_a_approver, expected_version=response.version)
     response.refresh_from_db()
     assert "q12d" not in response.carried_answers
+
+
+def test_the_section_list_says_which_sections_are_still_to_confirm(client, moldova_2026, office_a_approver):
+    # Everything is answered (0 left), yet submitting waits for each section to be
+    # confirmed: the list says so instead of "Complete".
+    client.force_login(office_a_approver)
+    html = client.get(edit_url(moldova_2026)).content.decode()
+    assert '<strong id="required-left">0</strong>' in html
+    states = dict(re.findall(r'data-section="section-(\w+)" data-state="(\w+)"', html))
+    assert set(states.values()) == {"to_confirm"}, states
+    assert '<span class="sec-state">To confirm</span>' in html
+    answers = dict(moldova_2026.answers)
+    response_save_draft(
+        response=moldova_2026,
+        answers=answers,
+        user=office_a_approver,
+        expected_version=moldova_2026.version,
+        confirmed_sections=["priority"],
+    )
+    html = client.get(edit_url(moldova_2026)).content.decode()
+    states = dict(re.findall(r'data-section="section-(\w+)" data-state="(\w+)"', html))
+    assert states["priority"] == "complete" and states["ipr_types"] == "to_confirm"
 
 
 def test_the_form_speaks_french(client, moldova_2026, office_a_approver):
