@@ -36,6 +36,7 @@ from django_otp import login as otp_login
 from django_otp import verify_token
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.authtoken.models import Token
 
 from surveys.permissions import may
 
@@ -118,6 +119,10 @@ class Enrolment:
         return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
 
 
+def has_api_token(user: User) -> bool:
+    return Token.objects.filter(user=user).exists()
+
+
 def enrolment(request: HttpRequest) -> Enrolment:
     """The secret being set up in this session (a new one the first time). It is kept in the
     session only: nothing is recorded until a code from it is confirmed."""
@@ -135,7 +140,8 @@ def _code(token: str) -> int | None:
 
 def enrolment_confirm(request: HttpRequest, token: str) -> TOTPDevice | None:
     """Confirm the pending secret with a code from the app: the new authenticator replaces
-    any earlier one and this session counts as verified. None when the code is wrong."""
+    any earlier one, the account's API token (if any) stops working, and this session
+    counts as verified. None when the code is wrong."""
     pending = enrolment(request)
     code = _code(token)
     totp = TOTP(binascii.unhexlify(pending.key))
@@ -144,6 +150,9 @@ def enrolment_confirm(request: HttpRequest, token: str) -> TOTPDevice | None:
     user = request.user
     with transaction.atomic():
         TOTPDevice.objects.filter(user=user).delete()
+        # A token given before (on the password alone, or with the replaced app's code)
+        # would let the API in without the new second step: it ends here.
+        Token.objects.filter(user=user).delete()
         device = TOTPDevice.objects.create(
             user=user, name=_("Authenticator app"), key=pending.key, confirmed=True, tolerance=TOLERANCE
         )

@@ -131,6 +131,7 @@ def two_factor_setup(request):
         "secret": enrolment.secret,
         "device": two_factor.device_of(request.user),
         "required": two_factor.is_required(),
+        "has_api_token": two_factor.has_api_token(request.user),
         "next": request.POST.get("next") or request.GET.get("next", ""),
     }
     return render(request, "registration/two_factor_setup.html", context)

@@ -90,9 +90,23 @@ def test_a_new_authenticator_replaces_the_old_one(secretariat_reviewer):
     page = client.get(reverse("two_factor_setup"))
     assert page.status_code == 200
     assert "replaces it" in page.content.decode()
+    assert "Your account has an API token" not in page.content.decode()
     client.post(reverse("two_factor_setup"), {"otp_token": code_for(client.session[PENDING_KEY])})
     assert list(TOTPDevice.objects.filter(user=secretariat_reviewer)) != [old]
     assert TOTPDevice.objects.filter(user=secretariat_reviewer).count() == 1
+
+
+def test_setting_up_an_authenticator_ends_the_api_token_given_before(secretariat_reviewer):
+    # Two-factor not required: the password alone gave a token, which would otherwise go on
+    # working without the second step once an authenticator is set up.
+    token = ask_for_token(username="ib.reviewer", password=PASSWORD).json()["token"]
+    assert Client().get("/api/responses/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 200
+    client = sign_in("ib.reviewer")
+    page = client.get(reverse("two_factor_setup"))
+    assert "Your account has an API token. Setting up an authenticator ends it" in page.content.decode()
+    client.post(reverse("two_factor_setup"), {"otp_token": code_for(client.session[PENDING_KEY])})
+    assert Client().get("/api/responses/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 401
+    assert not Token.objects.filter(user=secretariat_reviewer).exists()
 
 
 def test_the_code_is_asked_after_the_password_before_any_page(secretariat_reviewer, settings):
