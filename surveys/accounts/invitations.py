@@ -27,7 +27,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from standards.models import Office
 from surveys.accounts import allowance
@@ -188,23 +188,28 @@ def _invite_one(office, email, role, language, user, base_url, survey_round) -> 
     return invitation, created
 
 
+# What an address over an allowance is told; the plural follows the minutes to wait.
+_OFFICE_USED_UP = ngettext_lazy(
+    "your office has sent its %(count)s invitations of the hour; try again in %(minutes)s minute",
+    "your office has sent its %(count)s invitations of the hour; try again in %(minutes)s minutes",
+    "minutes",
+)
+_ADDRESS_USED_UP = ngettext_lazy(
+    "was sent %(count)s invitations in the last hour; try again in %(minutes)s minute",
+    "was sent %(count)s invitations in the last hour; try again in %(minutes)s minutes",
+    "minutes",
+)
+
+
 def _allowance_refusal(email: str, office: Office, user: User) -> str | None:
     """Why no invitation e-mail may go to this address now, or None (and then it is counted)."""
+    allowances = [(f"invitations:address:{allowance.digest(email)}", MAILS_PER_ADDRESS_PER_HOUR, _ADDRESS_USED_UP)]
     if not may(user, "surveys.invite_contacts"):
-        wait = allowance.take(f"invitations:office:{office.code}", OFFICE_MAILS_PER_HOUR)
+        allowances.insert(0, (f"invitations:office:{office.code}", OFFICE_MAILS_PER_HOUR, _OFFICE_USED_UP))
+    for key, limit, words in allowances:
+        wait = allowance.take(key, limit)
         if wait:
-            return ngettext(
-                "your office has sent its %(count)s invitations of the hour; try again in %(minutes)s minute",
-                "your office has sent its %(count)s invitations of the hour; try again in %(minutes)s minutes",
-                allowance.minutes(wait),
-            ) % {"count": OFFICE_MAILS_PER_HOUR, "minutes": allowance.minutes(wait)}
-    wait = allowance.take(f"invitations:address:{allowance.digest(email)}", MAILS_PER_ADDRESS_PER_HOUR)
-    if wait:
-        return ngettext(
-            "was sent %(count)s invitations in the last hour; try again in %(minutes)s minute",
-            "was sent %(count)s invitations in the last hour; try again in %(minutes)s minutes",
-            allowance.minutes(wait),
-        ) % {"count": MAILS_PER_ADDRESS_PER_HOUR, "minutes": allowance.minutes(wait)}
+            return words % {"count": limit, "minutes": allowance.minutes(wait)}
     return None
 
 
