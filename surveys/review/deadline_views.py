@@ -9,20 +9,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from surveys.errors import NotAllowed, WorkflowError
 from surveys.models import SurveyRound
-from surveys.permissions import may
 from surveys.review.forms import ReminderScheduleForm
+from surveys.review.round_pages import refuse_unless as _refuse_unless
+from surveys.review.round_pages import round_settings_page
 from surveys.review.rounds import round_close, round_reopen, round_set_reminder_schedule
 from surveys.review.selectors import offices_waiting
-
-
-def _refuse_unless(request: HttpRequest, perm: str) -> None:
-    if not may(request.user, perm):
-        raise PermissionDenied(_("Only the International Bureau (secretariat) can open this page."))
 
 
 def _close_or_reopen(request: HttpRequest, slug: str, *, closing: bool) -> HttpResponse:
@@ -70,22 +67,12 @@ def round_reminder_schedule(request: HttpRequest, slug: str) -> HttpResponse:
     """The days before and after the deadline at which offices are reminded automatically."""
     _refuse_unless(request, "surveys.open_surveyround")
     survey_round = get_object_or_404(SurveyRound, slug=slug)
-    initial = {
-        "reminder_days_before": survey_round.reminder_days_before,
-        "reminder_days_after": survey_round.reminder_days_after,
-    }
-    form = ReminderScheduleForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            round_set_reminder_schedule(
-                survey_round=survey_round,
-                days_before=form.cleaned_data["reminder_days_before"],
-                days_after=form.cleaned_data["reminder_days_after"],
-                user=request.user,
-            )
-        except WorkflowError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("The reminder schedule is saved."))
-            return redirect("surveys:round_dashboard", slug=slug)
-    return render(request, "surveys/round_reminder_schedule.html", {"form": form, "round": survey_round})
+    return round_settings_page(
+        request,
+        survey_round,
+        form_class=ReminderScheduleForm,
+        save=round_set_reminder_schedule,
+        done=_("The reminder schedule is saved."),
+        done_url=reverse("surveys:round_dashboard", args=[slug]),
+        template="surveys/round_reminder_schedule.html",
+    )

@@ -149,12 +149,14 @@ def round_reopen(*, survey_round: SurveyRound, user: User) -> SurveyRound:
     return survey_round
 
 
-def round_set_reminder_schedule(*, survey_round: SurveyRound, days_before: str, days_after: str, user: User) -> None:
+def round_set_reminder_schedule(
+    *, survey_round: SurveyRound, reminder_days_before: str, reminder_days_after: str, user: User
+) -> None:
     """Change the days before and after the deadline at which offices are reminded."""
     if not may(user, "surveys.open_surveyround"):
         raise NotAllowed(_("Only the International Bureau (secretariat) runs survey rounds."))
     try:
-        before, after = parse_reminder_days(days_before), parse_reminder_days(days_after)
+        before, after = parse_reminder_days(reminder_days_before), parse_reminder_days(reminder_days_after)
     except ValueError as exc:
         raise WorkflowError(str(exc)) from None
     survey_round.reminder_days_before = ", ".join(map(str, before))

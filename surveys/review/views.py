@@ -24,16 +24,12 @@ from surveys.review import presenters
 from surveys.review.filters import RoundDashboardFilter
 from surveys.review.forms import CommentForm, PresentationForm, ReviewForm, RoundForm, RoundTextsForm
 from surveys.review.reminders import recent_reminders
+from surveys.review.round_pages import refuse_unless as _refuse_unless
+from surveys.review.round_pages import round_settings_page
 from surveys.review.rounds import round_create, round_record_presentation, round_send_reminders, round_texts_update
 from surveys.review.selectors import ROW_KEY, round_counts, round_rows, rounds_overview
 from surveys.review.workflow import WORKFLOW_ACTIONS, comment_add
 from surveys.table_files import csv_download
-
-
-def _refuse_unless(request: HttpRequest, perm: str) -> None:
-    """403 unless the user may (surveys/permissions.py): these are the secretariat's pages."""
-    if not may(request.user, perm):
-        raise PermissionDenied(_("Only the International Bureau (secretariat) can open this page."))
 
 
 @login_required
@@ -136,22 +132,15 @@ def round_presentation(request: HttpRequest, slug: str) -> HttpResponse:
     """The CWS session the round's results were presented to, and the day."""
     _refuse_unless(request, "surveys.open_surveyround")
     survey_round = get_object_or_404(SurveyRound, slug=slug)
-    initial = {"cws_session": survey_round.cws_session, "presented_on": survey_round.presented_on}
-    form = PresentationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            round_record_presentation(
-                survey_round=survey_round,
-                cws_session=form.cleaned_data["cws_session"],
-                presented_on=form.cleaned_data["presented_on"],
-                user=request.user,
-            )
-        except WorkflowError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("The presentation of the results to the CWS is recorded."))
-            return redirect("surveys:round_dashboard", slug=slug)
-    return render(request, "surveys/round_presentation.html", {"form": form, "round": survey_round})
+    return round_settings_page(
+        request,
+        survey_round,
+        form_class=PresentationForm,
+        save=round_record_presentation,
+        done=_("The presentation of the results to the CWS is recorded."),
+        done_url=reverse("surveys:round_dashboard", args=[slug]),
+        template="surveys/round_presentation.html",
+    )
 
 
 @login_required
@@ -161,27 +150,20 @@ def round_texts(request: HttpRequest, slug: str) -> HttpResponse:
     if not may(request.user, "surveys.translate_texts"):
         raise PermissionDenied(_("Only a translator or the International Bureau (secretariat) can open this page."))
     survey_round = get_object_or_404(SurveyRound, slug=slug)
-    initial = {"title_fr": survey_round.title_fr, "title_es": survey_round.title_es}
-    form = RoundTextsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            round_texts_update(
-                survey_round=survey_round,
-                title_fr=form.cleaned_data["title_fr"],
-                title_es=form.cleaned_data["title_es"],
-                user=request.user,
-            )
-        except WorkflowError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("The round's texts are saved."))
-            return redirect("surveys:round_texts", slug=slug)
     if may(request.user, "surveys.view_round_dashboard"):
         back_url = reverse("surveys:round_dashboard", args=[slug])
     else:
         back_url = reverse("surveys:dashboard")
-    context = {"form": form, "round": survey_round, "back_url": back_url}
-    return render(request, "surveys/round_texts.html", context)
+    return round_settings_page(
+        request,
+        survey_round,
+        form_class=RoundTextsForm,
+        save=round_texts_update,
+        done=_("The round's texts are saved."),
+        done_url=reverse("surveys:round_texts", args=[slug]),
+        template="surveys/round_texts.html",
+        context={"back_url": back_url},
+    )
 
 
 @login_required
