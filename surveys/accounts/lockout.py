@@ -101,7 +101,8 @@ def _message(wait: int) -> str:
     ) % {"minutes": minutes}
 
 
-def _is_api(request: HttpRequest) -> bool:
+def is_api(request: HttpRequest) -> bool:
+    """Whether the request is for the API (answered in JSON rather than with a page)."""
     match = getattr(request, "resolver_match", None)
     return match is not None and "api" in match.namespaces
 
@@ -115,7 +116,7 @@ def lockout_response(
     address = getattr(request, "axes_ip_address", None) or client_address(request)
     wait = seconds_to_wait(username, address)
     message = _message(wait)
-    if _is_api(request):
+    if is_api(request):
         response = JsonResponse({"detail": message}, status=429)
     else:
         response = render(request, "registration/locked_out.html", {"message": message}, status=429)

@@ -16,15 +16,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from surveys.accounts import two_factor
+from surveys.accounts import lockout, two_factor
 
 # Pages open to a person who still owes a code: signing out, and switching the language.
 ALWAYS_OPEN = {"logout", "set_language", "healthz"}
-
-
-def _is_api(request: HttpRequest) -> bool:
-    match = request.resolver_match
-    return match is not None and "api" in match.namespaces
 
 
 class TwoFactorMiddleware:
@@ -48,7 +43,7 @@ class TwoFactorMiddleware:
         name = request.resolver_match.view_name if request.resolver_match else ""
         if name in ALWAYS_OPEN or name == target:
             return None
-        if _is_api(request):
+        if lockout.is_api(request):
             detail = _("Two-factor authentication is needed: sign in on the site first.")
             return JsonResponse({"detail": detail}, status=403)
         url = reverse(target)

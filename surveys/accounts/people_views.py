@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from standards.models import Office
 from surveys.accounts import invitations, people, selectors
 from surveys.accounts.forms import InviteForm, RoleForm, RoundInviteForm
+from surveys.accounts.views import safe_next
 from surveys.errors import NotAllowed, WorkflowError
 from surveys.models import AccountInvitation, InvitationState, Membership, SurveyRound
 from surveys.pagination import PER_PAGE, paginated
@@ -107,10 +107,7 @@ def round_invitations(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
-    return redirect(default)
+    return redirect(safe_next(request, request.POST.get("next", ""), default))
 
 
 def _invitation_or_404(request: HttpRequest, pk: int) -> AccountInvitation:

@@ -66,7 +66,7 @@ def device_of(user: User) -> TOTPDevice | None:
 def state_of(user: User) -> State:
     if not applies_to(user):
         return State.EXEMPT
-    return State.DEVICE if TOTPDevice.objects.filter(user=user, confirmed=True).exists() else State.NO_DEVICE
+    return State.DEVICE if device_of(user) is not None else State.NO_DEVICE
 
 
 def remember_state(request: HttpRequest, user: User) -> State:
@@ -218,7 +218,7 @@ def code_verify(request: HttpRequest, token: str) -> Verdict:
     """Check a code from the person's authenticator; on success this session is verified."""
     verdict, device = _code_check(request.user, token)
     if device is None:
-        if not verdict.verified and device_of(request.user) is None:
+        if device_of(request.user) is None:  # removed meanwhile: the session learns it
             remember_state(request, request.user)
         return verdict
     otp_login(request, device)

@@ -84,10 +84,6 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
-class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
-    pass
-
-
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Change one's password (the old one first). This session stays signed in; every
     other session of the account is signed out."""
@@ -98,13 +94,18 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 # --- two-factor authentication -----------------------------------------------------------
 
 
-def _next_url(request) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
+def safe_next(request, candidate: str, default: str) -> str:
+    """``candidate`` when it is an address on this site (never another site's), else ``default``."""
     if candidate and url_has_allowed_host_and_scheme(
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return resolve_url(settings.LOGIN_REDIRECT_URL)
+    return default
+
+
+def _next_url(request) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    return safe_next(request, candidate, resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
 @login_required
