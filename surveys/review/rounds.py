@@ -120,33 +120,32 @@ def round_send_reminders(*, survey_round: SurveyRound, user: User, office_codes:
     return len(invitations)
 
 
+def _round_status_set(survey_round: SurveyRound, user: User, status: str, already: str) -> SurveyRound:
+    """Put the round in ``status`` (closed or open); WorkflowError ``already`` when it is."""
+    if not may(user, "surveys.close_surveyround", survey_round):
+        raise NotAllowed(_("Only the International Bureau (secretariat) closes survey rounds."))
+    locked = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
+    if locked.status == status:
+        raise WorkflowError(already % {"round": locked.title})
+    locked.status = status
+    locked.save(update_fields=["status"])
+    survey_round.status = locked.status
+    return survey_round
+
+
 @transaction.atomic
 def round_close(*, survey_round: SurveyRound, user: User) -> SurveyRound:
     """Close the round: its offices can no longer change, start or submit responses, and
     no more reminders go out. The secretariat still reviews what was submitted."""
-    if not may(user, "surveys.close_surveyround", survey_round):
-        raise NotAllowed(_("Only the International Bureau (secretariat) closes survey rounds."))
-    locked = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
-    if locked.is_closed:
-        raise WorkflowError(_("The round “%(round)s” is already closed.") % {"round": locked.title})
-    locked.status = SurveyRound.Status.CLOSED
-    locked.save(update_fields=["status"])
-    survey_round.status = locked.status
-    return survey_round
+    already = _("The round “%(round)s” is already closed.")
+    return _round_status_set(survey_round, user, SurveyRound.Status.CLOSED, already)
 
 
 @transaction.atomic
 def round_reopen(*, survey_round: SurveyRound, user: User) -> SurveyRound:
     """Open a closed round again: its offices can change and submit their responses again."""
-    if not may(user, "surveys.close_surveyround", survey_round):
-        raise NotAllowed(_("Only the International Bureau (secretariat) closes survey rounds."))
-    locked = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
-    if not locked.is_closed:
-        raise WorkflowError(_("The round “%(round)s” is open already.") % {"round": locked.title})
-    locked.status = SurveyRound.Status.OPEN
-    locked.save(update_fields=["status"])
-    survey_round.status = locked.status
-    return survey_round
+    already = _("The round “%(round)s” is open already.")
+    return _round_status_set(survey_round, user, SurveyRound.Status.OPEN, already)
 
 
 def round_set_reminder_schedule(

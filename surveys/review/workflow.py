@@ -271,6 +271,7 @@ def _hand_over(*, response: SurveyResponse, user: User, action: str, perm: str, 
             _("This response is %(status)s: only a draft or a returned response is handed over inside the office.")
             % {"status": status_words(locked.status)}
         )
+    require_round_open(locked.round)
     ready = action == "ready"
     if ready and locked.ready_for_approval_at is not None:
         raise WorkflowError(_("This response is already marked ready for approval."))

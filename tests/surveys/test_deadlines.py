@@ -18,13 +18,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from surveys.errors import WorkflowError
-from surveys.models import Invitation, NumberingSystem, ReminderSent, SurveyResponse, SurveyRound
+from surveys.models import Invitation, NumberingSystem, ReminderSent, ResponseEvent, SurveyResponse, SurveyRound
 from surveys.responses.attachments import attachment_add
 from surveys.responses.deadlines import deadline_of
 from surveys.responses.services import response_save_draft, response_start
 from surveys.review.reminders import due_reminders, points_due, record_reminder, send_due_reminders
 from surveys.review.rounds import round_close, round_create, round_reopen, round_send_reminders
-from surveys.review.workflow import allowed_actions, response_submit
+from surveys.review.workflow import allowed_actions, response_hand_back, response_mark_ready, response_submit
 from tests.api.helpers import client_for, url
 from tests.surveys.web_helpers import logged_in
 
@@ -325,6 +325,25 @@ def test_offices_change_nothing_in_a_closed_round(
     assert allowed_actions(response, office_a_approver) == []
     stored = SurveyResponse.objects.get(pk=response.pk)
     assert (stored.status, stored.version, stored.answers) == ("draft", response.version, response.answers)
+
+
+def test_nothing_is_handed_over_inside_an_office_in_a_closed_round(
+    survey_round, office_a_respondent, office_a_approver, make_response, moldova_answers
+):
+    # Marking ready or handing back would tell people to act on a response they can no
+    # longer change: refused like every other change, and nothing is recorded or sent.
+    ready = make_response(office_a_respondent, moldova_answers)
+    response_mark_ready(response=ready, user=office_a_respondent)
+    draft = make_response(office_a_respondent, moldova_answers, label="Patents")
+    close(survey_round)
+    events = ResponseEvent.objects.count()
+    with pytest.raises(WorkflowError, match="is closed"):
+        response_hand_back(response=ready, user=office_a_approver, note="Please check Q4.")
+    with pytest.raises(WorkflowError, match="is closed"):
+        response_mark_ready(response=draft, user=office_a_respondent)
+    assert SurveyResponse.objects.get(pk=ready.pk).ready_for_approval_at is not None
+    assert SurveyResponse.objects.get(pk=draft.pk).ready_for_approval_at is None
+    assert ResponseEvent.objects.count() == events
 
 
 def test_the_pages_say_the_round_is_closed(survey_round, office_a_respondent, make_response, moldova_answers):
