@@ -27,7 +27,7 @@ from surveys.permissions import may, office_rows
 from surveys.questionnaire.edition import QUESTION_TYPES, Edition, Question, tr
 from surveys.questionnaire.engine import evaluate
 from surveys.questionnaire.evaluation import Evaluation, Issue
-from surveys.review.workflow import TRANSITIONS, allowed_actions
+from surveys.review.workflow import TRANSITIONS, allowed_actions, may_change_answers
 
 WORKFLOW_ACTION_NAMES = tuple(TRANSITIONS)
 
@@ -393,11 +393,7 @@ class ResponseSerializer(serializers.ModelSerializer):
         return allowed_actions(response, self._user())
 
     def get_can_edit(self, response: SurveyResponse) -> bool:
-        return (
-            response.is_editable
-            and not response.round.is_closed
-            and may(self._user(), "surveys.change_surveyresponse", response)
-        )
+        return may_change_answers(response, self._user())
 
     @extend_schema_field({"type": "object", "nullable": True, "additionalProperties": _ANY_ANSWER})
     def get_stashed_answers(self, response: SurveyResponse) -> dict[str, Any] | None:

@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from surveys.models import EditionState, QuestionnaireEdition
 from surveys.questionnaire.edition import DefinitionError, Edition, tr
@@ -117,7 +118,8 @@ def definition_load(definition: dict) -> tuple[QuestionnaireEdition, str]:
             return existing, "unchanged"
         existing.definition = definition
         existing.state = EditionState.PUBLISHED
-        existing.save(update_fields=["definition", "state"])
+        existing.updated_at = timezone.now()  # what the cached spreadsheet is kept under
+        existing.save(update_fields=["definition", "state", "updated_at"])
         return existing, "translations updated"
     if existing.rounds.filter(responses__isnull=False).exists():
         raise DefinitionError(

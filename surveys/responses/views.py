@@ -49,6 +49,7 @@ from surveys.responses.selectors import get_response_for_user_or_404
 from surveys.responses.services import numbering_system_create, response_start, unconfirmed_sections
 from surveys.review.workflow import (
     allowed_actions,
+    may_change_answers,
     response_hand_back,
     response_mark_ready,
     response_submit,
@@ -116,14 +117,11 @@ def response_start_view(request: HttpRequest, round_slug: str, system_pk: int) -
 def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
     response = get_response_for_user_or_404(request.user, pk, "surveys.view_private_surveyresponse")
     context = response_page(response, include_not_applicable=True, with_comments=True, language=page_language())
-    context["can_edit"] = (
-        response.is_editable
-        and not response.round.is_closed
-        and may(request.user, "surveys.change_surveyresponse", response)
-    )
+    context["can_edit"] = may_change_answers(response, request.user)
     context["deadline"] = deadline_of(response.round) if response.is_editable else None
     context["can_review"] = may(request.user, "surveys.review_surveyresponse", response)
-    context["can_submit"] = response.is_editable and may(request.user, "surveys.submit_surveyresponse", response)
+    # As the submit itself decides: not once the round is closed.
+    context["can_submit"] = "submit" in allowed_actions(response, request.user)
     context["events"] = events = list(response.events.select_related("actor"))
     context["last_hand_over"] = next((e for e in reversed(events) if e.action in ("ready", "hand_back")), None)
     return render(request, "surveys/response_detail.html", context)

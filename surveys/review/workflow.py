@@ -87,6 +87,14 @@ def allowed_actions(response: SurveyResponse, user: User) -> list[str]:
     ]
 
 
+def may_change_answers(response: SurveyResponse, user: User) -> bool:
+    """Whether the user may change the response's answers now (a draft or a returned
+    response, in an open round, of an office the user answers for)."""
+    return (
+        response.is_editable and not response.round.is_closed and may(user, "surveys.change_surveyresponse", response)
+    )
+
+
 def _stamped(response: SurveyResponse, action: str, now) -> list[str]:
     """Set the step's own fields on the response (when it was submitted …); their names."""
     stamp = {"submit": "submitted_at", "accept": "accepted_at", "publish": "published_at"}.get(action)

@@ -346,7 +346,9 @@ def test_nothing_is_handed_over_inside_an_office_in_a_closed_round(
     assert ResponseEvent.objects.count() == events
 
 
-def test_the_pages_say_the_round_is_closed(survey_round, office_a_respondent, make_response, moldova_answers):
+def test_the_pages_say_the_round_is_closed(
+    survey_round, office_a_respondent, office_a_approver, make_response, moldova_answers
+):
     response = make_response(office_a_respondent, moldova_answers)
     close(survey_round)
     client = logged_in(office_a_respondent)
@@ -361,6 +363,12 @@ def test_the_pages_say_the_round_is_closed(survey_round, office_a_respondent, ma
     assert SurveyResponse.objects.get(pk=response.pk).answers == response.answers
     dashboard = client.get(reverse("surveys:dashboard")).content.decode()
     assert "(round closed)" in dashboard and edit not in dashboard
+    # The approver is not offered "Check and submit" either: the submit would be refused.
+    approver_page = logged_in(office_a_approver).get(reverse("surveys:response_detail", args=[response.pk]))
+    assert reverse("surveys:response_submit", args=[response.pk]) not in approver_page.content.decode()
+    SurveyRound.objects.filter(pk=survey_round.pk).update(status=SurveyRound.Status.OPEN)
+    approver_page = logged_in(office_a_approver).get(reverse("surveys:response_detail", args=[response.pk]))
+    assert reverse("surveys:response_submit", args=[response.pk]) in approver_page.content.decode()
 
 
 def test_the_api_refuses_changes_in_a_closed_round(survey_round, office_a_respondent, make_response):

@@ -409,3 +409,26 @@ def test_the_spreadsheet_download_is_written_once_per_state_of_the_edition(refer
     QuestionnaireEdition.objects.filter(slug=EDITION_SLUG).update(updated_at=timezone.now())
     assert Client().get(url).content[:2] == b"PK"
     assert len(written) == 2
+
+
+def test_a_translation_loaded_from_the_edition_file_gives_a_new_spreadsheet(reference_data):
+    # `load_edition` with new French texts keeps the checksum: the download must not be the
+    # workbook cached before it.
+    import copy
+
+    from django.core.cache import cache
+
+    from surveys.questionnaire.loading import definition_load
+
+    cache.clear()
+    url = reverse("surveys:edition_spreadsheet", args=[EDITION_SLUG])
+    before = Client().get(url).content
+    edition = QuestionnaireEdition.objects.get(slug=EDITION_SLUG)
+    definition = copy.deepcopy(edition.definition)
+    definition["title"]["fr"] = definition["title"]["fr"] + " (texte revu)"
+    assert checksum(definition) == edition.checksum
+    assert definition_load(definition)[1] == "translations updated"
+    after = Client().get(url).content
+    assert after != before
+    found = spreadsheet.read(io.BytesIO(after))[0]
+    assert found["title"]["fr"].endswith("(texte revu)")
