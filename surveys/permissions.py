@@ -241,6 +241,8 @@ PERMISSIONS: dict[str, rules.Predicate] = {
     "surveys.upload_edition": is_secretariat,
     "surveys.publish_edition": is_secretariat,
     # (The texts' re-import: "surveys.translate_texts", with the rounds' texts above.)
+    # Open the upload page or call the upload API at all: whoever may do one of the two.
+    "surveys.upload_spreadsheet": is_secretariat | is_translator,
     # Set up and be asked for a two-factor code (surveys/accounts/two_factor.py): the
     # secretariat and the site's staff; required of them by WIPOSTAD_REQUIRE_TWO_FACTOR.
     "surveys.use_two_factor": is_secretariat | rules.is_staff,

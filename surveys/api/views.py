@@ -288,7 +288,7 @@ class EditionViewSet(SlugLookup, viewsets.ReadOnlyModelViewSet):
     def upload(self, request: Request) -> ApiResponse:
         upload = request.FILES.get("file")
         if upload is None:
-            raise ServiceRefusal(400, {"detail": "Send the spreadsheet as the multipart field “file”."})
+            raise ServiceRefusal(400, {"detail": gettext("Send the spreadsheet as the multipart field “file”.")})
         with service_errors():
             try:
                 result = authoring.edition_import(file=upload, user=request.user)

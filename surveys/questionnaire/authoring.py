@@ -24,7 +24,7 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from import_export.formats.base_formats import XLSX
 
 from standards.sheet_uploads import SheetRefused, check_sheet, max_rows
@@ -50,7 +50,9 @@ class EditionInvalid(WorkflowError):
         self.problems = problems
         errors = [p for p in problems if p.error]
         super().__init__(
-            _("The edition has %(count)s error(s): %(first)s")
+            ngettext(
+                "The edition has %(count)s error: %(first)s", "The edition has %(count)s errors: %(first)s", len(errors)
+            )
             % {"count": len(errors), "first": errors[0] if errors else ""}
         )
 
@@ -82,7 +84,7 @@ def outcome_label(outcome: str) -> str:
 
 def may_upload(user: Any) -> bool:
     """Whether the user may upload a spreadsheet at all (a draft, or translations)."""
-    return may(user, "surveys.upload_edition") or may(user, "surveys.translate_texts")
+    return may(user, "surveys.upload_spreadsheet")
 
 
 def edition_import(*, file: IO[bytes], user: Any) -> ImportResult:

@@ -35,9 +35,9 @@ from typing import IO, Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from surveys.questionnaire import condition_syntax
+from surveys.questionnaire import condition_syntax, revisions
 from surveys.questionnaire.edition import QUESTION_TYPES, YESNO_CODES, DefinitionError, Edition
 from surveys.table_files import FORMULA_STARTS, TEXT_MARK, Style, Styled, XlsxBook
 
@@ -58,7 +58,7 @@ TYPE_ALIASES = {
 BEGIN_SECTION = {"begin section", "begin_section", "begin group", "begin_group"}
 END_SECTION = {"end section", "end_section", "end group", "end_group"}
 CONSTRAINT_KEYS = {"min": "int", "min_rows": "grid", "max_rows": "grid", "range": "part_lengths"}
-QUESTION_KINDS = ("same", "renamed", "split", "merged", "removed", "added")
+QUESTION_KINDS = revisions.KINDS
 CHOICE_KIND = "choice"
 # Words of the site's own addresses under /surveys/: an edition may not take one as its slug.
 RESERVED_SLUGS = frozenset({"editions", "rounds", "responses", "numbering-systems"})
@@ -67,7 +67,6 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 YES = {"yes", "true", "1", "y", "oui", "sí", "si"}
 NO = {"no", "false", "0", "n", "non"}
 
-SURVEY_TEXTS = ("label", "hint")
 SURVEY_PLAIN = (
     "required",
     "relevant",
@@ -80,7 +79,6 @@ SURVEY_PLAIN = (
     "attachment",
     "examples",
 )
-SURVEY_LATE_TEXTS = ("answer_format", "continuation")
 
 
 # --- problems ----------------------------------------------------------------------------
@@ -1017,17 +1015,8 @@ class _Reader:
                 )
         return revises
 
-    MAPPING_SHAPES = {
-        "same": ((1, 1), (1, 1)),
-        "renamed": ((1, 1), (1, 1)),
-        "split": ((1, 1), (2, None)),
-        "merged": ((2, None), (1, 1)),
-        "removed": ((1, None), (0, 0)),
-        "added": ((0, 0), (1, None)),
-    }
-
     def mapping_question(self, row: Row, entry: dict[str, Any]) -> None:
-        for side, (low, high) in zip(("old", "new"), self.MAPPING_SHAPES[entry["kind"]], strict=True):
+        for side, (low, high) in zip(("old", "new"), revisions.ARITY[entry["kind"]], strict=True):
             count = len(entry[side])
             if count < low or (high is not None and count > high):
                 self.error(row, side, self.shape_message(entry["kind"], side, low, high))
@@ -1040,12 +1029,18 @@ class _Reader:
         if high == 0:
             return _("a %(kind)s row leaves %(side)s empty") % {"kind": kind, "side": side}
         if high is None:
-            return _("a %(kind)s row names at least %(n)s question(s) in %(side)s") % {
-                "kind": kind,
-                "n": low,
-                "side": side,
-            }
-        return _("a %(kind)s row names exactly %(n)s question(s) in %(side)s") % {"kind": kind, "n": low, "side": side}
+            words = ngettext(
+                "a %(kind)s row names at least %(n)s question in %(side)s",
+                "a %(kind)s row names at least %(n)s questions in %(side)s",
+                low,
+            )
+        else:
+            words = ngettext(
+                "a %(kind)s row names exactly %(n)s question in %(side)s",
+                "a %(kind)s row names exactly %(n)s questions in %(side)s",
+                low,
+            )
+        return words % {"kind": kind, "n": low, "side": side}
 
     def mapping_choice(self, row: Row, entry: dict[str, Any]) -> None:
         if not entry["old_question"]:

@@ -104,6 +104,7 @@ TABLE: list[tuple[str, str | None, frozenset[str]]] = [
     # Editions: translators read drafts (to translate them) and re-import texts.
     ("surveys.view_edition_drafts", None, frozenset({IB, TR})),
     ("surveys.upload_edition", None, frozenset({IB})),
+    ("surveys.upload_spreadsheet", None, frozenset({IB, TR})),
     ("surveys.publish_edition", None, frozenset({IB})),
     ("surveys.invite_contacts", None, frozenset({IB})),
     ("surveys.invite_contacts", "survey_round", frozenset({IB})),
