@@ -299,8 +299,14 @@ def response_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Thank you: the response has been submitted. It is now read-only."))
             return redirect("surveys:response_detail", pk=response.pk)
+    return _submit_page(request, response, status=status)
+
+
+def _submit_page(request: HttpRequest, response, *, status: int = 200, note: str = "") -> HttpResponse:
+    """The approver's confirmation page; ``note``: a hand-back note to show again as typed."""
     context = submission_page(response, submission_check(response), language=page_language())
     context["can_hand_back"] = may(request.user, "surveys.hand_back_surveyresponse", response)
+    context["hand_back_note"] = note
     return render(request, "surveys/response_submit.html", context, status=status)
 
 
@@ -309,14 +315,17 @@ def response_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
 def response_hand_back_view(request: HttpRequest, pk: int) -> HttpResponse:
     """An approver hands the response back to the office's respondents with a note."""
     response = get_response_for_user_or_404(request.user, pk, "surveys.view_private_surveyresponse")
+    note = request.POST.get("note", "")
     try:
-        response_hand_back(response=response, user=request.user, note=request.POST.get("note", ""))
+        response_hand_back(response=response, user=request.user, note=note)
     except NotAllowed as exc:
         raise PermissionDenied(str(exc)) from None
     except WorkflowError as exc:
         messages.error(request, str(exc))
-        target = "surveys:response_submit" if response.is_editable else "surveys:response_detail"
-        return redirect(target, pk=response.pk)
+        if response.is_editable and may(request.user, "surveys.submit_surveyresponse", response):
+            # The confirmation page again, the note as typed: nothing written is lost.
+            return _submit_page(request, response, status=400, note=note)
+        return redirect("surveys:response_detail", pk=response.pk)
     messages.success(request, _("Handed back to the respondents of your office, with your note."))
     return redirect("surveys:response_detail", pk=response.pk)
 

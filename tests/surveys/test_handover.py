@@ -282,3 +282,16 @@ def test_the_confirmation_page_reads_a_fixed_number_of_queries(
     nearly_empty = make_response(office_a_respondent, {"q1b": "19x2"}, label="Patents")
     assert submission_check(complete).passes and not submission_check(nearly_empty).passes
     assert queries(complete) == queries(nearly_empty)
+
+
+def test_a_refused_hand_back_keeps_the_note_as_typed(office_a_respondent, office_a_approver, make_response):
+    from surveys.models import SurveyRound
+
+    response = make_response(office_a_respondent, {"q1b": "1992"})
+    response_mark_ready(response=response, user=office_a_respondent)
+    SurveyRound.objects.filter(pk=response.round_id).update(status=SurveyRound.Status.CLOSED)
+    page = logged_in(office_a_approver).post(hand_back_url(response), {"note": "Question 4 b) <please>."})
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "is closed" in html
+    assert ">Question 4 b) &lt;please&gt;.</textarea>" in html
